@@ -1,0 +1,54 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+/// Settings shared by every target of ours: Swift 6 mode is the default for tools 6.0;
+/// warnings are errors only in CI (see .ci/run), so local iteration stays quick.
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "gob",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "gob", targets: ["gob"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
+    ],
+    targets: [
+        // What Swift's Glibc module cannot reach: posix_spawn with setsid/chdir/closefrom,
+        // SO_PEERCRED, prctl.
+        .target(name: "CGobShims"),
+        // Wire types, JSON, paths, job IDs, signal names. No Foundation: the client pays
+        // for every import at every call.
+        .target(name: "GobProtocol", swiftSettings: strict),
+        .target(
+            name: "GobDaemon",
+            dependencies: [
+                "GobProtocol", "CGobShims",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
+        .target(name: "GobClient", dependencies: ["GobProtocol", "CGobShims"], swiftSettings: strict),
+        .target(
+            name: "GobCommands",
+            dependencies: [
+                "GobProtocol", "GobClient", "GobDaemon",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
+        .executableTarget(name: "gob", dependencies: ["GobCommands"], swiftSettings: strict),
+        .testTarget(name: "GobProtocolTests", dependencies: ["GobProtocol"], swiftSettings: strict),
+        .testTarget(
+            name: "GobDaemonTests",
+            dependencies: ["GobDaemon", "GobProtocol", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict),
+        .testTarget(
+            name: "GobEndToEndTests",
+            dependencies: ["GobProtocol", "GobCommands"],
+            swiftSettings: strict),
+    ]
+)

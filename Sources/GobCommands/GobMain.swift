@@ -1,0 +1,1 @@
+public enum GobMain { public static func main() {} }

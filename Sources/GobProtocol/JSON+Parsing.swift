@@ -1,0 +1,251 @@
+/// Why a text is not the JSON we accept. Messages follow Go's `encoding/json` wording,
+/// which the contract quotes (§5.3).
+public struct JSONError: Error, Equatable, Sendable, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}
+
+extension JSON {
+    /// Deepest nesting accepted; deeper documents are refused rather than risking the stack.
+    public static let maximumDepth = 128
+
+    /// Parses exactly one JSON value, with optional surrounding whitespace.
+    public init(parsing bytes: some Collection<UInt8>) throws(JSONError) {
+        let array = Array(bytes)
+        var parser = JSONParser(bytes: array)
+        self = try parser.parseDocument()
+    }
+
+    /// Parses exactly one JSON value from a string.
+    public init(parsing text: String) throws(JSONError) {
+        try self.init(parsing: Array(text.utf8))
+    }
+}
+
+/// A recursive-descent parser over UTF-8 bytes with a depth limit.
+struct JSONParser {
+    let bytes: [UInt8]
+    var index = 0
+
+    init(bytes: [UInt8]) { self.bytes = bytes }
+
+    mutating func parseDocument() throws(JSONError) -> JSON {
+        skipWhitespace()
+        let value = try parseValue(depth: 0)
+        skipWhitespace()
+        if index < bytes.count {
+            throw JSONError("invalid character \(quoted(bytes[index])) after top-level value")
+        }
+        return value
+    }
+
+    private mutating func skipWhitespace() {
+        while index < bytes.count {
+            switch bytes[index] {
+            case 0x20, 0x09, 0x0A, 0x0D: index += 1
+            default: return
+            }
+        }
+    }
+
+    private func quoted(_ byte: UInt8) -> String {
+        if byte == UInt8(ascii: "'") { return "'\\''" }
+        if byte == UInt8(ascii: "\"") { return "'\"'" }
+        if byte >= 0x20 && byte < 0x7F { return "'\(Character(Unicode.Scalar(byte)))'" }
+        let hex = String(byte, radix: 16, uppercase: false)
+        return "'\\x\(hex.count == 1 ? "0" + hex : hex)'"
+    }
+
+    private mutating func parseValue(depth: Int) throws(JSONError) -> JSON {
+        guard index < bytes.count else { throw JSONError("unexpected EOF") }
+        switch bytes[index] {
+        case UInt8(ascii: "{"): return try parseObject(depth: depth + 1)
+        case UInt8(ascii: "["): return try parseArray(depth: depth + 1)
+        case UInt8(ascii: "\""): return .string(try parseString())
+        case UInt8(ascii: "t"): try expectLiteral("true"); return .bool(true)
+        case UInt8(ascii: "f"): try expectLiteral("false"); return .bool(false)
+        case UInt8(ascii: "n"): try expectLiteral("null"); return .null
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try parseNumber()
+        default:
+            throw JSONError("invalid character \(quoted(bytes[index])) looking for beginning of value")
+        }
+    }
+
+    private mutating func expectLiteral(_ literal: String) throws(JSONError) {
+        for expected in literal.utf8 {
+            guard index < bytes.count else { throw JSONError("unexpected EOF") }
+            guard bytes[index] == expected else {
+                throw JSONError("invalid character \(quoted(bytes[index])) in literal \(literal) (expecting \(quoted(expected)))")
+            }
+            index += 1
+        }
+    }
+
+    private mutating func parseObject(depth: Int) throws(JSONError) -> JSON {
+        guard depth <= JSON.maximumDepth else { throw JSONError("exceeded max depth") }
+        index += 1
+        var members: [(String, JSON)] = []
+        skipWhitespace()
+        guard index < bytes.count else { throw JSONError("unexpected EOF") }
+        if bytes[index] == UInt8(ascii: "}") { index += 1; return .object(members) }
+        while true {
+            skipWhitespace()
+            guard index < bytes.count else { throw JSONError("unexpected EOF") }
+            guard bytes[index] == UInt8(ascii: "\"") else {
+                throw JSONError("invalid character \(quoted(bytes[index])) looking for beginning of object key string")
+            }
+            let key = try parseString()
+            skipWhitespace()
+            guard index < bytes.count else { throw JSONError("unexpected EOF") }
+            guard bytes[index] == UInt8(ascii: ":") else {
+                throw JSONError("invalid character \(quoted(bytes[index])) after object key")
+            }
+            index += 1
+            skipWhitespace()
+            members.append((key, try parseValue(depth: depth)))
+            skipWhitespace()
+            guard index < bytes.count else { throw JSONError("unexpected EOF") }
+            switch bytes[index] {
+            case UInt8(ascii: ","): index += 1
+            case UInt8(ascii: "}"): index += 1; return .object(members)
+            default:
+                throw JSONError("invalid character \(quoted(bytes[index])) after object key:value pair")
+            }
+        }
+    }
+
+    private mutating func parseArray(depth: Int) throws(JSONError) -> JSON {
+        guard depth <= JSON.maximumDepth else { throw JSONError("exceeded max depth") }
+        index += 1
+        var elements: [JSON] = []
+        skipWhitespace()
+        guard index < bytes.count else { throw JSONError("unexpected EOF") }
+        if bytes[index] == UInt8(ascii: "]") { index += 1; return .array(elements) }
+        while true {
+            skipWhitespace()
+            elements.append(try parseValue(depth: depth))
+            skipWhitespace()
+            guard index < bytes.count else { throw JSONError("unexpected EOF") }
+            switch bytes[index] {
+            case UInt8(ascii: ","): index += 1
+            case UInt8(ascii: "]"): index += 1; return .array(elements)
+            default:
+                throw JSONError("invalid character \(quoted(bytes[index])) after array element")
+            }
+        }
+    }
+
+    private mutating func parseString() throws(JSONError) -> String {
+        index += 1  // opening quote
+        var utf8: [UInt8] = []
+        while true {
+            guard index < bytes.count else { throw JSONError("unexpected EOF") }
+            let byte = bytes[index]
+            switch byte {
+            case UInt8(ascii: "\""):
+                index += 1
+                return String(decoding: utf8, as: UTF8.self)
+            case UInt8(ascii: "\\"):
+                index += 1
+                guard index < bytes.count else { throw JSONError("unexpected EOF") }
+                let escape = bytes[index]
+                index += 1
+                switch escape {
+                case UInt8(ascii: "\""): utf8.append(0x22)
+                case UInt8(ascii: "\\"): utf8.append(0x5C)
+                case UInt8(ascii: "/"): utf8.append(0x2F)
+                case UInt8(ascii: "b"): utf8.append(0x08)
+                case UInt8(ascii: "f"): utf8.append(0x0C)
+                case UInt8(ascii: "n"): utf8.append(0x0A)
+                case UInt8(ascii: "r"): utf8.append(0x0D)
+                case UInt8(ascii: "t"): utf8.append(0x09)
+                case UInt8(ascii: "u"):
+                    let scalar = try parseUnicodeEscape()
+                    utf8.append(contentsOf: Array(String(Character(scalar)).utf8))
+                default:
+                    throw JSONError("invalid character \(quoted(escape)) in string escape code")
+                }
+            case 0x00..<0x20:
+                throw JSONError("invalid character \(quoted(byte)) in string literal")
+            default:
+                utf8.append(byte)
+                index += 1
+            }
+        }
+    }
+
+    private mutating func parseHex4() throws(JSONError) -> UInt32 {
+        var value: UInt32 = 0
+        for _ in 0..<4 {
+            guard index < bytes.count else { throw JSONError("unexpected EOF") }
+            let byte = bytes[index]
+            let digit: UInt32
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt32(byte - UInt8(ascii: "0"))
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt32(byte - UInt8(ascii: "a") + 10)
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = UInt32(byte - UInt8(ascii: "A") + 10)
+            default: throw JSONError("invalid character \(quoted(byte)) in \\u hexadecimal character escape")
+            }
+            value = value << 4 | digit
+            index += 1
+        }
+        return value
+    }
+
+    /// Decodes `\uXXXX` (the `\u` already consumed), joining surrogate pairs; a lone
+    /// surrogate becomes U+FFFD as in Go.
+    private mutating func parseUnicodeEscape() throws(JSONError) -> Unicode.Scalar {
+        let first = try parseHex4()
+        if (0xD800..<0xDC00).contains(first),
+           index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") {
+            let save = index
+            index += 2
+            let second = try parseHex4()
+            if (0xDC00..<0xE000).contains(second) {
+                let combined = 0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00)
+                return Unicode.Scalar(combined) ?? "\u{FFFD}"
+            }
+            index = save
+        }
+        return Unicode.Scalar(first) ?? "\u{FFFD}"
+    }
+
+    private mutating func parseNumber() throws(JSONError) -> JSON {
+        let start = index
+        var isInteger = true
+        if bytes[index] == UInt8(ascii: "-") { index += 1 }
+        guard index < bytes.count else { throw JSONError("unexpected EOF") }
+        if bytes[index] == UInt8(ascii: "0") {
+            index += 1
+        } else if isDigit(bytes[index]) {
+            while index < bytes.count, isDigit(bytes[index]) { index += 1 }
+        } else {
+            throw JSONError("invalid character \(quoted(bytes[index])) in numeric literal")
+        }
+        if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
+            isInteger = false
+            index += 1
+            guard index < bytes.count else { throw JSONError("unexpected EOF") }
+            guard isDigit(bytes[index]) else {
+                throw JSONError("invalid character \(quoted(bytes[index])) after decimal point in numeric literal")
+            }
+            while index < bytes.count, isDigit(bytes[index]) { index += 1 }
+        }
+        if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
+            isInteger = false
+            index += 1
+            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
+            guard index < bytes.count else { throw JSONError("unexpected EOF") }
+            guard isDigit(bytes[index]) else {
+                throw JSONError("invalid character \(quoted(bytes[index])) in exponent of numeric literal")
+            }
+            while index < bytes.count, isDigit(bytes[index]) { index += 1 }
+        }
+        let text = String(decoding: bytes[start..<index], as: UTF8.self)
+        if isInteger, let value = Int64(text) { return .int(value) }
+        guard let value = Double(text) else { throw JSONError("invalid number \(text)") }
+        return .double(value)
+    }
+
+    private func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
+}

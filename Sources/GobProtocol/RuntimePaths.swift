@@ -1,0 +1,58 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Where a user's daemon keeps its socket, PID file, lock, log and job logs
+/// (contract §4.1, Decisions D11, D12, D14).
+public struct RuntimePaths: Sendable, Equatable {
+    /// `<rt>`: `$XDG_RUNTIME_DIR/gob`, else `/tmp/gob-<uid>`.
+    public let directory: String
+
+    public init(directory: String) { self.directory = directory }
+
+    /// The runtime directory for this process's environment and user.
+    public static func current(xdgRuntimeDir: String? = environmentValue("XDG_RUNTIME_DIR")) -> RuntimePaths {
+        if let base = xdgRuntimeDir, !base.isEmpty {
+            return RuntimePaths(directory: base.hasSuffix("/") ? base + "gob" : base + "/gob")
+        }
+        return RuntimePaths(directory: "/tmp/gob-\(getuid())")
+    }
+
+    public var socket: String { directory + "/daemon.sock" }
+    public var pidFile: String { directory + "/daemon.pid" }
+    public var lockFile: String { directory + "/daemon.lock" }
+    public var daemonLog: String { directory + "/daemon.log" }
+    /// The record of live job process groups (Decision D14).
+    public var jobRecord: String { directory + "/daemon.jobs" }
+
+    public func stdoutLog(_ id: String) -> String { "\(directory)/\(id).stdout.log" }
+    public func stderrLog(_ id: String) -> String { "\(directory)/\(id).stderr.log" }
+
+    /// The job ID a file name in `<rt>` is a log of, if it is one.
+    public static func jobID(ofLogFile name: String) -> String? {
+        for suffix in [".stdout.log", ".stderr.log"] where name.hasSuffix(suffix) {
+            let id = String(name.dropLast(suffix.count))
+            return JobID.decode(id) == nil ? nil : id
+        }
+        return nil
+    }
+}
+
+/// The value of an environment variable, without Foundation.
+public func environmentValue(_ name: String) -> String? {
+    guard let value = getenv(name) else { return nil }
+    return String(cString: value)
+}
+
+/// This process's whole environment as `KEY=VALUE` entries.
+public func currentEnvironment() -> [String] {
+    var entries: [String] = []
+    var cursor = environ
+    while let entry = cursor.pointee {
+        entries.append(String(cString: entry))
+        cursor += 1
+    }
+    return entries
+}

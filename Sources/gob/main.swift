@@ -1,0 +1,2 @@
+import GobCommands
+GobMain.main()
