@@ -43,7 +43,6 @@ extension RuntimePaths {
             if mkdir(prefix, isLast ? 0o700 : 0o755) != 0, errno != EEXIST {
                 throw RuntimeDirectoryError("failed to create runtime directory: mkdir \(prefix): \(SystemError.last)")
             }
-            if isLast { _ = chmod(prefix, 0o700) }
         }
     }
 }
