@@ -84,3 +84,26 @@ int gob_set_child_subreaper(void) {
 #endif
     return 0;
 }
+
+int gob_pipe(int fds[2], int nonblocking) {
+#ifdef __linux__
+    if (pipe2(fds, O_CLOEXEC | (nonblocking ? O_NONBLOCK : 0)) != 0) return errno;
+#else
+    if (pipe(fds) != 0) return errno;
+    for (int i = 0; i < 2; i++) {
+        fcntl(fds[i], F_SETFD, FD_CLOEXEC);
+        if (nonblocking) fcntl(fds[i], F_SETFL, O_NONBLOCK);
+    }
+#endif
+    return 0;
+}
+
+int gob_accept(int listen_fd) {
+#ifdef __linux__
+    return accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC);
+#else
+    int fd = accept(listen_fd, NULL, NULL);
+    if (fd >= 0) fcntl(fd, F_SETFD, FD_CLOEXEC);
+    return fd;
+#endif
+}

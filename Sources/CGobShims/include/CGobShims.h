@@ -19,4 +19,10 @@ int gob_peer_uid(int fd, uid_t *uid);
 /// Makes this process the reaper of its orphaned descendants (Linux); 0 or errno.
 int gob_set_child_subreaper(void);
 
+/// accept(2) with the new descriptor close-on-exec; the descriptor or -1 (errno set).
+int gob_accept(int listen_fd);
+
+/// pipe(2) with both ends close-on-exec, and non-blocking when `nonblocking`; 0 or errno.
+int gob_pipe(int fds[2], int nonblocking);
+
 #endif

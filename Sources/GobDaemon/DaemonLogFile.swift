@@ -1,0 +1,77 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Logging
+import Synchronization
+
+/// `<rt>/daemon.log` (Decision D12): Go-style `YYYY/MM/DD HH:MM:SS message` lines, also
+/// copied to stderr (which is /dev/null when the daemon was auto-started), kept under
+/// `limit` bytes by dropping the oldest part.
+public final class DaemonLogFile: Sendable {
+    private let fd = Mutex<Int32>(-1)
+    private let limit: Int
+    private let keep: Int
+
+    public init?(path: String, limit: Int = 1 << 20) {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { return nil }
+        fd.withLock { $0 = descriptor }
+        self.limit = limit
+        keep = limit / 4
+    }
+
+    deinit {
+        fd.withLock { closeDescriptor($0) }
+    }
+
+    /// Appends one line.
+    public func write(_ message: String) {
+        let line = Array((Self.prefix() + message + "\n").utf8)
+        _ = writeAll(2, line)
+        fd.withLock { fd in
+            _ = writeAll(fd, line)
+            var info = stat()
+            if fstat(fd, &info) == 0, Int(info.st_size) > limit { trim(fd, size: Int(info.st_size)) }
+        }
+    }
+
+    /// Keeps the newest `keep` bytes, from a line start.
+    private func trim(_ fd: Int32, size: Int) {
+        var tail = [UInt8](repeating: 0, count: keep)
+        let n = tail.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, off_t(size - keep)) }
+        guard n > 0 else { return }
+        var kept = Array(tail[0..<n])
+        if let newline = kept.firstIndex(of: 0x0A) { kept.removeSubrange(0...newline) }
+        guard ftruncate(fd, 0) == 0 else { return }
+        _ = writeAll(fd, Array("(older daemon log lines dropped)\n".utf8) + kept)
+    }
+
+    private static func prefix() -> String {
+        var now = time(nil)
+        var parts = tm()
+        localtime_r(&now, &parts)
+        func two(_ v: Int32) -> String { v < 10 ? "0\(v)" : "\(v)" }
+        return "\(parts.tm_year + 1900)/\(two(parts.tm_mon + 1))/\(two(parts.tm_mday)) "
+            + "\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec)) "
+    }
+}
+
+/// A swift-log handler writing to a `DaemonLogFile`.
+public struct DaemonLogHandler: LogHandler {
+    public var metadata: Logger.Metadata = [:]
+    public var logLevel: Logger.Level = .info
+    private let file: DaemonLogFile
+
+    public init(file: DaemonLogFile) { self.file = file }
+
+    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    public func log(event: LogEvent) {
+        file.write(event.message.description)
+    }
+}

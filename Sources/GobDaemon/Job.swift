@@ -1,0 +1,55 @@
+import GobProtocol
+
+/// One job as the daemon holds it. The ID, command, workdir and creation time never
+/// change; each (re)start replaces the process fields.
+struct Job: Sendable {
+    let id: String
+    let command: [String]
+    let workdir: String
+    var environment: [String]
+    /// Creation time with full precision, for sorting (contract §1.8).
+    let createdAtNanos: Int64
+    /// Creation order, to break ties between equal times.
+    let sequence: UInt64
+    let createdAtText: String
+    let stdoutPath: String
+    let stderrPath: String
+
+    /// PID of the most recent process, which is also its process group ID.
+    var pid: Int32
+    /// When the OS started that process (Decision D14).
+    var startTime: UInt64?
+    /// The leader process has not been reaped yet.
+    var running: Bool
+    /// How the most recent process ended (Decision D1); nil while running.
+    var end: ProcessEnd?
+    var endedAtText: String?
+    /// The leader has ended but members of its process group may remain (D4): stop and
+    /// nuke still signal the group, and the D14 record keeps it.
+    var groupMayLinger: Bool
+    /// A start, stop, restart, removal or nuke is working on this job; others wait.
+    var busy: Bool
+
+    /// Whether any process of this job's group may still be alive.
+    var mayHaveProcesses: Bool { running || groupMayLinger }
+
+    var snapshot: JobSnapshot {
+        var exitCode: Int32?
+        var signal: String?
+        switch end {
+        case let .exited(code)?: exitCode = code
+        case let .signaled(number)?: signal = SignalName.name(of: number)
+        case nil: break
+        }
+        return JobSnapshot(
+            id: id, pid: pid, status: running ? .running : .stopped, command: command,
+            workdir: workdir, createdAt: createdAtText, stdoutPath: stdoutPath, stderrPath: stderrPath,
+            exitCode: exitCode, signal: signal, endedAt: endedAtText)
+    }
+
+    /// Newest first.
+    static func newestFirst(_ a: Job, _ b: Job) -> Bool {
+        if a.createdAtNanos != b.createdAtNanos { return a.createdAtNanos > b.createdAtNanos }
+        return a.sequence > b.sequence
+    }
+}

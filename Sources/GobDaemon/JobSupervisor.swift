@@ -1,0 +1,235 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import GobProtocol
+import Logging
+
+/// An error a job operation reports to the client; `description` is the contract's text.
+public struct SupervisorError: Error, Equatable, Sendable, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+
+    static func notFound(_ id: String) -> SupervisorError { SupervisorError("job not found: \(id)") }
+}
+
+/// Owns the job table and every job process (contract §4.6–4.8, Decisions D1, D4, D5, D7).
+///
+/// State lives behind one lock that is only held for short, non-blocking work (a spawn
+/// included, so an exit can never be reported before its job is recorded). Operations
+/// that wait — a stop giving a process group up to 15 s — mark only their job busy and
+/// sleep on the lock's condition, so every other request is served meanwhile (D5).
+public final class JobSupervisor: Sendable {
+    struct State {
+        var jobs: [String: Job] = [:]
+        /// Running leaders, for exit reports.
+        var jobByPID: [Int32: String] = [:]
+        var nextSequence: UInt64 = 0
+    }
+
+    let state = ConditionLock(State())
+    let launcher: any ProcessLauncher
+    let bus: EventBus
+    let paths: RuntimePaths
+    let record: JobGroupRecord?
+    let logger: Logger
+    let clock: @Sendable () -> Int64
+    /// Grace periods of a stop (Decision D4): SIGTERM, then SIGKILL.
+    let termGrace: Int64
+    let killGrace: Int64
+
+    /// - Parameters:
+    ///   - clock: wall-clock nanoseconds since the epoch, for IDs and timestamps.
+    ///   - record: where live process groups are written (D14); nil in tests.
+    public init(
+        launcher: any ProcessLauncher, bus: EventBus, paths: RuntimePaths, record: JobGroupRecord?,
+        logger: Logger, clock: @escaping @Sendable () -> Int64 = Timestamp.nowNanoseconds,
+        termGrace: Double = 10, killGrace: Double = 5
+    ) {
+        self.launcher = launcher
+        self.bus = bus
+        self.paths = paths
+        self.record = record
+        self.logger = logger
+        self.clock = clock
+        self.termGrace = MonotonicClock.seconds(termGrace)
+        self.killGrace = MonotonicClock.seconds(killGrace)
+    }
+
+    // MARK: Queries
+
+    /// Jobs of `workdir` (all when nil), newest first.
+    public func list(workdir: String?) -> [JobSnapshot] {
+        state.withLock { state in
+            state.jobs.values
+                .filter { workdir == nil || $0.workdir == workdir }
+                .sorted(by: Job.newestFirst)
+                .map(\.snapshot)
+        }
+    }
+
+    public func job(_ id: String) throws(SupervisorError) -> JobSnapshot {
+        guard let snapshot = state.withLock({ $0.jobs[id]?.snapshot }) else { throw .notFound(id) }
+        return snapshot
+    }
+
+    public var jobCount: Int { state.withLock { $0.jobs.count } }
+
+    public var runningCount: Int { state.withLock { $0.jobs.values.filter(\.running).count } }
+
+    // MARK: Creating and starting
+
+    /// Creates a job and starts its process (`add`, and `run` without a reusable job).
+    public func add(_ spec: JobSpec) throws(SupervisorError) -> JobSnapshot {
+        try state.withLockBroadcasting { state throws(SupervisorError) in try create(spec, in: &state) }
+    }
+
+    /// `run`: restarts the newest stopped job of the same workdir and argv, refuses when such
+    /// a job is running, otherwise creates one (contract §2.4). Returns the job and whether
+    /// an existing one was restarted.
+    public func run(_ spec: JobSpec) throws(SupervisorError) -> (job: JobSnapshot, restarted: Bool) {
+        while true {
+            let outcome = try state.withLockBroadcasting { state throws(SupervisorError) -> (JobSnapshot, Bool)? in
+                let matches = state.jobs.values
+                    .filter { $0.workdir == spec.workdir && $0.command == spec.command }
+                    .sorted(by: Job.newestFirst)
+                if let reusable = matches.first(where: { !$0.mayHaveProcesses && !$0.busy }) {
+                    return (try spawn(reusable.id, environment: spec.environment, in: &state, event: .jobStarted), true)
+                }
+                if let running = matches.first(where: \.running) {
+                    throw SupervisorError("job \(running.id) is already running with the same command")
+                }
+                if matches.contains(where: \.busy) { return nil }
+                return (try create(spec, in: &state), false)
+            }
+            if let done = outcome { return done }
+            // A matching job is being worked on: wait for it, then decide again.
+            _ = state.wait(recheckEvery: MonotonicClock.seconds(0.05)) { state in
+                state.jobs.values.contains { $0.workdir == spec.workdir && $0.command == spec.command && $0.busy }
+                    ? nil : true
+            }
+        }
+    }
+
+    /// `start`: a stopped job gets a new process (contract §2.7).
+    public func start(_ id: String, environment: [String]?) throws(SupervisorError) -> JobSnapshot {
+        try withJob(id) { () throws(SupervisorError) in
+            try state.withLockBroadcasting { state throws(SupervisorError) in
+                guard let job = state.jobs[id] else { throw .notFound(id) }
+                if job.running {
+                    throw SupervisorError("job \(id) is already running (use 'gob restart' to restart a running job)")
+                }
+                return try spawn(id, environment: environment, in: &state, event: .jobStarted)
+            }
+        }
+    }
+
+    /// Makes a new job in `state` and starts it; nothing is left behind when that fails.
+    private func create(_ spec: JobSpec, in state: inout State) throws(SupervisorError) -> JobSnapshot {
+        let now = clock()
+        let jobs = state.jobs
+        let (id, _) = JobID.unique(milliseconds: now / 1_000_000) { jobs[$0] != nil }
+        let job = Job(
+            id: id, command: spec.command, workdir: spec.workdir,
+            environment: spec.environment ?? Self.fallbackEnvironment,
+            createdAtNanos: now, sequence: state.nextSequence,
+            createdAtText: Timestamp.rfc3339(secondsSinceEpoch: now / 1_000_000_000),
+            stdoutPath: paths.stdoutLog(id), stderrPath: paths.stderrLog(id),
+            pid: 0, startTime: nil, running: false, end: nil, endedAtText: nil,
+            groupMayLinger: false, busy: false)
+        state.nextSequence += 1
+        state.jobs[id] = job
+        do {
+            return try spawn(id, environment: nil, in: &state, event: .jobAdded)
+        } catch {
+            state.jobs[id] = nil
+            _ = unlink(job.stdoutPath)
+            _ = unlink(job.stderrPath)
+            throw error
+        }
+    }
+
+    /// The environment of a job created by a client that sent none (a raw protocol client):
+    /// never the daemon's own (Decision D3), but enough to find common programs.
+    static let fallbackEnvironment = ["PATH=/usr/local/bin:/usr/bin:/bin"]
+
+    /// Starts a new process for job `id` (logs truncated), records it and emits `event`.
+    func spawn(
+        _ id: String, environment: [String]?, in state: inout State, event: JobEvent.Kind
+    ) throws(SupervisorError) -> JobSnapshot {
+        guard var job = state.jobs[id] else { throw .notFound(id) }
+        if let environment { job.environment = environment }
+        let spec = LaunchSpec(
+            command: job.command, workdir: job.workdir, environment: job.environment,
+            stdoutPath: job.stdoutPath, stderrPath: job.stderrPath)
+        let process: LaunchedProcess
+        do {
+            process = try launcher.launch(spec)
+        } catch {
+            state.jobs[id] = job
+            throw SupervisorError(error.description)
+        }
+        job.pid = process.pid
+        job.startTime = process.startTime
+        job.running = true
+        job.end = nil
+        job.endedAtText = nil
+        job.groupMayLinger = false
+        state.jobs[id] = job
+        state.jobByPID[process.pid] = id
+        writeRecord(state)
+        bus.publish(JobEvent(kind: event, job: job.snapshot))
+        return job.snapshot
+    }
+
+    // MARK: Exits
+
+    /// Records the end of a reaped process (called by the reaper for every child): the
+    /// job's exit status (D1), `job_stopped`, and wakes operations waiting for its group.
+    public func processExited(pid: Int32, status: Int32) {
+        state.withLockBroadcasting { state in
+            var changed = false
+            if let id = state.jobByPID.removeValue(forKey: pid), var job = state.jobs[id], job.pid == pid {
+                changed = true
+                job.running = false
+                job.end = ProcessEnd(waitStatus: status)
+                job.endedAtText = Timestamp.rfc3339(secondsSinceEpoch: clock() / 1_000_000_000)
+                job.groupMayLinger = launcher.groupExists(pid)
+                state.jobs[id] = job
+                bus.publish(JobEvent(kind: .jobStopped, job: job.snapshot))
+            }
+            // Any reap may be the last member of a lingering group.
+            for (id, job) in state.jobs where job.groupMayLinger && !launcher.groupExists(job.pid) {
+                state.jobs[id]?.groupMayLinger = false
+                changed = true
+            }
+            if changed { writeRecord(state) }
+        }
+    }
+
+    /// Rewrites the D14 record from the table; called with the lock held.
+    func writeRecord(_ state: State) {
+        guard let record else { return }
+        let entries = state.jobs.values.compactMap { job -> JobGroupRecord.Entry? in
+            guard job.mayHaveProcesses, let start = job.startTime else { return nil }
+            return JobGroupRecord.Entry(pgid: job.pid, startTime: start)
+        }
+        record.write(entries.sorted { $0.pgid < $1.pgid })
+    }
+
+    // MARK: Per-job exclusion
+
+    /// Runs `body` while job `id` is marked busy, waiting for any other operation on it.
+    func withJob<T>(_ id: String, _ body: () throws(SupervisorError) -> T) throws(SupervisorError) -> T {
+        let exists = state.wait { state -> Bool? in
+            guard let job = state.jobs[id] else { return false }
+            if job.busy { return nil }
+            state.jobs[id]?.busy = true
+            return true
+        }
+        guard exists == true else { throw .notFound(id) }
+        defer { state.withLockBroadcasting { $0.jobs[id]?.busy = false } }
+        return try body()
+    }
+}

@@ -1,0 +1,210 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import CGobShims
+import GobProtocol
+import Logging
+
+/// Accepts connections on the daemon's socket and serves each on its own thread
+/// (contract §5.1, Decisions D8, D11, D13): one request per connection, or an event stream
+/// after `subscribe`. Nothing a client sends can take the daemon down: peers of another uid
+/// are closed, requests are capped at 1 MiB and 10 s, bad requests get an error response.
+public final class SocketServer: Sendable {
+    /// Largest request line accepted.
+    public static let requestLimit = 1 << 20
+    /// Time a client has to send one complete request.
+    public static let requestTimeout = MonotonicClock.seconds(10)
+
+    private let listenFD: Int32
+    private let handler: RequestHandler
+    private let bus: EventBus
+    private let logger: Logger
+    private let onShutdown: @Sendable () -> Void
+
+    public init(
+        listenFD: Int32, handler: RequestHandler, bus: EventBus, logger: Logger,
+        onShutdown: @escaping @Sendable () -> Void
+    ) {
+        self.listenFD = listenFD
+        self.handler = handler
+        self.bus = bus
+        self.logger = logger
+        self.onShutdown = onShutdown
+    }
+
+    /// Starts the accepting thread.
+    public func start() -> Bool {
+        DaemonThread.start { [self] in acceptLoop() }
+    }
+
+    private func acceptLoop() {
+        while true {
+            let fd = gob_accept(listenFD)
+            if fd < 0 {
+                switch errno {
+                case EINTR, ECONNABORTED, EAGAIN:
+                    continue
+                case EMFILE, ENFILE, ENOBUFS, ENOMEM:
+                    logger.error("Error accepting connection: \(SystemError.last)")
+                    usleep(10_000)  // out of descriptors: give others time to close
+                    continue
+                default:
+                    return  // the listener was closed: shutting down
+                }
+            }
+            if !DaemonThread.start({ [self] in serve(fd) }) {
+                logger.error("Error accepting connection: no thread for it")
+                closeDescriptor(fd)
+            }
+        }
+    }
+
+    /// Serves one connection to its end.
+    private func serve(_ fd: Int32) {
+        defer { closeDescriptor(fd) }
+        var uid: uid_t = 0
+        let rc = gob_peer_uid(fd, &uid)
+        guard rc == 0, uid == getuid() else {
+            logger.warning("Refused connection from uid \(rc == 0 ? String(uid) : "unknown")")
+            return
+        }
+        var timeout = timeval(tv_sec: 10, tv_usec: 0)
+        _ = setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+
+        let request: Request
+        switch readRequest(fd) {
+        case let .request(decoded):
+            request = decoded
+        case let .invalid(message):
+            logger.info("Error decoding request: \(message)")
+            sendLine(fd, Response.failure(message).json)
+            return
+        case .closed:
+            return
+        }
+        let (response, followUp) = handler.handle(request)
+        let delivered = sendLine(fd, response.json)
+        switch followUp {
+        case .close:
+            break
+        case .shutdown:
+            onShutdown()
+        case let .subscribe(workdir):
+            if delivered { stream(fd, workdir: workdir) }
+        }
+    }
+
+    private enum ReadOutcome {
+        case request(Request)
+        case invalid(String)
+        case closed
+    }
+
+    /// Reads one request: up to a newline, or a complete JSON object without one
+    /// (contract §5.1 tolerates a missing newline), within the size and time limits.
+    private func readRequest(_ fd: Int32) -> ReadOutcome {
+        let deadline = MonotonicClock.now() + Self.requestTimeout
+        var buffer: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 16384)
+        while true {
+            let remaining = (deadline - MonotonicClock.now()) / 1_000_000
+            if remaining <= 0 {
+                logger.info("Closing connection: no complete request within 10 s")
+                return .closed
+            }
+            var poller = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            let ready = poll(&poller, 1, Int32(min(remaining, 10_000)))
+            if ready < 0 && errno == EINTR { continue }
+            if ready <= 0 { continue }
+            let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if n < 0 && (errno == EINTR || errno == EAGAIN) { continue }
+            if n <= 0 {
+                guard buffer.contains(where: { !Self.isSpace($0) }) else { return .closed }
+                return decode(buffer)
+            }
+            if let newline = chunk[0..<n].firstIndex(of: 0x0A) {
+                buffer.append(contentsOf: chunk[0..<newline])
+                if buffer.count > Self.requestLimit { return .invalid(Self.tooLarge) }
+                return decode(buffer)
+            }
+            buffer.append(contentsOf: chunk[0..<n])
+            if buffer.count > Self.requestLimit { return .invalid(Self.tooLarge) }
+            if buffer.last(where: { !Self.isSpace($0) }) == UInt8(ascii: "}"),
+               case let .request(request) = decode(buffer) {
+                return .request(request)
+            }
+        }
+    }
+
+    private static let tooLarge = "request too large (limit \(requestLimit) bytes)"
+
+    private static func isSpace(_ byte: UInt8) -> Bool {
+        byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09
+    }
+
+    private func decode(_ line: [UInt8]) -> ReadOutcome {
+        do throws(RequestError) {
+            return .request(try Request(line: line))
+        } catch {
+            return .invalid(error.description)
+        }
+    }
+
+    /// Writes one JSON line; false when the client is gone.
+    @discardableResult
+    private func sendLine(_ fd: Int32, _ json: JSON) -> Bool {
+        var line: [UInt8] = []
+        json.write(into: &line, indent: nil, level: 0)
+        line.append(0x0A)
+        return sendAll(fd, line)
+    }
+
+    private func sendAll(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes[offset...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                return false
+            }
+            offset += n
+        }
+        return true
+    }
+
+    /// Streams events until the client leaves, falls behind, or the daemon shuts down.
+    private func stream(_ fd: Int32, workdir: String?) {
+        guard let subscription = bus.subscribe(workdir: workdir) else {
+            logger.error("Error sending subscribe response: no wake-up pipe")
+            return
+        }
+        defer { bus.unsubscribe(subscription) }
+        var scratch = [UInt8](repeating: 0, count: 4096)
+        while true {
+            var pollers = [
+                pollfd(fd: fd, events: Int16(POLLIN), revents: 0),
+                pollfd(fd: subscription.wakeFD, events: Int16(POLLIN), revents: 0),
+            ]
+            let ready = poll(&pollers, 2, -1)
+            if ready < 0 {
+                if errno == EINTR { continue }
+                return
+            }
+            if pollers[0].revents != 0 {
+                // The client sends nothing; readable means it closed (or sent noise).
+                let n = scratch.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT)) }
+                if n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR) { return }
+            }
+            if pollers[1].revents != 0 {
+                let (lines, finished) = subscription.drain()
+                for line in lines where !sendAll(fd, line) {
+                    logger.info("Error sending event to subscriber: \(SystemError.last)")
+                    return
+                }
+                if finished { return }
+            }
+        }
+    }
+}
