@@ -1,0 +1,28 @@
+import Foundation
+@testable import GobDaemon
+import Testing
+
+@Suite("Job group record (D14)")
+struct JobGroupRecordTests {
+    @Test func writesReadsAndRemoves() {
+        let path = NSTemporaryDirectory() + "gob-record-" + UUID().uuidString
+        let record = JobGroupRecord(path: path)
+        let entries = [JobGroupRecord.Entry(pgid: 1234, startTime: 99), JobGroupRecord.Entry(pgid: 5678, startTime: 7)]
+        record.write(entries)
+        #expect(record.read() == entries)
+        record.write([])
+        #expect(!FileManager.default.fileExists(atPath: path))
+        #expect(record.read().isEmpty)
+    }
+
+    @Test func onlyProcessesWithTheRecordedStartTimeSurvive() throws {
+        #if os(Linux)
+        let me = try #require(ProcessTable.entry(of: getpid()))
+        let leader = try #require(ProcessTable.entry(of: me.pgid))
+        let matching = JobGroupRecord.survivors(of: [.init(pgid: leader.pid, startTime: leader.startTime)])
+        #expect(matching.contains { $0.pid == getpid() })
+        let reused = JobGroupRecord.survivors(of: [.init(pgid: leader.pid, startTime: leader.startTime + 1)])
+        #expect(reused.isEmpty, "a PID whose start time differs is somebody else's")
+        #endif
+    }
+}

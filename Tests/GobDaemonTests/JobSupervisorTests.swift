@@ -1,0 +1,233 @@
+import Foundation
+@testable import GobDaemon
+import GobProtocol
+import Testing
+
+@Suite("Job supervisor driven through a fake launcher", .timeLimit(.minutes(1)))
+struct JobSupervisorTests {
+    @Test func addStartsAJobAndAnnouncesIt() throws {
+        let f = SupervisorFixture()
+        defer { f.remove() }
+        let subscription = try #require(f.bus.subscribe(workdir: nil))
+        let job = try f.supervisor.add(f.spec(["sleep", "300"]))
+        #expect(job.status == .running)
+        #expect(job.command == ["sleep", "300"])
+        #expect(job.stdoutPath == f.directory + "/\(job.id).stdout.log")
+        #expect(job.exitCode == nil && job.signal == nil && job.endedAt == nil)
+        #expect(job.id.count == 7 && job.id.allSatisfy { $0.isLetter || $0.isNumber })
+        let events = drainEvents(subscription)
+        #expect(events.map(\.kind) == [.jobAdded])
+        #expect(events.first?.job.id == job.id)
+    }
+
+    @Test func exitIsRecordedWithCodeAndAnnounced() throws {
+        let f = SupervisorFixture()
+        defer { f.remove() }
+        let subscription = try #require(f.bus.subscribe(workdir: nil))
+        let job = try f.supervisor.add(f.spec(["false"]))
+        f.launcher.exit(job.pid, code: 3)
+        #expect(f.eventually { (try? f.supervisor.job(job.id).status) == .stopped })
+        let stopped = try f.supervisor.job(job.id)
+        #expect(stopped.exitCode == 3)
+        #expect(stopped.signal == nil)
+        #expect(stopped.endedAt != nil)
+        let events = drainEvents(subscription)
+        #expect(events.map(\.kind) == [.jobAdded, .jobStopped])
+        #expect(events.last?.job.exitCode == 3)
+    }
+
+    @Test func killedJobReportsItsSignal() throws {
+        let f = SupervisorFixture()
+        defer { f.remove() }
+        let job = try f.supervisor.add(f.spec(["sleep", "300"]))
+        _ = try f.supervisor.stop(job.id, force: true)
+        let stopped = try f.supervisor.job(job.id)
+        #expect(stopped.status == .stopped)
+        #expect(stopped.signal == "SIGKILL")
+        #expect(stopped.exitCode == nil)
+        #expect(f.launcher.signalsSent.map(\.signal) == [SIGKILL])
+    }
+
+    @Test func stopEscalatesWhenTermIsIgnored() throws {
+        let f = SupervisorFixture(termGrace: 0.2, killGrace: 0.5)
+        defer { f.remove() }
+        f.launcher.table.withLock { $0.ignoreTermNext = true }
+        let job = try f.supervisor.add(f.spec(["stubborn"]))
+        let pid = try f.supervisor.stop(job.id, force: false)
+        #expect(pid == job.pid)
+        #expect(f.launcher.signalsSent.map(\.signal) == [SIGTERM, SIGKILL])
+        #expect(try f.supervisor.job(job.id).status == .stopped)
+    }
+
+    @Test func stopReportsTheRealReasonWhenNothingHelps() throws {
+        let f = SupervisorFixture(termGrace: 0.1, killGrace: 0.1)
+        defer { f.remove() }
+        f.launcher.table.withLock { $0.unkillableNext = true }
+        let job = try f.supervisor.add(f.spec(["immortal"]))
+        #expect(throws: SupervisorError("process \(job.pid) still running after SIGKILL")) {
+            try f.supervisor.stop(job.id, force: false)
+        }
+    }
+
+    @Test func stopOfAStoppedJobSendsNothing() throws {
+        let f = SupervisorFixture()
+        defer { f.remove() }
+        let job = try f.supervisor.add(f.spec(["true"]))
+        f.launcher.exit(job.pid, code: 0)
+        #expect(f.eventually { (try? f.supervisor.job(job.id).status) == .stopped })
+        #expect(try f.supervisor.stop(job.id, force: false) == job.pid)
+        #expect(f.launcher.signalsSent.isEmpty)
+        #expect(throws: SupervisorError("job not found: nope")) { try f.supervisor.stop("nope", force: false) }
+    }
+
+    @Test func waitingStopDoesNotBlockOtherRequests() throws {
+        let f = SupervisorFixture(termGrace: 1.5, killGrace: 0.5)
+        defer { f.remove() }
+        f.launcher.table.withLock { $0.ignoreTermNext = true }
+        let stubborn = try f.supervisor.add(f.spec(["stubborn"]))
+        let stopping = Thread { _ = try? f.supervisor.stop(stubborn.id, force: false) }
+        stopping.start()
+        #expect(f.eventually { !f.launcher.signalsSent.isEmpty })
+        let started = Date()
+        _ = f.supervisor.list(workdir: nil)
+        let other = try f.supervisor.add(f.spec(["sleep", "1"]))
+        _ = try f.supervisor.stop(other.id, force: false)
+        #expect(Date().timeIntervalSince(started) < 0.5)
+        #expect(f.eventually { (try? f.supervisor.job(stubborn.id).status) == .stopped })
+    }
+
+    @Test func startRefusesRunningJobsAndRestartsStoppedOnes() throws {
+        let f = SupervisorFixture()
+        defer { f.remove() }
+        let job = try f.supervisor.add(f.spec(["sleep", "1"]))
+        #expect(throws: SupervisorError(
+            "job \(job.id) is already running (use 'gob restart' to restart a running job)")) {
+            try f.supervisor.start(job.id, environment: nil)
+        }
+        f.launcher.exit(job.pid, code: 0)
+        #expect(f.eventually { (try? f.supervisor.job(job.id).status) == .stopped })
+        let subscription = try #require(f.bus.subscribe(workdir: nil))
+        let again = try f.supervisor.start(job.id, environment: ["PATH=/usr/bin", "FOO=2"])
+        #expect(again.id == job.id && again.pid != job.pid && again.status == .running)
+        #expect(again.exitCode == nil && again.endedAt == nil)
+        #expect(again.createdAt == job.createdAt)
+        #expect(drainEvents(subscription).map(\.kind) == [.jobStarted])
+        let launched = f.launcher.table.withLock { $0.processes[again.pid]?.spec.environment }
+        #expect(launched == ["PATH=/usr/bin", "FOO=2"])
+    }
+
+    @Test func restartAnnouncesTheOldEndBeforeTheNewStart() throws {
+        let f = SupervisorFixture()
+        defer { f.remove() }
+        let job = try f.supervisor.add(f.spec(["server"]))
+        let subscription = try #require(f.bus.subscribe(workdir: nil))
+        let restarted = try f.supervisor.restart(job.id, environment: nil)
+        #expect(restarted.pid != job.pid)
+        let events = drainEvents(subscription)
+        #expect(events.map(\.kind) == [.jobStopped, .jobStarted])
+        #expect(events.first?.job.pid == job.pid && events.first?.job.status == .stopped)
+        #expect(events.last?.job.pid == restarted.pid && events.last?.job.status == .running)
+    }
+
+    @Test func removeOnlyStoppedJobsAndDeletesTheirLogs() throws {
+        let f = SupervisorFixture()
+        defer { f.remove() }
+        let job = try f.supervisor.add(f.spec(["sleep", "1"]))
+        #expect(throws: SupervisorError("cannot remove running job: \(job.id) (use 'stop' first)")) {
+            try f.supervisor.remove(job.id)
+        }
+        _ = try f.supervisor.stop(job.id, force: false)
+        #expect(f.fileExists(job.stdoutPath))
+        #expect(try f.supervisor.remove(job.id) == job.pid)
+        #expect(!f.fileExists(job.stdoutPath) && !f.fileExists(job.stderrPath))
+        #expect(throws: SupervisorError("job not found: \(job.id)")) { try f.supervisor.remove(job.id) }
+    }
+
+    @Test func cleanupAndNukeRespectTheirScope() throws {
+        let f = SupervisorFixture()
+        defer { f.remove() }
+        let a1 = try f.supervisor.add(f.spec(["a1"], workdir: "/a"))
+        let a2 = try f.supervisor.add(f.spec(["a2"], workdir: "/a"))
+        let b1 = try f.supervisor.add(f.spec(["b1"], workdir: "/b"))
+        f.launcher.exit(a1.pid, code: 0)
+        f.launcher.exit(b1.pid, code: 0)
+        #expect(f.eventually { f.supervisor.runningCount == 1 })
+        #expect(f.supervisor.cleanup(workdir: "/a") == 1)
+        #expect(f.supervisor.list(workdir: nil).map(\.id).sorted() == [a2.id, b1.id].sorted())
+        let result = f.supervisor.nuke(workdir: "/a")
+        #expect(result == JobSupervisor.NukeResult(stopped: 1, logsDeleted: 2, cleaned: 1))
+        #expect(f.supervisor.list(workdir: nil).map(\.id) == [b1.id])
+        #expect(f.supervisor.nuke(workdir: nil) == JobSupervisor.NukeResult(stopped: 0, logsDeleted: 2, cleaned: 1))
+        #expect(f.supervisor.jobCount == 0)
+    }
+
+    @Test func runReusesAStoppedJobAndRefusesARunningOne() throws {
+        let f = SupervisorFixture()
+        defer { f.remove() }
+        let (first, restarted1) = try f.supervisor.run(f.spec(["make", "test"]))
+        #expect(!restarted1)
+        #expect(throws: SupervisorError("job \(first.id) is already running with the same command")) {
+            try f.supervisor.run(f.spec(["make", "test"]))
+        }
+        f.launcher.exit(first.pid, code: 2)
+        #expect(f.eventually { (try? f.supervisor.job(first.id).status) == .stopped })
+        let (second, restarted2) = try f.supervisor.run(f.spec(["make", "test"]))
+        #expect(restarted2 && second.id == first.id && second.pid != first.pid)
+        let (other, restarted3) = try f.supervisor.run(f.spec(["make", "test"], workdir: "/elsewhere"))
+        #expect(!restarted3 && other.id != first.id)
+    }
+
+    @Test func failedLaunchLeavesNoJobAndNoLogFiles() throws {
+        let f = SupervisorFixture()
+        defer { f.remove() }
+        let message = "failed to start process: exec: \"nope\": executable file not found in $PATH"
+        f.launcher.table.withLock { $0.failNext = LaunchError(message) }
+        let subscription = try #require(f.bus.subscribe(workdir: nil))
+        #expect(throws: SupervisorError(message)) { try f.supervisor.add(f.spec(["nope"])) }
+        #expect(f.supervisor.jobCount == 0)
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: f.directory)
+        #expect(leftovers.isEmpty)
+        #expect(drainEvents(subscription).isEmpty)
+    }
+
+    @Test func idsStayUniqueWhenManyJobsShareAMillisecond() throws {
+        let f = SupervisorFixture(clock: { 1_764_166_000_000_000_000 })
+        defer { f.remove() }
+        var ids = Set<String>()
+        for n in 0..<200 { ids.insert(try f.supervisor.add(f.spec(["job", "\(n)"])).id) }
+        #expect(ids.count == 200)
+        #expect(ids.allSatisfy { $0.count == 7 })
+    }
+
+    @Test func listIsNewestFirstAndScoped() throws {
+        var tick: Int64 = 1_764_166_000_000_000_000
+        let clockTicks = Mutex(tick)
+        let f = SupervisorFixture(clock: { clockTicks.withLock { $0 += 5_000_000; return $0 } })
+        defer { f.remove() }
+        tick += 0
+        let old = try f.supervisor.add(f.spec(["old"]))
+        let new = try f.supervisor.add(f.spec(["new"]))
+        _ = try f.supervisor.add(f.spec(["elsewhere"], workdir: "/b"))
+        #expect(f.supervisor.list(workdir: "/work/a").map(\.id) == [new.id, old.id])
+        #expect(f.supervisor.list(workdir: nil).count == 3)
+        #expect(f.supervisor.list(workdir: "/nowhere").isEmpty)
+    }
+
+    @Test func signalGoesToTheGroupAndReportsKernelErrors() throws {
+        let f = SupervisorFixture()
+        defer { f.remove() }
+        let job = try f.supervisor.add(f.spec(["sleep", "300"]))
+        #expect(try f.supervisor.signal(job.id, signal: SIGUSR1) == job.pid)
+        #expect(f.launcher.signalsSent.last?.pgid == job.pid)
+        #expect(throws: SupervisorError("failed to send signal: invalid argument")) {
+            try f.supervisor.signal(job.id, signal: 99)
+        }
+        #expect(throws: SupervisorError("job not found: x")) { try f.supervisor.signal("x", signal: 15) }
+        _ = try f.supervisor.stop(job.id, force: false)
+        let before = f.launcher.signalsSent.count
+        #expect(try f.supervisor.signal(job.id, signal: SIGTERM) == job.pid)
+        #expect(f.launcher.signalsSent.count == before, "a group known to be gone is not signalled")
+    }
+}
+
+import Synchronization

@@ -1,0 +1,40 @@
+import Foundation
+@testable import GobDaemon
+import GobProtocol
+import Testing
+
+@Suite("Request handler", .timeLimit(.minutes(1)))
+struct RequestHandlerTests {
+    @Test func answersWithTheContractsDataShapes() throws {
+        let f = SupervisorFixture()
+        defer { f.remove() }
+        let handler = RequestHandler(supervisor: f.supervisor)
+        #expect(handler.handle(.ping).0.json.compact == #"{"success":true,"data":{"message":"pong"}}"#)
+        #expect(handler.handle(.list(workdir: nil)).0.json.compact == #"{"success":true,"data":{"jobs":[]}}"#)
+        let (added, _) = handler.handle(.add(f.spec(["sleep", "5"])))
+        let job = try #require(added.job)
+        let (stopped, _) = handler.handle(.stop(jobID: job.id, force: false))
+        #expect(stopped.json.compact == #"{"success":true,"data":{"force":false,"job_id":"\#(job.id)","pid":\#(job.pid)}}"#)
+        let (signalled, _) = handler.handle(.signal(jobID: job.id, signal: 0))
+        #expect(signalled.json.compact == #"{"success":true,"data":{"job_id":"\#(job.id)","pid":\#(job.pid),"signal":0}}"#)
+        let (removed, _) = handler.handle(.remove(jobID: job.id))
+        #expect(removed.json.compact == #"{"success":true,"data":{"job_id":"\#(job.id)","pid":\#(job.pid)}}"#)
+        let (missing, _) = handler.handle(.getJob(jobID: job.id))
+        #expect(missing.json.compact == #"{"success":false,"error":"job not found: \#(job.id)"}"#)
+        #expect(handler.handle(.cleanup(workdir: nil)).0.json.compact == #"{"success":true,"data":{"count":0}}"#)
+    }
+
+    @Test func followUpsSubscribeAndShutDown() throws {
+        let f = SupervisorFixture()
+        defer { f.remove() }
+        let handler = RequestHandler(supervisor: f.supervisor)
+        #expect(handler.handle(.subscribe(workdir: "/a")).1 == .subscribe(workdir: "/a"))
+        #expect(handler.handle(.shutdown).1 == .shutdown)
+        _ = handler.handle(.add(f.spec(["a"], workdir: "/a")))
+        _ = handler.handle(.add(f.spec(["b"], workdir: "/b")))
+        let (partial, keepRunning) = handler.handle(.nuke(workdir: "/a"))
+        #expect(partial.json.compact == #"{"success":true,"data":{"cleaned":1,"logs_deleted":2,"stopped":1}}"#)
+        #expect(keepRunning == .close, "jobs remain elsewhere, so the daemon stays")
+        #expect(handler.handle(.nuke(workdir: nil)).1 == .shutdown, "no job left: shut down (D6)")
+    }
+}
