@@ -1,0 +1,40 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import GobProtocol
+
+/// The exclusive lock `<rt>/daemon.lock` that makes concurrent first commands start
+/// exactly one daemon (Decision D11). Released when the value goes away.
+struct StartLock: ~Copyable {
+    private let fd: Int32
+
+    /// Takes the lock, retrying a non-blocking `flock` every few milliseconds so a stuck
+    /// holder cannot hang the client forever.
+    init(path: String, timeoutNanoseconds: Int64) throws(ClientError) {
+        let fd = open(path, O_CREAT | O_RDWR | O_CLOEXEC, 0o600)
+        guard fd >= 0 else {
+            throw ClientError.connect(cause: "failed to open lock file \(path): \(SystemError.last)")
+        }
+        let deadline = MonotonicTime.now() + timeoutNanoseconds
+        while flock(fd, LOCK_EX | LOCK_NB) != 0 {
+            let code = errno
+            guard code == EWOULDBLOCK || code == EINTR else {
+                close(fd)
+                throw ClientError.connect(cause: "failed to lock \(path): \(SystemError(code))")
+            }
+            guard MonotonicTime.now() < deadline else {
+                close(fd)
+                throw ClientError.connect(cause: "timed out waiting for the daemon start lock \(path)")
+            }
+            MonotonicTime.sleep(milliseconds: 5)
+        }
+        self.fd = fd
+    }
+
+    deinit {
+        _ = flock(fd, LOCK_UN)
+        close(fd)
+    }
+}

@@ -1,0 +1,103 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import GobProtocol
+
+/// A connected Unix stream socket owned by the client: connect, write everything, read
+/// one line. Raw POSIX calls keep the client's start-up short (style.md).
+struct UnixSocket: ~Copyable {
+    /// Why a socket could not be connected; `code` is the errno when there is one.
+    struct ConnectError: Error {
+        let code: Int32?
+        let description: String
+    }
+
+    private let fd: Int32
+
+    /// Connects to the socket at `path` with send and receive timeouts of `timeoutSeconds`.
+    init(connectingTo path: String, timeoutSeconds: Int) throws(ConnectError) {
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        let capacity = MemoryLayout.size(ofValue: address.sun_path)
+        let pathBytes = Array(path.utf8)
+        guard pathBytes.count < capacity else {
+            throw ConnectError(code: nil, description: "socket path too long (\(pathBytes.count) bytes, at most \(capacity - 1)): \(path)")
+        }
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            raw.copyBytes(from: pathBytes)
+            raw[pathBytes.count] = 0
+        }
+        #if canImport(Glibc)
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        #else
+        let fd = socket(AF_UNIX, SOCK_STREAM, 0)
+        #endif
+        guard fd >= 0 else {
+            throw ConnectError(code: errno, description: "socket: \(SystemError.last)")
+        }
+        var timeout = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
+        let timeoutSize = socklen_t(MemoryLayout<timeval>.size)
+        _ = setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, timeoutSize)
+        _ = setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, timeoutSize)
+        #if canImport(Darwin)
+        var on: Int32 = 1
+        _ = setsockopt(fd, SOL_SOCKET, SO_NOSIGPIPE, &on, socklen_t(MemoryLayout<Int32>.size))
+        #endif
+        let result = withUnsafePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
+        }
+        guard result == 0 else {
+            let code = errno
+            close(fd)
+            throw ConnectError(code: code, description: "dial unix \(path): connect: \(SystemError(code))")
+        }
+        self.fd = fd
+    }
+
+    deinit { close(fd) }
+
+    /// Writes all of `bytes`, retrying short writes and interruptions.
+    func writeAll(_ bytes: [UInt8]) throws(SystemError) {
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes[offset...].withUnsafeBytes { raw in
+                #if canImport(Glibc)
+                send(fd, raw.baseAddress, raw.count, Int32(MSG_NOSIGNAL))
+                #else
+                send(fd, raw.baseAddress, raw.count, 0)
+                #endif
+            }
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw SystemError.last
+            }
+            offset += written
+        }
+    }
+
+    /// Reads until a line feed or the end of the stream, returning the bytes before the
+    /// line feed. Throws on read errors (including the receive timeout) and when the
+    /// line grows past `limit`.
+    func readLine(limit: Int) throws(SystemError) -> [UInt8] {
+        var line: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw SystemError.last
+            }
+            if count == 0 { return line }
+            if let newline = buffer[0..<count].firstIndex(of: 0x0A) {
+                line.append(contentsOf: buffer[0..<newline])
+                return line
+            }
+            line.append(contentsOf: buffer[0..<count])
+            if line.count > limit { throw SystemError(EMSGSIZE) }
+        }
+    }
+}

@@ -1,0 +1,34 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import GobProtocol
+
+/// The client's current directory as jobs record it (contract §1.6), by Go's `os.Getwd`
+/// rule: a logical `$PWD` that names the same directory as `.` wins, so a directory
+/// reached through a symlink keeps its symlinked path; otherwise the physical path.
+public enum WorkingDirectory {
+    /// Why the current directory could not be determined; `description` is Go's
+    /// `getwd: <reason>` wording.
+    public struct Failure: Error, Sendable, CustomStringConvertible {
+        public let description: String
+    }
+
+    public static func current(pwd: String? = environmentValue("PWD")) throws(Failure) -> String {
+        var dot = stat()
+        guard stat(".", &dot) == 0 else { throw Failure(description: "stat .: \(SystemError.last)") }
+        if let pwd, pwd.hasPrefix("/") {
+            var logical = stat()
+            if stat(pwd, &logical) == 0, logical.st_dev == dot.st_dev, logical.st_ino == dot.st_ino {
+                return pwd
+            }
+        }
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        guard getcwd(&buffer, buffer.count) != nil else {
+            throw Failure(description: "getwd: \(SystemError.last)")
+        }
+        let length = buffer.firstIndex(of: 0) ?? buffer.count
+        return String(decoding: buffer[0..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+}
