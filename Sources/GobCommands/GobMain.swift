@@ -1,1 +1,14 @@
-public enum GobMain { public static func main() {} }
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The process entry point of the `gob` executable.
+public enum GobMain {
+    /// Runs the command line and exits with its status.
+    public static func main() -> Never {
+        let status = CommandLineRunner().run(Array(CommandLine.arguments.dropFirst()))
+        exit(status)
+    }
+}

@@ -1,0 +1,13 @@
+/// A command that failed for a reason the user should read: printed as
+/// `Error: <message>` followed by the command's usage block, exit status 1 (contract §1.2).
+struct CommandFailure: Error, Equatable, CustomStringConvertible {
+    let message: String
+
+    init(_ message: String) { self.message = message }
+
+    var description: String { message }
+}
+
+/// Thrown by a command that found a help flag among arguments the parser handed over
+/// uninterpreted (a passthrough command's leading options).
+struct HelpRequested: Error {}

@@ -1,0 +1,138 @@
+import ArgumentParser
+import GobProtocol
+
+/// Turns the process arguments into one run of one command, with cobra's user-visible
+/// rules (contract §1.2–1.4, Decision D15) on top of ArgumentParser: the root is
+/// dispatched here, each sub-command is parsed on its own (so no parent option leaks into
+/// it), and parser errors are re-worded from the command's own flag definitions.
+struct CommandLineRunner {
+    /// Runs `arguments` (without the program name) and returns the exit status.
+    func run(_ arguments: [String]) -> Int32 {
+        guard let first = arguments.first else {
+            Console.out(OverviewCommand.card)
+            return 0
+        }
+        if first == "help" { return help(topic: arguments.dropFirst().first) }
+        if let command = Gob.subcommand(named: first) {
+            return runSubcommand(command, Array(arguments.dropFirst()))
+        }
+        if first.hasPrefix("-") && first != "-" { return runRoot(arguments) }
+        Console.error(CommandSuggestions.unknownCommandText(first, among: Gob.suggestableNames))
+        return 1
+    }
+
+    /// Root-level options (`-h`, `-v`, …). Positionals after them are ignored, as cobra
+    /// does for `gob --version extra`.
+    private func runRoot(_ arguments: [String]) -> Int32 {
+        let options = Array(arguments.prefix { $0 != "--" }.filter { $0.hasPrefix("-") && $0 != "-" })
+        let positionals = arguments.filter { !($0.hasPrefix("-") && $0 != "-") }
+        let root: Gob
+        do {
+            guard let parsed = try Gob.parseAsRoot(options) as? Gob else { return printHelp(Gob.self) }
+            root = parsed
+        } catch {
+            if Gob.exitCode(for: error) == .success { return printHelp(Gob.self) }
+            return fail(rewording(error, of: Gob.self, arguments: options), command: Gob.self)
+        }
+        if !root.version, let word = positionals.first, word != "--" {
+            Console.error(CommandSuggestions.unknownCommandText(word, among: Gob.suggestableNames))
+            return 1
+        }
+        return execute(root, as: Gob.self)
+    }
+
+    /// Parses and runs one sub-command.
+    private func runSubcommand(_ type: any ParsableCommand.Type, _ arguments: [String]) -> Int32 {
+        let command: any ParsableCommand
+        do {
+            command = try parse(type, arguments)
+        } catch let failure as CommandFailure {
+            return fail(failure.message, command: type)
+        } catch {
+            if type.exitCode(for: error) == .success { return printHelp(type) }
+            return fail(type.message(for: error), command: type)
+        }
+        return execute(command, as: type)
+    }
+
+    /// Parses with ArgumentParser; on refusal, asks the command's flag table for cobra's
+    /// wording, or for a rewritten argument list (`--force=true`) to parse once more.
+    private func parse(_ type: any ParsableCommand.Type, _ arguments: [String]) throws -> any ParsableCommand {
+        do {
+            return try type.parseAsRoot(arguments)
+        } catch {
+            if type.exitCode(for: error) == .success { throw error }
+            switch FlagTable(of: type).diagnose(arguments) {
+            case let .invalid(message): throw CommandFailure(message)
+            case let .valid(rewritten) where rewritten != arguments: return try type.parseAsRoot(rewritten)
+            case .valid: throw error
+            }
+        }
+    }
+
+    private func rewording(_ error: any Error, of type: any ParsableCommand.Type, arguments: [String]) -> String {
+        if case let .invalid(message) = FlagTable(of: type).diagnose(arguments) { return message }
+        return type.message(for: error)
+    }
+
+    /// Runs a parsed command and maps what it throws to output and exit status.
+    private func execute(_ command: any ParsableCommand, as type: any ParsableCommand.Type) -> Int32 {
+        var command = command
+        do {
+            try command.run()
+            return 0
+        } catch let failure as CommandFailure {
+            return fail(failure.message, command: type)
+        } catch is HelpRequested {
+            return printHelp(type)
+        } catch let exit as ExitCode {
+            return exit.rawValue
+        } catch {
+            // A help flag makes the parser return its own help command, whose run throws.
+            if type.exitCode(for: error) == .success { return printHelp(type) }
+            return fail(type.message(for: error), command: type)
+        }
+    }
+
+    /// `gob help [command]` (contract §2.20): help on stdout; an unknown topic is
+    /// reported on stderr with the root usage, yet exits 0 as cobra does.
+    private func help(topic: String?) -> Int32 {
+        guard let topic else { return printHelp(Gob.self) }
+        if topic == "help" {
+            Console.line(Self.helpCommandHelp)
+            return 0
+        }
+        guard let command = Gob.subcommand(named: topic) else {
+            Console.error("Unknown help topic [`\(topic)`]\n" + usageBlock(Gob.self))
+            return 0
+        }
+        return printHelp(command)
+    }
+
+    /// The help text of `help` itself, which ArgumentParser has no type for.
+    static let helpCommandHelp = """
+        Help provides help for any command in the application.
+        Simply type gob help [path to command] for full details.
+
+        USAGE: gob help [command]
+        """
+
+    private func printHelp(_ type: any ParsableCommand.Type) -> Int32 {
+        let text = type == Gob.self ? Gob.helpMessage() : Gob.helpMessage(for: type)
+        Console.line(text)
+        return 0
+    }
+
+    /// `Error: <message>`, the usage block, an empty line; exit status 1 (§1.2).
+    private func fail(_ message: String, command type: any ParsableCommand.Type) -> Int32 {
+        Console.error("Error: \(message)\n" + usageBlock(type) + "\n")
+        return 1
+    }
+
+    /// The usage block in ArgumentParser's layout (Decision D15 allows it).
+    private func usageBlock(_ type: any ParsableCommand.Type) -> String {
+        let usage = type == Gob.self ? Gob.usageString() : Gob.usageString(for: type)
+        let path = type == Gob.self ? "gob" : "gob \(type.configuration.commandName ?? "")"
+        return "Usage: \(usage)\n  See '\(path) --help' for more information.\n"
+    }
+}

@@ -1,0 +1,40 @@
+import ArgumentParser
+import GobDaemon
+import GobProtocol
+
+/// Hidden `gob daemon`: runs the daemon in the foreground; this is what auto-start
+/// executes (contract §2.22).
+struct DaemonCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "daemon",
+        abstract: "Run the gob daemon (internal use only)",
+        discussion: """
+            Runs the per-user gob daemon in the foreground until it receives SIGTERM, \
+            SIGINT or SIGHUP, or until `gob nuke` leaves it without jobs. Other gob \
+            commands start it automatically when it is not running; there is normally no \
+            need to run it by hand.
+
+            Exit status: 0 after a graceful shutdown, 1 when it cannot start (for \
+            example "failed to cleanup stale socket: daemon already running (socket in \
+            use: /run/user/1000/gob/daemon.sock)").
+            """,
+        shouldDisplay: false)
+
+    /// A descriptor on which to report start-up: `ok` or `error: <message>`.
+    @Option(name: .customLong("ready-fd"), help: .hidden)
+    var readyFD: Int32?
+
+    /// Extra positionals are accepted and ignored, as upstream does (§1.3).
+    @Argument(help: .hidden)
+    var ignored: [String] = []
+
+    func run() throws {
+        let status: Int32
+        do {
+            status = try DaemonMain.run(paths: RuntimePaths.current(), readyFD: readyFD)
+        } catch {
+            throw CommandFailure(error.description)
+        }
+        if status != 0 { throw ExitCode(status) }
+    }
+}

@@ -1,0 +1,52 @@
+import ArgumentParser
+import GobProtocol
+
+/// The root command: bare `gob` prints the overview card, `-v/--version` the version
+/// (contract §1.3, §2.1, §2.2). Sub-commands are dispatched by `CommandLineRunner`.
+struct Gob: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gob",
+        abstract: "Start and manage background jobs",
+        discussion: """
+            gob starts commands as background jobs that keep running after the shell \
+            that started them exits, and manages them: list, stop, start, restart, \
+            signal and remove them. Jobs belong to the directory they were started in. \
+            A per-user daemon supervises the jobs; any command that needs it starts it.
+
+            Examples:
+              gob add make watch        Start a job: Added job V3x0QqI running: make watch
+              gob list                  List the jobs of this directory
+              gob stop V3x0QqI          Stop it
+
+            Exit status: 0 on success, 1 on any error.
+            """,
+        // Alphabetical, like cobra's command list; `daemon` is hidden.
+        subcommands: [
+            AddCommand.self, CleanupCommand.self, ListCommand.self, NukeCommand.self, OverviewCommand.self,
+            PingCommand.self, RemoveCommand.self, RestartCommand.self, SignalCommand.self, StartCommand.self,
+            StopCommand.self, DaemonCommand.self,
+        ])
+
+    @Flag(name: [.short, .customLong("version")], help: "version for gob")
+    var version = false
+
+    func run() {
+        if version {
+            Console.line("gob version \(GobVersion.current)")
+        } else {
+            Console.out(OverviewCommand.card)
+        }
+    }
+
+    /// The sub-command called `name`, hidden ones included.
+    static func subcommand(named name: String) -> (any ParsableCommand.Type)? {
+        configuration.subcommands.first { $0.configuration.commandName == name }
+    }
+
+    /// Names offered by "Did you mean this?": visible sub-commands only (§1.2).
+    static var suggestableNames: [String] {
+        configuration.subcommands.compactMap { command in
+            command.configuration.shouldDisplay ? command.configuration.commandName : nil
+        }
+    }
+}

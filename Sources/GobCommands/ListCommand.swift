@@ -1,0 +1,70 @@
+import ArgumentParser
+import GobProtocol
+
+/// `gob list [-a] [--workdir] [--json]`: list jobs, newest first (contract §2.5).
+struct ListCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list",
+        abstract: "List background jobs",
+        discussion: """
+            Lists the jobs started from the current directory, newest first. Each line \
+            shows the job ID, the PID of its latest process, whether it is running or \
+            stopped, and its command.
+
+            Examples:
+              gob list
+              gob list --all
+              gob list --json
+
+            Output:
+              V3x0QqI: [28978] running: make watch
+              V3x0Ppz: [28950] stopped: npm test
+            With --workdir, and always with --all:
+              V3x0QqI: [28978] running (/home/me/app): make watch
+            With no jobs: No jobs found (with --json: []).
+            --json prints a JSON array with id, pid, status, command, workdir, \
+            created_at, exit_code, signal and ended_at for each job.
+
+            Exit status: 0 on success, 1 on any error.
+            """)
+
+    @Flag(name: .shortAndLong, help: "Show jobs from all directories (implies --workdir)")
+    var all = false
+
+    @Flag(help: "Show working directory for each job")
+    var workdir = false
+
+    @Flag(help: "Output in JSON format")
+    var json = false
+
+    /// Extra positionals are accepted and ignored, as upstream does (§1.3).
+    @Argument(help: .hidden)
+    var ignored: [String] = []
+
+    func run() throws {
+        let scope = all ? nil : try DaemonSession.workingDirectory()
+        let wording = DaemonSession.ErrorWording(command: "failed to list jobs: ", daemon: "list failed: ")
+        let response = try DaemonSession().send(.list(workdir: scope), wording: wording)
+        guard let jobs = response.jobs else {
+            throw CommandFailure(wording.command + "failed to decode response: missing jobs")
+        }
+        if json {
+            Console.line(JSON.array(jobs.map(\.listJSON)).pretty)
+            return
+        }
+        guard !jobs.isEmpty else {
+            Console.line("No jobs found")
+            return
+        }
+        var text = ""
+        for job in jobs {
+            if all || workdir {
+                let directory = job.workdir.isEmpty ? "<unknown>" : job.workdir
+                text += "\(job.id): [\(job.pid)] \(job.status.rawValue) (\(directory)): \(job.commandLine)\n"
+            } else {
+                text += "\(job.id): [\(job.pid)] \(job.status.rawValue): \(job.commandLine)\n"
+            }
+        }
+        Console.out(text)
+    }
+}

@@ -1,0 +1,43 @@
+import ArgumentParser
+import GobProtocol
+
+/// `gob nuke [-a]`: stop every job in scope and remove them all (contract §2.12, D6).
+struct NukeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "nuke",
+        abstract: "Stop all running jobs and remove all job data",
+        discussion: """
+            Stops every running job of the current directory (of all directories with \
+            --all) — SIGTERM to each process group, SIGKILL after 10 seconds — then \
+            removes all of those jobs and deletes their log files. When no job is left \
+            at all afterwards, the daemon shuts down; the next command starts it again.
+
+            Examples:
+              gob nuke
+              gob nuke --all
+
+            Output:
+              Stopped 2 running job(s)
+              Deleted 6 log file(s)
+              Cleaned up 3 total job(s)
+
+            Exit status: 0 on success, 1 on any error.
+            """)
+
+    @Flag(name: .shortAndLong, help: "Nuke jobs from all directories")
+    var all = false
+
+    /// Extra positionals are accepted and ignored, as upstream does (§1.3).
+    @Argument(help: .hidden)
+    var ignored: [String] = []
+
+    func run() throws {
+        let scope = all ? nil : try DaemonSession.workingDirectory()
+        let wording = DaemonSession.ErrorWording(command: "failed to nuke: ", daemon: "nuke failed: ")
+        let response = try DaemonSession().send(.nuke(workdir: scope), wording: wording)
+        let stopped = try response.integer("stopped", wording: wording)
+        let deleted = try response.integer("logs_deleted", wording: wording)
+        let cleaned = try response.integer("cleaned", wording: wording)
+        Console.out("Stopped \(stopped) running job(s)\nDeleted \(deleted) log file(s)\nCleaned up \(cleaned) total job(s)\n")
+    }
+}

@@ -1,0 +1,61 @@
+import ArgumentParser
+
+/// `gob overview` (and bare `gob`): a static reference card (contract §2.1). It never
+/// contacts the daemon nor creates the runtime directory.
+struct OverviewCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "overview",
+        abstract: "Show overview and common usage patterns",
+        discussion: """
+            Prints a short reference card of gob's commands, grouped by purpose. It is \
+            what bare `gob` prints. It does not talk to the daemon.
+
+            Examples:
+              gob overview
+              gob
+
+            Exit status: 0.
+            """)
+
+    /// Extra positionals are accepted and ignored, as upstream does (§1.3).
+    @Argument(help: .hidden)
+    var ignored: [String] = []
+
+    func run() {
+        Console.out(Self.card)
+    }
+
+    /// The card. The contract's CONVENIENCE (`gob run`), OUTPUT (`gob logs`, `gob stdout`,
+    /// `gob stderr`) and INTERACTIVE (`gob tui`) sections and the `-f/--follow` footer
+    /// line describe commands of the follow-up milestone; they are added to this card
+    /// together with those commands.
+    static let card: String = {
+        var text = "gob - Background Job Manager\n\n"
+        text += section("JOB MANAGEMENT", [
+            ("gob add <command>", "Create and start a new background job"),
+            ("gob remove <job_id>", "Remove a stopped job and its logs"),
+            ("gob cleanup", "Remove all stopped jobs"),
+            ("gob nuke", "Stop all running jobs and remove all jobs"),
+        ])
+        text += section("PROCESS CONTROL", [
+            ("gob start <job_id>", "Start a stopped job"),
+            ("gob stop <job_id>", "Stop a running job (use --force for SIGKILL)"),
+            ("gob restart <job_id>", "Stop and start a job again"),
+            ("gob signal <job_id> <sig>", "Send a signal to a job"),
+        ])
+        text += "Job IDs are shown by 'gob list'.\n"
+        text += "Use 'gob <command> --help' for details.\n"
+        return text
+    }()
+
+    /// A heading, one line per entry (synopsis left-justified in 24 columns, or followed
+    /// by two spaces when longer), then an empty line.
+    private static func section(_ heading: String, _ entries: [(String, String)]) -> String {
+        var text = heading + "\n"
+        for (synopsis, description) in entries {
+            let padding = synopsis.count < 24 ? String(repeating: " ", count: 24 - synopsis.count) : "  "
+            text += "  " + synopsis + padding + description + "\n"
+        }
+        return text + "\n"
+    }
+}

@@ -1,0 +1,31 @@
+import ArgumentParser
+import GobProtocol
+
+/// `gob ping`: check that the daemon answers, starting it if needed (contract §2.17).
+struct PingCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ping",
+        abstract: "Ping the daemon to verify it's running",
+        discussion: """
+            Connects to the daemon (starting it when it is not running) and checks that \
+            it answers.
+
+            Examples:
+              gob ping
+
+            Output:
+              pong
+
+            Exit status: 0 when the daemon answered, 1 on any error (for example \
+            "failed to connect to daemon: failed to start daemon: …").
+            """)
+
+    /// Extra positionals are accepted and ignored, as upstream does (§1.3).
+    @Argument(help: .hidden)
+    var ignored: [String] = []
+
+    func run() throws {
+        _ = try DaemonSession().send(.ping, wording: .init(command: "ping failed: ", daemon: "ping failed: "))
+        Console.line("pong")
+    }
+}

@@ -1,0 +1,36 @@
+import ArgumentParser
+import GobProtocol
+
+/// `gob restart <job_id>`: stop a job if it runs, then start it (contract §2.8).
+struct RestartCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "restart",
+        abstract: "Restart a job (stop + start)",
+        usage: "gob restart <job_id>",
+        discussion: """
+            Stops the job if it is running (SIGTERM to its process group, SIGKILL after \
+            10 seconds), clears its logs and starts its command again with the same ID \
+            and this shell's environment. On a stopped job it is the same as `gob start`. \
+            Any job ID works, from any directory.
+
+            Examples:
+              gob restart V3x0QqI
+
+            Output:
+              Restarted job V3x0QqI with new PID 29377 running: make watch
+
+            Exit status: 0 on success, 1 on any error (for example "job not found: \
+            V3x0QqI").
+            """)
+
+    @Argument(help: ArgumentHelp("The ID of the job to restart", valueName: "job_id"))
+    var arguments: [String] = []
+
+    func run() throws {
+        let jobID = try ArgumentCount.exactlyOne(arguments)
+        let wording = DaemonSession.ErrorWording.verbatim
+        let request = Request.restart(jobID: jobID, environment: currentEnvironment())
+        let job = try DaemonSession().send(request, wording: wording).requireJob(wording: wording)
+        Console.line("Restarted job \(job.id) with new PID \(job.pid) running: \(job.commandLine)")
+    }
+}

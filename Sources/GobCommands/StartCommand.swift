@@ -1,0 +1,36 @@
+import ArgumentParser
+import GobProtocol
+
+/// `gob start <job_id>`: run a stopped job's command again (contract §2.7).
+struct StartCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "start",
+        abstract: "Start a stopped job",
+        usage: "gob start <job_id>",
+        discussion: """
+            Starts a stopped job again: same ID, same command, same directory, a new \
+            process with this shell's environment. Its stdout and stderr logs are cleared \
+            first. A running job is not touched (use `gob restart`). Any job ID works, \
+            from any directory.
+
+            Examples:
+              gob start V3x0QqI
+
+            Output:
+              Started job V3x0QqI with PID 29104 running: make watch
+
+            Exit status: 0 on success, 1 on any error (for example "job V3x0QqI is \
+            already running (use 'gob restart' to restart a running job)").
+            """)
+
+    @Argument(help: ArgumentHelp("The ID of the job to start", valueName: "job_id"))
+    var arguments: [String] = []
+
+    func run() throws {
+        let jobID = try ArgumentCount.exactlyOne(arguments)
+        let wording = DaemonSession.ErrorWording.verbatim
+        let request = Request.start(jobID: jobID, environment: currentEnvironment())
+        let job = try DaemonSession().send(request, wording: wording).requireJob(wording: wording)
+        Console.line("Started job \(job.id) with PID \(job.pid) running: \(job.commandLine)")
+    }
+}

@@ -1,0 +1,43 @@
+import ArgumentParser
+import GobProtocol
+
+/// `gob stop [-f] <job_id>`: stop a job's whole process group (contract §2.6, Decision D4).
+struct StopCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "stop",
+        abstract: "Stop a background job",
+        usage: "gob stop [--force] <job_id>",
+        discussion: """
+            Stops a job: sends SIGTERM to the job's process group, waits up to 10 seconds \
+            for every process of the group to exit, then sends SIGKILL. With --force it \
+            sends SIGKILL at once. It returns once the processes are gone. Stopping a job \
+            that is already stopped is not an error. The job's record and logs are kept; \
+            use `gob start` to run it again or `gob remove` to delete it. Any job ID \
+            works, from any directory.
+
+            Examples:
+              gob stop V3x0QqI
+              gob stop --force V3x0QqI
+
+            Output:
+              Stopped job V3x0QqI (PID 28978)
+              Force stopped job V3x0QqI (PID 28978)
+
+            Exit status: 0 on success, 1 on any error (for example "job not found: \
+            V3x0QqI").
+            """)
+
+    @Flag(name: .shortAndLong, help: "Send SIGKILL instead of SIGTERM for forceful termination")
+    var force = false
+
+    @Argument(help: ArgumentHelp("The ID of the job to stop", valueName: "job_id"))
+    var arguments: [String] = []
+
+    func run() throws {
+        let jobID = try ArgumentCount.exactlyOne(arguments)
+        let wording = DaemonSession.ErrorWording.verbatim
+        let response = try DaemonSession().send(.stop(jobID: jobID, force: force), wording: wording)
+        let pid = try response.integer("pid", wording: wording)
+        Console.line("\(force ? "Force stopped" : "Stopped") job \(jobID) (PID \(pid))")
+    }
+}
