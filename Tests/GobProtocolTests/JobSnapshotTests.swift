@@ -1,0 +1,55 @@
+import GobProtocol
+import Testing
+
+@Suite("Job snapshots and events")
+struct JobSnapshotTests {
+    static let sample = JobSnapshot(
+        id: "Vc5Ygdx", pid: 25571, status: .running, command: ["sh", "-c", "echo tick; sleep 1"],
+        workdir: "/home/me/app", createdAt: "2026-11-26T14:14:59Z",
+        stdoutPath: "/run/user/1000/gob/Vc5Ygdx.stdout.log", stderrPath: "/run/user/1000/gob/Vc5Ygdx.stderr.log")
+
+    static let ended = JobSnapshot(
+        id: "Vc5Ygdy", pid: 25572, status: .stopped, command: ["false"], workdir: "/w",
+        createdAt: "2026-11-26T14:14:59Z", stdoutPath: "/o", stderrPath: "/e",
+        exitCode: 1, signal: nil, endedAt: "2026-11-26T14:15:00Z")
+
+    static let killed = JobSnapshot(
+        id: "Vc5Ygdz", pid: 25573, status: .stopped, command: ["sleep", "9"], workdir: "/w",
+        createdAt: "2026-11-26T14:14:59Z", stdoutPath: "/o", stderrPath: "/e",
+        exitCode: nil, signal: "SIGTERM", endedAt: "2026-11-26T14:15:00Z")
+
+    @Test func wireKeyOrder() {
+        #expect(Self.sample.json.compact == #"{"id":"Vc5Ygdx","pid":25571,"status":"running","command":["sh","-c","echo tick; sleep 1"],"workdir":"/home/me/app","created_at":"2026-11-26T14:14:59Z","stdout_path":"/run/user/1000/gob/Vc5Ygdx.stdout.log","stderr_path":"/run/user/1000/gob/Vc5Ygdx.stderr.log","exit_code":null,"signal":null,"ended_at":null}"#)
+    }
+
+    @Test func listKeysHaveNoLogPaths() {
+        #expect(Self.ended.listJSON.compact == #"{"id":"Vc5Ygdy","pid":25572,"status":"stopped","command":["false"],"workdir":"/w","created_at":"2026-11-26T14:14:59Z","exit_code":1,"signal":null,"ended_at":"2026-11-26T14:15:00Z"}"#)
+    }
+
+    @Test("snapshots survive the wire", arguments: [sample, ended, killed])
+    func roundTrip(job: JobSnapshot) throws {
+        #expect(JobSnapshot(json: try JSON(parsing: job.json.compact)) == job)
+    }
+
+    @Test func commandLine() {
+        #expect(Self.sample.commandLine == "sh -c echo tick; sleep 1")
+    }
+
+    @Test func refusesIncompleteJobs() throws {
+        #expect(JobSnapshot(json: try JSON(parsing: #"{"id":"a","pid":1,"status":"running"}"#)) == nil)
+        #expect(JobSnapshot(json: try JSON(parsing: #"{"id":"a","pid":1,"status":"paused","command":[]}"#)) == nil)
+        #expect(JobSnapshot(json: try JSON(parsing: #"{"id":"a","pid":1,"status":"running","command":[1]}"#)) == nil)
+    }
+
+    @Test("events survive the wire", arguments: JobEvent.Kind.allCases)
+    func eventRoundTrip(kind: JobEvent.Kind) throws {
+        let event = JobEvent(kind: kind, job: Self.sample)
+        let text = event.json.compact
+        #expect(text.hasPrefix(#"{"type":"\#(kind.rawValue)","job_id":"Vc5Ygdx","job":{"id":"Vc5Ygdx","#))
+        #expect(JobEvent(json: try JSON(parsing: text)) == event)
+    }
+
+    @Test func refusesUnknownEvents() throws {
+        #expect(JobEvent(json: try JSON(parsing: #"{"type":"job_paused","job_id":"a","job":{}}"#)) == nil)
+    }
+}

@@ -1,0 +1,84 @@
+import GobProtocol
+import Testing
+
+@Suite("Requests")
+struct RequestTests {
+    static let spec = JobSpec(command: ["sh", "-c", "echo <hi> & done"], workdir: "/home/me/app", environment: ["A=1", "PATH=/bin"])
+
+    static let everyRequest: [Request] = [
+        .ping, .shutdown,
+        .list(workdir: nil), .list(workdir: "/home/me/app"),
+        .add(spec), .add(JobSpec(command: ["ls"], workdir: "/", environment: nil)),
+        .run(spec),
+        .stop(jobID: "V3x0QqI", force: false), .stop(jobID: "V3x0QqI", force: true),
+        .start(jobID: "V3x0QqI", environment: nil), .start(jobID: "V3x0QqI", environment: ["X=y"]),
+        .restart(jobID: "V3x0QqI", environment: nil), .restart(jobID: "V3x0QqI", environment: []),
+        .remove(jobID: "V3x0QqI"),
+        .cleanup(workdir: nil), .cleanup(workdir: "/srv"),
+        .nuke(workdir: nil), .nuke(workdir: "/srv"),
+        .signal(jobID: "V3x0QqI", signal: 15), .signal(jobID: "V3x0QqI", signal: -9),
+        .getJob(jobID: "V3x0QqI"),
+        .subscribe(workdir: nil), .subscribe(workdir: "/srv"),
+    ]
+
+    @Test("every request survives encode and decode", arguments: everyRequest)
+    func roundTrip(request: Request) throws {
+        let line = request.json.compact
+        #expect(!line.contains("\n"))
+        #expect(try Request(line: Array(line.utf8)) == request)
+    }
+
+    @Test func envelopeShape() {
+        #expect(Request.ping.json.compact == #"{"type":"ping"}"#)
+        #expect(Request.list(workdir: nil).json.compact == #"{"type":"list"}"#)
+        #expect(Request.stop(jobID: "a", force: true).json.compact == #"{"type":"stop","payload":{"job_id":"a","force":true}}"#)
+        #expect(Request.getJob(jobID: "a").json.compact == #"{"type":"get_job","payload":{"job_id":"a"}}"#)
+        #expect(Request.add(JobSpec(command: ["ls"], workdir: "/w", environment: ["A=1"])).json.compact
+            == #"{"type":"add","payload":{"command":["ls"],"workdir":"/w","env":["A=1"]}}"#)
+    }
+
+    @Test func emptyWorkdirMeansAll() throws {
+        #expect(try Request(line: Array(#"{"type":"list","payload":{"workdir":""}}"#.utf8)) == .list(workdir: nil))
+        #expect(try Request(line: Array(#"{"type":"nuke","payload":null}"#.utf8)) == .nuke(workdir: nil))
+    }
+
+    @Test func signalNumbersAreTruncated() throws {
+        #expect(try Request(line: Array(#"{"type":"signal","payload":{"job_id":"a","signal":15.9}}"#.utf8))
+            == .signal(jobID: "a", signal: 15))
+    }
+
+    @Test("validation errors use the contract's texts", arguments: [
+        (#"{"type":"add","payload":{"workdir":"/w"}}"#, "missing command"),
+        (#"{"type":"add","payload":{"command":null,"workdir":"/w"}}"#, "missing command"),
+        (#"{"type":"add","payload":{"command":"ls","workdir":"/w"}}"#, "invalid command format"),
+        (#"{"type":"run","payload":{"command":["sleep",5],"workdir":"/w"}}"#, "invalid command format"),
+        (#"{"type":"add","payload":{"command":[],"workdir":"/w"}}"#, "empty command"),
+        (#"{"type":"add","payload":{"command":["ls"]}}"#, "missing workdir"),
+        (#"{"type":"add","payload":{"command":["ls"],"workdir":""}}"#, "missing workdir"),
+        (#"{"type":"add","payload":{"command":["ls"],"workdir":7}}"#, "invalid workdir format"),
+        (#"{"type":"add","payload":{"command":["ls"],"workdir":"/w","env":"A=1"}}"#, "invalid env format"),
+        (#"{"type":"stop","payload":{}}"#, "missing job_id"),
+        (#"{"type":"stop"}"#, "missing job_id"),
+        (#"{"type":"stop","payload":{"job_id":""}}"#, "missing job_id"),
+        (#"{"type":"stop","payload":{"job_id":5}}"#, "invalid job_id format"),
+        (#"{"type":"stop","payload":{"job_id":"a","force":"yes"}}"#, "invalid force format"),
+        (#"{"type":"start","payload":{"job_id":"a","env":[1]}}"#, "invalid env format"),
+        (#"{"type":"remove","payload":{}}"#, "missing job_id"),
+        (#"{"type":"get_job","payload":{}}"#, "missing job_id"),
+        (#"{"type":"signal","payload":{"job_id":"a"}}"#, "missing signal"),
+        (#"{"type":"signal","payload":{"signal":9}}"#, "missing job_id"),
+        (#"{"type":"signal","payload":{"job_id":"a","signal":"TERM"}}"#, "invalid signal format"),
+        (#"{"type":"list","payload":{"workdir":[]}}"#, "invalid workdir format"),
+        (#"{"type":"list","payload":[]}"#, "invalid payload format"),
+        (#"{"type":"x"}"#, "unknown request type: x"),
+        (#"{"type":"PING"}"#, "unknown request type: PING"),
+        (#"{"type":1}"#, "invalid type format"),
+        (#"{"payload":{}}"#, "missing type"),
+        (#"[1]"#, "invalid request: not a JSON object"),
+        (#"{"type":"ping""#, "unexpected EOF"),
+        ("garbage", "invalid character 'g' looking for beginning of value"),
+    ])
+    func validationError(line: String, message: String) {
+        #expect(throws: RequestError(message)) { try Request(line: Array(line.utf8)) }
+    }
+}
