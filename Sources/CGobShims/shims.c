@@ -7,6 +7,7 @@
 #include <spawn.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include <string.h>
 #ifdef __linux__
 #include <sys/prctl.h>
 #endif
@@ -106,4 +107,33 @@ int gob_accept(int listen_fd) {
     if (fd >= 0) fcntl(fd, F_SETFD, FD_CLOEXEC);
     return fd;
 #endif
+}
+
+static int gob_signal_write_fd = -1;
+static int gob_signal_read_fd = -1;
+
+static void gob_signal_to_pipe(int signo) {
+    int saved = errno;
+    unsigned char byte = (unsigned char)signo;
+    if (gob_signal_write_fd >= 0) (void)write(gob_signal_write_fd, &byte, 1);
+    errno = saved;
+}
+
+int gob_signal_pipe(const int *signals, int count) {
+    if (gob_signal_read_fd < 0) {
+        int fds[2];
+        int rc = gob_pipe(fds, 1);
+        if (rc != 0) { errno = rc; return -1; }
+        gob_signal_read_fd = fds[0];
+        gob_signal_write_fd = fds[1];
+    }
+    struct sigaction action;
+    memset(&action, 0, sizeof(action));
+    action.sa_handler = gob_signal_to_pipe;
+    action.sa_flags = SA_RESTART;
+    sigemptyset(&action.sa_mask);
+    for (int i = 0; i < count; i++) {
+        if (sigaction(signals[i], &action, NULL) != 0) return -1;
+    }
+    return gob_signal_read_fd;
 }

@@ -36,6 +36,14 @@ public enum SignalName {
         return "SIG\(number)"
     }
 
+    /// The number of a name as `name(of:)` writes it (`"SIGTERM"` → 15, `"SIG40"` → 40).
+    public static func number(of name: String) -> Int32? {
+        guard name.hasPrefix("SIG") else { return nil }
+        let bare = String(name.dropFirst(3))
+        if let entry = all.first(where: { $0.0 == bare }) { return entry.1 }
+        return Int32(bare)
+    }
+
     /// Go's `strconv.Atoi` shape: optional `+`/`-`, then decimal digits. A value outside
     /// 32 bits is kept out of range so the kernel refuses it, as upstream.
     private static func parseInteger(_ text: String) -> Int32? {

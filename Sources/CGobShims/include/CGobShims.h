@@ -25,4 +25,9 @@ int gob_accept(int listen_fd);
 /// pipe(2) with both ends close-on-exec, and non-blocking when `nonblocking`; 0 or errno.
 int gob_pipe(int fds[2], int nonblocking);
 
+/// Routes `signals` to a pipe: each delivery writes the signal number as one byte. Returns
+/// the pipe's read end (non-blocking, close-on-exec), or -1 with errno set. Calling it
+/// again adds signals to the same pipe.
+int gob_signal_pipe(const int *signals, int count);
+
 #endif

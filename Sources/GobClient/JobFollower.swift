@@ -1,0 +1,91 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import GobProtocol
+
+/// The follow of `run`, `add -f`, `start -f` and `restart -f` (contract §3.1, Decisions
+/// D2, D9): prints both logs of one job process with per-line prefixes as they grow, and
+/// learns its end from the daemon's `job_stopped` event.
+public struct JobFollower {
+    /// How a follow ended.
+    public enum Outcome: Equatable {
+        /// The process ended; the snapshot carries its exit status (D1).
+        case completed(JobSnapshot)
+        /// The user interrupted gob; the job keeps running.
+        case interrupted
+        /// The event stream failed before the job ended.
+        case lost(String)
+    }
+
+    let job: JobSnapshot
+    let events: EventStream
+    let output: OutputSink
+
+    /// - Parameters:
+    ///   - job: the job as the daemon answered the request that started its process.
+    ///   - events: a subscription opened *before* that request, so its end cannot be missed.
+    public init(job: JobSnapshot, events: EventStream, output: OutputSink) {
+        self.job = job
+        self.events = events
+        self.output = output
+    }
+
+    /// Follows until the process ends or SIGINT/SIGTERM arrives.
+    public func run() -> Outcome {
+        let interrupts = SignalPipe.interrupts()
+        let watcher = FileWatcher()
+        let stdoutTail = LogTail(path: job.stdoutPath)
+        let stderrTail = LogTail(path: job.stderrPath)
+        var stdoutLines = LinePrefixer(prefix: output.stdoutPrefix(job.id))
+        var stderrLines = LinePrefixer(prefix: output.stderrPrefix(job.id))
+        watcher.watch(job.stdoutPath)
+        watcher.watch(job.stderrPath)
+
+        func pump() {
+            output.write(stdoutLines.feed(stdoutTail.readAppended().bytes))
+            output.write(stderrLines.feed(stderrTail.readAppended().bytes))
+        }
+        func finish() {
+            pump()
+            output.write(stdoutLines.flush())
+            output.write(stderrLines.flush())
+        }
+
+        pump()
+        while true {
+            var pollers: [pollfd] = []
+            if let fd = watcher.descriptor { pollers.append(pollfd(fd: fd, events: Int16(POLLIN), revents: 0)) }
+            pollers.append(pollfd(fd: events.descriptor, events: Int16(POLLIN), revents: 0))
+            if let interrupts { pollers.append(pollfd(fd: interrupts, events: Int16(POLLIN), revents: 0)) }
+            let timeout = watcher.descriptor == nil ? FileWatcher.fallbackInterval : -1
+            let ready = poll(&pollers, nfds_t(pollers.count), timeout)
+            if ready < 0 && errno != EINTR { return .lost(SystemError.last.description) }
+            if let interrupts, SignalPipe.received(interrupts) {
+                pump()
+                return .interrupted
+            }
+            watcher.drain()
+            pump()
+            do throws(EventStream.End) {
+                for event in try events.read()
+                where event.kind == .jobStopped && event.job.id == job.id && event.job.pid == job.pid {
+                    finish()
+                    return .completed(event.job)
+                }
+            } catch {
+                finish()
+                return .lost(error.description)
+            }
+        }
+    }
+
+    /// The exit status gob reports for a finished job (D2): its exit code, or 128+N when
+    /// signal N killed it.
+    public static func exitStatus(of job: JobSnapshot) -> Int32 {
+        if let code = job.exitCode { return code }
+        if let name = job.signal, let number = SignalName.number(of: name) { return 128 + number }
+        return 1
+    }
+}

@@ -1,0 +1,85 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Reads what a job appends to one log file (contract §3, Decision D9), starting over
+/// from the beginning when the file was truncated or rewritten — by `start`, `restart` or
+/// `run` reusing a job — instead of waiting blindly past the old offset as upstream did.
+public final class LogTail {
+    public let path: String
+    private var fd: Int32 = -1
+    private var offset: Int64 = 0
+    /// The first bytes read since the last start, to notice a rewrite that left the file
+    /// at least as long as before.
+    private var head: [UInt8] = []
+    private static let headLength = 64
+    private static let chunk = 1 << 18
+
+    public init(path: String) {
+        self.path = path
+    }
+
+    deinit {
+        if fd >= 0 { close(fd) }
+    }
+
+    /// Whether the file could be opened (it may not exist yet).
+    public var isOpen: Bool { fd >= 0 }
+
+    /// Opens the file if it is not open yet; false when it does not exist (or cannot be read).
+    @discardableResult
+    public func open() -> Bool {
+        if fd >= 0 { return true }
+        fd = openForReading(path)
+        return fd >= 0
+    }
+
+    /// Forgets the position: the next read starts at the beginning of the file.
+    public func startOver() {
+        offset = 0
+        head.removeAll()
+    }
+
+    /// Everything appended since the last call, at most `limit` bytes. Empty when nothing
+    /// is new. `truncated` tells that the file was found rewritten and reading restarted.
+    public func readAppended(limit: Int = 1 << 30) -> (bytes: [UInt8], truncated: Bool) {
+        guard open() else { return ([], false) }
+        var truncated = false
+        var info = stat()
+        if fstat(fd, &info) == 0 {
+            let size = Int64(info.st_size)
+            if size < offset || !headMatches() {
+                startOver()
+                truncated = true
+            }
+            if size == offset { return ([], truncated) }
+        }
+        var output: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: Self.chunk)
+        while output.count < limit {
+            let count = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, off_t(offset)) }
+            if count < 0 && errno == EINTR { continue }
+            if count <= 0 { break }
+            if head.count < Self.headLength {
+                head.append(contentsOf: buffer[0..<min(count, Self.headLength - head.count)])
+            }
+            output.append(contentsOf: buffer[0..<count])
+            offset += Int64(count)
+        }
+        return (output, truncated)
+    }
+
+    private func headMatches() -> Bool {
+        guard !head.isEmpty else { return true }
+        var current = [UInt8](repeating: 0, count: head.count)
+        let count = current.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, 0) }
+        return count == head.count && current == head
+    }
+}
+
+/// `open(2)` read-only, named apart from `LogTail.open()`.
+private func openForReading(_ path: String) -> Int32 {
+    open(path, O_RDONLY | O_CLOEXEC)
+}

@@ -1,0 +1,55 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import GobProtocol
+
+/// Where followed output goes: the process's standard output, written straight to the
+/// descriptor (no stdio buffer to flush at odd times), with the colour decision of D10.
+public struct OutputSink: Sendable {
+    public let descriptor: Int32
+    /// ANSI colours only for a terminal without `NO_COLOR` (Decision D10).
+    public let colors: Bool
+
+    public init(descriptor: Int32 = 1, colors: Bool? = nil) {
+        self.descriptor = descriptor
+        self.colors = colors ?? (isatty(descriptor) == 1 && environmentValue("NO_COLOR") == nil)
+    }
+
+    /// Writes every byte; false when the reader is gone.
+    @discardableResult
+    public func write(_ bytes: [UInt8]) -> Bool {
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes[offset...].withUnsafeBytes { writeBytes(descriptor, $0) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                return false
+            }
+            offset += n
+        }
+        return true
+    }
+
+    @discardableResult
+    public func write(_ text: String) -> Bool { write(Array(text.utf8)) }
+
+    /// The prefix of a job's stdout lines: `[<id>] `.
+    public func stdoutPrefix(_ id: String) -> String { "[\(id)] " }
+
+    /// The prefix of a job's stderr lines: `[<id>] ` in 256-colour orange when coloured.
+    public func stderrPrefix(_ id: String) -> String {
+        colors ? "\u{1B}[38;5;208m[\(id)]\u{1B}[0m " : "[\(id)] "
+    }
+
+    /// A `[monitor]` line of `gob logs` (§3.3), cyan when coloured.
+    public func monitorLine(_ text: String) -> String {
+        (colors ? "\u{1B}[36m[monitor]\u{1B}[0m " : "[monitor] ") + text + "\n"
+    }
+}
+
+/// `write(2)`, named apart from `OutputSink.write`.
+private func writeBytes(_ fd: Int32, _ buffer: UnsafeRawBufferPointer) -> Int {
+    write(fd, buffer.baseAddress, buffer.count)
+}

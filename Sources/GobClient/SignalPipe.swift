@@ -1,0 +1,23 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import CGobShims
+
+/// SIGINT and SIGTERM as a readable descriptor, for follow loops that must end cleanly when
+/// the user interrupts them (contract §3.1, Decision D2).
+public enum SignalPipe {
+    /// Installs the handlers; returns the descriptor to poll, or nil when that failed.
+    public static func interrupts() -> Int32? {
+        let signals: [Int32] = [SIGINT, SIGTERM]
+        let fd = signals.withUnsafeBufferPointer { gob_signal_pipe($0.baseAddress, Int32($0.count)) }
+        return fd >= 0 ? fd : nil
+    }
+
+    /// Whether a signal arrived (drains the pipe).
+    public static func received(_ fd: Int32) -> Bool {
+        var buffer = [UInt8](repeating: 0, count: 16)
+        return buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) } > 0
+    }
+}
