@@ -101,3 +101,12 @@ struct UnixSocket: ~Copyable {
         }
     }
 }
+
+extension UnixSocket {
+    /// Hands the descriptor over to the caller, who closes it from then on.
+    consuming func takeDescriptor() -> Int32 {
+        let descriptor = fd
+        discard self
+        return descriptor
+    }
+}

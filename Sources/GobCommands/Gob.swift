@@ -22,8 +22,9 @@ struct Gob: ParsableCommand {
             """,
         // Alphabetical, like cobra's command list; `daemon` is hidden.
         subcommands: [
-            AddCommand.self, CleanupCommand.self, ListCommand.self, NukeCommand.self, OverviewCommand.self,
-            PingCommand.self, RemoveCommand.self, RestartCommand.self, SignalCommand.self, StartCommand.self,
+            AddCommand.self, CleanupCommand.self, EventsCommand.self, ListCommand.self, LogsCommand.self,
+            NukeCommand.self, OverviewCommand.self, PingCommand.self, RemoveCommand.self, RestartCommand.self,
+            RunCommand.self, SignalCommand.self, StartCommand.self, StderrCommand.self, StdoutCommand.self,
             StopCommand.self, DaemonCommand.self,
         ])
 

@@ -6,15 +6,20 @@ struct RestartCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "restart",
         abstract: "Restart a job (stop + start)",
-        usage: "gob restart <job_id>",
+        usage: "gob restart [--follow] <job_id>",
         discussion: """
             Stops the job if it is running (SIGTERM to its process group, SIGKILL after \
             10 seconds), clears its logs and starts its command again with the same ID \
             and this shell's environment. On a stopped job it is the same as `gob start`. \
             Any job ID works, from any directory.
 
+            With --follow, gob then prints the job's output until it ends and exits with \
+            its exit code (128+N when signal N killed it); Ctrl+C stops following and \
+            leaves the job running.
+
             Examples:
               gob restart V3x0QqI
+              gob restart -f V3x0QqI
 
             Output:
               Restarted job V3x0QqI with new PID 29377 running: make watch
@@ -23,6 +28,9 @@ struct RestartCommand: ParsableCommand {
             V3x0QqI").
             """)
 
+    @Flag(name: .shortAndLong, help: "Follow output until job completes")
+    var follow = false
+
     @Argument(help: ArgumentHelp("The ID of the job to restart", valueName: "job_id"))
     var arguments: [String] = []
 
@@ -30,7 +38,10 @@ struct RestartCommand: ParsableCommand {
         let jobID = try ArgumentCount.exactlyOne(arguments)
         let wording = DaemonSession.ErrorWording.verbatim
         let request = Request.restart(jobID: jobID, environment: currentEnvironment())
+        // The job's workdir is not known yet: listen to all, the follow picks its process.
+        let events = follow ? try JobFollowSupport.subscribe(workdir: nil) : nil
         let job = try DaemonSession().send(request, wording: wording).requireJob(wording: wording)
         Console.line("Restarted job \(job.id) with new PID \(job.pid) running: \(job.commandLine)")
+        if let events { try JobFollowSupport.follow(job, events: events) }
     }
 }

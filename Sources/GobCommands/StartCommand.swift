@@ -6,15 +6,20 @@ struct StartCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "start",
         abstract: "Start a stopped job",
-        usage: "gob start <job_id>",
+        usage: "gob start [--follow] <job_id>",
         discussion: """
             Starts a stopped job again: same ID, same command, same directory, a new \
             process with this shell's environment. Its stdout and stderr logs are cleared \
             first. A running job is not touched (use `gob restart`). Any job ID works, \
             from any directory.
 
+            With --follow, gob then prints the job's output until it ends and exits with \
+            its exit code (128+N when signal N killed it); Ctrl+C stops following and \
+            leaves the job running.
+
             Examples:
               gob start V3x0QqI
+              gob start -f V3x0QqI
 
             Output:
               Started job V3x0QqI with PID 29104 running: make watch
@@ -23,6 +28,9 @@ struct StartCommand: ParsableCommand {
             already running (use 'gob restart' to restart a running job)").
             """)
 
+    @Flag(name: .shortAndLong, help: "Follow output until job completes")
+    var follow = false
+
     @Argument(help: ArgumentHelp("The ID of the job to start", valueName: "job_id"))
     var arguments: [String] = []
 
@@ -30,7 +38,10 @@ struct StartCommand: ParsableCommand {
         let jobID = try ArgumentCount.exactlyOne(arguments)
         let wording = DaemonSession.ErrorWording.verbatim
         let request = Request.start(jobID: jobID, environment: currentEnvironment())
+        // The job's workdir is not known yet: listen to all, the follow picks its process.
+        let events = follow ? try JobFollowSupport.subscribe(workdir: nil) : nil
         let job = try DaemonSession().send(request, wording: wording).requireJob(wording: wording)
         Console.line("Started job \(job.id) with PID \(job.pid) running: \(job.commandLine)")
+        if let events { try JobFollowSupport.follow(job, events: events) }
     }
 }

@@ -1,0 +1,48 @@
+import ArgumentParser
+import GobClient
+import GobProtocol
+
+/// `gob events [-a]`: print the daemon's job events as they happen, one compact JSON
+/// object per line (contract §2.16, §5.6).
+struct EventsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "events",
+        abstract: "Subscribe to daemon events",
+        discussion: """
+            Prints every job event of the current directory (all directories with --all) \
+            as one compact JSON object per line, until interrupted: job_added, \
+            job_started, job_stopped (with the exit code or signal) and job_removed. \
+            Scripts can match substrings such as "type":"job_stopped".
+
+            Examples:
+              gob events
+              gob events --all | grep '"type":"job_stopped"'
+
+            Output:
+              {"type":"job_added","job_id":"V3x0QqI","job":{"id":"V3x0QqI","pid":29104,"status":"running",...}}
+
+            Exit status: runs until interrupted; 1 when the subscription fails or the \
+            daemon goes away ("subscription error: failed to decode event: EOF").
+            """)
+
+    @Flag(name: .shortAndLong, help: "Show events from all directories")
+    var all = false
+
+    @Argument(help: .hidden)
+    var ignored: [String] = []
+
+    func run() throws {
+        let workdir = all ? nil : try DaemonSession.workingDirectory()
+        let events = try JobFollowSupport.subscribe(workdir: workdir)
+        let output = OutputSink(colors: false)
+        while true {
+            do throws(EventStream.End) {
+                var text = ""
+                for event in try events.next() { text += event.json.compact + "\n" }
+                if !output.write(text) { return }
+            } catch {
+                throw CommandFailure("subscription error: \(error.description)")
+            }
+        }
+    }
+}

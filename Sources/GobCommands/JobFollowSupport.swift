@@ -1,0 +1,34 @@
+import ArgumentParser
+import GobClient
+import GobProtocol
+
+/// The follow shared by `run`, `add -f`, `start -f` and `restart -f` (contract §3.1,
+/// Decision D2): subscribe first, so the job's end cannot slip by, then follow, print the
+/// footer and leave with the job's exit status.
+enum JobFollowSupport {
+    /// Opens the subscription that will report the job's end; call before the request
+    /// that starts the job's process.
+    static func subscribe(workdir: String?) throws(CommandFailure) -> EventStream {
+        do { return try DaemonSession().client.subscribe(workdir: workdir) } catch {
+            if case let .connect(cause) = error { throw CommandFailure(cause.description) }
+            throw CommandFailure("subscription error: \(error.description)")
+        }
+    }
+
+    /// Follows `job`'s output until its process ends or the user interrupts gob. Exits
+    /// with the job's status: its exit code, 128+N when killed by signal N; 0 when
+    /// interrupted (the job keeps running).
+    static func follow(_ job: JobSnapshot, events: EventStream) throws {
+        let output = OutputSink()
+        switch JobFollower(job: job, events: events, output: output).run() {
+        case let .completed(final):
+            output.write("\nJob \(job.id) completed\n")
+            let status = JobFollower.exitStatus(of: final)
+            if status != 0 { throw ExitCode(status) }
+        case .interrupted:
+            output.write("\nJob \(job.id) continues running in background\n")
+        case let .lost(reason):
+            throw CommandFailure("event subscription error: \(reason)")
+        }
+    }
+}

@@ -1,0 +1,34 @@
+import ArgumentParser
+
+/// `gob stdout [-f] <job_id>`: print or follow a job's stdout log (contract §2.13).
+struct StdoutCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "stdout",
+        abstract: "Display stdout output for a job",
+        usage: "gob stdout [--follow] <job_id>",
+        discussion: """
+            Prints everything the job has written to its stdout so far, byte for byte, \
+            with nothing added. With --follow, keeps printing what it writes next, as it \
+            writes it, until interrupted (Ctrl+C); when the job is restarted, following \
+            continues from the start of the new output. Any job ID works, from any \
+            directory.
+
+            Examples:
+              gob stdout V3x0QqI
+              gob stdout -f V3x0QqI
+
+            Exit status: 0 on success, 1 on any error (for example "job not found: \
+            V3x0QqI", or "stdout log file not found: <path>").
+            """)
+
+    @Flag(name: .shortAndLong, help: "Follow log output in real-time")
+    var follow = false
+
+    @Argument(help: ArgumentHelp("The ID of the job", valueName: "job_id"))
+    var arguments: [String] = []
+
+    func run() throws {
+        let jobID = try ArgumentCount.exactlyOne(arguments)
+        try LogFileOutput.show(.stdout, jobID: jobID, follow: follow)
+    }
+}
