@@ -25,10 +25,8 @@ struct OverviewCommand: ParsableCommand {
         Console.out(Self.card)
     }
 
-    /// The card. The contract's CONVENIENCE (`gob run`), OUTPUT (`gob logs`, `gob stdout`,
-    /// `gob stderr`) and INTERACTIVE (`gob tui`) sections and the `-f/--follow` footer
-    /// line describe commands of the follow-up milestone; they are added to this card
-    /// together with those commands.
+    /// The card. The contract's INTERACTIVE section (`gob tui`) is added together with
+    /// the TUI; the card lists only commands that exist.
     static let card: String = {
         var text = "gob - Background Job Manager\n\n"
         text += section("JOB MANAGEMENT", [
@@ -43,6 +41,17 @@ struct OverviewCommand: ParsableCommand {
             ("gob restart <job_id>", "Stop and start a job again"),
             ("gob signal <job_id> <sig>", "Send a signal to a job"),
         ])
+        text += section("CONVENIENCE", [
+            ("gob run <command>", "Run a job and follow it to its end, exiting with its code;"),
+            ("", "reuses a stopped job with the same command"),
+        ], examples: ["gob run make test", "gob run pnpm --filter web typecheck"])
+        text += section("OUTPUT", [
+            ("gob logs", "Follow stdout and stderr of all jobs here"),
+            ("gob stdout <job_id>", "Show a job's stdout (-f to follow)"),
+            ("gob stderr <job_id>", "Show a job's stderr (-f to follow)"),
+            ("gob events", "Print job events as JSON lines"),
+        ])
+        text += "Add -f/--follow to add, start or restart to follow the job's output.\n"
         text += "Job IDs are shown by 'gob list'.\n"
         text += "Use 'gob <command> --help' for details.\n"
         return text
@@ -50,12 +59,13 @@ struct OverviewCommand: ParsableCommand {
 
     /// A heading, one line per entry (synopsis left-justified in 24 columns, or followed
     /// by two spaces when longer), then an empty line.
-    private static func section(_ heading: String, _ entries: [(String, String)]) -> String {
+    private static func section(_ heading: String, _ entries: [(String, String)], examples: [String] = []) -> String {
         var text = heading + "\n"
         for (synopsis, description) in entries {
             let padding = synopsis.count < 24 ? String(repeating: " ", count: 24 - synopsis.count) : "  "
             text += "  " + synopsis + padding + description + "\n"
         }
+        for example in examples { text += "    " + example + "\n" }
         return text + "\n"
     }
 }
