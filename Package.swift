@@ -32,10 +32,12 @@ let package = Package(
             ],
             swiftSettings: strict),
         .target(name: "GobClient", dependencies: ["GobProtocol", "CGobShims"], swiftSettings: strict),
+        // The full-screen UI: pure model → update → render, one terminal adapter.
+        .target(name: "GobTUI", dependencies: ["GobProtocol", "GobClient", "CGobShims"], swiftSettings: strict),
         .target(
             name: "GobCommands",
             dependencies: [
-                "GobProtocol", "GobClient", "GobDaemon",
+                "GobProtocol", "GobClient", "GobDaemon", "GobTUI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -46,6 +48,7 @@ let package = Package(
             name: "GobDaemonTests",
             dependencies: ["GobDaemon", "GobProtocol", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict),
+        .testTarget(name: "GobTUITests", dependencies: ["GobTUI", "GobProtocol"], swiftSettings: strict),
         .testTarget(
             name: "GobEndToEndTests",
             dependencies: ["GobProtocol", "GobCommands"],
