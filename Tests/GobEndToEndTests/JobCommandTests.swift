@@ -1,0 +1,175 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+import GobProtocol
+import Testing
+
+/// The daemon-backed commands end to end: outputs, errors and exit codes (contract
+/// §2.3–2.12, §2.17).
+@Suite("Job commands", .timeLimit(.minutes(1)))
+struct JobCommandTests {
+    @Test func pingStartsTheDaemon() async throws {
+        try await Sandbox.run { sandbox async throws in
+            let outcome = try await sandbox.gob("ping", "extra")
+            #expect(outcome.status == 0)
+            #expect(outcome.stdout == "pong\n")
+            #expect(outcome.stderr.isEmpty)
+            #expect(sandbox.daemons.count == 1)
+        }
+    }
+
+    @Test func addListStopStartRestartRemove() async throws {
+        try await Sandbox.run { sandbox async throws in
+            let (id, pid) = try await sandbox.addJob("sleep", "300")
+            #expect(id.count == 7 && id.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) })
+
+            let list = try await sandbox.gob("list")
+            #expect(list.stdout == "\(id): [\(pid)] running: sleep 300\n")
+            let wide = try await sandbox.gob("list", "--workdir")
+            #expect(wide.stdout == "\(id): [\(pid)] running (\(sandbox.workdir)): sleep 300\n")
+
+            let running = try await sandbox.gob("remove", id)
+            #expect(running.status == 1)
+            #expect(running.stderr.hasPrefix("Error: cannot remove running job: \(id) (use 'stop' first)\n"))
+
+            let again = try await sandbox.gob("start", id)
+            #expect(again.status == 1)
+            #expect(again.stderr.hasPrefix("Error: job \(id) is already running (use 'gob restart' to restart a running job)\n"))
+
+            let stop = try await sandbox.gob("stop", id)
+            #expect(stop.status == 0)
+            #expect(stop.stdout == "Stopped job \(id) (PID \(pid))\n")
+            #expect(!ProcessScan.isLive(pid), "stop returns after the process is gone")
+            let stopAgain = try await sandbox.gob("stop", id)
+            #expect(stopAgain.stdout == "Stopped job \(id) (PID \(pid))\n", "stopping a stopped job is not an error")
+            #expect(try await sandbox.gob("list").stdout == "\(id): [\(pid)] stopped: sleep 300\n")
+
+            let start = try await sandbox.gob("start", id)
+            #expect(start.status == 0)
+            let started = try #require(try await sandbox.listedJob(id))
+            #expect(started.pid != pid && started.status == .running)
+            #expect(start.stdout == "Started job \(id) with PID \(started.pid) running: sleep 300\n")
+
+            let restart = try await sandbox.gob("restart", id)
+            #expect(restart.status == 0)
+            let restarted = try #require(try await sandbox.listedJob(id))
+            #expect(restarted.pid != started.pid)
+            #expect(restart.stdout == "Restarted job \(id) with new PID \(restarted.pid) running: sleep 300\n")
+            #expect(!ProcessScan.isLive(started.pid))
+
+            let force = try await sandbox.gob("stop", "--force", id)
+            #expect(force.stdout == "Force stopped job \(id) (PID \(restarted.pid))\n")
+            let killed = try await sandbox.waitUntilStopped(id)
+            #expect(killed.signal == "SIGKILL" && killed.exitCode == nil && killed.endedAt != nil)
+
+            let remove = try await sandbox.gob("remove", id)
+            #expect(remove.stdout == "Removed job \(id) (PID \(restarted.pid))\n")
+            #expect(!FileManager.default.fileExists(atPath: sandbox.paths.stdoutLog(id)))
+            let removeAgain = try await sandbox.gob("remove", id)
+            #expect(removeAgain.status == 1)
+            #expect(removeAgain.stderr.hasPrefix("Error: job not found: \(id)\nUsage: gob remove"))
+            #expect(try await sandbox.gob("list").stdout == "No jobs found\n")
+        }
+    }
+
+    @Test("unknown IDs are reported verbatim", arguments: [
+        (["stop", "NoSuchJ"], "stop"), (["stop", "-f", "NoSuchJ"], "stop"), (["start", "NoSuchJ"], "start"),
+        (["restart", "NoSuchJ"], "restart"), (["remove", "NoSuchJ"], "remove"), (["signal", "NoSuchJ", "TERM"], "signal"),
+    ])
+    func unknownID(arguments: [String], command: String) async throws {
+        try await Sandbox.run { sandbox async throws in
+            CommandLineErrorTests.expectUsageError(try await sandbox.gob(arguments), "job not found: NoSuchJ", command: command)
+        }
+    }
+
+    @Test func addParsesOnlyLeadingOptions() async throws {
+        try await Sandbox.run { sandbox async throws in
+            let plain = try await sandbox.gob("add", "sh", "-c", "echo plain")
+            #expect(plain.status == 0, "\(plain)")
+            #expect(plain.stdout.hasSuffix(" running: sh -c echo plain\n"))
+            let dashed = try await sandbox.gob("add", "--", "ls", "-la")
+            #expect(dashed.status == 0, "\(dashed)")
+            #expect(dashed.stdout.hasSuffix(" running: ls -la\n"))
+            let jobs = try await sandbox.listedJobs()
+            #expect(Set(jobs.map(\.command)) == [["sh", "-c", "echo plain"], ["ls", "-la"]])
+        }
+    }
+
+    @Test func signals() async throws {
+        try await Sandbox.run { sandbox async throws in
+            let (id, pid) = try await sandbox.addJob("sleep", "300")
+            for form in ["0", "+0", "cont", "SigCont", "SIGCONT"] {
+                let outcome = try await sandbox.gob("signal", id, form)
+                #expect(outcome.status == 0)
+                #expect(outcome.stdout == "Sent signal \(form) to job \(id) (PID \(pid))\n")
+            }
+            let invalid = try await sandbox.gob("signal", id, "99")
+            #expect(invalid.status == 1)
+            #expect(invalid.stderr.hasPrefix("Error: failed to send signal: invalid argument\n"), "\(invalid)")
+            let term = try await sandbox.gob("signal", id, "term")
+            #expect(term.stdout == "Sent signal term to job \(id) (PID \(pid))\n")
+            let job = try await sandbox.waitUntilStopped(id)
+            #expect(job.signal == "SIGTERM")
+            let stopped = try await sandbox.gob("signal", id, "15")
+            #expect(stopped.status == 0, "signalling a stopped job succeeds")
+        }
+    }
+
+    @Test func exitStatusIsRecorded() async throws {
+        try await Sandbox.run { sandbox async throws in
+            let (id, _) = try await sandbox.addJob("sh", "-c", "exit 3")
+            let job = try await sandbox.waitUntilStopped(id)
+            #expect(job.exitCode == 3 && job.signal == nil && job.endedAt != nil)
+        }
+    }
+
+    @Test func cleanupRemovesOnlyStoppedJobs() async throws {
+        try await Sandbox.run { sandbox async throws in
+            let (done, _) = try await sandbox.addJob("true")
+            let (running, _) = try await sandbox.addJob("sleep", "300")
+            _ = try await sandbox.waitUntilStopped(done)
+            let outcome = try await sandbox.gob("cleanup", "extra")
+            #expect(outcome.stdout == "Cleaned up 1 stopped job(s)\n")
+            #expect(try await sandbox.listedJobs().map(\.id) == [running])
+            #expect(!sandbox.runtimeFiles.contains("\(done).stdout.log"))
+            #expect(try await sandbox.gob("cleanup").stdout == "Cleaned up 0 stopped job(s)\n")
+        }
+    }
+
+    @Test func spawnFailureLeavesNothing() async throws {
+        try await Sandbox.run { sandbox async throws in
+            let outcome = try await sandbox.gob("add", "nonexistent_command_xyz")
+            CommandLineErrorTests.expectUsageError(
+                outcome,
+                "failed to add job: add failed: failed to start process: exec: \"nonexistent_command_xyz\": executable file not found in $PATH",
+                command: "add")
+            #expect(try await sandbox.gob("list").stdout == "No jobs found\n")
+            #expect(!sandbox.runtimeFiles.contains { $0.hasSuffix(".log") && $0 != "daemon.log" }, "\(sandbox.runtimeFiles)")
+        }
+    }
+
+    @Test func listJSON() async throws {
+        try await Sandbox.run { sandbox async throws in
+            let empty = try await sandbox.gob("list", "--json")
+            #expect(empty.stdout == "[]\n")
+            let (first, _) = try await sandbox.addJob("sleep", "300")
+            let (second, pid) = try await sandbox.addJob("echo", "<a&b>")
+            _ = try await sandbox.waitUntilStopped(second)
+            let outcome = try await sandbox.gob("list", "--json", "--workdir")
+            #expect(outcome.status == 0)
+            #expect(outcome.stdout.hasPrefix("[\n  {\n    \"id\": \"\(second)\",\n    \"pid\": \(pid),\n"))
+            #expect(outcome.stdout.contains(#""\u003ca\u0026b\u003e""#))
+            let elements = try #require(try JSON(parsing: outcome.stdout).arrayValue)
+            #expect(elements.map { $0["id"]?.stringValue } == [second, first])
+            guard case let .object(members) = elements[0] else { Issue.record("not an object"); return }
+            #expect(members.map(\.0) == ["id", "pid", "status", "command", "workdir", "created_at", "exit_code", "signal", "ended_at"])
+            #expect(elements[0]["workdir"]?.stringValue == sandbox.workdir)
+            #expect(elements[0]["exit_code"] == .int(0))
+            #expect(elements[1]["status"]?.stringValue == "running")
+            #expect(elements[1]["ended_at"] == .null)
+        }
+    }
+}
