@@ -48,6 +48,7 @@ let package = Package(
             name: "GobDaemonTests",
             dependencies: ["GobDaemon", "GobProtocol", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict),
+        .testTarget(name: "GobClientTests", dependencies: ["GobClient", "GobProtocol"], swiftSettings: strict),
         .testTarget(name: "GobTUITests", dependencies: ["GobTUI", "GobProtocol"], swiftSettings: strict),
         .testTarget(
             name: "GobEndToEndTests",

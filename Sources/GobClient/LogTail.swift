@@ -15,6 +15,8 @@ public final class LogTail {
     /// at least as long as before.
     private var head: [UInt8] = []
     private static let headLength = 64
+    /// Set when a read found the file rewritten; see `restartAnnounced()`.
+    private var startedOverUnannounced = false
     private static let chunk = 1 << 18
 
     public init(path: String) {
@@ -42,6 +44,18 @@ public final class LogTail {
         head.removeAll()
     }
 
+    /// Tells the tail that the job was restarted (its `job_started` event), which
+    /// truncated the file. Starts over unless a read already noticed that rewrite, so the
+    /// new output is printed once — also when it is identical to the old output and only
+    /// the event can tell.
+    public func restartAnnounced() {
+        if startedOverUnannounced {
+            startedOverUnannounced = false
+        } else {
+            startOver()
+        }
+    }
+
     /// Everything appended since the last call, at most `limit` bytes. Empty when nothing
     /// is new. `truncated` tells that the file was found rewritten and reading restarted.
     public func readAppended(limit: Int = 1 << 30) -> (bytes: [UInt8], truncated: Bool) {
@@ -52,6 +66,7 @@ public final class LogTail {
             let size = Int64(info.st_size)
             if size < offset || !headMatches() {
                 startOver()
+                startedOverUnannounced = true
                 truncated = true
             }
             if size == offset { return ([], truncated) }

@@ -69,11 +69,10 @@ public final class LogsMonitor {
         case .jobAdded, .jobStarted:
             guard job.status == .running, tracked[job.id] == nil else { return }
             if let existing = followed[job.id], event.kind == .jobStarted {
-                // A restart truncated the logs: finish the old output, then start over.
-                pump()
+                // A restart truncated the logs: end the old output's last line, start over.
                 output.write(flushed(job.id))
-                existing.stdoutTail.startOver()
-                existing.stderrTail.startOver()
+                existing.stdoutTail.restartAnnounced()
+                existing.stderrTail.restartAnnounced()
             }
             follow(job)
             tracked[job.id] = (job.pid, job.commandLine)

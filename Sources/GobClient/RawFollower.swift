@@ -41,11 +41,8 @@ public struct RawFollower {
             if let stream = events {
                 do throws(EventStream.End) {
                     for event in try stream.read() where event.kind == .jobStarted && event.job.id == jobID {
-                        // Logs were truncated for the new process: print what is left of
-                        // the old one, then start over.
-                        let rest = tail.readAppended().bytes
-                        if !rest.isEmpty { output.write(rest) }
-                        tail.startOver()
+                        // The logs were truncated for the new process.
+                        tail.restartAnnounced()
                     }
                 } catch {
                     events = nil  // the daemon went away: keep following the file alone
