@@ -112,7 +112,10 @@ extension JobSupervisor {
     // MARK: Helpers
 
     /// Removes `job` from the table and unlinks its logs; returns how many files went.
+    /// Processes its dead leader left in the group are killed: once the job is gone,
+    /// nothing would ever stop them.
     private func drop(_ job: Job, in state: inout State) -> Int {
+        if job.groupMayLinger && !job.running { _ = launcher.signalGroup(job.pid, SIGKILL) }
         state.jobs[job.id] = nil
         if state.jobByPID[job.pid] == job.id { state.jobByPID[job.pid] = nil }
         var deleted = 0
@@ -123,7 +126,7 @@ extension JobSupervisor {
     }
 
     /// SIGTERM (or SIGKILL) to one group, wait, escalate (D4). Throws the real reason.
-    private func terminateGroup(of id: String, pgid: Int32, force: Bool) throws(SupervisorError) {
+    func terminateGroup(of id: String, pgid: Int32, force: Bool) throws(SupervisorError) {
         let first = force ? SIGKILL : SIGTERM
         let rc = launcher.signalGroup(pgid, first)
         if rc != 0 && rc != ESRCH {

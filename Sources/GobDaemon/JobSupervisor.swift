@@ -115,7 +115,12 @@ public final class JobSupervisor: Sendable {
     /// `start`: a stopped job gets a new process (contract §2.7).
     public func start(_ id: String, environment: [String]?) throws(SupervisorError) -> JobSnapshot {
         try withJob(id) { () throws(SupervisorError) in
-            try state.withLockBroadcasting { state throws(SupervisorError) in
+            // What the previous process left in its group goes first (D4), so the job
+            // never has two generations of processes.
+            if let job = state.withLock({ $0.jobs[id] }), !job.running, job.groupMayLinger {
+                try terminateGroup(of: id, pgid: job.pid, force: false)
+            }
+            return try state.withLockBroadcasting { state throws(SupervisorError) in
                 guard let job = state.jobs[id] else { throw .notFound(id) }
                 if job.running {
                     throw SupervisorError("job \(id) is already running (use 'gob restart' to restart a running job)")

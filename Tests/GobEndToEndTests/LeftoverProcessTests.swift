@@ -1,0 +1,45 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+import GobProtocol
+import Testing
+
+/// Processes a job's leader leaves behind in its group (Decision D4): never orphaned.
+@Suite("Leftover processes", .timeLimit(.minutes(1)))
+struct LeftoverProcessTests {
+    /// Adds a job whose leader exits at once, leaving `sleep` in its process group.
+    func addLeavingSleeper(_ sandbox: Sandbox) async throws -> (id: String, pgid: pid_t) {
+        let (id, pid) = try await sandbox.addJob("sh", "-c", "sleep 300 & exit 0")
+        _ = try await sandbox.waitUntilStopped(id)
+        #expect(try await eventually { ProcessScan.members(ofGroup: pid).count == 1 }, "the sleeper stays")
+        return (id, pid)
+    }
+
+    @Test func stopKillsWhatTheLeaderLeft() async throws {
+        try await Sandbox.run { sandbox async throws in
+            let (id, pgid) = try await addLeavingSleeper(sandbox)
+            let stop = try await sandbox.gob("stop", id)
+            #expect(stop.status == 0)
+            #expect(ProcessScan.members(ofGroup: pgid).isEmpty, "stop returns once the group is empty")
+        }
+    }
+
+    @Test func removeKillsWhatTheLeaderLeft() async throws {
+        try await Sandbox.run { sandbox async throws in
+            let (id, pgid) = try await addLeavingSleeper(sandbox)
+            #expect(try await sandbox.gob("remove", id).status == 0)
+            #expect(try await eventually { ProcessScan.members(ofGroup: pgid).isEmpty })
+        }
+    }
+
+    @Test func startEndsTheOldGenerationFirst() async throws {
+        try await Sandbox.run { sandbox async throws in
+            let (id, pgid) = try await addLeavingSleeper(sandbox)
+            #expect(try await sandbox.gob("start", id).status == 0)
+            #expect(ProcessScan.members(ofGroup: pgid).isEmpty)
+        }
+    }
+}
