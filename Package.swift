@@ -12,6 +12,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "gob", targets: ["gob"]),
+        .executable(name: "gob-bench", targets: ["GobBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
@@ -43,6 +44,8 @@ let package = Package(
             ],
             swiftSettings: strict),
         .executableTarget(name: "gob", dependencies: ["GobCommands"], swiftSettings: strict),
+        // The benchmark that holds gob against tmux (README "Performance").
+        .executableTarget(name: "GobBench", dependencies: ["GobProtocol", "CGobShims"], swiftSettings: strict),
         .testTarget(name: "GobProtocolTests", dependencies: ["GobProtocol"], swiftSettings: strict),
         .testTarget(
             name: "GobDaemonTests",

@@ -1,0 +1,1 @@
+print("gob-bench: under construction")
