@@ -7,7 +7,3 @@ struct CommandFailure: Error, Equatable, CustomStringConvertible {
 
     var description: String { message }
 }
-
-/// Thrown by a command that found a help flag among arguments the parser handed over
-/// uninterpreted (a passthrough command's leading options).
-struct HelpRequested: Error {}

@@ -7,15 +7,6 @@ import CGobShims
 import Foundation
 import Testing
 
-/// What one run of the `gob` executable produced.
-struct Outcome: CustomStringConvertible {
-    var status: Int32
-    var stdout: String
-    var stderr: String
-
-    var description: String { "exit \(status)\n--- stdout\n\(stdout)--- stderr\n\(stderr)" }
-}
-
 /// Runs the built `gob` executable as a user would, with a given environment and
 /// directory, capturing its output in files (no pipe can fill up).
 enum GobProcess {
