@@ -5,7 +5,9 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <termios.h>
 #include <unistd.h>
 #include <string.h>
 #ifdef __linux__
@@ -136,4 +138,70 @@ int gob_signal_pipe(const int *signals, int count) {
         if (sigaction(signals[i], &action, NULL) != 0) return -1;
     }
     return gob_signal_read_fd;
+}
+
+int gob_window_size(int fd, int *rows, int *columns) {
+    struct winsize size;
+    if (ioctl(fd, TIOCGWINSZ, &size) != 0) return errno;
+    *rows = size.ws_row;
+    *columns = size.ws_col;
+    return 0;
+}
+
+static struct termios gob_tty_saved;
+static volatile sig_atomic_t gob_tty_fd = -1;
+static volatile sig_atomic_t gob_tty_output_fd = -1;
+static const int gob_tty_fatal_signals[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP };
+#define GOB_TTY_FATAL_COUNT ((int)(sizeof(gob_tty_fatal_signals) / sizeof(gob_tty_fatal_signals[0])))
+static struct sigaction gob_tty_previous[GOB_TTY_FATAL_COUNT];
+
+void gob_tty_restore(void) {
+    int fd = gob_tty_fd;
+    if (fd < 0) return;
+    gob_tty_fd = -1;
+    static const char leave[] = "\033[0m\033[?7h\033[?25h\033[?1049l";
+    size_t offset = 0;
+    while (offset < sizeof(leave) - 1) {
+        ssize_t n = write(gob_tty_output_fd, leave + offset, sizeof(leave) - 1 - offset);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;
+        offset += (size_t)n;
+    }
+    (void)tcsetattr(fd, TCSANOW, &gob_tty_saved);
+}
+
+/// Restores the terminal, then lets the disposition that was there before (the default,
+/// or the Swift runtime's backtracer) handle the signal.
+static void gob_tty_fatal(int signo) {
+    int saved = errno;
+    gob_tty_restore();
+    for (int i = 0; i < GOB_TTY_FATAL_COUNT; i++) {
+        if (gob_tty_fatal_signals[i] == signo) (void)sigaction(signo, &gob_tty_previous[i], NULL);
+    }
+    (void)raise(signo);
+    errno = saved;
+}
+
+int gob_tty_enter_raw(int input_fd, int output_fd) {
+    struct termios raw;
+    if (tcgetattr(input_fd, &gob_tty_saved) != 0) return errno;
+    raw = gob_tty_saved;
+    raw.c_iflag &= ~(tcflag_t)(IGNBRK | BRKINT | PARMRK | ISTRIP | INLCR | IGNCR | ICRNL | IXON);
+    raw.c_oflag &= ~(tcflag_t)OPOST;
+    raw.c_lflag &= ~(tcflag_t)(ECHO | ECHONL | ICANON | ISIG | IEXTEN);
+    raw.c_cflag &= ~(tcflag_t)(CSIZE | PARENB);
+    raw.c_cflag |= CS8;
+    raw.c_cc[VMIN] = 1;
+    raw.c_cc[VTIME] = 0;
+    if (tcsetattr(input_fd, TCSANOW, &raw) != 0) return errno;
+    gob_tty_output_fd = output_fd;
+    gob_tty_fd = input_fd;
+    struct sigaction action;
+    memset(&action, 0, sizeof(action));
+    action.sa_handler = gob_tty_fatal;
+    sigemptyset(&action.sa_mask);
+    for (int i = 0; i < GOB_TTY_FATAL_COUNT; i++) {
+        (void)sigaction(gob_tty_fatal_signals[i], &action, &gob_tty_previous[i]);
+    }
+    return 0;
 }

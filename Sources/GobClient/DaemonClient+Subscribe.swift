@@ -26,7 +26,7 @@ extension DaemonClient {
     public func subscribe(workdir: String?) throws(SubscribeError) -> EventStream {
         let socket: UnixSocket
         do { socket = try connect() } catch { throw .connect(error) }
-        var line = Array(Request.subscribe(workdir: workdir).json.compact.utf8)
+        var line = Array(Request.subscribe(workdir: workdir).wireJSON.compact.utf8)
         line.append(0x0A)
         do { try socket.writeAll(line) } catch { throw .refused("write: \(error)") }
         let fd = socket.takeDescriptor()

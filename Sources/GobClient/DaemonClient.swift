@@ -24,7 +24,7 @@ public struct DaemonClient: Sendable {
     /// Sends `request` over a new connection and returns the daemon's reply.
     public func send(_ request: Request) throws(ClientError) -> Response {
         let socket = try connect()
-        var line = Array(request.json.compact.utf8)
+        var line = Array(request.wireJSON.compact.utf8)
         line.append(0x0A)
         do { try socket.writeAll(line) } catch {
             throw .send(detail: "write unix \(paths.socket): \(Self.describe(error))")

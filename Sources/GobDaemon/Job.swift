@@ -24,6 +24,11 @@ struct Job: Sendable {
     /// How the most recent process ended (Decision D1); nil while running.
     var end: ProcessEnd?
     var endedAtText: String?
+    /// Wall-clock start and end of the current (or last) process, nanoseconds.
+    var startedAtNanos: Int64
+    var endedAtNanos: Int64?
+    /// A one-line note (`add -d`), kept across restarts.
+    var description: String?
     /// The leader has ended but members of its process group may remain (D4): stop and
     /// nuke still signal the group, and the D14 record keeps it.
     var groupMayLinger: Bool
@@ -44,7 +49,10 @@ struct Job: Sendable {
         return JobSnapshot(
             id: id, pid: pid, status: running ? .running : .stopped, command: command,
             workdir: workdir, createdAt: createdAtText, stdoutPath: stdoutPath, stderrPath: stderrPath,
-            exitCode: exitCode, signal: signal, endedAt: endedAtText)
+            exitCode: exitCode, signal: signal, endedAt: endedAtText,
+            startedAt: Timestamp.rfc3339(secondsSinceEpoch: startedAtNanos / 1_000_000_000),
+            runTimeMilliseconds: endedAtNanos.map { ($0 - startedAtNanos) / 1_000_000 },
+            description: description)
     }
 
     /// Newest first.

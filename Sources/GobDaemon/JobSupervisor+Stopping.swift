@@ -31,15 +31,15 @@ extension JobSupervisor {
         }
     }
 
-    /// `remove` (§2.10): drops a stopped job and its log files. Returns its last PID.
-    public func remove(_ id: String) throws(SupervisorError) -> Int32 {
+    /// `remove` (§2.10): drops a stopped job and its log files. Returns it as it was.
+    public func remove(_ id: String) throws(SupervisorError) -> JobSnapshot {
         try withJob(id) { () throws(SupervisorError) in
-            try state.withLockBroadcasting { state throws(SupervisorError) -> Int32 in
+            try state.withLockBroadcasting { state throws(SupervisorError) -> JobSnapshot in
                 guard let job = state.jobs[id] else { throw .notFound(id) }
                 if job.running { throw SupervisorError("cannot remove running job: \(id) (use 'stop' first)") }
                 _ = drop(job, in: &state)
                 bus.publish(JobEvent(kind: .jobRemoved, job: job.snapshot))
-                return job.pid
+                return job.snapshot
             }
         }
     }

@@ -95,6 +95,8 @@ public final class JobSupervisor: Sendable {
                     .filter { $0.workdir == spec.workdir && $0.command == spec.command }
                     .sorted(by: Job.newestFirst)
                 if let reusable = matches.first(where: { !$0.mayHaveProcesses && !$0.busy }) {
+                    // The old description stays unless a new one is given.
+                    if let description = spec.description { state.jobs[reusable.id]?.description = description }
                     return (try spawn(reusable.id, environment: spec.environment, in: &state, event: .jobStarted), true)
                 }
                 if let running = matches.first(where: \.running) {
@@ -142,6 +144,7 @@ public final class JobSupervisor: Sendable {
             createdAtText: Timestamp.rfc3339(secondsSinceEpoch: now / 1_000_000_000),
             stdoutPath: paths.stdoutLog(id), stderrPath: paths.stderrLog(id),
             pid: 0, startTime: nil, running: false, end: nil, endedAtText: nil,
+            startedAtNanos: now, endedAtNanos: nil, description: spec.description,
             groupMayLinger: false, busy: false)
         state.nextSequence += 1
         state.jobs[id] = job
@@ -180,6 +183,8 @@ public final class JobSupervisor: Sendable {
         job.running = true
         job.end = nil
         job.endedAtText = nil
+        job.startedAtNanos = clock()
+        job.endedAtNanos = nil
         job.groupMayLinger = false
         state.jobs[id] = job
         state.jobByPID[process.pid] = id
@@ -197,9 +202,11 @@ public final class JobSupervisor: Sendable {
             var changed = false
             if let id = state.jobByPID.removeValue(forKey: pid), var job = state.jobs[id], job.pid == pid {
                 changed = true
+                let now = clock()
                 job.running = false
                 job.end = ProcessEnd(waitStatus: status)
-                job.endedAtText = Timestamp.rfc3339(secondsSinceEpoch: clock() / 1_000_000_000)
+                job.endedAtNanos = now
+                job.endedAtText = Timestamp.rfc3339(secondsSinceEpoch: now / 1_000_000_000)
                 job.groupMayLinger = launcher.groupExists(pid)
                 state.jobs[id] = job
                 bus.publish(JobEvent(kind: .jobStopped, job: job.snapshot))

@@ -45,6 +45,22 @@ public enum ProcessTable {
         #endif
     }
 
+    /// This process's resident memory in bytes (Linux `VmRSS`); nil elsewhere.
+    public static func residentBytes() -> Int64? {
+        #if os(Linux)
+        let fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        let text = String(decoding: readAll(fd, limit: 1 << 16), as: UTF8.self)
+        guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+              let kib = Int64(line.dropFirst(6).filter { $0.isNumber })
+        else { return nil }
+        return kib * 1024
+        #else
+        return nil
+        #endif
+    }
+
     /// Every process whose group is one of `groups`.
     public static func members(of groups: Set<Int32>) -> [Entry] {
         #if os(Linux)

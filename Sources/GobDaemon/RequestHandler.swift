@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import GobProtocol
 
 /// Turns one decoded request into the daemon's response (contract §5.5): a stateless
@@ -13,9 +18,12 @@ public struct RequestHandler: Sendable {
     }
 
     let supervisor: JobSupervisor
+    /// When the daemon started, for `status`.
+    let startedAtNanos: Int64
 
-    public init(supervisor: JobSupervisor) {
+    public init(supervisor: JobSupervisor, startedAtNanos: Int64 = Timestamp.nowNanoseconds()) {
         self.supervisor = supervisor
+        self.startedAtNanos = startedAtNanos
     }
 
     public func handle(_ request: Request) -> (Response, FollowUp) {
@@ -41,14 +49,14 @@ public struct RequestHandler: Sendable {
             return (.ok([("job", job.json), ("restarted", .bool(restarted))]), .close)
         case let .stop(id, force):
             let pid = try supervisor.stop(id, force: force)
-            return (.ok([("force", .bool(force)), ("job_id", .string(id)), ("pid", .int(Int64(pid)))]), .close)
+            return (.ok([("force", .bool(force)), ("job_id", .string(id)), ("pid", .int(Int64(pid)))] + jobMember(id)), .close)
         case let .start(id, environment):
             return (.ok([("job", try supervisor.start(id, environment: environment).json)]), .close)
         case let .restart(id, environment):
             return (.ok([("job", try supervisor.restart(id, environment: environment).json)]), .close)
         case let .remove(id):
-            let pid = try supervisor.remove(id)
-            return (.ok([("job_id", .string(id)), ("pid", .int(Int64(pid)))]), .close)
+            let job = try supervisor.remove(id)
+            return (.ok([("job_id", .string(id)), ("pid", .int(Int64(job.pid))), ("job", job.json)]), .close)
         case let .cleanup(workdir):
             return (.ok([("count", .int(Int64(supervisor.cleanup(workdir: workdir))))]), .close)
         case let .nuke(workdir):
@@ -61,11 +69,42 @@ public struct RequestHandler: Sendable {
             return (response, supervisor.jobCount == 0 ? .shutdown : .close)
         case let .signal(id, signal):
             let pid = try supervisor.signal(id, signal: signal)
-            return (.ok([("job_id", .string(id)), ("pid", .int(Int64(pid))), ("signal", .int(Int64(signal)))]), .close)
+            let data: [(String, JSON)] = [("job_id", .string(id)), ("pid", .int(Int64(pid))), ("signal", .int(Int64(signal)))]
+            return (.ok(data + jobMember(id)), .close)
         case let .getJob(id):
             return (.ok([("job", try supervisor.job(id).json)]), .close)
         case let .subscribe(workdir):
             return (.ok([("message", .string("subscribed"))]), .subscribe(workdir: workdir))
+        case .status:
+            return (.ok(status()), .close)
         }
+    }
+}
+
+extension RequestHandler {
+    /// `("job", snapshot)` for replies that also carry the job (D13 allows more fields),
+    /// or nothing when it was removed meanwhile.
+    func jobMember(_ id: String) -> [(String, JSON)] {
+        guard let job = try? supervisor.job(id) else { return [] }
+        return [("job", job.json)]
+    }
+
+    /// The `status` reply: who the daemon is, how long it has run, what it holds.
+    func status() -> [(String, JSON)] {
+        let now = Timestamp.nowNanoseconds()
+        let jobs = supervisor.list(workdir: nil)
+        let running = jobs.filter { $0.status == .running }.count
+        return [
+            ("pid", .int(Int64(getpid()))),
+            ("version", .string(GobVersion.current)),
+            ("protocol", .string(GobVersion.handshake)),
+            ("started_at", .string(Timestamp.rfc3339(secondsSinceEpoch: startedAtNanos / 1_000_000_000))),
+            ("uptime_seconds", .int((now - startedAtNanos) / 1_000_000_000)),
+            ("runtime_dir", .string(supervisor.paths.directory)),
+            ("jobs_running", .int(Int64(running))),
+            ("jobs_stopped", .int(Int64(jobs.count - running))),
+            ("subscribers", .int(Int64(supervisor.bus.subscriberCount))),
+            ("rss_bytes", .int(ProcessTable.residentBytes() ?? 0)),
+        ]
     }
 }

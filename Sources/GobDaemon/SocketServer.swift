@@ -145,11 +145,19 @@ public final class SocketServer: Sendable {
     }
 
     private func decode(_ line: [UInt8]) -> ReadOutcome {
-        do throws(RequestError) {
-            return .request(try Request(line: line))
-        } catch {
-            return .invalid(error.description)
+        let json: JSON
+        do { json = try JSON(parsing: line) } catch { return .invalid(error.description) }
+        let request: Request
+        do throws(RequestError) { request = try Request(json: json) } catch { return .invalid(error.description) }
+        // A client of another build must not be misunderstood; `status` still answers so
+        // the user can find the daemon to restart.
+        if let version = json["version"], request != .status {
+            guard let text = version.stringValue else { return .invalid("invalid version format") }
+            if text != GobVersion.handshake {
+                return .invalid(GobVersion.mismatch(client: text, daemonPID: getpid()))
+            }
         }
+        return .request(request)
     }
 
     /// Writes one JSON line; false when the client is gone.

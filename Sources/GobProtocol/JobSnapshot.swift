@@ -21,11 +21,18 @@ public struct JobSnapshot: Sendable, Equatable {
     public var signal: String?
     /// When the last process ended (RFC 3339); nil while running.
     public var endedAt: String?
+    /// When the current (or last) process started (RFC 3339).
+    public var startedAt: String?
+    /// How long the last process ran, in milliseconds; nil while it runs.
+    public var runTimeMilliseconds: Int64?
+    /// A one-line note about the job (`add -d`), for humans and agents; nil when unset.
+    public var description: String?
 
     public init(
         id: String, pid: Int32, status: Status, command: [String], workdir: String,
         createdAt: String, stdoutPath: String, stderrPath: String,
-        exitCode: Int32? = nil, signal: String? = nil, endedAt: String? = nil
+        exitCode: Int32? = nil, signal: String? = nil, endedAt: String? = nil,
+        startedAt: String? = nil, runTimeMilliseconds: Int64? = nil, description: String? = nil
     ) {
         self.id = id
         self.pid = pid
@@ -38,12 +45,16 @@ public struct JobSnapshot: Sendable, Equatable {
         self.exitCode = exitCode
         self.signal = signal
         self.endedAt = endedAt
+        self.startedAt = startedAt
+        self.runTimeMilliseconds = runTimeMilliseconds
+        self.description = description
     }
 
     /// The command as the CLI prints it: argv joined by single spaces.
     public var commandLine: String { command.joined(separator: " ") }
 
-    /// The wire object, keys in §5.4 order followed by D1's fields.
+    /// The wire object, keys in §5.4 order followed by D1's fields, then gob's own
+    /// additions (`started_at`, `run_time_ms`, `description`; D13 allows more fields).
     public var json: JSON {
         .object(commonMembers + [
             ("stdout_path", .string(stdoutPath)),
@@ -70,6 +81,9 @@ public struct JobSnapshot: Sendable, Equatable {
             ("exit_code", JSON.optional(exitCode.map(Int64.init))),
             ("signal", JSON.optional(signal)),
             ("ended_at", JSON.optional(endedAt)),
+            ("started_at", JSON.optional(startedAt)),
+            ("run_time_ms", JSON.optional(runTimeMilliseconds)),
+            ("description", JSON.optional(description)),
         ]
     }
 
@@ -94,6 +108,9 @@ public struct JobSnapshot: Sendable, Equatable {
             stderrPath: json["stderr_path"]?.stringValue ?? "",
             exitCode: json["exit_code"]?.intValue.map { Int32(truncatingIfNeeded: $0) },
             signal: json["signal"]?.stringValue,
-            endedAt: json["ended_at"]?.stringValue)
+            endedAt: json["ended_at"]?.stringValue,
+            startedAt: json["started_at"]?.stringValue,
+            runTimeMilliseconds: json["run_time_ms"]?.intValue,
+            description: json["description"]?.stringValue)
     }
 }

@@ -15,6 +15,8 @@ public enum Request: Sendable, Equatable {
     case signal(jobID: String, signal: Int32)
     case getJob(jobID: String)
     case subscribe(workdir: String?)
+    /// Daemon health: PID, version, uptime, job and subscriber counts, memory.
+    case status
 
     /// The wire name of the request type.
     public var typeName: String {
@@ -33,14 +35,22 @@ public enum Request: Sendable, Equatable {
         case .signal: "signal"
         case .getJob: "get_job"
         case .subscribe: "subscribe"
+        case .status: "status"
         }
+    }
+
+    /// What gob clients send: the envelope plus `"version"`, so a daemon of another
+    /// version refuses instead of misunderstanding (see `GobVersion.handshake`).
+    public var wireJSON: JSON {
+        guard case let .object(members) = json else { return json }
+        return .object(members + [("version", .string(GobVersion.handshake))])
     }
 
     /// The envelope `{"type":…,"payload":{…}}`; `payload` is omitted when empty.
     public var json: JSON {
         var payload: [(String, JSON)] = []
         switch self {
-        case .ping, .shutdown:
+        case .ping, .shutdown, .status:
             break
         case let .list(workdir), let .cleanup(workdir), let .nuke(workdir), let .subscribe(workdir):
             if let workdir { payload.append(("workdir", .string(workdir))) }
@@ -68,11 +78,14 @@ public struct JobSpec: Sendable, Equatable {
     public var workdir: String
     /// `KEY=VALUE` entries; the job gets exactly these (Decision D3). Nil: none sent.
     public var environment: [String]?
+    /// A one-line note about the job; nil keeps a reused job's old one (`run`).
+    public var description: String?
 
-    public init(command: [String], workdir: String, environment: [String]?) {
+    public init(command: [String], workdir: String, environment: [String]?, description: String? = nil) {
         self.command = command
         self.workdir = workdir
         self.environment = environment
+        self.description = description
     }
 
     var members: [(String, JSON)] {
@@ -81,6 +94,7 @@ public struct JobSpec: Sendable, Equatable {
             ("workdir", .string(workdir)),
         ]
         if let environment { members.append(("env", .array(environment.map(JSON.string)))) }
+        if let description { members.append(("description", .string(description))) }
         return members
     }
 }
@@ -109,6 +123,7 @@ extension Request {
         switch type {
         case "ping": self = .ping
         case "shutdown": self = .shutdown
+        case "status": self = .status
         case "list": self = .list(workdir: try payload.optionalString("workdir"))
         case "cleanup": self = .cleanup(workdir: try payload.optionalString("workdir"))
         case "nuke": self = .nuke(workdir: try payload.optionalString("workdir"))
@@ -182,6 +197,8 @@ private struct Payload {
         guard let command = try? optionalStrings("command") else { throw RequestError("invalid command format") }
         guard !command.isEmpty else { throw RequestError("empty command") }
         guard let workdir = try optionalString("workdir") else { throw RequestError("missing workdir") }
-        return JobSpec(command: command, workdir: workdir, environment: try optionalStrings("env"))
+        return JobSpec(
+            command: command, workdir: workdir, environment: try optionalStrings("env"),
+            description: try optionalString("description"))
     }
 }

@@ -138,7 +138,7 @@ struct JobSupervisorTests {
         }
         _ = try f.supervisor.stop(job.id, force: false)
         #expect(f.fileExists(job.stdoutPath))
-        #expect(try f.supervisor.remove(job.id) == job.pid)
+        #expect(try f.supervisor.remove(job.id).pid == job.pid)
         #expect(!f.fileExists(job.stdoutPath) && !f.fileExists(job.stderrPath))
         #expect(throws: SupervisorError("job not found: \(job.id)")) { try f.supervisor.remove(job.id) }
     }

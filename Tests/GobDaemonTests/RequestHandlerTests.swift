@@ -14,14 +14,31 @@ struct RequestHandlerTests {
         let (added, _) = handler.handle(.add(f.spec(["sleep", "5"])))
         let job = try #require(added.job)
         let (stopped, _) = handler.handle(.stop(jobID: job.id, force: false))
-        #expect(stopped.json.compact == #"{"success":true,"data":{"force":false,"job_id":"\#(job.id)","pid":\#(job.pid)}}"#)
+        let stoppedJob = try #require(stopped.job)
+        #expect(stopped.json.compact == #"{"success":true,"data":{"force":false,"job":\#(stoppedJob.json.compact),"job_id":"\#(job.id)","pid":\#(job.pid)}}"#)
+        #expect(stoppedJob.status == .stopped)
         let (signalled, _) = handler.handle(.signal(jobID: job.id, signal: 0))
-        #expect(signalled.json.compact == #"{"success":true,"data":{"job_id":"\#(job.id)","pid":\#(job.pid),"signal":0}}"#)
+        #expect(signalled.json.compact == #"{"success":true,"data":{"job":\#(stoppedJob.json.compact),"job_id":"\#(job.id)","pid":\#(job.pid),"signal":0}}"#)
         let (removed, _) = handler.handle(.remove(jobID: job.id))
-        #expect(removed.json.compact == #"{"success":true,"data":{"job_id":"\#(job.id)","pid":\#(job.pid)}}"#)
+        #expect(removed.json.compact == #"{"success":true,"data":{"job":\#(stoppedJob.json.compact),"job_id":"\#(job.id)","pid":\#(job.pid)}}"#)
         let (missing, _) = handler.handle(.getJob(jobID: job.id))
         #expect(missing.json.compact == #"{"success":false,"error":"job not found: \#(job.id)"}"#)
         #expect(handler.handle(.cleanup(workdir: nil)).0.json.compact == #"{"success":true,"data":{"count":0}}"#)
+    }
+
+    @Test func statusTellsWhoTheDaemonIsAndWhatItHolds() throws {
+        let f = SupervisorFixture()
+        defer { f.remove() }
+        let handler = RequestHandler(supervisor: f.supervisor, startedAtNanos: Timestamp.nowNanoseconds() - 5_000_000_000)
+        _ = handler.handle(.add(f.spec(["a"])))
+        let (response, _) = handler.handle(.status)
+        #expect(response["pid"]?.intValue == Int64(getpid()))
+        #expect(response["version"]?.stringValue == GobVersion.current)
+        #expect((response["uptime_seconds"]?.intValue ?? 0) >= 5)
+        #expect(response["runtime_dir"]?.stringValue == f.directory)
+        #expect(response["jobs_running"]?.intValue == 1 && response["jobs_stopped"]?.intValue == 0)
+        #expect(response["subscribers"]?.intValue == 0)
+        #expect((response["rss_bytes"]?.intValue ?? 0) > 0)
     }
 
     @Test func followUpsSubscribeAndShutDown() throws {

@@ -30,4 +30,20 @@ int gob_pipe(int fds[2], int nonblocking);
 /// again adds signals to the same pipe.
 int gob_signal_pipe(const int *signals, int count);
 
+/// The size of the terminal on `fd` in character cells (ioctl TIOCGWINSZ, which Swift
+/// cannot call: ioctl is variadic); 0 or errno.
+int gob_window_size(int fd, int *rows, int *columns);
+
+/// Puts the terminal on `input_fd` in raw mode (no echo, no line editing, no signal keys, no
+/// output processing), remembering its previous settings for gob_tty_restore, and arms
+/// handlers for fatal signals (SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP) that
+/// restore the terminal before the previous disposition runs. gob_tty_restore writes its
+/// leave sequence to `output_fd`. 0 or errno.
+int gob_tty_enter_raw(int input_fd, int output_fd);
+
+/// Gives the terminal back: resets colours, re-enables line wrap, shows the cursor,
+/// leaves the alternate screen and restores the settings saved by gob_tty_enter_raw.
+/// Does nothing when the terminal is not in raw mode; async-signal-safe.
+void gob_tty_restore(void);
+
 #endif
