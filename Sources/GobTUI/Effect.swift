@@ -1,0 +1,52 @@
+import GobClient
+import GobProtocol
+
+/// Something `Update` asks the runtime to do; the result, if any, comes back as a
+/// `Message`. Keeping these as values keeps `Update` pure and testable.
+public enum Effect: Equatable, Sendable {
+    /// Close the current subscription and open one for `workdir` (all when nil); answered
+    /// by `.subscribed` or `.subscriptionFailed`.
+    case subscribe(workdir: String?)
+    /// Send `request` on its own connection (contract §6.4) without blocking the UI;
+    /// answered by `.replied(purpose, …)`.
+    case send(Request, Purpose)
+    /// Tail these log files from their beginning (nil: none); answered by `.logData`.
+    case tailLogs(LogSource?)
+    /// Put `text` on the system clipboard; answered by `.copied`.
+    case copy(String)
+    /// Deliver `.statusExpired(serial)` after `milliseconds`.
+    case expireStatus(serial: Int, milliseconds: Int)
+    /// Deliver `.reconnectDue` after `milliseconds`.
+    case reconnect(milliseconds: Int)
+    /// Leave the UI and give the terminal back.
+    case quit
+}
+
+/// Why a request was sent, so its reply can be worded (contract §6.4).
+public enum Purpose: Equatable, Sendable {
+    /// The job list; replies of an older generation are stale and ignored.
+    case list(generation: Int)
+    case stop(jobID: String, pid: Int32, force: Bool)
+    case restart(jobID: String)
+    case remove(jobID: String)
+    case add
+}
+
+/// The log files of the selected job.
+public struct LogSource: Equatable, Sendable {
+    public var jobID: String
+    public var stdoutPath: String
+    public var stderrPath: String
+
+    public init(jobID: String, stdoutPath: String, stderrPath: String) {
+        self.jobID = jobID
+        self.stdoutPath = stdoutPath
+        self.stderrPath = stderrPath
+    }
+}
+
+/// Which of a job's two logs.
+public enum LogStream: Equatable, Sendable {
+    case stdout
+    case stderr
+}

@@ -1,0 +1,90 @@
+/// The new-job and help dialogs (contract §6.5): centred on an otherwise empty screen,
+/// a rounded accent-coloured border, one row and two columns of padding.
+extension Renderer {
+    /// Columns of the new-job input's text.
+    static let inputWidth = 50
+    /// Inner width of the help dialog (lipgloss `Width(45)` includes the padding).
+    static let helpWidth = 45
+
+    mutating func drawDialog(_ dialog: Dialog) {
+        switch dialog {
+        case let .newJob(input):
+            let lines: [[Span]] = [
+                [Span("Start New Job", Theme.dialogTitle)],
+                [],
+                inputLine(input),
+                [],
+                [Span("enter: start \(glyphs.bullet) esc: cancel", Theme.mutedText)],
+            ]
+            drawDialogBox(lines, contentWidth: 2 + Self.inputWidth + 1)
+        case .help:
+            drawDialogBox(helpLines, contentWidth: Self.helpWidth - 4)
+        }
+    }
+
+    /// `> ` and the visible part of the text, the cursor drawn in reverse video; the
+    /// placeholder when empty.
+    private func inputLine(_ input: TextInput) -> [Span] {
+        let prompt = Span("> ", Style(foreground: Theme.accent))
+        let cursorStyle = Style(reverse: true)
+        guard !input.characters.isEmpty else {
+            return [prompt, Span("c", Style(foreground: Theme.muted, reverse: true)), Span("ommand args...", Theme.mutedText)]
+        }
+        let first = max(0, input.cursor - (Self.inputWidth - 1))
+        let characters = input.characters
+        let before = String(characters[first..<input.cursor])
+        let under = input.cursor < characters.count ? String(characters[input.cursor]) : " "
+        let afterStart = min(input.cursor + 1, characters.count)
+        let after = String(characters[afterStart..<min(characters.count, first + Self.inputWidth)])
+        return [prompt, Span(before), Span(under, cursorStyle), Span(after)]
+    }
+
+    /// The keyboard shortcuts (contract §6.5).
+    private var helpLines: [[Span]] {
+        let key = Style(foreground: Theme.accent)
+        let heading = Style(bold: true)
+        func entry(_ keys: String, _ text: String) -> [Span] {
+            [Span("  "), Span(keys.padding(to: 11), key), Span(text)]
+        }
+        let sections: [(String, [(String, String)])] = [
+            ("Navigation", [("\(glyphs.upKey) \(glyphs.downKey)", "move cursor"), ("g/G", "first/last"), ("tab", "switch panel")]),
+            ("Job Actions", [
+                ("s", "stop (SIGTERM)"), ("S", "kill (SIGKILL)"), ("r", "restart"), ("d", "delete stopped"),
+                ("c", "copy command"), ("n", "new job"),
+            ]),
+            ("Log Viewer", [
+                ("\(glyphs.upKey) \(glyphs.downKey)", "scroll"), ("pgup/pgdn", "page scroll"), ("g/G", "top/bottom"),
+                ("f", "toggle follow"),
+            ]),
+            ("Other", [("a", "toggle all dirs"), ("?", "this help"), ("q", "quit")]),
+        ]
+        var lines: [[Span]] = [[Span("Keyboard Shortcuts", Theme.dialogTitle)], []]
+        for (title, entries) in sections {
+            lines.append([Span(title, heading)])
+            lines += entries.map { entry($0.0, $0.1) }
+            lines.append([])
+        }
+        lines.append([Span("press esc or ? to close", Theme.mutedText)])
+        return lines
+    }
+
+    /// Clears the screen and draws `lines` in a centred box.
+    private mutating func drawDialogBox(_ lines: [[Span]], contentWidth: Int) {
+        let width = contentWidth + 6
+        let height = lines.count + 4
+        let rect = Layout.Rect(
+            row: max(0, (screen.size.rows - height) / 2), column: max(0, (screen.size.columns - width) / 2),
+            height: height, width: width)
+        drawBox(rect, style: Theme.dialogBorder)
+        for (index, line) in lines.enumerated() {
+            drawLine(line, row: rect.row + 2 + index, column: rect.column + 3, width: contentWidth)
+        }
+    }
+}
+
+extension String {
+    /// The string followed by spaces up to `width` columns.
+    fileprivate func padding(to width: Int) -> String {
+        self + String(repeating: " ", count: max(0, width - DisplayWidth.of(self)))
+    }
+}

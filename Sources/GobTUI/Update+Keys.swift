@@ -1,0 +1,142 @@
+import GobProtocol
+
+/// Keys (contract §6.3, §6.5), each applied once (Decision D16, §8 item 37).
+extension Update {
+    mutating func handleKey(_ key: Key) {
+        if let dialog = model.dialog {
+            handleDialogKey(key, dialog)
+            return
+        }
+        switch key {
+        case .character("q"), .control("c"): quit()
+        case .character("1"): model.focus = .jobs
+        case .character("2"): model.focus = .stdout
+        case .character("3"): model.focus = .stderr
+        case .tab: model.focus = model.focus.next
+        case .character("?"): model.dialog = .help
+        case .character("n"): model.dialog = .newJob(TextInput())
+        case .character("a"): toggleAllDirectories()
+        default:
+            switch model.focus {
+            case .jobs: handleJobsKey(key)
+            case .stdout: handleLogKey(key, .stdout)
+            case .stderr: handleLogKey(key, .stderr)
+            }
+        }
+    }
+
+    /// `a`: all directories or just this one; a new subscription, then a new list.
+    private mutating func toggleAllDirectories() {
+        model.allDirectories.toggle()
+        model.cursor = 0
+        model.listTop = 0
+        model.cursorToTopOnList = true
+        effects.append(.subscribe(workdir: model.scope))
+    }
+
+    private mutating func handleJobsKey(_ key: Key) {
+        let job = model.selectedJob
+        switch key {
+        case .up, .character("k"):
+            model.cursor = max(model.cursor - 1, 0)
+            setFollow(true)
+        case .down, .character("j"):
+            model.cursor = min(model.cursor + 1, max(model.jobs.count - 1, 0))
+            setFollow(true)
+        case .character("g"), .home:
+            model.cursor = 0
+        case .character("G"), .end:
+            model.cursor = max(model.jobs.count - 1, 0)
+        case .character("s"), .character("S"):
+            guard let job, job.status == .running else { return }
+            let force = key == .character("S")
+            effects.append(.send(.stop(jobID: job.id, force: force), .stop(jobID: job.id, pid: job.pid, force: force)))
+        case .character("r"):
+            guard let job else { return }
+            effects.append(.send(
+                .restart(jobID: job.id, environment: model.context.environment), .restart(jobID: job.id)))
+        case .character("d"):
+            guard let job, job.status == .stopped else { return }
+            effects.append(.send(.remove(jobID: job.id), .remove(jobID: job.id)))
+        case .character("c"):
+            guard let job else { return }
+            effects.append(.copy(job.commandLine))
+        case .character("K"):
+            scroll(.stdout, by: -1)
+        case .character("J"):
+            scroll(.stdout, by: 1)
+        default:
+            break
+        }
+    }
+
+    /// Scrolling keys of the focused log pane. Besides the contract's keys, the scroll
+    /// widget's own upstream bindings (`b`/space page, `u`/`d` half page) work, once each.
+    private mutating func handleLogKey(_ key: Key, _ stream: LogStream) {
+        let height = model.layout.viewportHeight(stream)
+        let half = max(height / 2, 1)
+        switch key {
+        case .up, .character("k"): scroll(stream, by: -1)
+        case .down, .character("j"): scroll(stream, by: 1)
+        case .pageUp, .control("u"), .character("u"): scroll(stream, by: -half)
+        case .pageDown, .control("d"), .character("d"): scroll(stream, by: half)
+        case .character("b"): scroll(stream, by: -max(height, 1))
+        case .character(" "): scroll(stream, by: max(height, 1))
+        case .character("g"), .home:
+            var pane = model.pane(stream)
+            pane.top = 0
+            setPane(stream, pane)
+            model.follow = false
+        case .character("G"), .end:
+            var pane = model.pane(stream)
+            pane.scrollToBottom(height: height)
+            setPane(stream, pane)
+            model.follow = true
+        case .character("f"):
+            setFollow(!model.follow)
+        default:
+            break
+        }
+    }
+
+    /// Scrolls one pane: up turns follow off, reaching the bottom turns it on.
+    private mutating func scroll(_ stream: LogStream, by delta: Int) {
+        var pane = model.pane(stream)
+        let atBottom = pane.scroll(by: delta, height: model.layout.viewportHeight(stream))
+        setPane(stream, pane)
+        if delta < 0 {
+            model.follow = false
+        } else if atBottom {
+            setFollow(true)
+        }
+    }
+
+    /// Follow on jumps both panes to the bottom.
+    private mutating func setFollow(_ on: Bool) {
+        model.follow = on
+        if on { scrollLogsToBottom() }
+    }
+
+    private mutating func handleDialogKey(_ key: Key, _ dialog: Dialog) {
+        if key == .control("c") { return quit() }
+        switch dialog {
+        case .help:
+            if key == .escape || key == .character("?") || key == .character("q") { model.dialog = nil }
+        case var .newJob(input):
+            switch key {
+            case .escape:
+                model.dialog = nil
+            case .enter:
+                guard !input.text.isEmpty else { return }
+                model.dialog = nil
+                let argv = input.text.split(whereSeparator: \.isWhitespace).map(String.init)
+                guard !argv.isEmpty else { return say("Empty command", isError: true) }
+                let spec = JobSpec(command: argv, workdir: model.context.workdir, environment: model.context.environment)
+                effects.append(.send(.add(spec), .add))
+            default:
+                input.handle(key)
+                model.dialog = .newJob(input)
+            }
+        }
+    }
+}

@@ -1,0 +1,129 @@
+import GobClient
+import GobProtocol
+
+/// The TUI's state transitions: `Update.apply(model, message)` returns the next model
+/// and the effects the runtime must perform. Pure: no I/O, no clock, no globals, so
+/// every behaviour of contract §6 is testable without a terminal or a daemon.
+public struct Update {
+    /// How long a status message stays (contract §6.4).
+    public static let statusLifetime = 3_000
+    /// Delay between reconnection attempts (contract §6.1).
+    public static let reconnectDelay = 1_000
+
+    var model: Model
+    var effects: [Effect] = []
+
+    init(model: Model) {
+        self.model = model
+    }
+
+    /// The next model and the effects that `message` causes.
+    public static func apply(_ model: Model, _ message: Message) -> (Model, [Effect]) {
+        var update = Update(model: model)
+        update.handle(message)
+        update.settle()
+        return (update.model, update.effects)
+    }
+
+    /// The effects that start a TUI: subscribe first (its acknowledgement triggers the
+    /// list, so no event between the two is lost).
+    public static func start(_ model: Model) -> [Effect] {
+        [.subscribe(workdir: model.scope)]
+    }
+
+    private mutating func handle(_ message: Message) {
+        switch message {
+        case let .key(key):
+            handleKey(key)
+        case let .resize(size):
+            model.size = size
+            if model.follow { scrollLogsToBottom() } else { clampLogs() }
+        case .subscribed:
+            if case .lost = model.connection { say("Reconnected to the daemon") }
+            model.connection = .connected
+            requestList()
+        case let .subscriptionFailed(reason):
+            model.connection = .lost(reason)
+            say("Failed to connect: \(reason)", isError: true)
+            effects.append(.reconnect(milliseconds: Self.reconnectDelay))
+        case let .subscriptionLost(reason):
+            model.connection = .lost(reason)
+            effects.append(.reconnect(milliseconds: Self.reconnectDelay))
+        case let .events(events):
+            receive(events)
+        case let .replied(purpose, result):
+            handleReply(purpose, result)
+        case let .logData(jobID, stream, bytes, restarted):
+            receiveLog(jobID: jobID, stream: stream, bytes: bytes, restarted: restarted)
+        case let .copied(error):
+            if let error {
+                say("Failed to copy: \(error)", isError: true)
+            } else {
+                say("Command copied to clipboard")
+            }
+        case let .statusExpired(serial):
+            if model.status?.serial == serial { model.status = nil }
+        case .reconnectDue:
+            if case .lost = model.connection { effects.append(.subscribe(workdir: model.scope)) }
+        }
+    }
+
+    /// Restores the invariants after any change: the cursor on an existing job or on
+    /// nothing, the selected job visible in the list, the panes showing its logs.
+    private mutating func settle() {
+        model.cursor = model.jobs.isEmpty ? 0 : min(max(model.cursor, 0), model.jobs.count - 1)
+        let visible = model.visibleJobCount
+        if model.cursor < model.listTop { model.listTop = model.cursor }
+        if model.cursor >= model.listTop + visible { model.listTop = model.cursor - visible + 1 }
+        model.listTop = max(0, min(model.listTop, model.jobs.count - visible))
+        syncLogs()
+    }
+
+    /// Points the log panes at the selected job when it changed (or always, `force`).
+    mutating func syncLogs(force: Bool = false) {
+        let selected = model.selectedJob
+        guard force || selected?.id != model.logJobID else { return }
+        model.logJobID = selected?.id
+        model.stdout.reset()
+        model.stderr.reset()
+        effects.append(.tailLogs(selected.map {
+            LogSource(jobID: $0.id, stdoutPath: $0.stdoutPath, stderrPath: $0.stderrPath)
+        }))
+    }
+
+    private mutating func receiveLog(jobID: String, stream: LogStream, bytes: [UInt8], restarted: Bool) {
+        guard jobID == model.logJobID else { return }
+        let height = model.layout.viewportHeight(stream)
+        var pane = model.pane(stream)
+        if restarted { pane.reset() }
+        pane.append(bytes)
+        if model.follow { pane.scrollToBottom(height: height) } else { pane.scroll(by: 0, height: height) }
+        setPane(stream, pane)
+    }
+
+    /// Shows `text` in the status bar for `statusLifetime`.
+    mutating func say(_ text: String, isError: Bool = false) {
+        model.statusSerial += 1
+        model.status = StatusMessage(text: text, isError: isError, serial: model.statusSerial)
+        effects.append(.expireStatus(serial: model.statusSerial, milliseconds: Self.statusLifetime))
+    }
+
+    mutating func quit() {
+        model.quitting = true
+        effects.append(.quit)
+    }
+
+    mutating func setPane(_ stream: LogStream, _ pane: LogPane) {
+        if stream == .stdout { model.stdout = pane } else { model.stderr = pane }
+    }
+
+    mutating func scrollLogsToBottom() {
+        model.stdout.scrollToBottom(height: model.layout.viewportHeight(.stdout))
+        model.stderr.scrollToBottom(height: model.layout.viewportHeight(.stderr))
+    }
+
+    private mutating func clampLogs() {
+        model.stdout.scroll(by: 0, height: model.layout.viewportHeight(.stdout))
+        model.stderr.scroll(by: 0, height: model.layout.viewportHeight(.stderr))
+    }
+}
