@@ -25,7 +25,7 @@ struct Gob: ParsableCommand {
             AddCommand.self, CleanupCommand.self, EventsCommand.self, ListCommand.self, LogsCommand.self,
             NukeCommand.self, OverviewCommand.self, PingCommand.self, RemoveCommand.self, RestartCommand.self,
             RunCommand.self, SignalCommand.self, StartCommand.self, StderrCommand.self, StdoutCommand.self,
-            StopCommand.self, DaemonCommand.self,
+            StopCommand.self, TuiCommand.self, DaemonCommand.self,
         ])
 
     @Flag(name: [.short, .customLong("version")], help: "version for gob")

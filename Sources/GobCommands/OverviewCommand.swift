@@ -25,8 +25,7 @@ struct OverviewCommand: ParsableCommand {
         Console.out(Self.card)
     }
 
-    /// The card. The contract's INTERACTIVE section (`gob tui`) is added together with
-    /// the TUI; the card lists only commands that exist.
+    /// The card.
     static let card: String = {
         var text = "gob - Background Job Manager\n\n"
         text += section("JOB MANAGEMENT", [
@@ -50,6 +49,9 @@ struct OverviewCommand: ParsableCommand {
             ("gob stdout <job_id>", "Show a job's stdout (-f to follow)"),
             ("gob stderr <job_id>", "Show a job's stderr (-f to follow)"),
             ("gob events", "Print job events as JSON lines"),
+        ])
+        text += section("INTERACTIVE", [
+            ("gob tui", "Launch the interactive TUI"),
         ])
         text += "Add -f/--follow to add, start or restart to follow the job's output.\n"
         text += "Job IDs are shown by 'gob list'.\n"

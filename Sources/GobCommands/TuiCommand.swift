@@ -1,0 +1,46 @@
+import ArgumentParser
+import GobClient
+import GobProtocol
+import GobTUI
+
+/// `gob tui`: the full-screen job manager (contract §2.18, §6).
+struct TuiCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tui",
+        abstract: "Launch interactive TUI",
+        discussion: """
+            Opens a full-screen view of the jobs of the current directory that updates \
+            live: the Jobs panel on the left, the selected job's stdout and stderr on the \
+            right, key hints at the bottom. Starts the daemon if needed.
+
+            Keys:
+              up/k, down/j     select a job (in a log panel: scroll it)
+              1, 2, 3, tab     focus Jobs, stdout, stderr
+              s, S             stop the selected job (SIGTERM), kill it (SIGKILL)
+              r, d             restart it, delete it (stopped jobs only)
+              c                copy its command to the clipboard
+              n                start a new job in this directory
+              a                show jobs of all directories, or this one again
+              g/G, pgup/pgdn   top/bottom, page up/down in a log panel
+              f                follow the logs' end on or off
+              ?                all keys
+              q, ctrl+c        quit
+
+            Examples:
+              gob tui
+
+            Exit status: 0 after quitting, 1 on any error (for example when standard \
+            input is not a terminal).
+            """)
+
+    /// Extra positionals are accepted and ignored, as upstream does (§1.3).
+    @Argument(help: .hidden)
+    var ignored: [String] = []
+
+    func run() throws {
+        let workdir = try DaemonSession.workingDirectory()
+        do { try TUI.run(workdir: workdir, paths: RuntimePaths.current()) } catch {
+            throw CommandFailure(error.description)
+        }
+    }
+}
