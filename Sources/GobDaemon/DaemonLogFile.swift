@@ -11,6 +11,7 @@ import Synchronization
 /// `limit` bytes by dropping the oldest part.
 public final class DaemonLogFile: Sendable {
     private let fd = Mutex<Int32>(-1)
+    private let path: String
     private let limit: Int
     private let keep: Int
 
@@ -18,6 +19,7 @@ public final class DaemonLogFile: Sendable {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { return nil }
         fd.withLock { $0 = descriptor }
+        self.path = path
         self.limit = limit
         keep = limit / 4
     }
@@ -31,8 +33,16 @@ public final class DaemonLogFile: Sendable {
         let line = Array((Self.prefix() + message + "\n").utf8)
         _ = writeAll(2, line)
         fd.withLock { fd in
-            _ = writeAll(fd, line)
             var info = stat()
+            // Deleted with the runtime directory: write to the new file once there is one.
+            if fstat(fd, &info) == 0, info.st_nlink == 0 {
+                let reopened = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
+                if reopened >= 0 {
+                    closeDescriptor(fd)
+                    fd = reopened
+                }
+            }
+            _ = writeAll(fd, line)
             if fstat(fd, &info) == 0, Int(info.st_size) > limit { trim(fd, size: Int(info.st_size)) }
         }
     }

@@ -6,6 +6,7 @@ import Darwin
 import CGobShims
 import GobProtocol
 import Logging
+import Synchronization
 
 /// A reason the daemon could not start; `description` is the contract's text (§2.22).
 public struct DaemonStartError: Error, Equatable, Sendable, CustomStringConvertible {
@@ -44,23 +45,25 @@ final class Daemon: Sendable {
     let logger: Logger
     let supervisor: JobSupervisor
     let bus: EventBus
-    let listenFD: Int32
-    let pidLockFD: Int32
     let record: JobGroupRecord
+    let server: SocketServer
+    /// The socket and PID file in use; replaced when they are deleted under the daemon.
+    let endpoint: Mutex<Endpoint>
     /// Set once a shutdown was asked for; the main thread waits on it.
-    let shutdownReason = ConditionLock<String?>(nil)
+    let shutdownReason: ConditionLock<String?>
 
     private init(
         paths: RuntimePaths, logger: Logger, supervisor: JobSupervisor, bus: EventBus,
-        listenFD: Int32, pidLockFD: Int32, record: JobGroupRecord
+        record: JobGroupRecord, server: SocketServer, endpoint: Endpoint, shutdownReason: ConditionLock<String?>
     ) {
+        self.shutdownReason = shutdownReason
         self.paths = paths
         self.logger = logger
         self.supervisor = supervisor
         self.bus = bus
-        self.listenFD = listenFD
-        self.pidLockFD = pidLockFD
         self.record = record
+        self.server = server
+        self.endpoint = Mutex(endpoint)
     }
 
     static func start(paths: RuntimePaths) throws(DaemonStartError) -> Daemon {
@@ -99,14 +102,17 @@ final class Daemon: Sendable {
             let launcher = PosixProcessLauncher(onSpawn: { reaper.childStarted() })
             let supervisor = JobSupervisor(
                 launcher: launcher, bus: bus, paths: paths, record: record, logger: logger)
-            let daemon = Daemon(
-                paths: paths, logger: logger, supervisor: supervisor, bus: bus,
-                listenFD: listenFD, pidLockFD: pidLockFD, record: record)
+            let shutdown = ConditionLock<String?>(nil)
             let server = SocketServer(
-                listenFD: listenFD, handler: RequestHandler(supervisor: supervisor), bus: bus,
-                logger: logger, onShutdown: { [daemon] in daemon.requestShutdown("shutdown requested") })
+                handler: RequestHandler(supervisor: supervisor), bus: bus, logger: logger,
+                onShutdown: { shutdown.withLockBroadcasting { if $0 == nil { $0 = "Shutdown requested" } } })
+            let daemon = Daemon(
+                paths: paths, logger: logger, supervisor: supervisor, bus: bus, record: record, server: server,
+                endpoint: Endpoint(listenFD: listenFD, pidFD: pidLockFD, socketInode: fileIdentity(paths.socket)),
+                shutdownReason: shutdown)
             guard reaper.start(onExit: { pid, status in supervisor.processExited(pid: pid, status: status) }),
-                  server.start(), daemon.startSignalThread(handled) else {
+                  server.start(listening: listenFD), daemon.startSignalThread(handled), daemon.startGuard()
+            else {
                 throw DaemonStartError("failed to start daemon threads: \(SystemError.last)")
             }
             logger.info("Daemon started, listening on \(paths.socket)")
@@ -123,9 +129,11 @@ final class Daemon: Sendable {
         logger.info("\(reason), shutting down...")
         logger.info("Shutting down daemon...")
         // Stop taking requests: new clients will start a fresh daemon once this one is gone.
+        let listenFD = endpoint.withLock { $0.listenFD }
         shutdownSocket(listenFD)
         closeDescriptor(listenFD)
         bus.closeAll()
+        supervisor.close()
         let running = supervisor.runningCount
         _ = supervisor.nuke(workdir: nil)
         if running > 0 { logger.info("Stopped \(running) running job(s)") }
@@ -147,7 +155,7 @@ final class Daemon: Sendable {
         }
     }
 
-    private func startSignalThread(_ handled: sigset_t) -> Bool {
+    func startSignalThread(_ handled: sigset_t) -> Bool {
         DaemonThread.start { [self] in
             var set = handled
             while true {

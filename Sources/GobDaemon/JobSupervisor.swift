@@ -26,6 +26,8 @@ public final class JobSupervisor: Sendable {
         /// Running leaders, for exit reports.
         var jobByPID: [Int32: String] = [:]
         var nextSequence: UInt64 = 0
+        /// The daemon is shutting down: no process may start any more.
+        var closed = false
     }
 
     let state = ConditionLock(State())
@@ -75,6 +77,11 @@ public final class JobSupervisor: Sendable {
     }
 
     public var jobCount: Int { state.withLock { $0.jobs.count } }
+
+    /// Refuses every later start, so the shutdown's final nuke stops everything there is.
+    public func close() {
+        state.withLockBroadcasting { $0.closed = true }
+    }
 
     public var runningCount: Int { state.withLock { $0.jobs.values.filter(\.running).count } }
 
@@ -167,6 +174,8 @@ public final class JobSupervisor: Sendable {
         _ id: String, environment: [String]?, in state: inout State, event: JobEvent.Kind
     ) throws(SupervisorError) -> JobSnapshot {
         guard var job = state.jobs[id] else { throw .notFound(id) }
+        // A process started now would outlive the shutdown's final stop.
+        if state.closed { throw SupervisorError("failed to start process: the gob daemon is shutting down") }
         if let environment { job.environment = environment }
         let spec = LaunchSpec(
             command: job.command, workdir: job.workdir, environment: job.environment,

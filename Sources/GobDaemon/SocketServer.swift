@@ -17,29 +17,26 @@ public final class SocketServer: Sendable {
     /// Time a client has to send one complete request.
     public static let requestTimeout = MonotonicClock.seconds(10)
 
-    private let listenFD: Int32
     private let handler: RequestHandler
     private let bus: EventBus
     private let logger: Logger
     private let onShutdown: @Sendable () -> Void
 
     public init(
-        listenFD: Int32, handler: RequestHandler, bus: EventBus, logger: Logger,
-        onShutdown: @escaping @Sendable () -> Void
+        handler: RequestHandler, bus: EventBus, logger: Logger, onShutdown: @escaping @Sendable () -> Void
     ) {
-        self.listenFD = listenFD
         self.handler = handler
         self.bus = bus
         self.logger = logger
         self.onShutdown = onShutdown
     }
 
-    /// Starts the accepting thread.
-    public func start() -> Bool {
-        DaemonThread.start { [self] in acceptLoop() }
+    /// Starts a thread accepting on `listenFD` until that descriptor is shut down.
+    public func start(listening listenFD: Int32) -> Bool {
+        DaemonThread.start { [self] in acceptLoop(listenFD) }
     }
 
-    private func acceptLoop() {
+    private func acceptLoop(_ listenFD: Int32) {
         while true {
             let fd = gob_accept(listenFD)
             if fd < 0 {

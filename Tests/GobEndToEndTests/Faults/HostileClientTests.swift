@@ -1,0 +1,128 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+import GobProtocol
+import Testing
+
+/// Broken and hostile clients (issue 7): each gets an error or is closed, others are
+/// served meanwhile, the daemon survives.
+@Suite("Fault: hostile clients", .timeLimit(.minutes(1)))
+struct HostileClientTests {
+    @Test func garbageAndNestingGetErrors() async throws {
+        try await Sandbox.run { sandbox async throws in
+            _ = try await sandbox.gob("ping")
+            var generator = SystemRandomNumberGenerator()
+            let garbage = (0..<4096).map { _ in UInt8.random(in: 0...255, using: &generator) }.filter { $0 != 0x0A } + [0x0A]
+            let reply = RawConnection.exchange(socket: sandbox.paths.socket, sending: garbage)
+            #expect(String(decoding: reply, as: UTF8.self).hasPrefix(#"{"success":false,"error":"#))
+
+            let nested = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
+            let deep = sandbox.raw(nested)
+            #expect(deep?.error == "exceeded max depth")
+            let deepObject = sandbox.raw(#"{"type":"ping","payload":"# + String(repeating: #"{"a":"#, count: 50_000) + "1" + String(repeating: "}", count: 50_001))
+            #expect(deepObject?.success == false)
+            #expect(try await sandbox.daemonAnswers())
+        }
+    }
+
+    @Test func aHundredMegabyteLineIsRefusedWithoutHarm() async throws {
+        try await Sandbox.run { sandbox async throws in
+            _ = try await sandbox.gob("ping")
+            let before = sandbox.daemonResidentKiB() ?? 0
+            var line = Array(#"{"type":"ping","payload":{"pad":""#.utf8)
+            line += [UInt8](repeating: 0x61, count: 100 << 20)
+            line += Array("\"}}\n".utf8)
+            let reply = RawConnection.exchange(socket: sandbox.paths.socket, sending: line)
+            let text = String(decoding: reply, as: UTF8.self)
+            #expect(text.isEmpty || text.contains("request too large"), "error or closed: \(text.prefix(200))")
+            #expect(try await sandbox.daemonAnswers())
+            let after = sandbox.daemonResidentKiB() ?? 0
+            #expect(after - before < 16 * 1024, "the line was not buffered whole: \(before) → \(after) KiB")
+        }
+    }
+
+    @Test func silentAndHalfWrittenClientsAreClosedAndDoNotBlockOthers() async throws {
+        try await Sandbox.run { sandbox async throws in
+            _ = try await sandbox.gob("ping")
+            let silent = (0..<30).compactMap { _ in IdleConnection(socket: sandbox.paths.socket) }
+            let half = (0..<30).compactMap { _ in IdleConnection(socket: sandbox.paths.socket, sending: Array(#"{"type":"pi"#.utf8)) }
+            #expect(silent.count == 30 && half.count == 30)
+            // Served meanwhile.
+            let (id, _) = try await sandbox.addJob("true")
+            #expect(try await sandbox.listedJob(id) != nil)
+            // Closed after the 10 s request deadline.
+            #expect(try await eventually(timeout: .seconds(20), every: .milliseconds(100)) {
+                (silent + half).allSatisfy(\.closedByPeer)
+            })
+            #expect(try await sandbox.daemonAnswers())
+        }
+    }
+
+    @Test func thousandsOfConnectDisconnectCyclesLeakNothing() async throws {
+        try await Sandbox.run { sandbox async throws in
+            _ = try await sandbox.gob("ping")
+            let baseline = try #require(sandbox.daemonDescriptorCount())
+            for round in 0..<3000 {
+                let connection = IdleConnection(socket: sandbox.paths.socket, sending: round % 2 == 0 ? [] : Array("{".utf8))
+                #expect(connection != nil)
+            }
+            #expect(try await eventually(timeout: .seconds(15)) { (sandbox.daemonDescriptorCount() ?? .max) <= baseline })
+            #expect(try await sandbox.daemonAnswers())
+        }
+    }
+
+    @Test func aClientOfAnotherVersionIsRefusedButStatusAnswers() async throws {
+        try await Sandbox.run { sandbox async throws in
+            _ = try await sandbox.gob("ping")
+            let refused = sandbox.raw(#"{"type":"list","version":"0.0.1/1"}"#)
+            let message = try #require(refused?.error)
+            #expect(message.hasPrefix("version mismatch: the running gob daemon (PID \(sandbox.daemonPID ?? 0)) is \(GobVersion.handshake) but this gob is 0.0.1/1"))
+            let status = sandbox.raw(#"{"type":"status","version":"0.0.1/1"}"#)
+            #expect(status?.success == true && status?["pid"]?.intValue == Int64(sandbox.daemonPID ?? 0))
+        }
+    }
+
+    @Test func aConnectionFromAnotherUserIsRefused() async throws {
+        guard getuid() == 0, FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv"),
+              FileManager.default.isExecutableFile(atPath: "/usr/bin/python3")
+        else { return }  // needs root to act as another user
+        try await Sandbox.run { sandbox async throws in
+            _ = try await sandbox.gob("ping")
+            // Open the directory and socket up so only the daemon's own check stands.
+            chmod(sandbox.base, 0o755)
+            chmod(sandbox.paths.directory, 0o755)
+            chmod(sandbox.paths.socket, 0o777)
+            let script = """
+                import socket
+                s = socket.socket(socket.AF_UNIX); s.connect("\(sandbox.paths.socket)"); s.settimeout(5)
+                try:
+                    s.sendall(b'{"type":"list"}\\n'); print("reply", repr(s.recv(100)))
+                except OSError:
+                    print("closed")
+                """
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
+            process.arguments = ["--reuid=65534", "--regid=65534", "--clear-groups", "/usr/bin/python3", "-c", script]
+            let pipe = Pipe()
+            process.standardOutput = pipe
+            try process.run()
+            process.waitUntilExit()
+            let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            #expect(output == "closed\n" || output == "reply b''\n", "closed without an answer: \(output)")
+            #expect(sandbox.daemonLog.contains("Refused connection from uid 65534"))
+            chmod(sandbox.paths.directory, 0o700)
+            // And with the directory private again, other users cannot even reach the logs.
+            let (id, _) = try await sandbox.addJob("true")
+            let reader = Process()
+            reader.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
+            reader.arguments = ["--reuid=65534", "--regid=65534", "--clear-groups", "/bin/cat", sandbox.paths.stdoutLog(id)]
+            reader.standardError = FileHandle.nullDevice
+            try reader.run()
+            reader.waitUntilExit()
+            #expect(reader.terminationStatus != 0)
+        }
+    }
+}

@@ -1,0 +1,105 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+import GobProtocol
+import Testing
+
+/// Jobs that misbehave, and resource faults around them (issue 7).
+@Suite("Fault: hostile jobs and resource faults", .timeLimit(.minutes(1)))
+struct HostileJobTests {
+    @Test func awkwardArgumentsSurviveExactly() async throws {
+        try await Sandbox.run { sandbox async throws in
+            let long = String(repeating: "x", count: 100_000)
+            let arguments = ["a b", "q'\"`$HOME", "new\nline", "日本語 ünï", "", long]
+            let id = try await sandbox.addJob(arguments: ["printf", "%s|"] + arguments)
+            let job = try await sandbox.waitUntilStopped(id)
+            #expect(job.command == ["printf", "%s|"] + arguments)
+            #expect(try await sandbox.gob("stdout", id).stdout == arguments.map { $0 + "|" }.joined())
+        }
+    }
+
+    @Test func invalidUTF8AndEscapeSequencesPassThroughUnharmed() async throws {
+        try await Sandbox.run { sandbox async throws in
+            let (id, _) = try await sandbox.addJob("printf", "\\377\\376 \\033[31mred\\033[0m \\033]0;title\\007\\n")
+            _ = try await sandbox.waitUntilStopped(id)
+            let bytes = try Data(contentsOf: URL(fileURLWithPath: sandbox.paths.stdoutLog(id)))
+            #expect(Array(bytes.prefix(2)) == [0xFF, 0xFE])
+            let shown = try await sandbox.gob("stdout", id)
+            #expect(shown.status == 0)
+            let listed = try await sandbox.gob("list")
+            #expect(listed.status == 0)
+            let following = try sandbox.start(["start", "-f", id])
+            #expect(try await following.finish().status == 0)
+            let followed = try Data(contentsOf: URL(fileURLWithPath: following.stdoutPath))
+            #expect(followed.starts(with: Array("Started job \(id)".utf8)))
+            #expect(followed.firstRange(of: Data([0xFF, 0xFE])) != nil, "bytes are passed through as they are")
+            #expect(followed.suffix(("\nJob \(id) completed\n").utf8.count) == Data("\nJob \(id) completed\n".utf8))
+        }
+    }
+
+    @Test func aJobThatClosesItsOutputOrExitsAtOnce() async throws {
+        try await Sandbox.run { sandbox async throws in
+            let (closing, _) = try await sandbox.addJob("sh", "-c", "exec >&- 2>&-; sleep 0.1; exit 4")
+            #expect(try await sandbox.waitUntilStopped(closing).exitCode == 4)
+            for _ in 0..<20 { try await sandbox.addJob("true") }
+            #expect(try await eventuallyAsync { try await sandbox.listedJobs().allSatisfy { $0.status == .stopped } })
+            #expect(sandbox.daemonZombies().isEmpty)
+        }
+    }
+
+    @Test func aProcessThatLeavesTheGroupIsNotStoppedButIsReaped() async throws {
+        try await Sandbox.run { sandbox async throws in
+            // setsid(1) in the background: the sleeper gets its own session and group.
+            let (id, pgid) = try await sandbox.addJob("sh", "-c", "setsid sleep 300 & exec sleep 300")
+            var escapee: ProcessScan.Entry?
+            #expect(try await eventually {
+                escapee = ProcessScan.processes(withEnvironment: sandbox.marker)
+                    .first { $0.arguments == ["sleep", "300"] && $0.pgid != pgid && $0.state != "Z" }
+                return escapee != nil
+            })
+            #expect(try await sandbox.gob("stop", id).status == 0)
+            let escaped = try #require(escapee)
+            #expect(ProcessScan.isLive(escaped.pid), "documented: it left the job, so stop does not reach it")
+            kill(escaped.pid, SIGKILL)
+            // The daemon is its subreaper: no zombie remains.
+            #expect(try await eventually { ProcessScan.entry(escaped.pid) == nil })
+        }
+    }
+
+    @Test func aDeletedLogFileOrWorkdirGivesClearErrors() async throws {
+        try await Sandbox.run { sandbox async throws in
+            let (id, _) = try await sandbox.addJob("sh", "-c", "while true; do echo x; sleep 0.05; done")
+            try FileManager.default.removeItem(atPath: sandbox.paths.stdoutLog(id))
+            let missing = try await sandbox.gob("stdout", id)
+            #expect(missing.stderr.hasPrefix("Error: stdout log file not found: \(sandbox.paths.stdoutLog(id))\n"))
+            #expect(try await sandbox.gob("restart", id).status == 0)
+            #expect(try await eventually { FileManager.default.fileExists(atPath: sandbox.paths.stdoutLog(id)) })
+
+            let doomed = try sandbox.makeDirectory()
+            let (job, _) = try await sandbox.addJob("true", in: doomed)
+            _ = try await sandbox.waitUntilStopped(job)
+            try FileManager.default.removeItem(atPath: doomed)
+            let start = try await sandbox.gob("start", job)
+            #expect(start.status == 1)
+            #expect(start.stderr.hasPrefix("Error: failed to start process: chdir \(doomed): no such file or directory\n"))
+            #expect(try await sandbox.listedJob(job)?.status == .stopped)
+        }
+    }
+
+    @Test func execFailuresLeaveNoJobAndNoFiles() async throws {
+        try await Sandbox.run { sandbox async throws in
+            let script = sandbox.workdir + "/notexec"
+            try "echo hi\n".write(toFile: script, atomically: true, encoding: .utf8)
+            let refused = try await sandbox.gob("add", "./notexec")
+            #expect(refused.status == 1)
+            #expect(refused.stderr.hasPrefix("Error: failed to add job: add failed: failed to start process: fork/exec ./notexec: permission denied\n"))
+            let directory = try await sandbox.gob("add", "/tmp")
+            #expect(directory.status == 1)
+            #expect(try await sandbox.listedJobs().isEmpty)
+            #expect(sandbox.runtimeFiles.allSatisfy { !$0.hasSuffix(".stdout.log") && !$0.hasSuffix(".stderr.log") })
+        }
+    }
+}

@@ -1,0 +1,68 @@
+import Foundation
+import GobProtocol
+import Testing
+
+/// Mutated requests against a live daemon (issue 7). Only mutations that cannot change
+/// state are sent: anything that decodes to a request other than ping, list, get_job or
+/// status is skipped, so the fuzzer never starts or stops anything.
+@Suite("Fault: live protocol fuzzing", .timeLimit(.minutes(2)))
+struct LiveFuzzTests {
+    @Test func aLiveDaemonSurvivesThousandsOfMutatedRequests() async throws {
+        try await Sandbox.run { sandbox async throws in
+            #expect(try await sandbox.daemonAnswers())
+            let seeds = [#"{"type":"ping"}"#, #"{"type":"list","payload":{"workdir":"/x"}}"#,
+                         #"{"type":"get_job","payload":{"job_id":"Vc5Ygdx"}}"#, #"{"type":"status"}"#]
+            var random = RequestFuzzSplitMix(state: 3)
+            var sent = 0
+            var answered = 0
+            for round in 0..<2_000 {
+                var line = RequestFuzz.mutate(Array(seeds[round % seeds.count].utf8), using: &random)
+                line.removeAll { $0 == 0x0A }
+                if let request = try? Request(line: line) {
+                    switch request {
+                    case .ping, .list, .getJob, .status: break
+                    default: continue
+                    }
+                }
+                sent += 1
+                let reply = RawConnection.exchange(socket: sandbox.paths.socket, sending: line + [0x0A])
+                if (try? JSON(parsing: reply)).flatMap(Response.init(json:)) != nil { answered += 1 }
+            }
+            #expect(sent > 1_500)
+            #expect(answered == sent, "every request got a response")
+            #expect(try await sandbox.daemonAnswers())
+            #expect(try await sandbox.listedJobs().isEmpty)
+        }
+    }
+}
+
+/// The generator and mutator of the decoder fuzz test, shared with the live one.
+struct RequestFuzzSplitMix: RandomNumberGenerator {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+enum RequestFuzz {
+    static func mutate(_ bytes: [UInt8], using random: inout RequestFuzzSplitMix) -> [UInt8] {
+        var bytes = bytes
+        let interesting: [UInt8] = Array(#"{}[]",:\"0123456789-.eE truefalsenull"#.utf8) + [0x00, 0xFF, 0xC3, 0x80]
+        for _ in 0..<Int.random(in: 1...8, using: &random) {
+            guard !bytes.isEmpty else { bytes.append(interesting.randomElement(using: &random) ?? 0); continue }
+            let at = Int.random(in: 0..<bytes.count, using: &random)
+            switch Int.random(in: 0..<5, using: &random) {
+            case 0: bytes[at] = interesting.randomElement(using: &random) ?? 0
+            case 1: bytes.remove(at: at)
+            case 2: bytes.insert(interesting.randomElement(using: &random) ?? 0, at: at)
+            case 3: bytes = Array(bytes[..<at])
+            default: bytes.insert(contentsOf: bytes[at...].prefix(16), at: at)
+            }
+        }
+        return bytes
+    }
+}

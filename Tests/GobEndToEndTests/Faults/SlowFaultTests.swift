@@ -1,0 +1,75 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+import GobProtocol
+import Testing
+
+/// The slow scenarios of issue 7: scale, flood, low descriptor limits. Run with
+/// `GOB_SLOW_TESTS=1` (as `.ci/run` does).
+@Suite("Fault: slow scenarios", .enabled(if: slowTestsEnabled), .timeLimit(.minutes(5)))
+struct SlowFaultTests {
+    @Test func twoThousandJobs() async throws {
+        try await Sandbox.run { sandbox async throws in
+            #expect(try await sandbox.daemonAnswers())
+            var long = 0
+            for n in 0..<2000 {
+                let command = n % 4 == 0 ? ["sleep", "300"] : ["true"]
+                if n % 4 == 0 { long += 1 }
+                #expect(sandbox.rawAdd(command) != nil)
+            }
+            let jobs = try await sandbox.listedJobs()
+            #expect(jobs.count == 2000)
+            #expect(try await eventuallyAsync(timeout: .seconds(30)) {
+                try await sandbox.listedJobs().filter { $0.status == .running }.count == long
+            })
+            let resident = try #require(sandbox.daemonResidentKiB())
+            #expect(resident < 64 * 1024, "daemon RSS \(resident) KiB with 2,000 jobs")
+            let nuke = try await sandbox.gob("nuke", "--all")
+            #expect(nuke.stdout == "Stopped \(long) running job(s)\nDeleted 4000 log file(s)\nCleaned up 2000 total job(s)\n")
+            #expect(ProcessScan.processes(withEnvironment: sandbox.marker).filter { $0.arguments.first == "sleep" && $0.state != "Z" }.isEmpty)
+        }
+    }
+
+    @Test func aGigabyteOfOutputNeverPassesThroughTheDaemon() async throws {
+        try await Sandbox.run { sandbox async throws in
+            #expect(try await sandbox.daemonAnswers())
+            let before = try #require(sandbox.daemonResidentKiB())
+            let (id, _) = try await sandbox.addJob("head", "-c", "1073741824", "/dev/zero")
+            let job = try await sandbox.waitUntilStopped(id, timeout: .seconds(120))
+            #expect(job.exitCode == 0)
+            let size = try FileManager.default.attributesOfItem(atPath: sandbox.paths.stdoutLog(id))[.size] as? Int
+            #expect(size == 1 << 30)
+            let after = try #require(sandbox.daemonResidentKiB())
+            #expect(after - before < 4 * 1024, "daemon RSS \(before) → \(after) KiB")
+            #expect(try await sandbox.gob("remove", id).status == 0)
+        }
+    }
+
+    @Test func runningOutOfDescriptorsIsSurvived() async throws {
+        try await Sandbox.run { sandbox async throws in
+            // A daemon whose hard limit is 64 descriptors.
+            let started = try sandbox.start(["daemon"], environment: [:])
+            _ = started
+            #expect(try await eventually { FileManager.default.fileExists(atPath: sandbox.paths.socket) })
+            let daemon = try #require(sandbox.daemonPID)
+            let prlimit = Process()
+            prlimit.executableURL = URL(fileURLWithPath: "/usr/bin/prlimit")
+            prlimit.arguments = ["--pid", "\(daemon)", "--nofile=64:64"]
+            try prlimit.run()
+            prlimit.waitUntilExit()
+            #expect(prlimit.terminationStatus == 0)
+            let hogs = (0..<80).compactMap { _ in IdleConnection(socket: sandbox.paths.socket) }
+            #expect(!hogs.isEmpty)
+            // While descriptors are short, an add fails cleanly or waits; never half-creates.
+            let squeezed = try await sandbox.gob("add", "true")
+            #expect(squeezed.status == 0 || squeezed.stderr.hasPrefix("Error: "))
+            withExtendedLifetime(hogs) {}
+            #expect(try await eventuallyAsync(timeout: .seconds(30)) { try await sandbox.gob("add", "true").status == 0 })
+            let jobs = try await sandbox.listedJobs()
+            #expect(jobs.allSatisfy { FileManager.default.fileExists(atPath: sandbox.paths.stdoutLog($0.id)) })
+        }
+    }
+}
