@@ -35,11 +35,19 @@ public enum KeyParser {
         return keys
     }
 
-    /// One UTF-8 character; an invalid byte is skipped.
+    /// One UTF-8 character; an invalid byte is skipped alone, so what follows still counts.
     private static func parseText(_ bytes: [UInt8], from start: Int, into keys: inout [Key]) -> Int {
         let lead = bytes[start]
-        let length = lead < 0x80 ? 1 : lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1
-        let end = min(start + length, bytes.count)
+        let length: Int
+        switch lead {
+        case 0x20..<0x80: length = 1
+        case 0xC2...0xDF: length = 2
+        case 0xE0...0xEF: length = 3
+        case 0xF0...0xF4: length = 4
+        default: return start + 1
+        }
+        let end = start + length
+        guard end <= bytes.count, bytes[start + 1..<end].allSatisfy({ $0 & 0xC0 == 0x80 }) else { return start + 1 }
         if let text = String(validating: bytes[start..<end], as: UTF8.self), let character = text.first {
             keys.append(.character(character))
         }
