@@ -1,0 +1,37 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+import GobProtocol
+
+/// The environment every spawned command gets: this process's, minus what would leak the
+/// user's own gob or tmux into the measurement.
+enum BenchEnvironment {
+    /// Variables replaced per command or dropped: the runtime directory and `PWD` are set
+    /// per sandbox; `TMUX`/`TMUX_PANE` would make tmux talk to the user's server.
+    private static let replaced: Set<String> = ["XDG_RUNTIME_DIR", "PWD", "OLDPWD", "TMUX", "TMUX_PANE"]
+
+    /// The environment for a command working in `workdir`, with gob's runtime directory
+    /// under `xdgRuntimeDir` when given.
+    static func make(workdir: String, xdgRuntimeDir: String?) -> [String] {
+        var entries = currentEnvironment().filter { entry in
+            let name = entry.split(separator: "=", maxSplits: 1).first.map(String.init) ?? entry
+            return !replaced.contains(name)
+        }
+        entries.append("PWD=\(workdir)")
+        if let xdgRuntimeDir { entries.append("XDG_RUNTIME_DIR=\(xdgRuntimeDir)") }
+        if environmentValue("TERM") == nil { entries.append("TERM=xterm-256color") }
+        if environmentValue("PATH") == nil { entries.append("PATH=/usr/local/bin:/usr/bin:/bin") }
+        return entries
+    }
+
+    /// Finds `name` in `PATH` like a shell would; nil when it is not there.
+    static func lookUp(_ name: String) -> String? {
+        let path = environmentValue("PATH") ?? "/usr/local/bin:/usr/bin:/bin"
+        for directory in path.split(separator: ":") where !directory.isEmpty {
+            let candidate = "\(directory)/\(name)"
+            if access(candidate, X_OK) == 0 { return candidate }
+        }
+        return nil
+    }
+}

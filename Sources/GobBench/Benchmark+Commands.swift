@@ -1,0 +1,109 @@
+import GobProtocol
+
+/// Measures 1–4: whole `gob` processes, exec to exit, against tmux or against gob itself.
+extension Benchmark {
+    /// Warm `gob list` with 10 jobs against `tmux ls` with 10 windows.
+    func warmList(in sandbox: Sandbox) throws(BenchError) -> ReportRow {
+        let gob = try GobServer(gob: options.gob, sandbox: sandbox, name: "g")
+        try gob.start()
+        try gob.addJobs(10, command: ["sleep", "3600"])
+        let tmux = TmuxServer(tmux: options.tmux, sandbox: sandbox, name: "t")
+        try tmux.start(windows: 10)
+
+        let list = gob.command(["list"])
+        let listed = Benchmark.lines(try list.output(capturingIn: sandbox.root + "/out"))
+        guard listed.count == 10 else { throw BenchError("`gob list` printed \(listed.count) lines for 10 jobs") }
+        let ls = tmux.command(["ls"])
+        let result = try pairs.run(a: { () throws(BenchError) in try list.timedRun() },
+                                   b: { () throws(BenchError) in try ls.timedRun() })
+        try gob.stop()
+        try tmux.stop()
+        return ReportRow(
+            measure: Measure.warmList.title, gob: result.a.millisecondsSummary,
+            reference: "`tmux ls`, 10 windows: \(result.b.millisecondsSummary)",
+            result: result.ratios.ratioSummary, target: Measure.warmList.target,
+            met: result.ratios.median <= 1.0)
+    }
+
+    /// Warm `gob add -- sleep 100` against `tmux new-window -d sleep 100`.
+    func warmAdd(in sandbox: Sandbox) throws(BenchError) -> ReportRow {
+        let gob = try GobServer(gob: options.gob, sandbox: sandbox, name: "g")
+        try gob.start()
+        let tmux = TmuxServer(tmux: options.tmux, sandbox: sandbox, name: "t")
+        try tmux.start(windows: 1)
+
+        let add = gob.command(["add", "--", "sleep", "100"])
+        let newWindow = tmux.command(["new-window", "-d", "sleep", "100"])
+        let result = try pairs.run(a: { () throws(BenchError) in try add.timedRun() },
+                                   b: { () throws(BenchError) in try newWindow.timedRun() })
+        let jobs = try DaemonConnection.call(.list(workdir: nil), socketPath: gob.paths.socket).jobs ?? []
+        let expected = pairs.runs + pairs.warmups
+        guard jobs.count == expected else { throw BenchError("\(expected) `gob add` runs left \(jobs.count) jobs") }
+        try gob.stop()
+        try tmux.stop()
+        return ReportRow(
+            measure: Measure.warmAdd.title, gob: result.a.millisecondsSummary,
+            reference: "`tmux new-window -d sleep 100`: \(result.b.millisecondsSummary)",
+            result: result.ratios.ratioSummary, target: Measure.warmAdd.target,
+            met: result.ratios.median <= 0.7)
+    }
+
+    /// The first command with no server yet: `gob ping` in a fresh runtime directory (it
+    /// starts the daemon) against `tmux new-session -d` on a fresh socket. Both servers are
+    /// stopped, untimed, after every run.
+    func coldStart(in sandbox: Sandbox) throws(BenchError) -> ReportRow {
+        var gobRound = 0
+        var tmuxRound = 0
+        let result = try pairs.run(
+            a: { () throws(BenchError) in
+                gobRound += 1
+                let gob = try GobServer(gob: options.gob, sandbox: sandbox, name: "c\(gobRound)")
+                let elapsed = try gob.command(["ping"]).timedRun()
+                guard gob.daemonPID != nil else { throw BenchError("`gob ping` left no daemon running") }
+                try gob.stop()
+                return elapsed
+            },
+            b: { () throws(BenchError) in
+                tmuxRound += 1
+                let tmux = TmuxServer(tmux: options.tmux, sandbox: sandbox, name: "t\(tmuxRound)")
+                let elapsed = try tmux.command(["new-session", "-d"], startsServer: true).timedRun()
+                guard tmux.serverPID != nil else { throw BenchError("`tmux new-session -d` left no server running") }
+                try tmux.stop()
+                return elapsed
+            })
+        return ReportRow(
+            measure: Measure.coldStart.title, gob: result.a.millisecondsSummary,
+            reference: "`tmux new-session -d`, fresh socket: \(result.b.millisecondsSummary)",
+            result: result.ratios.ratioSummary, target: Measure.coldStart.target,
+            met: result.ratios.median <= 1.0)
+    }
+
+    /// `gob list --json` against a daemon with 1,000 jobs and one with 10.
+    func listScaling(in sandbox: Sandbox) throws(BenchError) -> ReportRow {
+        let large = try GobServer(gob: options.gob, sandbox: sandbox, name: "l")
+        try large.start()
+        try large.addJobs(1000, command: ["sleep", "3600"])
+        let small = try GobServer(gob: options.gob, sandbox: sandbox, name: "s")
+        try small.start()
+        try small.addJobs(10, command: ["sleep", "3600"])
+
+        let listLarge = large.command(["list", "--json"])
+        let listSmall = small.command(["list", "--json"])
+        for (command, expected) in [(listLarge, 1000), (listSmall, 10)] {
+            let output = try command.output(capturingIn: sandbox.root + "/out")
+            let count = (try? JSON(parsing: output))?.arrayValue?.count
+            guard count == expected else {
+                throw BenchError("`gob list --json` printed \(count.map(String.init) ?? "no JSON array of") jobs, expected \(expected)")
+            }
+        }
+        let result = try pairs.run(a: { () throws(BenchError) in try listLarge.timedRun() },
+                                   b: { () throws(BenchError) in try listSmall.timedRun() })
+        try large.stop()
+        try small.stop()
+        return ReportRow(
+            measure: Measure.listScaling.title, gob: "1,000 jobs: \(result.a.millisecondsSummary)",
+            reference: "gob, 10 jobs: \(result.b.millisecondsSummary)",
+            result: result.ratios.ratioSummary, target: Measure.listScaling.target,
+            met: result.ratios.median <= 2.0)
+    }
+}

@@ -1,0 +1,128 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CGobShims
+import GobProtocol
+
+/// Measures 5 and 6: how fast the daemon and a follower react, timed from the event's cause.
+extension Benchmark {
+    /// From a job writing a line to `gob stdout -f` printing it. The job is `cat fifo`: the
+    /// benchmark writes a numbered line into the FIFO and times until that line comes out
+    /// of the follower's stdout pipe. A pause before each line lets the follower go idle,
+    /// so every sample includes its wake-up.
+    func followLatency(in sandbox: Sandbox) throws(BenchError) -> ReportRow {
+        let gob = try GobServer(gob: options.gob, sandbox: sandbox, name: "g")
+        try gob.start()
+        let fifo = sandbox.workdir + "/fifo"
+        guard mkfifo(fifo, 0o600) == 0 else { throw BenchError("mkfifo \(fifo): \(FileText.errorText())") }
+        guard let job = try gob.addJobs(1, command: ["cat", "fifo"]).first else { throw BenchError("`add` made no job") }
+        let writer = try Benchmark.openWriter(fifo: fifo, deadline: Monotonic.deadline(seconds: 10))
+        defer { close(writer) }
+
+        var pipe: [Int32] = [-1, -1]
+        let rc = gob_pipe(&pipe, 0)
+        guard rc == 0 else { throw BenchError("pipe: \(FileText.errorText(rc))") }
+        defer { close(pipe[0]) }
+        let follower: ChildProcess
+        do {
+            follower = try gob.command(["stdout", "-f", job.id]).spawn(stdout: pipe[1])
+        } catch {
+            close(pipe[1])
+            throw error
+        }
+        close(pipe[1])
+
+        var latencies: [Double] = []
+        do throws(BenchError) {
+            var reader = LineReader(fd: pipe[0], source: "`gob stdout -f`")
+            for index in -2..<latencySamples {
+                Monotonic.sleep(seconds: 0.005)
+                let line = "line \(index)"
+                let start = Monotonic.now()
+                try Benchmark.write(line + "\n", to: writer)
+                guard let printed = try reader.next(deadline: start + 5_000_000_000) else {
+                    throw BenchError("`gob stdout -f` ended before printing \"\(line)\"")
+                }
+                let elapsed = Monotonic.now() - start
+                guard printed.elementsEqual(line.utf8) else {
+                    throw BenchError("`gob stdout -f` printed \"\(String(decoding: printed, as: UTF8.self))\", expected \"\(line)\"")
+                }
+                if index >= 0 { latencies.append(Monotonic.milliseconds(elapsed)) }
+            }
+        } catch {
+            kill(follower.pid, SIGKILL)
+            _ = try? follower.wait(deadline: Monotonic.deadline(seconds: 5))
+            throw error
+        }
+        // `stdout -f` never ends by itself (contract §2.13): still running here means it
+        // did not fail; SIGTERM ends it.
+        kill(follower.pid, SIGTERM)
+        let exit = try follower.wait(deadline: Monotonic.deadline(seconds: 10))
+        guard exit == .signaled(SIGTERM) || exit == .exited(0) else {
+            throw BenchError("`gob stdout -f` \(exit) on SIGTERM")
+        }
+        try gob.stop()
+        return Benchmark.latencyRow(Measure.followLatency, Samples(latencies), limit: 5)
+    }
+
+    /// From a job's exit to `job_stopped` reaching a subscriber. The benchmark subscribes on
+    /// the raw socket, adds a `sleep 3600` job, SIGKILLs its PID itself and times until the
+    /// event for that job arrives.
+    func stopEventLatency(in sandbox: Sandbox) throws(BenchError) -> ReportRow {
+        let gob = try GobServer(gob: options.gob, sandbox: sandbox, name: "g")
+        try gob.start()
+        let subscription = try DaemonConnection(socketPath: gob.paths.socket)
+        _ = try subscription.call(.subscribe(workdir: nil))
+
+        var latencies: [Double] = []
+        for index in -2..<latencySamples {
+            guard let job = try gob.addJobs(1, command: ["sleep", "3600"]).first else { throw BenchError("`add` made no job") }
+            try Benchmark.await(.jobAdded, of: job.id, on: subscription)
+            Monotonic.sleep(seconds: 0.005)
+            let start = Monotonic.now()
+            guard kill(job.pid, SIGKILL) == 0 else { throw BenchError("kill \(job.pid): \(FileText.errorText())") }
+            try Benchmark.await(.jobStopped, of: job.id, on: subscription)
+            if index >= 0 { latencies.append(Monotonic.milliseconds(Monotonic.now() - start)) }
+        }
+        try gob.stop()
+        return Benchmark.latencyRow(Measure.stopEventLatency, Samples(latencies), limit: 2)
+    }
+
+    /// Reads events until `kind` for job `id` arrives; throws after 5 s.
+    private static func await(_ kind: JobEvent.Kind, of id: String, on subscription: DaemonConnection) throws(BenchError) {
+        let deadline = Monotonic.deadline(seconds: 5)
+        while true {
+            let event = try subscription.receive(deadline: deadline)
+            if event["type"]?.stringValue == kind.rawValue, event["job_id"]?.stringValue == id { return }
+        }
+    }
+
+    /// A row for a latency measure: median and p99 against a median limit in ms.
+    private static func latencyRow(_ measure: Measure, _ samples: Samples, limit: Double) -> ReportRow {
+        ReportRow(
+            measure: measure.title,
+            gob: "median \(Samples.format(samples.median)) ms, p99 \(Samples.format(samples.percentile(99))) ms "
+                + "(\(samples.count) samples)",
+            reference: "—", result: "median \(Samples.format(samples.median)) ms",
+            target: measure.target, met: samples.median <= limit)
+    }
+
+    /// Opens the FIFO for writing once the job has opened it for reading (until then a
+    /// non-blocking open fails with ENXIO).
+    private static func openWriter(fifo: String, deadline: Int64) throws(BenchError) -> Int32 {
+        while true {
+            let fd = open(fifo, O_WRONLY | O_NONBLOCK | O_CLOEXEC)
+            if fd >= 0 { return fd }
+            guard errno == ENXIO || errno == EINTR else { throw BenchError("open \(fifo): \(FileText.errorText())") }
+            guard Monotonic.now() < deadline else { throw BenchError("the job `cat fifo` never opened the FIFO") }
+            Monotonic.sleep(seconds: 0.001)
+        }
+    }
+
+    /// Writes a short line in one call (below PIPE_BUF, so it is atomic).
+    private static func write(_ text: String, to fd: Int32) throws(BenchError) {
+        let bytes = Array(text.utf8)
+        let written = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+        guard written == bytes.count else { throw BenchError("write to the FIFO: \(FileText.errorText())") }
+    }
+}

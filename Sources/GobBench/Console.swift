@@ -1,0 +1,30 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Output of the benchmark: the report on stdout, progress and errors on stderr, written
+/// straight to the descriptors (C's `stdout`/`stderr` globals are shared mutable state to
+/// Swift 6).
+enum Console {
+    /// Writes `text` to stdout.
+    static func out(_ text: String) {
+        write(all: text, to: 1)
+    }
+
+    /// Writes `text` and a newline to stderr.
+    static func progress(_ text: String) {
+        write(all: text + "\n", to: 2)
+    }
+
+    /// Writes all of `text`, retrying short writes and interruptions.
+    private static func write(all text: String, to fd: Int32) {
+        let bytes = Array(text.utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes[offset...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+            if written < 0, errno == EINTR { continue }
+            if written <= 0 { return }
+            offset += written
+        }
+    }
+}

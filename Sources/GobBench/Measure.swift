@@ -1,0 +1,39 @@
+/// The measures of issue 6, in table order, with their titles and targets.
+enum Measure: CaseIterable {
+    case warmList
+    case warmAdd
+    case coldStart
+    case listScaling
+    case followLatency
+    case stopEventLatency
+    case idleDaemon
+    case concurrentClients
+
+    /// The table's `measure` cell.
+    var title: String {
+        switch self {
+        case .warmList: "warm `gob list`, 10 jobs (whole process)"
+        case .warmAdd: "warm `gob add -- sleep 100`"
+        case .coldStart: "cold first command: `gob ping` (auto-starts the daemon)"
+        case .listScaling: "`gob list --json`, 1,000 jobs vs 10 jobs"
+        case .followLatency: "a job's line → printed by `gob stdout -f`"
+        case .stopEventLatency: "job exit → `job_stopped` at a subscriber"
+        case .idleDaemon: "idle daemon, 1,000 jobs: CPU and RSS"
+        case .concurrentClients: "100 concurrent clients × 20 `list` requests"
+        }
+    }
+
+    /// The table's `target` cell (issue 6).
+    var target: String {
+        switch self {
+        case .warmList: "≤ 1.0×, aim 0.7×"
+        case .warmAdd: "≤ 0.7×"
+        case .coldStart: "≤ 1.0×"
+        case .listScaling: "≤ 2×"
+        case .followLatency: "median ≤ 5 ms"
+        case .stopEventLatency: "median ≤ 2 ms"
+        case .idleDaemon: "0 ticks, ≤ 30 MiB"
+        case .concurrentClients: "0 failures"
+        }
+    }
+}
