@@ -64,10 +64,12 @@ public final class JobSupervisor: Sendable {
     /// Jobs of `workdir` (all when nil), newest first.
     public func list(workdir: String?) -> [JobSnapshot] {
         state.withLock { state in
-            state.jobs.values
+            // Sort light keys, not whole job records: lists of thousands stay quick.
+            state.jobs.values.lazy
                 .filter { workdir == nil || $0.workdir == workdir }
-                .sorted(by: Job.newestFirst)
-                .map(\.snapshot)
+                .map { (key: ($0.createdAtNanos, $0.sequence), id: $0.id) }
+                .sorted { $0.key > $1.key }
+                .compactMap { state.jobs[$0.id]?.snapshot }
         }
     }
 

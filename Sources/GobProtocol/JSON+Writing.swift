@@ -63,27 +63,53 @@ extension JSON {
     }
 
     /// Writes a string the way Go does: `<`, `>`, `&`, U+2028 and U+2029 as `\u` escapes,
-    /// `/` and other non-ASCII text raw, control characters escaped.
+    /// `/` and other non-ASCII text raw, control characters escaped. Works on the UTF-8
+    /// bytes and copies the runs that need no escape at once: `list` with thousands of
+    /// jobs spends most of its time here.
     static func writeString(_ s: String, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out.append(contentsOf: #"\""#.utf8)
-            case "\\": out.append(contentsOf: #"\\"#.utf8)
-            case "\n": out.append(contentsOf: #"\n"#.utf8)
-            case "\r": out.append(contentsOf: #"\r"#.utf8)
-            case "\t": out.append(contentsOf: #"\t"#.utf8)
-            case "<", ">", "&", "\u{2028}", "\u{2029}":
-                writeUnicodeEscape(scalar.value, into: &out)
-            default:
-                if scalar.value < 0x20 {
-                    writeUnicodeEscape(scalar.value, into: &out)
+        var string = s
+        string.withUTF8 { bytes in
+            var runStart = 0
+            var index = 0
+            let count = bytes.count
+            while index < count {
+                let byte = bytes[index]
+                let escape: [UInt8]?
+                var width = 1
+                switch byte {
+                case UInt8(ascii: "\""): escape = Array(#"\""#.utf8)
+                case UInt8(ascii: "\\"): escape = Array(#"\\"#.utf8)
+                case 0x0A: escape = Array(#"\n"#.utf8)
+                case 0x0D: escape = Array(#"\r"#.utf8)
+                case 0x09: escape = Array(#"\t"#.utf8)
+                case UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "&"), 0x00..<0x20:
+                    escape = unicodeEscape(UInt32(byte))
+                case 0xE2 where index + 2 < count && bytes[index + 1] == 0x80
+                    && (bytes[index + 2] == 0xA8 || bytes[index + 2] == 0xA9):
+                    escape = unicodeEscape(bytes[index + 2] == 0xA8 ? 0x2028 : 0x2029)
+                    width = 3
+                default:
+                    escape = nil
+                }
+                if let escape {
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
+                    out.append(contentsOf: escape)
+                    index += width
+                    runStart = index
                 } else {
-                    out.append(contentsOf: String(scalar).utf8)
+                    index += 1
                 }
             }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<count]))
         }
         out.append(UInt8(ascii: "\""))
+    }
+
+    private static func unicodeEscape(_ value: UInt32) -> [UInt8] {
+        var out: [UInt8] = []
+        writeUnicodeEscape(value, into: &out)
+        return out
     }
 
     private static func writeUnicodeEscape(_ value: UInt32, into out: inout [UInt8]) {
