@@ -72,4 +72,18 @@ struct SlowFaultTests {
             #expect(jobs.allSatisfy { FileManager.default.fileExists(atPath: sandbox.paths.stdoutLog($0.id)) })
         }
     }
+
+    @Test func aSubscriptionOutlivesAnyIdleTime() async throws {
+        try await Sandbox.run { sandbox async throws in
+            // Upstream dropped subscribers after 30 s of client silence (§5.7; D8).
+            let events = try sandbox.start(["events"])
+            #expect(try await eventually { sandbox.daemonLog.contains("Subscriber added") })
+            try await Task.sleep(for: .seconds(35))
+            let (id, _) = try await sandbox.addJob("true")
+            #expect(try await eventually {
+                ((try? String(contentsOfFile: events.stdoutPath, encoding: .utf8)) ?? "").contains("\"job_id\":\"\(id)\"")
+            })
+            #expect(ProcessScan.isLive(events.pid))
+        }
+    }
 }
