@@ -4,8 +4,11 @@ import GobClient
 /// Decision D16): reads only what was appended, woken by inotify instead of re-reading
 /// whole files every 500 ms. A rewritten (truncated) file is read again from its start.
 final class LogFollower {
-    /// Bytes read per message; the pane keeps only the last lines of each chunk.
-    static let chunkSize = 1 << 20
+    /// Bytes read from a file at a time.
+    static let chunkSize = 4 << 20
+    /// Chunks read per file per wake-up, so a job writing faster than the TUI reads
+    /// cannot hold the event loop: the rest is read on the next turn (`isBehind`).
+    static let chunksPerRead = 16
     /// How often to look when a file could not be watched (missing, or no inotify).
     static let unwatchedInterval: Int32 = 500
 
@@ -13,13 +16,17 @@ final class LogFollower {
     private var tails: [(stream: LogStream, tail: LogTail, watched: Bool)] = []
     private var watcher: FileWatcher?
 
+    /// True when the last read stopped at its budget with more data waiting.
+    private(set) var isBehind = false
+
     /// Readable when a watched file changed.
     var descriptor: Int32? { watcher?.descriptor }
 
-    /// Milliseconds until the files must be looked at without a wake-up; nil when
-    /// inotify watches both.
+    /// Milliseconds until the files must be looked at without a wake-up: 0 while
+    /// behind, nil when inotify watches both.
     var pollInterval: Int32? {
         guard source != nil else { return nil }
+        if isBehind { return 0 }
         if descriptor == nil { return FileWatcher.fallbackInterval }
         return tails.allSatisfy(\.watched) ? nil : Self.unwatchedInterval
     }
@@ -43,6 +50,7 @@ final class LogFollower {
 
     /// What was appended since the last read, as `.logData` messages.
     func read() -> [Message] {
+        isBehind = false
         guard let source else { return [] }
         watcher?.drain()
         var messages: [Message] = []
@@ -51,11 +59,31 @@ final class LogFollower {
                 tails[index].watched = watcher.watch(tails[index].tail.path)
             }
             let (stream, tail, _) = tails[index]
-            while true {
-                let (bytes, restarted) = tail.readAppended(limit: Self.chunkSize)
-                if bytes.isEmpty && !restarted { break }
-                messages.append(.logData(jobID: source.jobID, stream: stream, bytes: bytes, restarted: restarted))
+            var pending: [UInt8] = []
+            var restarted = false
+            for chunk in 0..<Self.chunksPerRead {
+                let (bytes, truncated) = tail.readAppended(limit: Self.chunkSize)
+                if truncated {
+                    // Whatever was read before belongs to the file's previous contents.
+                    pending.removeAll()
+                    restarted = true
+                }
+                pending.append(contentsOf: bytes)
+                // More lines than a pane keeps: the older ones would be dropped anyway.
+                if let start = LogPane.tailStart(of: pending, keepingLines: LogPane.capacity) {
+                    pending.removeSubrange(..<start)
+                    restarted = true
+                }
+                // Lines so long that few fit: only their ends can still be shown.
+                if pending.count > 2 * Self.chunkSize {
+                    pending.removeSubrange(..<(pending.count - Self.chunkSize))
+                    restarted = true
+                }
                 if bytes.count < Self.chunkSize { break }
+                if chunk == Self.chunksPerRead - 1 { isBehind = true }
+            }
+            if !pending.isEmpty || restarted {
+                messages.append(.logData(jobID: source.jobID, stream: stream, bytes: pending, restarted: restarted))
             }
         }
         return messages

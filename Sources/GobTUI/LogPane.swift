@@ -84,6 +84,22 @@ public struct LogPane: Equatable, Sendable {
         }
     }
 
+    /// Where the last `count` newline-terminated lines of `bytes` (and any unfinished line
+    /// after them) begin; nil when `bytes` holds no more lines than that. Lets a reader
+    /// drop what a pane would drop anyway before handing bytes over.
+    static func tailStart(of bytes: [UInt8], keepingLines count: Int) -> Int? {
+        var newlines = 0
+        var index = bytes.endIndex
+        while index > bytes.startIndex {
+            index -= 1
+            if bytes[index] == 0x0A {
+                newlines += 1
+                if newlines > count { return index + 1 }
+            }
+        }
+        return nil
+    }
+
     /// The largest `top` for a viewport of `height` rows.
     func maximumTop(height: Int) -> Int {
         max(0, lineCount - max(height, 0))

@@ -171,7 +171,9 @@ final class TUIRuntime {
         if ready[0] { readInput() }
         if ready[2] { queue.append(contentsOf: work.collect()) }
         if ready[3] { readEvents() }
-        if ready[4] || (count == 0 && logs.pollInterval != nil) { queue.append(contentsOf: logs.read()) }
+        if ready[4] || logs.isBehind || (count == 0 && logs.pollInterval != nil) {
+            queue.append(contentsOf: logs.read())
+        }
     }
 
     private func readInput() {

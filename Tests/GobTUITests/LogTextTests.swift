@@ -68,6 +68,14 @@ struct LogTextTests {
         #expect(pane.displayLines.allSatisfy { $0.count <= LogLine.maximumLength })
     }
 
+    @Test func tailStartFindsTheLinesAPaneKeeps() {
+        let bytes = Array("a\nb\nc\npartial".utf8)
+        #expect(LogPane.tailStart(of: bytes, keepingLines: 2) == 2)
+        #expect(LogPane.tailStart(of: bytes, keepingLines: 3) == nil)
+        #expect(LogPane.tailStart(of: Array("a\nb\n".utf8), keepingLines: 1) == 2)
+        #expect(LogPane.tailStart(of: [], keepingLines: 0) == nil)
+    }
+
     @Test func scrollingStaysInBounds() {
         var pane = LogPane()
         pane.append(TUIFixture.lines(10))
