@@ -45,20 +45,46 @@ extension Daemon {
     #if os(Linux)
     private func guardLoop(_ fd: Int32) {
         let mask = UInt32(IN_DELETE | IN_MOVED_FROM | IN_DELETE_SELF | IN_MOVE_SELF)
-        var watch = inotify_add_watch(fd, paths.directory, mask)
+        _ = inotify_add_watch(fd, paths.directory, mask)
         var buffer = [UInt8](repeating: 0, count: 8192)
         while true {
             let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
             if count < 0 && errno == EINTR { continue }
-            if isShuttingDown { return }
+            if count <= 0 || isShuttingDown { return }
+            let (relevant, directoryGone) = Self.inspect(buffer[0..<count])
+            // Most events are job logs being removed: nothing to do.
+            guard relevant else { continue }
             guard repairIfNeeded() else {
                 requestShutdown("Lost the runtime directory to another daemon")
                 return
             }
-            // The directory may be new: watch the one that exists now.
-            inotify_rm_watch(fd, watch)
-            watch = inotify_add_watch(fd, paths.directory, mask)
+            // A new directory needs a new watch. Never remove a watch here: that queues an
+            // IN_IGNORED event of its own, and reacting to it would spin.
+            if directoryGone { _ = inotify_add_watch(fd, paths.directory, mask) }
         }
+    }
+
+    /// Whether a batch of inotify events touches the socket, the PID file or the directory
+    /// itself, and whether the directory is gone.
+    private static func inspect(_ bytes: ArraySlice<UInt8>) -> (relevant: Bool, directoryGone: Bool) {
+        var relevant = false
+        var directoryGone = false
+        var offset = bytes.startIndex
+        let header = MemoryLayout<inotify_event>.size
+        while offset + header <= bytes.endIndex {
+            let event = bytes[offset..<(offset + header)].withUnsafeBytes { $0.loadUnaligned(as: inotify_event.self) }
+            let nameStart = offset + header
+            let nameEnd = min(nameStart + Int(event.len), bytes.endIndex)
+            let name = String(decoding: bytes[nameStart..<nameEnd].prefix { $0 != 0 }, as: UTF8.self)
+            if event.mask & UInt32(IN_DELETE_SELF | IN_MOVE_SELF | IN_IGNORED) != 0 {
+                relevant = true
+                directoryGone = true
+            } else if name == "daemon.sock" || name == "daemon.pid" {
+                relevant = true
+            }
+            offset = nameEnd
+        }
+        return (relevant, directoryGone)
     }
     #endif
 

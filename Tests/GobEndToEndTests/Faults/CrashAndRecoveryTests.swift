@@ -25,7 +25,10 @@ struct CrashAndRecoveryTests {
     @Test func aDeletedRuntimeDirectoryIsRecreatedAndJobsKept() async throws {
         try await Sandbox.run { sandbox async throws in
             let (id, _) = try await sandbox.addJob("sleep", "300")
-            try FileManager.default.removeItem(atPath: sandbox.paths.directory)
+            // Moved away whole, then deleted: the daemon must not notice it half-removed.
+            let gone = sandbox.base + "/gone"
+            #expect(rename(sandbox.paths.directory, gone) == 0)
+            try FileManager.default.removeItem(atPath: gone)
             #expect(try await eventually { FileManager.default.fileExists(atPath: sandbox.paths.socket) })
             #expect(try await sandbox.listedJob(id)?.status == .running)
             #expect(sandbox.daemons.count == 1)
@@ -69,6 +72,27 @@ struct CrashAndRecoveryTests {
             #expect(try await sandbox.gob("list").stdout == "No jobs found\n")
             #expect(try await eventually { ProcessScan.members(ofGroup: pid).isEmpty })
             #expect(try await eventually { !sandbox.runtimeFiles.contains { $0.hasSuffix(".log") && $0 != "daemon.log" } })
+        }
+    }
+
+    @Test func theDaemonIdlesAfterFilesComeAndGo() async throws {
+        try await Sandbox.run { sandbox async throws in
+            // Log files removed in <rt> wake the directory watch; it must go back to sleep.
+            for _ in 0..<3 {
+                let (id, _) = try await sandbox.addJob("true")
+                _ = try await sandbox.waitUntilStopped(id)
+                #expect(try await sandbox.gob("remove", id).status == 0)
+            }
+            let daemon = try #require(sandbox.daemonPID)
+            func ticks() -> Int {
+                let stat = (try? String(contentsOfFile: "/proc/\(daemon)/stat", encoding: .utf8)) ?? ""
+                guard let close = stat.lastIndex(of: ")") else { return 0 }
+                let fields = stat[stat.index(after: close)...].split(separator: " ")
+                return (Int(fields[11]) ?? 0) + (Int(fields[12]) ?? 0)
+            }
+            let before = ticks()
+            try await Task.sleep(for: .seconds(1))  // an observation window, not a wait for an event
+            #expect(ticks() - before <= 5, "the idle daemon used \(ticks() - before) ticks in 1 s")
         }
     }
 }
