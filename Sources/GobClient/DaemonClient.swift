@@ -23,7 +23,11 @@ public struct DaemonClient: Sendable {
 
     /// Sends `request` over a new connection and returns the daemon's reply.
     public func send(_ request: Request) throws(ClientError) -> Response {
-        let socket = try connect()
+        try exchange(request, over: connect())
+    }
+
+    /// Writes `request` on a connected socket and reads the daemon's one-line reply.
+    func exchange(_ request: Request, over socket: borrowing UnixSocket) throws(ClientError) -> Response {
         var line = Array(request.wireJSON.compact.utf8)
         line.append(0x0A)
         do { try socket.writeAll(line) } catch {

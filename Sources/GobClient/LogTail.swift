@@ -44,6 +44,18 @@ public final class LogTail {
         head.removeAll()
     }
 
+    /// Positions the tail at `position` of the file as it is now, as if everything before
+    /// had been read (`--tail N` starts at the last N lines). The head is taken from the
+    /// file's beginning, so a later rewrite is still noticed.
+    public func resume(at position: Int64) {
+        guard open(), position > 0 else { return }
+        var bytes = [UInt8](repeating: 0, count: Int(min(position, Int64(Self.headLength))))
+        let count = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, 0) }
+        guard count == bytes.count else { return }
+        head = bytes
+        offset = position
+    }
+
     /// Tells the tail that the job was restarted (its `job_started` event), which
     /// truncated the file. Starts over unless a read already noticed that rewrite, so the
     /// new output is printed once — also when it is identical to the old output and only

@@ -33,12 +33,18 @@ public final class LogsMonitor {
 
     /// Starts with the listed jobs (newest first); fails when a job's log file is missing.
     /// Then runs until the process is killed, or the output is gone.
-    public func run(initialJobs: [JobSnapshot]) -> String {
+    /// - Parameter lastLines: of the listed jobs' logs, print only the last this many lines
+    ///   of each (`--tail N`); jobs seen later are followed from their beginning.
+    public func run(initialJobs: [JobSnapshot], lastLines: Int? = nil) -> String {
         for job in initialJobs {
             for path in [job.stdoutPath, job.stderrPath] where access(path, F_OK) != 0 {
                 return "\(path == job.stdoutPath ? "stdout" : "stderr") log file not found: \(path)"
             }
             follow(job)
+            if let lastLines, let entry = followed[job.id] {
+                entry.stdoutTail.resume(at: LastLines.startOffset(ofLast: lastLines, inFileAt: job.stdoutPath))
+                entry.stderrTail.resume(at: LastLines.startOffset(ofLast: lastLines, inFileAt: job.stderrPath))
+            }
             // Only jobs still running count as running (D9; upstream counted stopped ones).
             if job.status == .running { tracked[job.id] = (job.pid, job.commandLine) }
         }

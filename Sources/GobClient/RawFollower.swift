@@ -13,20 +13,26 @@ public struct RawFollower {
     let jobID: String
     let events: EventStream?
     let output: OutputSink
+    /// Start with the last this many lines instead of the whole file (`--tail N`).
+    let lastLines: Int?
 
-    /// - Parameter events: the job's workdir subscription, to learn of restarts; without
-    ///   one, truncation is still noticed from the file itself.
-    public init(path: String, jobID: String, events: EventStream?, output: OutputSink) {
+    /// - Parameters:
+    ///   - events: the job's workdir subscription, to learn of restarts; without one,
+    ///     truncation is still noticed from the file itself.
+    ///   - lastLines: print only the last this many lines of what is there already.
+    public init(path: String, jobID: String, events: EventStream?, output: OutputSink, lastLines: Int? = nil) {
         self.path = path
         self.jobID = jobID
         self.events = events
         self.output = output
+        self.lastLines = lastLines
     }
 
     /// Follows forever; returns only with an error text when the output is gone.
     public func run() -> String {
         let watcher = FileWatcher()
         let tail = LogTail(path: path)
+        if let lastLines { tail.resume(at: LastLines.startOffset(ofLast: lastLines, inFileAt: path)) }
         watcher.watch(path)
         var events = self.events
         while true {

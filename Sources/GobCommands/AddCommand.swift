@@ -6,7 +6,7 @@ struct AddCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "add",
         abstract: "Create and start a new background job",
-        usage: "gob add [--follow] [--] <command> [args...]",
+        usage: "gob add [--follow] [--description <text>] [--quiet] [--json] [--] <command> [args...]",
         discussion: """
             Starts <command> with its arguments as a new background job in the current \
             directory and prints its job ID. The command is run directly, not through a \
@@ -21,34 +21,59 @@ struct AddCommand: ParsableCommand {
             its exit code (128+N when signal N killed it), like `gob run`; Ctrl+C stops \
             following and leaves the job running.
 
+            --description stores one line of context about the job (what it is, which \
+            port, where to look); `gob list` shows it under the job. --quiet prints only \
+            the job's ID, for scripts: JOB=$(gob add -q make test). --json prints the job \
+            as one JSON object instead (with --follow: once it has ended, without its \
+            output).
+
             Examples:
               gob add make watch
               gob add -f make -j4
-              gob add npm run dev
+              gob add -d "web UI on :5173" npm run dev
+              JOB=$(gob add -q make test)
               gob add -- ls -la
 
             Output:
               Added job V3x0QqI running: make watch
+            With --quiet:
+              V3x0QqI
 
             Exit status: 0 when the job was started, 1 on any error (for example \
             "failed to add job: add failed: failed to start process: exec: \
-            "nonexistent": executable file not found in $PATH").
+            "nonexistent": executable file not found in $PATH"); with --follow, the \
+            job's exit code.
             """)
 
     @Flag(name: .shortAndLong, help: "Follow output until job completes")
     var follow = false
+
+    @Option(name: [.customShort("d"), .customLong("description")],
+            help: ArgumentHelp("A one-line description of the job, shown by list", valueName: "text"))
+    var jobDescription: String?
+
+    @Flag(name: .shortAndLong, help: "Print only the new job's ID")
+    var quiet = false
+
+    @Flag(help: "Print the job as one JSON object")
+    var json = false
 
     @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("The command to run and its arguments", valueName: "command"))
     var command: [String] = []
 
     func run() throws {
         let argv = try ArgumentCount.atLeastOne(PassthroughArguments.command(from: command, of: Self.self))
+        let description = try JobDescription.validated(jobDescription)
         let workdir = try DaemonSession.workingDirectory()
         let wording = DaemonSession.ErrorWording(command: "failed to add job: ", daemon: "add failed: ")
-        let spec = JobSpec(command: argv, workdir: workdir, environment: currentEnvironment())
+        let spec = JobSpec(command: argv, workdir: workdir, environment: currentEnvironment(), description: description)
         let events = follow ? try JobFollowSupport.subscribe(workdir: workdir) : nil
         let job = try DaemonSession().send(.add(spec), wording: wording).requireJob(wording: wording)
-        Console.line("Added job \(job.id) running: \(argv.joined(separator: " "))")
+        if json {
+            guard let events else { return Console.json(job.json) }
+            return try JobFollowSupport.awaitAsJSON(job, events: events)
+        }
+        Console.line(quiet ? job.id : "Added job \(job.id) running: \(argv.joined(separator: " "))")
         if let events { try JobFollowSupport.follow(job, events: events) }
     }
 }

@@ -4,6 +4,8 @@ import Glibc
 import Darwin
 #endif
 
+import GobProtocol
+
 #if canImport(Glibc)
 private let systemWrite = Glibc.write
 #elseif canImport(Darwin)
@@ -17,6 +19,13 @@ enum Console {
     /// Writes `text` to stdout followed by a line feed.
     static func line(_ text: String) {
         write(text + "\n", to: STDOUT_FILENO)
+    }
+
+    /// Writes `value` to stdout as the one JSON object of a `--json` output: two-space
+    /// indented like `list --json` (§2.5), then a line feed. Job commands print the job's
+    /// whole wire object (§5.4 with D1's and gob's own fields, log paths included).
+    static func json(_ value: JSON) {
+        line(value.pretty)
     }
 
     /// Writes `text` to stdout as is.

@@ -17,16 +17,39 @@ struct DaemonSession {
 
     let client = DaemonClient(paths: RuntimePaths.current())
 
+    /// How the daemon's refusal of a client of another version begins (see
+    /// `GobVersion.mismatch`); such an error is shown as it is, never behind a prefix.
+    static let versionMismatchPrefix = "version mismatch: "
+
     /// Sends `request` and returns the successful reply; connection failures are
     /// reported unprefixed, everything else with `wording`.
     func send(_ request: Request, wording: ErrorWording) throws(CommandFailure) -> Response {
         let response: Response
         do { response = try client.send(request) } catch {
-            if error.isConnectFailure { throw CommandFailure(error.description) }
-            throw CommandFailure(wording.command + error.description)
+            throw Self.failure(error, wording: wording)
         }
+        return try Self.checked(response, wording: wording)
+    }
+
+    /// Like `send`, but only when a daemon runs: nil when none does, and none is started.
+    func sendIfRunning(_ request: Request, wording: ErrorWording) throws(CommandFailure) -> Response? {
+        let response: Response?
+        do { response = try client.sendIfRunning(request) } catch {
+            throw Self.failure(error, wording: wording)
+        }
+        guard let response else { return nil }
+        return try Self.checked(response, wording: wording)
+    }
+
+    private static func failure(_ error: ClientError, wording: ErrorWording) -> CommandFailure {
+        error.isConnectFailure ? CommandFailure(error.description) : CommandFailure(wording.command + error.description)
+    }
+
+    private static func checked(_ response: Response, wording: ErrorWording) throws(CommandFailure) -> Response {
         guard response.success else {
-            throw CommandFailure(wording.command + wording.daemon + (response.error ?? "unknown error"))
+            let message = response.error ?? "unknown error"
+            if message.hasPrefix(versionMismatchPrefix) { throw CommandFailure(message) }
+            throw CommandFailure(wording.command + wording.daemon + message)
         }
         return response
     }

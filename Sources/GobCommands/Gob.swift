@@ -10,22 +10,29 @@ struct Gob: ParsableCommand {
         discussion: """
             gob starts commands as background jobs that keep running after the shell \
             that started them exits, and manages them: list, stop, start, restart, \
-            signal and remove them. Jobs belong to the directory they were started in. \
-            A per-user daemon supervises the jobs; any command that needs it starts it.
+            signal and remove them, follow their output, wait for them. Jobs belong to \
+            the directory they were started in. A per-user daemon supervises the jobs; \
+            any command that needs it starts it.
+
+            For scripts and AI agents: `gob add -q` prints only the job ID, \
+            `gob await` waits for jobs and exits with their code, --json gives one \
+            JSON object, --tail N limits output, `gob status` checks the daemon.
 
             Examples:
               gob add make watch        Start a job: Added job V3x0QqI running: make watch
               gob list                  List the jobs of this directory
+              gob await V3x0QqI         Wait for it to end; exits with its exit code
               gob stop V3x0QqI          Stop it
 
             Exit status: 0 on success, 1 on any error.
             """,
         // Alphabetical, like cobra's command list; `daemon` is hidden.
         subcommands: [
-            AddCommand.self, CleanupCommand.self, EventsCommand.self, ListCommand.self, LogsCommand.self,
-            NukeCommand.self, OverviewCommand.self, PingCommand.self, RemoveCommand.self, RestartCommand.self,
-            RunCommand.self, SignalCommand.self, StartCommand.self, StderrCommand.self, StdoutCommand.self,
-            StopCommand.self, TuiCommand.self, DaemonCommand.self,
+            AddCommand.self, AwaitCommand.self, CleanupCommand.self, EventsCommand.self, ListCommand.self,
+            LogsCommand.self, NukeCommand.self, OverviewCommand.self, PingCommand.self,
+            RemoveCommand.self, RestartCommand.self, RunCommand.self, SignalCommand.self, StartCommand.self,
+            StatusCommand.self, StderrCommand.self, StdoutCommand.self, StopCommand.self, TuiCommand.self,
+            DaemonCommand.self,
         ])
 
     @Flag(name: [.short, .customLong("version")], help: "version for gob")

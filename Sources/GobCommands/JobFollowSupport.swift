@@ -10,8 +10,12 @@ enum JobFollowSupport {
     /// that starts the job's process.
     static func subscribe(workdir: String?) throws(CommandFailure) -> EventStream {
         do { return try DaemonSession().client.subscribe(workdir: workdir) } catch {
-            if case let .connect(cause) = error { throw CommandFailure(cause.description) }
-            throw CommandFailure("subscription error: \(error.description)")
+            switch error {
+            case let .connect(cause): throw CommandFailure(cause.description)
+            case let .refused(detail) where detail.hasPrefix(DaemonSession.versionMismatchPrefix):
+                throw CommandFailure(detail)
+            case .refused: throw CommandFailure("subscription error: \(error.description)")
+            }
         }
     }
 
@@ -31,4 +35,24 @@ enum JobFollowSupport {
             throw CommandFailure("event subscription error: \(reason)")
         }
     }
+
+    /// `--json` with a follow (`run --json`, `add -f --json`, …): waits for `job`'s
+    /// process to end without streaming its output, prints the final snapshot as one
+    /// JSON object and leaves with the job's status like `follow`. Interrupted, it prints
+    /// the job as it runs and exits 0.
+    static func awaitAsJSON(_ job: JobSnapshot, events: EventStream) throws {
+        let result = JobsAwaiter(jobs: [job], events: events, output: nil, mode: .all, timeoutMilliseconds: nil).run()
+        let final = result.jobs.first ?? job
+        switch result.outcome {
+        case .ended:
+            Console.json(final.json)
+            let status = JobFollower.exitStatus(of: final)
+            if status != 0 { throw ExitCode(status) }
+        case .interrupted, .timedOut:
+            Console.json(final.json)
+        case let .lost(reason):
+            throw CommandFailure("event subscription error: \(reason)")
+        }
+    }
+
 }

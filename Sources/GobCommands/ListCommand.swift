@@ -9,7 +9,8 @@ struct ListCommand: ParsableCommand {
         discussion: """
             Lists the jobs started from the current directory, newest first. Each line \
             shows the job ID, the PID of its latest process, whether it is running or \
-            stopped, and its command.
+            stopped, and its command. A job with a description (`gob add -d`) has it on \
+            a second line, indented by four spaces.
 
             Examples:
               gob list
@@ -18,12 +19,14 @@ struct ListCommand: ParsableCommand {
 
             Output:
               V3x0QqI: [28978] running: make watch
+                  web UI on :5173
               V3x0Ppz: [28950] stopped: npm test
             With --workdir, and always with --all:
               V3x0QqI: [28978] running (/home/me/app): make watch
             With no jobs: No jobs found (with --json: []).
             --json prints a JSON array with id, pid, status, command, workdir, \
-            created_at, exit_code, signal and ended_at for each job.
+            created_at, exit_code, signal, ended_at, started_at, run_time_ms and \
+            description for each job.
 
             Exit status: 0 on success, 1 on any error.
             """)
@@ -40,6 +43,9 @@ struct ListCommand: ParsableCommand {
     /// Extra positionals are accepted and ignored, as upstream does (§1.3).
     @Argument(help: .hidden)
     var ignored: [String] = []
+
+    /// What sets a job's description apart from the job lines.
+    static let descriptionIndent = "    "
 
     func run() throws {
         let scope = all ? nil : try DaemonSession.workingDirectory()
@@ -63,6 +69,9 @@ struct ListCommand: ParsableCommand {
                 text += "\(job.id): [\(job.pid)] \(job.status.rawValue) (\(directory)): \(job.commandLine)\n"
             } else {
                 text += "\(job.id): [\(job.pid)] \(job.status.rawValue): \(job.commandLine)\n"
+            }
+            if let description = job.description, !description.isEmpty {
+                text += Self.descriptionIndent + description + "\n"
             }
         }
         Console.out(text)

@@ -14,33 +14,36 @@ enum LogFileOutput {
         case stderr
     }
 
-    static func show(_ stream: Stream, jobID: String, follow: Bool) throws {
+    /// Prints (or follows) one log; with `lastLines`, only that many lines from its end.
+    static func show(_ stream: Stream, jobID: String, follow: Bool, lastLines: Int? = nil) throws {
         let job = try DaemonSession().send(.getJob(jobID: jobID), wording: .verbatim).requireJob(wording: .verbatim)
         let path = stream == .stdout ? job.stdoutPath : job.stderrPath
         guard access(path, F_OK) == 0 else { throw CommandFailure("\(stream.rawValue) log file not found: \(path)") }
         let output = OutputSink()
         guard follow else {
-            try dump(path, stream: stream, to: output)
+            try dump(path, stream: stream, lastLines: lastLines, to: output)
             return
         }
         // Restarts are learnt from the job's events; without them truncation is still
         // noticed from the file, so a refused subscription is not fatal.
         let events = try? DaemonSession().client.subscribe(workdir: job.workdir)
-        let failure = RawFollower(path: path, jobID: job.id, events: events, output: output).run()
+        let failure = RawFollower(path: path, jobID: job.id, events: events, output: output, lastLines: lastLines).run()
         throw CommandFailure(failure)
     }
 
-    /// Copies the whole file to stdout, nothing appended.
-    private static func dump(_ path: String, stream: Stream, to output: OutputSink) throws(CommandFailure) {
+    /// Copies the file (or its last `lastLines` lines) to stdout, nothing appended.
+    private static func dump(_ path: String, stream: Stream, lastLines: Int?, to output: OutputSink) throws(CommandFailure) {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw CommandFailure("failed to read \(stream.rawValue) log: \(SystemError.last)") }
         defer { close(fd) }
+        var offset = lastLines.map { LastLines.startOffset(ofLast: $0, descriptor: fd) } ?? 0
         var buffer = [UInt8](repeating: 0, count: 1 << 16)
         while true {
-            let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            let count = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, off_t(offset)) }
             if count < 0 && errno == EINTR { continue }
             if count < 0 { throw CommandFailure("failed to read \(stream.rawValue) log: \(SystemError.last)") }
             if count == 0 { return }
+            offset += Int64(count)
             if !output.write(Array(buffer[0..<count])) { return }
         }
     }

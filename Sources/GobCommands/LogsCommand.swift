@@ -15,8 +15,12 @@ struct LogsCommand: ParsableCommand {
             stopping, "waiting for jobs..." when nothing runs yet, and "all processes \
             stopped" once the last running job ended.
 
+            With --tail N, only the last N lines of each log of the jobs already there \
+            are printed before following; jobs started later are shown from their start.
+
             Examples:
               gob logs
+              gob logs --tail 20
 
             Output:
               [monitor] process started: make watch (pid:29104 id:V3x0QqI)
@@ -28,11 +32,15 @@ struct LogsCommand: ParsableCommand {
             file not found: <path>").
             """)
 
+    @Option(help: ArgumentHelp("Print only the last N lines of each existing log before following", valueName: "n"))
+    var tail: String?
+
     @Argument(help: .hidden)
     var arguments: [String] = []
 
     func run() throws {
         if let first = arguments.first { throw CommandFailure("unknown command \"\(first)\" for \"gob logs\"") }
+        let lastLines = try FlagValue.lineCount(tail, flag: "--tail")
         let workdir = try DaemonSession.workingDirectory()
         // Subscribe before listing, so no job started in between is missed (D9).
         let events = try JobFollowSupport.subscribe(workdir: workdir)
@@ -41,7 +49,7 @@ struct LogsCommand: ParsableCommand {
         guard let jobs = response.jobs else {
             throw CommandFailure(wording.command + "failed to decode response: missing jobs")
         }
-        let failure = LogsMonitor(events: events, output: OutputSink()).run(initialJobs: jobs)
+        let failure = LogsMonitor(events: events, output: OutputSink()).run(initialJobs: jobs, lastLines: lastLines)
         throw CommandFailure(failure)
     }
 }

@@ -25,11 +25,13 @@ struct OverviewCommand: ParsableCommand {
         Console.out(Self.card)
     }
 
-    /// The card.
+    /// The card: the contract's sections (§2.1), then what scripts and AI agents use and
+    /// the remaining commands, so that it lists every command that exists.
     static let card: String = {
         var text = "gob - Background Job Manager\n\n"
         text += section("JOB MANAGEMENT", [
             ("gob add <command>", "Create and start a new background job"),
+            ("gob list", "List this directory's jobs (--all: every directory)"),
             ("gob remove <job_id>", "Remove a stopped job and its logs"),
             ("gob cleanup", "Remove all stopped jobs"),
             ("gob nuke", "Stop all running jobs and remove all jobs"),
@@ -52,6 +54,19 @@ struct OverviewCommand: ParsableCommand {
         ])
         text += section("INTERACTIVE", [
             ("gob tui", "Launch the interactive TUI"),
+        ])
+        text += section("SCRIPTS AND AI AGENTS", [
+            ("gob await <job_id>...", "Wait for jobs to end, exiting with their code"),
+            ("gob add -q <command>", "Print only the job ID: JOB=$(gob add -q make test)"),
+            ("-d, --description TEXT", "One line of context on add/run, shown by list"),
+            ("--json", "One JSON object: add run start restart stop signal"),
+            ("", "remove await list status"),
+            ("--tail N", "Only the last N lines: stdout, stderr, logs"),
+            ("--timeout SECONDS", "await gives up (exit 124); --any: first job to end"),
+        ])
+        text += section("DAEMON", [
+            ("gob status", "Show the daemon's health (never starts it)"),
+            ("gob ping", "Check that the daemon answers (starts it)"),
         ])
         text += "Add -f/--follow to add, start or restart to follow the job's output.\n"
         text += "Job IDs are shown by 'gob list'.\n"

@@ -6,14 +6,17 @@ struct RemoveCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "remove",
         abstract: "Remove metadata for a stopped job",
-        usage: "gob remove <job_id>",
+        usage: "gob remove [--json] <job_id>",
         discussion: """
             Removes a stopped job: its record and its stdout and stderr logs are deleted. \
             Only stopped jobs can be removed; stop a running job first. Unlike `gob \
             cleanup`, an unknown ID is an error. Any job ID works, from any directory.
 
+            With --json, prints the removed job, as it was, as one JSON object instead.
+
             Examples:
               gob remove V3x0QqI
+              gob remove --json V3x0QqI
 
             Output:
               Removed job V3x0QqI (PID 28978)
@@ -22,6 +25,9 @@ struct RemoveCommand: ParsableCommand {
             running job: V3x0QqI (use 'stop' first)").
             """)
 
+    @Flag(help: "Print the removed job as one JSON object")
+    var json = false
+
     @Argument(help: ArgumentHelp("The ID of the job to remove", valueName: "job_id"))
     var arguments: [String] = []
 
@@ -29,6 +35,7 @@ struct RemoveCommand: ParsableCommand {
         let jobID = try ArgumentCount.exactlyOne(arguments)
         let wording = DaemonSession.ErrorWording.verbatim
         let response = try DaemonSession().send(.remove(jobID: jobID), wording: wording)
+        if json { return Console.json(try response.requireJob(wording: wording).json) }
         let pid = try response.integer("pid", wording: wording)
         Console.line("Removed job \(jobID) (PID \(pid))")
     }

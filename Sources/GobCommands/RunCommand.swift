@@ -7,7 +7,7 @@ struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
         abstract: "Run a command and follow its output until completion",
-        usage: "gob run [--] <command> [args...]",
+        usage: "gob run [--description <text>] [--json] [--] <command> [args...]",
         discussion: """
             Runs <command> as a background job and prints its stdout and stderr, each \
             line prefixed with the job ID, until it ends; then exits with the job's exit \
@@ -15,19 +15,25 @@ struct RunCommand: ParsableCommand {
             tests fail.
 
             A stopped job of this directory with exactly the same command is reused: its \
-            logs are cleared and it is started again under the same ID. When such a job \
-            is still running, gob refuses to start a second one.
+            logs are cleared and it is started again under the same ID, keeping its \
+            description unless --description gives a new one. When such a job is still \
+            running, gob refuses to start a second one.
 
-            gob's own options (only -h/--help) come before the command; everything from \
-            the first other argument on belongs to the job, so `gob run ls -la` works. A \
-            single argument containing spaces is split on whitespace (no quoting): \
-            `gob run "make test"` runs make with the argument test.
+            gob's own options (-h/--help, -d/--description, --json) come before the \
+            command; everything from the first other argument on belongs to the job, so \
+            `gob run ls -la` works. A single argument containing spaces is split on \
+            whitespace (no quoting): `gob run "make test"` runs make with the argument test.
+
+            With --json nothing is streamed: gob waits for the job to end, prints it as \
+            one JSON object (exit_code, signal, run_time_ms, log paths, …) and exits with \
+            its exit code.
 
             Ctrl+C stops following but leaves the job running; gob then exits 0.
 
             Examples:
               gob run make test
               gob run pnpm --filter web typecheck
+              gob run -d "unit tests" --json make test
 
             Output:
               Added job V3x0QqI running: make test
@@ -42,6 +48,13 @@ struct RunCommand: ParsableCommand {
             V3x0QqI is already running with the same command").
             """)
 
+    @Option(name: [.customShort("d"), .customLong("description")],
+            help: ArgumentHelp("A one-line description of the job, shown by list", valueName: "text"))
+    var jobDescription: String?
+
+    @Flag(help: "Wait without streaming, then print the ended job as one JSON object")
+    var json = false
+
     @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("The command to run and its arguments", valueName: "command"))
     var command: [String] = []
 
@@ -52,12 +65,14 @@ struct RunCommand: ParsableCommand {
             argv = only.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).map(String.init)
             guard !argv.isEmpty else { throw CommandFailure("requires at least 1 arg(s)") }
         }
+        let description = try JobDescription.validated(jobDescription)
         let workdir = try DaemonSession.workingDirectory()
         let events = try JobFollowSupport.subscribe(workdir: workdir)
         let wording = DaemonSession.ErrorWording(command: "failed to add job: ", daemon: "")
-        let spec = JobSpec(command: argv, workdir: workdir, environment: currentEnvironment())
+        let spec = JobSpec(command: argv, workdir: workdir, environment: currentEnvironment(), description: description)
         let response = try DaemonSession().send(.run(spec), wording: wording)
         let job = try response.requireJob(wording: wording)
+        if json { return try JobFollowSupport.awaitAsJSON(job, events: events) }
         let restarted = response["restarted"]?.boolValue ?? false
         Console.line("\(restarted ? "Restarted" : "Added") job \(job.id) running: \(job.commandLine)")
         try JobFollowSupport.follow(job, events: events)

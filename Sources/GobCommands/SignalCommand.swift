@@ -6,7 +6,7 @@ struct SignalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "signal",
         abstract: "Send a signal to a background job",
-        usage: "gob signal <job_id> <signal>",
+        usage: "gob signal [--json] <job_id> <signal>",
         discussion: """
             Sends a signal to every process of the job's process group, running or not \
             (signalling a stopped job succeeds and does nothing). The signal is a name, \
@@ -14,10 +14,14 @@ struct SignalCommand: ParsableCommand {
             ALRM PIPE CHLD ABRT TRAP), or a number such as 15 or +15 (0 only checks the \
             job). A negative number must follow --.
 
+            With --json, prints the job as one JSON object instead (as it is right after \
+            the signal was sent; it may still be running).
+
             Examples:
               gob signal V3x0QqI HUP
               gob signal V3x0QqI sigusr1
               gob signal V3x0QqI 15
+              gob signal --json V3x0QqI TERM
 
             Output:
               Sent signal HUP to job V3x0QqI (PID 28978)
@@ -25,6 +29,9 @@ struct SignalCommand: ParsableCommand {
             Exit status: 0 on success, 1 on any error (for example "invalid signal: \
             SIGSIGTERM" or "job not found: V3x0QqI").
             """)
+
+    @Flag(help: "Print the job as one JSON object")
+    var json = false
 
     @Argument(help: ArgumentHelp("The job ID, then the signal name or number", valueName: "job_id> <signal"))
     var arguments: [String] = []
@@ -36,6 +43,7 @@ struct SignalCommand: ParsableCommand {
         }
         let wording = DaemonSession.ErrorWording.verbatim
         let response = try DaemonSession().send(.signal(jobID: jobID, signal: number), wording: wording)
+        if json { return Console.json(try response.requireJob(wording: wording).json) }
         let pid = try response.integer("pid", wording: wording)
         Console.line("Sent signal \(signalText) to job \(jobID) (PID \(pid))")
     }

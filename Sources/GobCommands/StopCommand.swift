@@ -6,7 +6,7 @@ struct StopCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "stop",
         abstract: "Stop a background job",
-        usage: "gob stop [--force] <job_id>",
+        usage: "gob stop [--force] [--json] <job_id>",
         discussion: """
             Stops a job: sends SIGTERM to the job's process group, waits up to 10 seconds \
             for every process of the group to exit, then sends SIGKILL. With --force it \
@@ -15,9 +15,13 @@ struct StopCommand: ParsableCommand {
             use `gob start` to run it again or `gob remove` to delete it. Any job ID \
             works, from any directory.
 
+            With --json, prints the stopped job as one JSON object instead, with how \
+            its process ended (exit_code, or signal such as "SIGTERM").
+
             Examples:
               gob stop V3x0QqI
               gob stop --force V3x0QqI
+              gob stop --json V3x0QqI
 
             Output:
               Stopped job V3x0QqI (PID 28978)
@@ -30,6 +34,9 @@ struct StopCommand: ParsableCommand {
     @Flag(name: .shortAndLong, help: "Send SIGKILL instead of SIGTERM for forceful termination")
     var force = false
 
+    @Flag(help: "Print the job as one JSON object")
+    var json = false
+
     @Argument(help: ArgumentHelp("The ID of the job to stop", valueName: "job_id"))
     var arguments: [String] = []
 
@@ -37,6 +44,7 @@ struct StopCommand: ParsableCommand {
         let jobID = try ArgumentCount.exactlyOne(arguments)
         let wording = DaemonSession.ErrorWording.verbatim
         let response = try DaemonSession().send(.stop(jobID: jobID, force: force), wording: wording)
+        if json { return Console.json(try response.requireJob(wording: wording).json) }
         let pid = try response.integer("pid", wording: wording)
         Console.line("\(force ? "Force stopped" : "Stopped") job \(jobID) (PID \(pid))")
     }

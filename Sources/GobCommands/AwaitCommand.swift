@@ -1,0 +1,82 @@
+import ArgumentParser
+import GobClient
+import GobProtocol
+
+/// `gob await [--any] [--timeout SECONDS] [--json] <job_id>...`: wait for jobs to end and
+/// exit with their status, streaming their output meanwhile (for scripts and AI agents).
+struct AwaitCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "await",
+        abstract: "Wait for jobs to finish and exit with their exit code",
+        usage: "gob await [--any] [--timeout <seconds>] [--json] <job_id>...",
+        discussion: """
+            Waits until every given job's current process has ended, printing their \
+            stdout and stderr meanwhile, each line prefixed with [<job ID>] (as `gob run` \
+            does); a job that has already ended has its logs printed at once. Then one \
+            line per job, in the order given:
+              Job V3x0QqI exited with code 0 after 3.2s
+              Job V3x0Ppz was killed by SIGTERM after 1m05s
+              Job V3x0Rrk is still running                (with --any, --timeout, Ctrl+C)
+            Durations are the process's run time: tenths of a second below a minute \
+            (3.2s), then 1m05s, 2h03m, 1d04h. Any job ID works, from any directory.
+
+            With --any, returns as soon as the first of the jobs ends. With --timeout, \
+            stops waiting after that many seconds (fractions allowed). Waiting never \
+            stops or changes a job: with --any, --timeout or Ctrl+C the others keep \
+            running.
+
+            With --json, nothing is streamed and stdout gets one JSON object: \
+            "exit_code" (what gob exits with), "outcome" ("ended", "timed_out" or \
+            "interrupted") and "jobs", one entry per job in the order given with "id", \
+            "ended", "exit_status" (the job's exit code, 128+N for signal N, null while \
+            running) and "job" (the job as `gob list --json` shows it, plus its log paths).
+
+            Examples:
+              gob await V3x0QqI
+              gob await V3x0QqI V3x0Ppz --timeout 600
+              gob await --any V3x0QqI V3x0Ppz
+              JOB=$(gob add -q make test) && gob await "$JOB"
+
+            Exit status: with one job, its exit code, 128+N when signal N killed it; with \
+            several, the first non-zero one in the order given, else 0; with --any, that \
+            of the job that ended first; 124 when --timeout passed first; 130 when \
+            interrupted (Ctrl+C); 1 on an error, reported before any waiting (for example \
+            "job not found: V3x0QqI").
+            """)
+
+    @Flag(help: "Return as soon as the first of the jobs ends, with its exit code")
+    var any = false
+
+    @Option(help: ArgumentHelp("Stop waiting after this many seconds and exit 124; the jobs keep running", valueName: "seconds"))
+    var timeout: String?
+
+    @Flag(help: "Print one JSON object with each job's result instead of output and summary lines")
+    var json = false
+
+    @Argument(help: ArgumentHelp("The IDs of the jobs to wait for", valueName: "job_id"))
+    var arguments: [String] = []
+
+    func run() throws {
+        let ids = try ArgumentCount.atLeastOne(arguments)
+        let limit = try FlagValue.milliseconds(fromSeconds: timeout, flag: "--timeout")
+        // Subscribe before asking for the jobs, so no end falls between the two.
+        let events = try JobFollowSupport.subscribe(workdir: nil)
+        let session = DaemonSession()
+        var jobs: [JobSnapshot] = []
+        for id in ids {
+            jobs.append(try session.send(.getJob(jobID: id), wording: .verbatim).requireJob(wording: .verbatim))
+        }
+        let awaiter = JobsAwaiter(
+            jobs: jobs, events: events, output: json ? nil : OutputSink(), mode: any ? .any : .all,
+            timeoutMilliseconds: limit)
+        let result = awaiter.run()
+        if case let .lost(reason) = result.outcome { throw CommandFailure("event subscription error: \(reason)") }
+        let report = AwaitReport(result: result, any: any)
+        if json {
+            Console.json(report.json)
+        } else {
+            Console.out(report.text)
+        }
+        if report.exitStatus != 0 { throw ExitCode(report.exitStatus) }
+    }
+}

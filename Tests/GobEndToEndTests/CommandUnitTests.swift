@@ -1,0 +1,36 @@
+@testable import GobCommands
+import Testing
+
+/// The pure pieces of the new commands: durations, flag values, sizes.
+@Suite("Command helpers")
+struct CommandUnitTests {
+    @Test(arguments: [
+        (0, "0.0s"), (49, "0.0s"), (50, "0.1s"), (3_200, "3.2s"), (59_949, "59.9s"), (59_950, "1m00s"),
+        (65_000, "1m05s"), (3_599_499, "59m59s"), (3_599_500, "1h00m"), (7_380_000, "2h03m"),
+        (86_370_000, "1d00h"), (273_600_000, "3d04h"), (-5, "0.0s"),
+    ])
+    func durations(milliseconds: Int64, text: String) {
+        #expect(DurationText.format(milliseconds: milliseconds) == text)
+    }
+
+    @Test func flagValues() throws {
+        #expect(try FlagValue.lineCount("12", flag: "--tail") == 12)
+        #expect(try FlagValue.lineCount(nil, flag: "--tail") == nil)
+        #expect(throws: CommandFailure("invalid argument \"x\" for \"--tail\" flag: strconv.ParseInt: parsing \"x\": invalid syntax")) {
+            try FlagValue.lineCount("x", flag: "--tail")
+        }
+        #expect(try FlagValue.milliseconds(fromSeconds: "0.5", flag: "--timeout") == 500)
+        #expect(try FlagValue.milliseconds(fromSeconds: "2", flag: "--timeout") == 2000)
+        #expect(try FlagValue.milliseconds(fromSeconds: "0", flag: "--timeout") == 0)
+        #expect(throws: CommandFailure("invalid argument \"-1\" for \"--timeout\" flag: must not be negative")) {
+            try FlagValue.milliseconds(fromSeconds: "-1", flag: "--timeout")
+        }
+        #expect(throws: CommandFailure.self) { try FlagValue.milliseconds(fromSeconds: "nan", flag: "--timeout") }
+    }
+
+    @Test func byteSizes() {
+        #expect(StatusCommand.byteSize(800 * 1024) == "800 KiB")
+        #expect(StatusCommand.byteSize(5_347_738) == "5.1 MiB")
+        #expect(StatusCommand.byteSize(3 * 1_073_741_824 / 2) == "1.5 GiB")
+    }
+}
