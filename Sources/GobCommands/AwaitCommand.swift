@@ -53,7 +53,8 @@ struct AwaitCommand: ParsableCommand {
     @Flag(help: "Print one JSON object with each job's result instead of output and summary lines")
     var json = false
 
-    @Argument(help: ArgumentHelp("The IDs of the jobs to wait for", valueName: "job_id"))
+    @Argument(help: ArgumentHelp("The IDs of the jobs to wait for", valueName: "job_id"),
+              completion: .custom(JobCompletion.everyJobID))
     var arguments: [String] = []
 
     func run() throws {

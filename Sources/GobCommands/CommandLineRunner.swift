@@ -13,11 +13,31 @@ struct CommandLineRunner {
             return 0
         }
         if first == "help" { return help(topic: arguments.dropFirst().first) }
+        if first == Self.completionRequest { return complete(arguments) }
         if let command = Gob.subcommand(named: first) {
             return runSubcommand(command, Array(arguments.dropFirst()))
         }
         if first.hasPrefix("-") && first != "-" { return runRoot(arguments) }
         Console.error(CommandSuggestions.unknownCommandText(first, among: Gob.suggestableNames))
+        return 1
+    }
+
+    /// How the completion scripts call back for live candidates (job IDs, signal names):
+    /// `gob ---completion <command> -- <argument> <word index> <cursor> <words…>`.
+    static let completionRequest = "---completion"
+
+    /// Answers a completion script: the parser runs the argument's completion function
+    /// and hands its candidates back as a "message". Prints the candidates, one a line,
+    /// or nothing at all: a completion never writes to the terminal (stderr).
+    private func complete(_ arguments: [String]) -> Int32 {
+        do {
+            _ = try Gob.parseAsRoot(arguments)
+        } catch {
+            guard Gob.exitCode(for: error) == .success else { return 1 }
+            let candidates = Gob.fullMessage(for: error)
+            if !candidates.isEmpty { Console.line(candidates) }
+            return 0
+        }
         return 1
     }
 

@@ -64,9 +64,11 @@ struct OverviewCommand: ParsableCommand {
             ("--tail N", "Only the last N lines: stdout, stderr, logs"),
             ("--timeout SECONDS", "await gives up (exit 124); --any: first job to end"),
         ])
-        text += section("DAEMON", [
+        text += section("DAEMON, SHELL, HELP", [
             ("gob status", "Show the daemon's health (never starts it)"),
             ("gob ping", "Check that the daemon answers (starts it)"),
+            ("gob completion <shell>", "Print the completion script for bash, zsh or fish"),
+            ("gob overview", "Show this card (so does plain 'gob')"),
         ])
         text += "Add -f/--follow to add, start or restart to follow the job's output.\n"
         text += "Job IDs are shown by 'gob list'.\n"

@@ -28,7 +28,8 @@ struct RemoveCommand: ParsableCommand {
     @Flag(help: "Print the removed job as one JSON object")
     var json = false
 
-    @Argument(help: ArgumentHelp("The ID of the job to remove", valueName: "job_id"))
+    @Argument(help: ArgumentHelp("The ID of the job to remove", valueName: "job_id"),
+              completion: .custom(JobCompletion.firstJobID))
     var arguments: [String] = []
 
     func run() throws {

@@ -38,7 +38,8 @@ struct RestartCommand: ParsableCommand {
     @Flag(help: "Print the job as one JSON object")
     var json = false
 
-    @Argument(help: ArgumentHelp("The ID of the job to restart", valueName: "job_id"))
+    @Argument(help: ArgumentHelp("The ID of the job to restart", valueName: "job_id"),
+              completion: .custom(JobCompletion.firstJobID))
     var arguments: [String] = []
 
     func run() throws {

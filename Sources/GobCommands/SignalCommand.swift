@@ -33,7 +33,8 @@ struct SignalCommand: ParsableCommand {
     @Flag(help: "Print the job as one JSON object")
     var json = false
 
-    @Argument(help: ArgumentHelp("The job ID, then the signal name or number", valueName: "job_id> <signal"))
+    @Argument(help: ArgumentHelp("The job ID, then the signal name or number", valueName: "job_id> <signal"),
+              completion: .custom(JobCompletion.signalArguments))
     var arguments: [String] = []
 
     func run() throws {

@@ -39,7 +39,8 @@ struct StartCommand: ParsableCommand {
     @Flag(help: "Print the job as one JSON object")
     var json = false
 
-    @Argument(help: ArgumentHelp("The ID of the job to start", valueName: "job_id"))
+    @Argument(help: ArgumentHelp("The ID of the job to start", valueName: "job_id"),
+              completion: .custom(JobCompletion.firstJobID))
     var arguments: [String] = []
 
     func run() throws {

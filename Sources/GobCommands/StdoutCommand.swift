@@ -31,7 +31,8 @@ struct StdoutCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Print only the last N lines", valueName: "n"))
     var tail: String?
 
-    @Argument(help: ArgumentHelp("The ID of the job", valueName: "job_id"))
+    @Argument(help: ArgumentHelp("The ID of the job", valueName: "job_id"),
+              completion: .custom(JobCompletion.firstJobID))
     var arguments: [String] = []
 
     func run() throws {

@@ -37,7 +37,8 @@ struct StopCommand: ParsableCommand {
     @Flag(help: "Print the job as one JSON object")
     var json = false
 
-    @Argument(help: ArgumentHelp("The ID of the job to stop", valueName: "job_id"))
+    @Argument(help: ArgumentHelp("The ID of the job to stop", valueName: "job_id"),
+              completion: .custom(JobCompletion.firstJobID))
     var arguments: [String] = []
 
     func run() throws {

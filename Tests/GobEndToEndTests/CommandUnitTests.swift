@@ -1,7 +1,8 @@
 @testable import GobCommands
 import Testing
 
-/// The pure pieces of the new commands: durations, flag values, sizes.
+/// The pure pieces of the new commands: durations, flag values, completion positions,
+/// sizes.
 @Suite("Command helpers")
 struct CommandUnitTests {
     @Test(arguments: [
@@ -26,6 +27,19 @@ struct CommandUnitTests {
             try FlagValue.milliseconds(fromSeconds: "-1", flag: "--timeout")
         }
         #expect(throws: CommandFailure.self) { try FlagValue.milliseconds(fromSeconds: "nan", flag: "--timeout") }
+    }
+
+    @Test func completionPositions() {
+        let words = ["gob", "await", "--timeout", "5", "A", "-", "B", "--", "-x", ""]
+        let valueOptions: Set = ["--timeout"]
+        #expect(JobCompletion.positional(words, 1, valueOptions: valueOptions) == nil)
+        #expect(JobCompletion.positional(words, 2, valueOptions: valueOptions) == nil, "an option")
+        #expect(JobCompletion.positional(words, 3, valueOptions: valueOptions) == nil, "an option's value")
+        #expect(JobCompletion.positional(words, 4, valueOptions: valueOptions) == 0)
+        #expect(JobCompletion.positional(words, 6, valueOptions: valueOptions) == 2, "- is a positional")
+        #expect(JobCompletion.positional(words, 9, valueOptions: valueOptions) == 4, "after --, everything is")
+        #expect(JobCompletion.positional(["gob", "stop", "-f", ""], 3, valueOptions: []) == 0)
+        #expect(JobCompletion.positional(["gob", "signal", "ID", "TE"], 3, valueOptions: []) == 1)
     }
 
     @Test func byteSizes() {
