@@ -186,15 +186,26 @@ final class TUITmux: @unchecked Sendable {
     func waitForShell(checkModes: Bool = true) async throws {
         let prompt = Self.prompt.trimmingCharacters(in: .whitespaces)
         try await waitFor("the shell prompt") { screen in
-            screen.split(separator: "\n").last.map { $0.hasPrefix(prompt) } == true && !screen.contains("1 Jobs")
+            // A bare prompt on the last line: the shell has reaped the TUI and waits.
+            screen.split(separator: "\n").last.map { $0.trimmingCharacters(in: .whitespaces) == prompt } == true
+                && !screen.contains("1 Jobs")
         }
-        let command = try await run("display-message", "-p", "-t", Self.session, "#{pane_current_command}")
-        #expect(command.trimmingCharacters(in: .whitespacesAndNewlines) == "sh")
+        // The shell reports what runs in the pane: the TUI must be gone.
+        let clock = ContinuousClock()
+        let deadline = clock.now + .seconds(15)
+        var command = ""
+        while clock.now < deadline {
+            command = try await run("display-message", "-p", "-t", Self.session, "#{pane_current_command}")
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+            if command == "sh" { break }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(command == "sh")
         guard checkModes else { return }
         try await type("stty -a | tr ' ' '\\n' | grep -x -e icanon -e -icanon -e echo -e -echo | tr '\\n' ' '; echo")
         try await press("Enter")
         try await waitFor("the terminal modes") { screen in
-            screen.split(separator: "\n").contains { $0.trimmingCharacters(in: .whitespaces) == "icanon echo" }
+            screen.split(separator: "\n").contains { $0.split(separator: " ").suffix(2) == ["icanon", "echo"] }
         }
     }
 
