@@ -1,4 +1,3 @@
-import GobClient
 import GobProtocol
 
 /// Something `Update` asks the runtime to do; the result, if any, comes back as a
@@ -20,33 +19,4 @@ public enum Effect: Equatable, Sendable {
     case reconnect(milliseconds: Int)
     /// Leave the UI and give the terminal back.
     case quit
-}
-
-/// Why a request was sent, so its reply can be worded (contract §6.4).
-public enum Purpose: Equatable, Sendable {
-    /// The job list; replies of an older generation are stale and ignored.
-    case list(generation: Int)
-    case stop(jobID: String, pid: Int32, force: Bool)
-    case restart(jobID: String)
-    case remove(jobID: String)
-    case add
-}
-
-/// The log files of the selected job.
-public struct LogSource: Equatable, Sendable {
-    public var jobID: String
-    public var stdoutPath: String
-    public var stderrPath: String
-
-    public init(jobID: String, stdoutPath: String, stderrPath: String) {
-        self.jobID = jobID
-        self.stdoutPath = stdoutPath
-        self.stderrPath = stderrPath
-    }
-}
-
-/// Which of a job's two logs.
-public enum LogStream: Equatable, Sendable {
-    case stdout
-    case stderr
 }

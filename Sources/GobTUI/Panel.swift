@@ -13,26 +13,3 @@ public enum Panel: Int, Equatable, Sendable, CaseIterable {
         }
     }
 }
-
-/// A dialog drawn instead of the main screen (contract §6.5).
-public enum Dialog: Equatable, Sendable {
-    case newJob(TextInput)
-    case help
-}
-
-/// A message in the status bar (contract §6.4), shown for 3 s.
-public struct StatusMessage: Equatable, Sendable {
-    public var text: String
-    public var isError: Bool
-    /// Identifies this message to its expiry timer.
-    public var serial: Int
-}
-
-/// The state of the event subscription.
-public enum Connection: Equatable, Sendable {
-    /// Opening the first subscription.
-    case connecting
-    case connected
-    /// The subscription failed or ended; a new one is tried every second.
-    case lost(String)
-}

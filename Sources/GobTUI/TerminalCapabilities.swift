@@ -1,13 +1,3 @@
-/// How many colours the terminal shows.
-public enum ColorMode: Equatable, Sendable {
-    /// No colour attributes at all (`TERM=dumb`, `NO_COLOR`); backgrounds become reverse video.
-    case none
-    /// The xterm 256-colour palette; the design's colours are approximated.
-    case palette256
-    /// 24-bit colour (`COLORTERM=truecolor` or `24bit`).
-    case trueColor
-}
-
 /// What the terminal can show, decided from the environment alone.
 public struct TerminalCapabilities: Equatable, Sendable {
     public var colors: ColorMode

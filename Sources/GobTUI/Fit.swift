@@ -1,0 +1,22 @@
+/// Cutting text to a number of columns, as §6.2 cuts lines: `width − 1` columns and an
+/// ellipsis.
+enum Fit {
+    static func cut(_ text: String, width: Int, ellipsis: String) -> String {
+        guard width > 0 else { return "" }
+        if DisplayWidth.of(text) <= width { return text }
+        return prefix(text, columns: width - 1) + ellipsis
+    }
+
+    /// The longest prefix of `text` that takes at most `columns` columns.
+    static func prefix(_ text: String, columns: Int) -> String {
+        var result = ""
+        var used = 0
+        for character in text {
+            let width = DisplayWidth.of(character)
+            if used + width > columns { break }
+            result.append(character)
+            used += width
+        }
+        return result
+    }
+}

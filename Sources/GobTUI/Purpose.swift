@@ -1,0 +1,9 @@
+/// Why a request was sent, so its reply can be worded (contract §6.4).
+public enum Purpose: Equatable, Sendable {
+    /// The job list; replies of an older generation are stale and ignored.
+    case list(generation: Int)
+    case stop(jobID: String, pid: Int32, force: Bool)
+    case restart(jobID: String)
+    case remove(jobID: String)
+    case add
+}
