@@ -31,15 +31,28 @@ extension Daemon {
     /// Watches `<rt>` so that a daemon whose socket, PID file or whole runtime directory
     /// was deleted under it makes them again instead of running on unreachable with its
     /// jobs. If meanwhile another daemon took the place, this one shuts down (stopping its
-    /// jobs) rather than leave them orphaned. Linux only (inotify); elsewhere a no-op.
+    /// jobs) rather than leave them orphaned. inotify on Linux; polling elsewhere, or
+    /// when no inotify instance is left.
     func startGuard() -> Bool {
         #if os(Linux)
         let fd = inotify_init1(Int32(IN_CLOEXEC))
-        guard fd >= 0 else { return false }
-        return DaemonThread.start { [self] in guardLoop(fd) }
-        #else
-        return true
+        if fd >= 0 { return DaemonThread.start { [self] in guardLoop(fd) } }
+        // Out of inotify instances (a per-user limit, 128 by default): look every 2 s.
+        logger.warning("Watching \(paths.directory) by polling: inotify: \(SystemError.last)")
         #endif
+        return DaemonThread.start { [self] in pollingGuardLoop() }
+    }
+
+    /// The guard without inotify: two cheap `stat`s every 2 s.
+    private func pollingGuardLoop() {
+        while true {
+            let stop = shutdownReason.wait(until: MonotonicClock.now() + MonotonicClock.seconds(2)) { $0 != nil ? true : nil }
+            if stop == true { return }
+            if !repairIfNeeded() {
+                requestShutdown("Lost the runtime directory to another daemon")
+                return
+            }
+        }
     }
 
     #if os(Linux)

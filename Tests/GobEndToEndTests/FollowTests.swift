@@ -141,7 +141,7 @@ struct FollowTests {
             let id = try headerID(outcome)
             #expect(outcome.status == 0)
             let lines = outcome.stdout.split(separator: "\n")
-            #expect(lines.count == 1 + 1_300_000 + 1)
+            try #require(lines.count == 1 + 1_300_000 + 1, "\(lines.count) lines")
             #expect(lines[1] == "[\(id)] 1")
             #expect(lines[1_300_000] == "[\(id)] 1300000")
         }

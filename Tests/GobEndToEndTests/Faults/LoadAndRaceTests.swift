@@ -18,7 +18,7 @@ struct LoadAndRaceTests {
             }
             #expect(subscribers.count == 10)
             let failures = Failures()
-            DispatchQueue.concurrentPerform(iterations: 100) { client in
+            await offThePool { DispatchQueue.concurrentPerform(iterations: 100) { client in
                 guard let job = sandbox.rawAdd(["sleep", "300"]) else { return failures.add("add \(client)") }
                 guard sandbox.raw(Request.list(workdir: nil).json.compact)?.success == true else { return failures.add("list \(client)") }
                 guard sandbox.raw(Request.stop(jobID: job.id, force: client % 3 == 0).json.compact)?.success == true else {
@@ -27,7 +27,7 @@ struct LoadAndRaceTests {
                 if client % 2 == 0, sandbox.raw(Request.remove(jobID: job.id).json.compact)?.success != true {
                     failures.add("remove \(client)")
                 }
-            }
+            } }
             #expect(failures.all.isEmpty, "\(failures.all)")
             let jobs = try await sandbox.listedJobs()
             #expect(jobs.count == 50, "every odd client's job stays, stopped")
@@ -96,10 +96,12 @@ struct LoadAndRaceTests {
     @Test func nukeWhileJobsAreBeingAdded() async throws {
         try await Sandbox.run { sandbox async throws in
             #expect(try await sandbox.daemonAnswers())
-            let adder = Task.detached {
-                var added: [String] = []
-                for _ in 0..<60 { if let job = sandbox.rawAdd(["sleep", "300"]) { added.append(job.id) } }
-                return added
+            let adder = Task {
+                await offThePool {
+                    var added: [String] = []
+                    for _ in 0..<60 { if let job = sandbox.rawAdd(["sleep", "300"]) { added.append(job.id) } }
+                    return added
+                }
             }
             try await Task.sleep(for: .milliseconds(20))
             let nuke = try await sandbox.gob("nuke", "--all")
