@@ -15,7 +15,9 @@ struct TUIEndToEndTests {
     func session() async throws {
         try await Sandbox.run { sandbox async throws in
             let script = sandbox.workdir + "/tui-job.sh"
-            try "#!/bin/sh\necho tui-output-marker\nexec sleep 300\n".write(toFile: script, atomically: true, encoding: .utf8)
+            // Escape sequences and invalid UTF-8 among the output: shown safely, layout intact.
+            let output = #"printf 'tui-output-marker \033[31mred\033[0m \377\376 \033]0;title\007end\n'"#
+            try "#!/bin/sh\n\(output)\nexec sleep 300\n".write(toFile: script, atomically: true, encoding: .utf8)
             chmod(script, 0o755)
             let tmux = try await TUITmux.start(in: sandbox)
             try await tmux.launchTUI()
@@ -34,9 +36,11 @@ struct TUIEndToEndTests {
 
             // The new job is the newest, first in the list; the cursor stayed on the other.
             try await tmux.press("g")
-            try await tmux.waitFor("its output in the stdout pane") {
+            let shown = try await tmux.waitFor("its output in the stdout pane") {
                 $0.contains("2 stdout: \(newID) ● [following]") && $0.contains("│ tui-output-marker")
             }
+            let line = try #require(shown.split(separator: "\n").first { $0.contains("tui-output-marker") })
+            #expect(line.hasSuffix("││ tui-output-marker red \u{FFFD}\u{FFFD} end" + String(repeating: " ", count: 41) + "│"))
 
             try await tmux.press("s")
             try await tmux.waitFor("the stopped glyph") {
