@@ -49,6 +49,8 @@ final class TUIRuntime {
             subscription = nil
             terminal.leave()
         }
+        // Draw at once: subscribing may first have to start the daemon.
+        render()
         perform(Update.start(model))
         while running {
             process()
