@@ -143,6 +143,11 @@ final class TUITmux: @unchecked Sendable {
         try await tmux.run(
             "new-session", "-d", "-x", "120", "-y", "40", "-s", session, "-c", sandbox.workdir,
             "exec env PS1='\(prompt)' LANG=C.UTF-8 /bin/sh")
+        // A test process killed outright runs no teardown: a hidden window then ends the
+        // server within a second, so no tmux, shell or TUI outlives the test run.
+        try await tmux.run(
+            "new-window", "-d", "-t", "\(session):", "while kill -0 \(getpid()) 2>/dev/null; do sleep 1; done; "
+                + "tmux -S '\(tmux.socket)' kill-server")
         try await tmux.waitForShell(checkModes: false)
         return tmux
     }
