@@ -70,7 +70,7 @@ public struct DaemonClient: Sendable {
         }
         for _ in 0..<50 {
             if let socket = tryConnect() { return socket }
-            MonotonicTime.sleep(milliseconds: 10)
+            MonotonicClock.sleep(milliseconds: 10)
         }
         throw .connect(cause: "failed to connect to daemon after starting it")
     }

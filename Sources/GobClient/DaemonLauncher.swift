@@ -90,11 +90,11 @@ struct DaemonLauncher {
 
     /// Reads the first line the daemon writes, waiting at most the readiness timeout.
     private func readAnswer(from fd: Int32) -> Answer {
-        let deadline = MonotonicTime.now() + Int64(readinessTimeoutMilliseconds) * 1_000_000
+        let deadline = MonotonicClock.now() + Int64(readinessTimeoutMilliseconds) * 1_000_000
         var received: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 512)
         while !received.contains(0x0A) {
-            let remaining = (deadline - MonotonicTime.now()) / 1_000_000
+            let remaining = (deadline - MonotonicClock.now()) / 1_000_000
             guard remaining > 0 else { break }
             var poller = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
             let ready = poll(&poller, 1, Int32(remaining))

@@ -77,7 +77,7 @@ public final class JobsAwaiter {
     /// Waits (streaming) until the mode is satisfied, the timeout passes, the user
     /// interrupts, or the event stream fails.
     public func run() -> Result {
-        let deadline = timeoutNanoseconds.map { MonotonicTime.now() + $0 }
+        let deadline = timeoutNanoseconds.map { MonotonicClock.now() + $0 }
         let interrupts = catchesInterrupts ? SignalPipe.interrupts() : nil
         if let output {
             for job in result.jobs where tails[job.id] == nil {
@@ -97,7 +97,7 @@ public final class JobsAwaiter {
         while !satisfied {
             var timeout: Int32 = watcher.descriptor == nil && output != nil ? FileWatcher.fallbackInterval : -1
             if let deadline {
-                let remaining = deadline - MonotonicTime.now()
+                let remaining = deadline - MonotonicClock.now()
                 if remaining <= 0 { return finished(.timedOut) }
                 let milliseconds = Int32(clamping: (remaining + 999_999) / 1_000_000)
                 timeout = timeout < 0 ? milliseconds : min(timeout, milliseconds)

@@ -17,18 +17,18 @@ struct StartLock: ~Copyable {
         guard fd >= 0 else {
             throw ClientError.connect(cause: "failed to open lock file \(path): \(SystemError.last)")
         }
-        let deadline = MonotonicTime.now() + timeoutNanoseconds
+        let deadline = MonotonicClock.now() + timeoutNanoseconds
         while flock(fd, LOCK_EX | LOCK_NB) != 0 {
             let code = errno
             guard code == EWOULDBLOCK || code == EINTR else {
                 close(fd)
                 throw ClientError.connect(cause: "failed to lock \(path): \(SystemError(code))")
             }
-            guard MonotonicTime.now() < deadline else {
+            guard MonotonicClock.now() < deadline else {
                 close(fd)
                 throw ClientError.connect(cause: "timed out waiting for the daemon start lock \(path)")
             }
-            MonotonicTime.sleep(milliseconds: 5)
+            MonotonicClock.sleep(milliseconds: 5)
         }
         self.fd = fd
     }

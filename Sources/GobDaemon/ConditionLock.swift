@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import GobProtocol
 
 /// State behind a mutex with a condition variable, for threads that must sleep until the
 /// state changes (a stop waiting for a process group, a subscriber waiting for events).
@@ -86,15 +87,4 @@ public final class ConditionLock<State>: @unchecked Sendable {
             }
         }
     }
-}
-
-/// Nanoseconds on the monotonic clock, for deadlines.
-public enum MonotonicClock {
-    public static func now() -> Int64 {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return Int64(ts.tv_sec) * 1_000_000_000 + Int64(ts.tv_nsec)
-    }
-
-    public static func seconds(_ s: Double) -> Int64 { Int64(s * 1_000_000_000) }
 }

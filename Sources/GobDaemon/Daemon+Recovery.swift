@@ -36,11 +36,11 @@ extension Daemon {
     func startGuard() -> Bool {
         #if os(Linux)
         let fd = inotify_init1(Int32(IN_CLOEXEC))
-        if fd >= 0 { return DaemonThread.start { [self] in guardLoop(fd) } }
+        if fd >= 0 { return DetachedThread.start { [self] in guardLoop(fd) } }
         // Out of inotify instances (a per-user limit, 128 by default): look every 2 s.
         logger.warning("Watching \(paths.directory) by polling: inotify: \(SystemError.last)")
         #endif
-        return DaemonThread.start { [self] in pollingGuardLoop() }
+        return DetachedThread.start { [self] in pollingGuardLoop() }
     }
 
     /// The guard without inotify: two cheap `stat`s every 2 s.

@@ -63,7 +63,7 @@ extension Daemon {
             logger.info("Previous daemon ended uncleanly: terminating \(survivors.count) leftover job process(es)")
             for process in survivors { _ = kill(process.pid, SIGTERM) }
             if !survivors.isEmpty {
-                DaemonThread.start {
+                DetachedThread.start {
                     let deadline = MonotonicClock.now() + MonotonicClock.seconds(3)
                     var remaining = survivors
                     while !remaining.isEmpty {

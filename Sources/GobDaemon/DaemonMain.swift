@@ -156,7 +156,7 @@ final class Daemon: Sendable {
     }
 
     func startSignalThread(_ handled: sigset_t) -> Bool {
-        DaemonThread.start { [self] in
+        DetachedThread.start { [self] in
             var set = handled
             while true {
                 var received: Int32 = 0

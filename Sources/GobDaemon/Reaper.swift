@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import GobProtocol
 
 /// Reaps every child of the daemon the moment it ends (contract §4.7): one thread blocked
 /// in `waitpid(-1)`, so exits are learnt without polling and no zombie lingers. Job
@@ -21,7 +22,7 @@ public final class Reaper: Sendable {
 
     /// Starts the reaping thread; `onExit` gets every reaped child's PID and wait status.
     public func start(onExit: @escaping @Sendable (_ pid: Int32, _ status: Int32) -> Void) -> Bool {
-        DaemonThread.start { [self] in loop(onExit) }
+        DetachedThread.start { [self] in loop(onExit) }
     }
 
     private func loop(_ onExit: @Sendable (_ pid: Int32, _ status: Int32) -> Void) {

@@ -33,7 +33,7 @@ public final class SocketServer: Sendable {
 
     /// Starts a thread accepting on `listenFD` until that descriptor is shut down.
     public func start(listening listenFD: Int32) -> Bool {
-        DaemonThread.start { [self] in acceptLoop(listenFD) }
+        DetachedThread.start { [self] in acceptLoop(listenFD) }
     }
 
     private func acceptLoop(_ listenFD: Int32) {
@@ -51,7 +51,7 @@ public final class SocketServer: Sendable {
                     return  // the listener was closed: shutting down
                 }
             }
-            if !DaemonThread.start({ [self] in serve(fd) }) {
+            if !DetachedThread.start({ [self] in serve(fd) }) {
                 logger.error("Error accepting connection: no thread for it")
                 closeDescriptor(fd)
             }

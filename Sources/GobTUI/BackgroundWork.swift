@@ -31,7 +31,7 @@ final class BackgroundWork: Sendable {
 
     /// Runs `work` on its own thread; runs it right here when no thread can be made.
     func start(_ work: @escaping @Sendable () -> Message) {
-        let started = TUIThread.start { [self] in
+        let started = DetachedThread.start { [self] in
             self.finish(work())
         }
         if !started { finish(work()) }

@@ -4,13 +4,13 @@ import Glibc
 import Darwin
 #endif
 
-/// Starts detached OS threads for the daemon's blocking work: accepting, one per
-/// connection, the reaper and the signal waiter.
+/// Starts detached OS threads for blocking work: the daemon's accepting, connections,
+/// reaper and signal waiter, the TUI's requests.
 ///
-/// The daemon uses blocking system calls on dedicated threads rather than Swift
-/// concurrency's cooperative pool (two threads on this machine), so a stop waiting 15 s or
-/// a slow client can never starve anyone else (Decision D5).
-public enum DaemonThread {
+/// Blocking system calls run on dedicated threads rather than Swift concurrency's
+/// cooperative pool (two threads on this machine), so a stop waiting 15 s or a slow client
+/// can never starve anyone else (Decision D5).
+public enum DetachedThread {
     private final class Box {
         let body: () -> Void
         init(_ body: @escaping () -> Void) { self.body = body }
