@@ -61,19 +61,12 @@ struct AddCommand: ParsableCommand {
     @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("The command to run and its arguments", valueName: "command"))
     var command: [String] = []
 
-    func run() throws {
-        let argv = try ArgumentCount.atLeastOne(PassthroughArguments.command(from: command, of: Self.self))
-        let description = try JobDescription.validated(jobDescription)
-        let workdir = try DaemonSession.workingDirectory()
-        let wording = DaemonSession.ErrorWording(command: "failed to add job: ", daemon: "add failed: ")
-        let spec = JobSpec(command: argv, workdir: workdir, environment: currentEnvironment(), description: description)
-        let events = follow ? try JobFollowSupport.subscribe(workdir: workdir) : nil
-        let job = try DaemonSession().send(.add(spec), wording: wording).requireJob(wording: wording)
-        if json {
-            guard let events else { return Console.json(job.json) }
-            return try JobFollowSupport.awaitAsJSON(job, events: events)
-        }
-        Console.line(quiet ? job.id : "Added job \(job.id) running: \(argv.joined(separator: " "))")
-        if let events { try JobFollowSupport.follow(job, events: events) }
+    func run() throws { try invocation().run() }
+
+    /// The parsed command line as the fast path would read it: the job's argv without
+    /// the leading options the parser left in it (help, an unknown option, one `--`).
+    func invocation() throws -> Invocation {
+        let argv = try PassthroughArguments.command(from: command, of: Self.self)
+        return .add(follow: follow, description: jobDescription, quiet: quiet, json: json, command: argv)
     }
 }

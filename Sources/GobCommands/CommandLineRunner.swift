@@ -8,18 +8,52 @@ import GobProtocol
 struct CommandLineRunner {
     /// Runs `arguments` (without the program name) and returns the exit status.
     func run(_ arguments: [String]) -> Int32 {
-        guard let first = arguments.first else {
+        // The hot commands' exact shapes skip the parser's start-up (README "Performance").
+        if let invocation = FastPath.invocation(arguments) { return run(invocation) }
+        switch route(arguments) {
+        case .overview:
             Console.out(OverviewCommand.card)
             return 0
+        case let .help(topic): return help(topic: topic)
+        case .completion: return complete(arguments)
+        case let .subcommand(command, rest): return runSubcommand(command, rest)
+        case .root: return runRoot(arguments)
+        case let .unknown(word):
+            Console.error(CommandSuggestions.unknownCommandText(word, among: Gob.suggestableNames))
+            return 1
         }
-        if first == "help" { return help(topic: arguments.dropFirst().first) }
-        if first == Self.completionRequest { return complete(arguments) }
-        if let command = Gob.subcommand(named: first) {
-            return runSubcommand(command, Array(arguments.dropFirst()))
-        }
-        if first.hasPrefix("-") && first != "-" { return runRoot(arguments) }
-        Console.error(CommandSuggestions.unknownCommandText(first, among: Gob.suggestableNames))
-        return 1
+    }
+
+    /// Runs an invocation of a hot command, from either route; a failure prints the
+    /// command's usage block like any parser-route command.
+    func run(_ invocation: Invocation) -> Int32 {
+        finish(command: { invocation.definition }) { try invocation.run() }
+    }
+
+    /// Where the parser route sends the arguments, by their first word.
+    enum Route {
+        /// Bare `gob`: the overview card.
+        case overview
+        /// `gob help [topic]`.
+        case help(topic: String?)
+        /// A completion script's call back (`completionRequest`).
+        case completion
+        /// A sub-command with its own arguments.
+        case subcommand(any ParsableCommand.Type, [String])
+        /// Root options such as `--version`.
+        case root
+        /// Not a command.
+        case unknown(String)
+    }
+
+    /// The parser route's first decision, shared by `run` and the fast path's tests.
+    func route(_ arguments: [String]) -> Route {
+        guard let first = arguments.first else { return .overview }
+        if first == "help" { return .help(topic: arguments.dropFirst().first) }
+        if first == Self.completionRequest { return .completion }
+        if let command = Gob.subcommand(named: first) { return .subcommand(command, Array(arguments.dropFirst())) }
+        if first.hasPrefix("-") && first != "-" { return .root }
+        return .unknown(first)
     }
 
     /// How the completion scripts call back for live candidates (job IDs, signal names):
@@ -41,24 +75,44 @@ struct CommandLineRunner {
         return 1
     }
 
-    /// Root-level options (`-h`, `-v`, …). Positionals after them are ignored, as cobra
-    /// does for `gob --version extra`.
-    private func runRoot(_ arguments: [String]) -> Int32 {
+    /// What root-level options (`-h`, `-v`, …) ask for.
+    enum RootOutcome {
+        /// Run the parsed root command (the version, or the overview card).
+        case run(Gob)
+        /// `-h`/`--help`: the root help.
+        case help
+        /// A parse error, worded as cobra words it.
+        case failure(String)
+        /// A positional that is no command, e.g. `gob -x foo`.
+        case unknownCommand(String)
+    }
+
+    /// Parses root-level options. Positionals after them are ignored, as cobra does for
+    /// `gob --version extra`.
+    func parseRoot(_ arguments: [String]) -> RootOutcome {
         let options = Array(arguments.prefix { $0 != "--" }.filter { $0.hasPrefix("-") && $0 != "-" })
         let positionals = arguments.filter { !($0.hasPrefix("-") && $0 != "-") }
         let root: Gob
         do {
-            guard let parsed = try Gob.parseAsRoot(options) as? Gob else { return printHelp(Gob.self) }
+            guard let parsed = try Gob.parseAsRoot(options) as? Gob else { return .help }
             root = parsed
         } catch {
-            if Gob.exitCode(for: error) == .success { return printHelp(Gob.self) }
-            return fail(rewording(error, of: Gob.self, arguments: options), command: Gob.self)
+            if Gob.exitCode(for: error) == .success { return .help }
+            return .failure(rewording(error, of: Gob.self, arguments: options))
         }
-        if !root.version, let word = positionals.first, word != "--" {
+        if !root.version, let word = positionals.first, word != "--" { return .unknownCommand(word) }
+        return .run(root)
+    }
+
+    private func runRoot(_ arguments: [String]) -> Int32 {
+        switch parseRoot(arguments) {
+        case let .run(root): return execute(root, as: Gob.self)
+        case .help: return printHelp(Gob.self)
+        case let .failure(message): return fail(message, command: Gob.self)
+        case let .unknownCommand(word):
             Console.error(CommandSuggestions.unknownCommandText(word, among: Gob.suggestableNames))
             return 1
         }
-        return execute(root, as: Gob.self)
     }
 
     /// Parses and runs one sub-command.
@@ -77,7 +131,7 @@ struct CommandLineRunner {
 
     /// Parses with ArgumentParser; on refusal, asks the command's flag table for cobra's
     /// wording, or for a rewritten argument list (`--force=true`) to parse once more.
-    private func parse(_ type: any ParsableCommand.Type, _ arguments: [String]) throws -> any ParsableCommand {
+    func parse(_ type: any ParsableCommand.Type, _ arguments: [String]) throws -> any ParsableCommand {
         do {
             return try type.parseAsRoot(arguments)
         } catch {
@@ -98,17 +152,24 @@ struct CommandLineRunner {
     /// Runs a parsed command and maps what it throws to output and exit status.
     private func execute(_ command: any ParsableCommand, as type: any ParsableCommand.Type) -> Int32 {
         var command = command
+        return finish(command: { type }) { try command.run() }
+    }
+
+    /// Runs `body` and maps what it throws to output and exit status; `type` is only
+    /// asked for when something was thrown.
+    private func finish(command type: () -> any ParsableCommand.Type, _ body: () throws -> Void) -> Int32 {
         do {
-            try command.run()
+            try body()
             return 0
         } catch let failure as CommandFailure {
-            return fail(failure.message, command: type)
+            return fail(failure.message, command: type())
         } catch is HelpRequested {
-            return printHelp(type)
+            return printHelp(type())
         } catch let exit as ExitCode {
             return exit.rawValue
         } catch {
             // A help flag makes the parser return its own help command, whose run throws.
+            let type = type()
             if type.exitCode(for: error) == .success { return printHelp(type) }
             return fail(type.message(for: error), command: type)
         }

@@ -38,13 +38,13 @@ struct Gob: ParsableCommand {
     @Flag(name: [.short, .customLong("version")], help: "version for gob")
     var version = false
 
-    func run() {
-        if version {
-            Console.line("gob version \(GobVersion.current)")
-        } else {
-            Console.out(OverviewCommand.card)
-        }
+    func run() throws {
+        guard let invocation = invocation() else { return Console.out(OverviewCommand.card) }
+        try invocation.run()
     }
+
+    /// The parsed command line as the fast path would read it; nil for the overview card.
+    func invocation() -> Invocation? { version ? .version : nil }
 
     /// The sub-command called `name`, hidden ones included.
     static func subcommand(named name: String) -> (any ParsableCommand.Type)? {

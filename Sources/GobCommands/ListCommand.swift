@@ -44,36 +44,8 @@ struct ListCommand: ParsableCommand {
     @Argument(help: .hidden)
     var ignored: [String] = []
 
-    /// What sets a job's description apart from the job lines.
-    static let descriptionIndent = "    "
+    func run() throws { try invocation().run() }
 
-    func run() throws {
-        let scope = all ? nil : try DaemonSession.workingDirectory()
-        let wording = DaemonSession.ErrorWording(command: "failed to list jobs: ", daemon: "list failed: ")
-        let response = try DaemonSession().send(.list(workdir: scope), wording: wording)
-        guard let jobs = response.jobs else {
-            throw CommandFailure(wording.command + "failed to decode response: missing jobs")
-        }
-        if json {
-            Console.line(JSON.array(jobs.map(\.listJSON)).pretty)
-            return
-        }
-        guard !jobs.isEmpty else {
-            Console.line("No jobs found")
-            return
-        }
-        var text = ""
-        for job in jobs {
-            if all || workdir {
-                let directory = job.workdir.isEmpty ? "<unknown>" : job.workdir
-                text += "\(job.id): [\(job.pid)] \(job.status.rawValue) (\(directory)): \(job.commandLine)\n"
-            } else {
-                text += "\(job.id): [\(job.pid)] \(job.status.rawValue): \(job.commandLine)\n"
-            }
-            if let description = job.description, !description.isEmpty {
-                text += Self.descriptionIndent + description + "\n"
-            }
-        }
-        Console.out(text)
-    }
+    /// The parsed command line as the fast path would read it.
+    func invocation() -> Invocation { .list(all: all, workdir: workdir, json: json) }
 }

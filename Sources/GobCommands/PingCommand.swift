@@ -24,8 +24,8 @@ struct PingCommand: ParsableCommand {
     @Argument(help: .hidden)
     var ignored: [String] = []
 
-    func run() throws {
-        _ = try DaemonSession().send(.ping, wording: .init(command: "ping failed: ", daemon: "ping failed: "))
-        Console.line("pong")
-    }
+    func run() throws { try invocation().run() }
+
+    /// The parsed command line as the fast path would read it.
+    func invocation() -> Invocation { .ping }
 }

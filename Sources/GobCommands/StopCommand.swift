@@ -41,12 +41,8 @@ struct StopCommand: ParsableCommand {
               completion: .custom(JobCompletion.firstJobID))
     var arguments: [String] = []
 
-    func run() throws {
-        let jobID = try ArgumentCount.exactlyOne(arguments)
-        let wording = DaemonSession.ErrorWording.verbatim
-        let response = try DaemonSession().send(.stop(jobID: jobID, force: force), wording: wording)
-        if json { return Console.json(try response.requireJob(wording: wording).json) }
-        let pid = try response.integer("pid", wording: wording)
-        Console.line("\(force ? "Force stopped" : "Stopped") job \(jobID) (PID \(pid))")
-    }
+    func run() throws { try invocation().run() }
+
+    /// The parsed command line as the fast path would read it.
+    func invocation() -> Invocation { .stop(force: force, json: json, arguments: arguments) }
 }

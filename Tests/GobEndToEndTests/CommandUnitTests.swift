@@ -43,8 +43,8 @@ struct CommandUnitTests {
     }
 
     @Test func byteSizes() {
-        #expect(StatusCommand.byteSize(800 * 1024) == "800 KiB")
-        #expect(StatusCommand.byteSize(5_347_738) == "5.1 MiB")
-        #expect(StatusCommand.byteSize(3 * 1_073_741_824 / 2) == "1.5 GiB")
+        #expect(Invocation.byteSize(800 * 1024) == "800 KiB")
+        #expect(Invocation.byteSize(5_347_738) == "5.1 MiB")
+        #expect(Invocation.byteSize(3 * 1_073_741_824 / 2) == "1.5 GiB")
     }
 }

@@ -1,0 +1,126 @@
+@testable import GobCommands
+import Testing
+
+/// The fast path (`FastPath`) against the parser route: for every argument shape it
+/// accepts, ArgumentParser (with the runner's cobra rules) must make the very same
+/// `Invocation` of it; whatever the parser would refuse, answer with help, or read
+/// differently, the fast path must decline.
+@Suite("Fast path agrees with the parser", .timeLimit(.minutes(2)))
+struct FastPathTests {
+    /// What the parser route makes of a command line.
+    enum Outcome: Equatable, CustomStringConvertible {
+        /// It would run this invocation of a hot command.
+        case invocation(Invocation)
+        /// Help, an error, the overview card or another command.
+        case other
+
+        var description: String {
+            switch self {
+            case let .invocation(invocation): "\(invocation)"
+            case .other: "other"
+            }
+        }
+    }
+
+    /// The parser route up to running: the runner's own dispatch and parse, then the
+    /// command's hand-over.
+    static func parserRoute(_ arguments: [String]) -> Outcome {
+        let runner = CommandLineRunner()
+        switch runner.route(arguments) {
+        case let .subcommand(type, rest):
+            guard let command = try? runner.parse(type, rest),
+                  let hot = command as? any InvocationCommand,
+                  let invocation = try? hot.invocation()
+            else { return .other }
+            return .invocation(invocation)
+        case .root:
+            guard case let .run(root) = runner.parseRoot(arguments), let invocation = root.invocation() else {
+                return .other
+            }
+            return .invocation(invocation)
+        case .overview, .help, .completion, .unknown:
+            return .other
+        }
+    }
+
+    /// Checks one shape; returns whether the fast path accepted it.
+    @discardableResult
+    static func check(_ arguments: [String], sourceLocation: SourceLocation = #_sourceLocation) -> Bool {
+        guard let fast = FastPath.invocation(arguments) else { return false }
+        let parsed = parserRoute(arguments)
+        #expect(parsed == .invocation(fast), "\(arguments)", sourceLocation: sourceLocation)
+        return true
+    }
+
+    /// Words the shapes are built from: every flag of the hot commands in every spelling,
+    /// `=` values, clusters, help, `--`, `-`, unknown flags, empty and odd positionals.
+    static let words = [
+        "-a", "--all", "--workdir", "--json", "--json=false", "--json=true", "--all=1", "-af", "-fa", "-aa",
+        "-f", "--force", "-ff", "-fq", "-q", "--quiet", "--follow", "--follow=false", "-d", "--description",
+        "--description=x", "-dx", "-d=x", "--", "-", "-h", "--help", "-help", "help", "x", "V3x0QqI", "",
+        "--bogus", "-z", "-la", "web UI", "--version", "-v", "-w",
+    ]
+
+    /// The first words tried: the hot commands, root flags, and near misses.
+    static let heads = ["list", "ping", "status", "stop", "add", "--version", "-v", "start", "help", "lst", "-h"]
+
+    @Test("every shape of up to two words after the command", arguments: heads)
+    func shortShapes(head: String) {
+        var accepted = 0
+        if Self.check([head]) { accepted += 1 }
+        for first in Self.words {
+            if Self.check([head, first]) { accepted += 1 }
+            for second in Self.words where Self.check([head, first, second]) {
+                accepted += 1
+            }
+        }
+        if ["list", "ping", "status", "add", "stop"].contains(head) {
+            #expect(accepted > 0, "the fast path takes some shapes of \(head)")
+        }
+    }
+
+    @Test("longer shapes, drawn at random (fixed seed)", arguments: ["list", "status", "stop", "add", "ping"])
+    func longShapes(head: String) {
+        var generator = SplitMix(seed: 0x9E37_79B9 &+ UInt64(head.utf8.count))
+        for _ in 0..<400 {
+            let length = Int(generator.next() % 5) + 3
+            var arguments = [head]
+            for _ in 0..<length {
+                arguments.append(Self.words[Int(generator.next() % UInt64(Self.words.count))])
+            }
+            Self.check(arguments)
+        }
+    }
+
+    @Test("the hot shapes take the fast path", arguments: [
+        (["list"], Invocation.list(all: false, workdir: false, json: false)),
+        (["list", "--json"], .list(all: false, workdir: false, json: true)),
+        (["list", "-a", "--workdir", "extra"], .list(all: true, workdir: true, json: false)),
+        (["ping"], .ping),
+        (["status", "--json"], .status(json: true)),
+        (["--version"], .version),
+        (["-v"], .version),
+        (["stop", "V3x0QqI"], .stop(force: false, json: false, arguments: ["V3x0QqI"])),
+        (["stop", "-f", "--json", "V3x0QqI"], .stop(force: true, json: true, arguments: ["V3x0QqI"])),
+        (["add", "--", "sleep", "100"], .add(follow: false, description: nil, quiet: false, json: false, command: ["sleep", "100"])),
+        (["add", "make", "-j4", "--", "x"], .add(follow: false, description: nil, quiet: false, json: false, command: ["make", "-j4", "--", "x"])),
+        (["add", "-q", "-d", "web UI", "--", "-weird"], .add(follow: false, description: "web UI", quiet: true, json: false, command: ["-weird"])),
+        (["add", "-f", "--json", "--", "--", "x"], .add(follow: true, description: nil, quiet: false, json: true, command: ["--", "x"])),
+    ])
+    func hotShapes(arguments: [String], expected: Invocation) {
+        #expect(FastPath.invocation(arguments) == expected)
+        #expect(Self.parserRoute(arguments) == .invocation(expected))
+    }
+
+    @Test("help, errors, completion and other commands go to the parser", arguments: [
+        [], ["list", "-h"], ["list", "--help"], ["list", "--json=true"], ["list", "-af"], ["list", "--bogus"],
+        ["list", "--"], ["list", ""], ["list", "--json", "--json"], ["stop"], ["stop", "a", "b"], ["stop", "-ff", "x"],
+        ["add"], ["add", "--"], ["add", "-d"], ["add", "-d", "-x", "y"], ["add", "--bogus", "x"], ["add", "-fq", "x"],
+        ["add", "--description=x", "y"], ["--version", "x"], ["-h"], ["help", "list"], ["ping", "-h"],
+        ["status", "--json=false"], ["---completion", "stop", "--", "job_id", "0", "0", "gob", "stop", ""],
+        ["start", "x"], ["overview"], ["lst"],
+    ])
+    func declined(arguments: [String]) {
+        #expect(FastPath.invocation(arguments) == nil)
+    }
+}
