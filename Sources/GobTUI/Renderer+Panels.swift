@@ -48,7 +48,14 @@ extension Renderer {
         let rect = stream == .stdout ? layout.stdout : layout.stderr
         let job = model.selectedJob
         var title = stream == .stdout ? "2 stdout" : "3 stderr"
-        if stream == .stdout, let job { title += ": \(job.id) \(glyphs.status(job.status))" }
+        if stream == .stdout, let job {
+            title += ": \(job.id) \(glyphs.status(job.status))"
+            // The job's description (`add -d`) says what it is; a job's text is never
+            // trusted to be printable.
+            if let description = job.description {
+                title += " " + LogLine.sanitize(Array(description.utf8))
+            }
+        }
         if model.follow, job != nil { title += " [following]" }
         drawFrame(rect, title: title, focused: model.focus.rawValue == (stream == .stdout ? 2 : 3))
         let column = rect.column + 2

@@ -215,3 +215,15 @@ extension String {
         self + String(repeating: " ", count: max(0, width - count))
     }
 }
+
+@Suite("Render: descriptions (issue 8)")
+struct DescriptionRenderTests {
+    @Test func theStdoutTitleCarriesTheSelectedJobsDescription() {
+        var job = TUIFixture.job("V3x0QqI", pid: 7, command: ["npm", "run", "dev"])
+        job.description = "web UI on :5173\u{1B}[31m"
+        let model = TUIFixture.loaded([job])
+        let screen = Renderer.render(model, size: model.size)
+        #expect(screen.line(1).contains("2 stdout: V3x0QqI ● web UI on :5173 [following]"))
+        #expect(!screen.line(1).contains("\u{1B}"))
+    }
+}
