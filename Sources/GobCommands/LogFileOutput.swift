@@ -15,6 +15,29 @@ enum LogFileOutput {
     }
 
     /// Prints (or follows) one log; with `lastLines`, only that many lines from its end.
+    /// The long help of `gob stdout` and `gob stderr`, which differ only in the stream.
+    static func discussion(_ stream: Stream) -> String {
+        let name = stream.rawValue
+        return """
+            Prints everything the job has written to its \(name) so far, byte for byte, \
+            with nothing added. With --follow, keeps printing what it writes next, as it \
+            writes it, until interrupted (Ctrl+C); when the job is restarted, following \
+            continues from the start of the new output. Any job ID works, from any \
+            directory.
+
+            With --tail N, prints only the last N lines (then follows, with --follow); \
+            the log is read backwards from its end, so this is quick on huge logs.
+
+            Examples:
+              gob \(name) V3x0QqI
+              gob \(name) -f V3x0QqI
+              gob \(name) --tail 20 V3x0QqI
+
+            Exit status: 0 on success, 1 on any error (for example "job not found: \
+            V3x0QqI", or "\(name) log file not found: <path>").
+            """
+    }
+
     static func show(_ stream: Stream, jobID: String, follow: Bool, lastLines: Int? = nil) throws {
         let job = try DaemonSession().send(.getJob(jobID: jobID), wording: .verbatim).requireJob(wording: .verbatim)
         let path = stream == .stdout ? job.stdoutPath : job.stderrPath

@@ -14,7 +14,7 @@ struct LiveFuzzTests {
                          #"{"type":"get_job","payload":{"job_id":"Vc5Ygdx"}}"#, #"{"type":"status"}"#]
             let socket = sandbox.paths.socket
             let (sent, answered) = await offThePool {
-                var random = RequestFuzzSplitMix(state: 3)
+                var random = SplitMix(seed: 3)
                 var sent = 0
                 var answered = 0
                 for round in 0..<2_000 {
@@ -40,20 +40,9 @@ struct LiveFuzzTests {
     }
 }
 
-/// The generator and mutator of the decoder fuzz test, shared with the live one.
-struct RequestFuzzSplitMix: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
+/// Mutations of request lines, like the decoder fuzz test's (GobProtocolTests).
 enum RequestFuzz {
-    static func mutate(_ bytes: [UInt8], using random: inout RequestFuzzSplitMix) -> [UInt8] {
+    static func mutate(_ bytes: [UInt8], using random: inout SplitMix) -> [UInt8] {
         var bytes = bytes
         let interesting: [UInt8] = Array(#"{}[]",:\"0123456789-.eE truefalsenull"#.utf8) + [0x00, 0xFF, 0xC3, 0x80]
         for _ in 0..<Int.random(in: 1...8, using: &random) {

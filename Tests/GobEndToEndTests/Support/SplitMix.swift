@@ -1,6 +1,6 @@
 /// A small deterministic generator (SplitMix64), so the random shapes are the same on
 /// every run.
-struct SplitMix {
+struct SplitMix: RandomNumberGenerator {
     var state: UInt64
 
     init(seed: UInt64) { state = seed }
