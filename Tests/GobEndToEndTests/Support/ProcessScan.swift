@@ -31,10 +31,15 @@ enum ProcessScan {
         allPIDs().compactMap { entry($0) }.filter { $0.pgid == pgid && $0.state != "Z" }
     }
 
-    /// True when `pid` names a process that is not a zombie.
+    /// True when `pid` names a process that is not a zombie. A multi-threaded process
+    /// whose main thread is already a zombie still counts while another of its threads
+    /// exits: until the last one has, its descriptors (a daemon's listening socket) stay
+    /// open, and a client could still connect to them.
     static func isLive(_ pid: pid_t) -> Bool {
         guard let entry = entry(pid) else { return false }
-        return entry.state != "Z"
+        if entry.state != "Z" { return true }
+        let threads = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
+        return threads.contains { $0 != String(pid) }
     }
 
     static func entry(_ pid: pid_t) -> Entry? {
