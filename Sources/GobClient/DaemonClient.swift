@@ -28,6 +28,18 @@ public struct DaemonClient: Sendable {
 
     /// Writes `request` on a connected socket and reads the daemon's one-line reply.
     func exchange(_ request: Request, over socket: borrowing UnixSocket) throws(ClientError) -> Response {
+        let reply = try exchangeLine(request, over: socket)
+        let json: JSON
+        do { json = try JSON(parsing: reply) } catch { throw .decode(detail: error.description) }
+        guard let response = Response(json: json) else {
+            throw .decode(detail: "reply is not a response object")
+        }
+        return response
+    }
+
+    /// Writes `request` on a connected socket and returns the reply line's bytes, never
+    /// empty.
+    private func exchangeLine(_ request: Request, over socket: borrowing UnixSocket) throws(ClientError) -> [UInt8] {
         var line = Array(request.wireJSON.compact.utf8)
         line.append(0x0A)
         do { try socket.writeAll(line) } catch {
@@ -38,12 +50,7 @@ public struct DaemonClient: Sendable {
             throw .decode(detail: "read unix \(paths.socket): \(Self.describe(error))")
         }
         guard !reply.isEmpty else { throw .decode(detail: "EOF") }
-        let json: JSON
-        do { json = try JSON(parsing: reply) } catch { throw .decode(detail: error.description) }
-        guard let response = Response(json: json) else {
-            throw .decode(detail: "reply is not a response object")
-        }
-        return response
+        return reply
     }
 
     /// A connection to the daemon, starting it first when nothing listens.

@@ -81,22 +81,31 @@ struct UnixSocket: ~Copyable {
 
     /// Reads until a line feed or the end of the stream, returning the bytes before the
     /// line feed. Throws on read errors (including the receive timeout) and when the
-    /// line grows past `limit`.
+    /// line grows past `limit`. A `list` reply can be hundreds of kilobytes: the line
+    /// feed is found with `memchr`, not byte by byte.
     func readLine(limit: Int) throws(SystemError) -> [UInt8] {
         var line: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 65_536)
         while true {
-            let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            // Read straight into the line's tail, at least 64 KiB at a time and more as a
+            // long reply keeps coming, then drop what the read did not fill.
+            let start = line.count
+            let room = max(65_536, start)
+            line.append(contentsOf: repeatElement(0, count: room))
+            let count = line.withUnsafeMutableBytes { read(fd, $0.baseAddress.map { $0 + start }, room) }
+            line.removeLast(room - max(count, 0))
             if count < 0 {
                 if errno == EINTR { continue }
                 throw SystemError.last
             }
             if count == 0 { return line }
-            if let newline = buffer[0..<count].firstIndex(of: 0x0A) {
-                line.append(contentsOf: buffer[0..<newline])
+            let newline = line.withUnsafeBytes { raw -> Int? in
+                guard let base = raw.baseAddress, let found = memchr(base + start, 0x0A, count) else { return nil }
+                return base.distance(to: UnsafeRawPointer(found))
+            }
+            if let newline {
+                line.removeLast(line.count - newline)
                 return line
             }
-            line.append(contentsOf: buffer[0..<count])
             if line.count > limit { throw SystemError(EMSGSIZE) }
         }
     }

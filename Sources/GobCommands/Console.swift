@@ -33,6 +33,11 @@ enum Console {
         write(text, to: STDOUT_FILENO)
     }
 
+    /// Writes UTF-8 `bytes` to stdout as they are (large outputs skip a String).
+    static func out(bytes: [UInt8]) {
+        bytes.withUnsafeBufferPointer { write($0, to: STDOUT_FILENO) }
+    }
+
     /// Writes `text` to stderr as is.
     static func error(_ text: String) {
         write(text, to: STDERR_FILENO)
@@ -41,16 +46,18 @@ enum Console {
     /// Writes all of `text`, retrying short writes; gives up silently on a closed stream.
     private static func write(_ text: String, to fd: Int32) {
         var text = text
-        text.withUTF8 { bytes in
-            var offset = 0
-            while offset < bytes.count {
-                let written = systemWrite(fd, bytes.baseAddress.map { $0 + offset }, bytes.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    return
-                }
-                offset += written
+        text.withUTF8 { write($0, to: fd) }
+    }
+
+    private static func write(_ bytes: UnsafeBufferPointer<UInt8>, to fd: Int32) {
+        var offset = 0
+        while offset < bytes.count {
+            let written = systemWrite(fd, bytes.baseAddress.map { $0 + offset }, bytes.count - offset)
+            if written < 0 {
+                if errno == EINTR { continue }
+                return
             }
+            offset += written
         }
     }
 }

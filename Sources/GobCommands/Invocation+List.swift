@@ -13,7 +13,11 @@ extension Invocation {
             throw CommandFailure(wording.command + "failed to decode response: missing jobs")
         }
         if json {
-            Console.line(JSON.array(jobs.map(\.listJSON)).pretty)
+            var out: [UInt8] = []
+            out.reserveCapacity(jobs.count * 640 + 3)
+            JobSnapshot.writeList(jobs, into: &out)
+            out.append(0x0A)
+            Console.out(bytes: out)
             return
         }
         guard !jobs.isEmpty else {

@@ -16,24 +16,35 @@ struct Job: Sendable {
     let stderrPath: String
 
     /// PID of the most recent process, which is also its process group ID.
-    var pid: Int32
+    var pid: Int32 { didSet { wire = nil } }
     /// When the OS started that process (Decision D14).
     var startTime: UInt64?
     /// The leader process has not been reaped yet.
-    var running: Bool
+    var running: Bool { didSet { wire = nil } }
     /// How the most recent process ended (Decision D1); nil while running.
-    var end: ProcessEnd?
-    var endedAtText: String?
+    var end: ProcessEnd? { didSet { wire = nil } }
+    var endedAtText: String? { didSet { wire = nil } }
     /// Wall-clock start and end of the current (or last) process, nanoseconds.
-    var startedAtNanos: Int64
-    var endedAtNanos: Int64?
+    var startedAtNanos: Int64 {
+        didSet {
+            startedAtText = Timestamp.rfc3339(secondsSinceEpoch: startedAtNanos / 1_000_000_000)
+            wire = nil
+        }
+    }
+    /// `startedAtNanos` as RFC 3339, kept with it: `list` reports it for every job.
+    private(set) var startedAtText: String
+    var endedAtNanos: Int64? { didSet { wire = nil } }
     /// A one-line note (`add -d`), kept across restarts.
-    var description: String?
+    var description: String? { didSet { wire = nil } }
     /// The leader has ended but members of its process group may remain (D4): stop and
     /// nuke still signal the group, and the D14 record keeps it.
     var groupMayLinger: Bool
     /// A start, stop, restart, removal or nuke is working on this job; others wait.
     var busy: Bool
+    /// The snapshot's compact wire object, kept until a field it shows changes (each of
+    /// those fields clears it): `list` then copies bytes instead of encoding thousands of
+    /// jobs again.
+    var wire: [UInt8]?
 
     /// Whether any process of this job's group may still be alive.
     var mayHaveProcesses: Bool { running || groupMayLinger }
@@ -50,9 +61,17 @@ struct Job: Sendable {
             id: id, pid: pid, status: running ? .running : .stopped, command: command,
             workdir: workdir, createdAt: createdAtText, stdoutPath: stdoutPath, stderrPath: stderrPath,
             exitCode: exitCode, signal: signal, endedAt: endedAtText,
-            startedAt: Timestamp.rfc3339(secondsSinceEpoch: startedAtNanos / 1_000_000_000),
+            startedAt: startedAtText,
             runTimeMilliseconds: endedAtNanos.map { ($0 - startedAtNanos) / 1_000_000 },
             description: description)
+    }
+
+    /// The snapshot's compact wire object, as `snapshot.json` writes it.
+    var encodedSnapshot: [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(512)
+        snapshot.writeJSON(into: &bytes, logPaths: true, indent: nil, level: 0)
+        return bytes
     }
 
     /// Newest first.

@@ -76,6 +76,30 @@ public final class JobSupervisor: Sendable {
         }
     }
 
+    /// Appends the wire objects of the jobs of `workdir` (all when nil), newest first and
+    /// comma-separated, to `out`: the body of a `list` reply. Each job's bytes are kept
+    /// until the job changes (`Job.wire`), so a list of thousands is mostly copying.
+    public func writeList(workdir: String?, into out: inout [UInt8]) {
+        state.withLock { state in
+            var order = state.jobs.indices.filter { workdir == nil || state.jobs.values[$0].workdir == workdir }
+            order.sort { a, b in
+                let x = state.jobs.values[a]
+                let y = state.jobs.values[b]
+                return (x.createdAtNanos, x.sequence) > (y.createdAtNanos, y.sequence)
+            }
+            for (n, index) in order.enumerated() {
+                if n > 0 { out.append(UInt8(ascii: ",")) }
+                if let wire = state.jobs.values[index].wire {
+                    out.append(contentsOf: wire)
+                } else {
+                    let wire = state.jobs.values[index].encodedSnapshot
+                    state.jobs.values[index].wire = wire
+                    out.append(contentsOf: wire)
+                }
+            }
+        }
+    }
+
     public func job(_ id: String) throws(SupervisorError) -> JobSnapshot {
         guard let snapshot = state.withLock({ $0.jobs[id]?.snapshot }) else { throw .notFound(id) }
         return snapshot
@@ -158,7 +182,8 @@ public final class JobSupervisor: Sendable {
             createdAtText: Timestamp.rfc3339(secondsSinceEpoch: now / 1_000_000_000),
             stdoutPath: paths.stdoutLog(id), stderrPath: paths.stderrLog(id),
             pid: 0, startTime: nil, running: false, end: nil, endedAtText: nil,
-            startedAtNanos: now, endedAtNanos: nil, description: spec.description,
+            startedAtNanos: now, startedAtText: Timestamp.rfc3339(secondsSinceEpoch: now / 1_000_000_000),
+            endedAtNanos: nil, description: spec.description,
             groupMayLinger: false, busy: false)
         state.nextSequence += 1
         state.jobs[id] = job

@@ -26,6 +26,24 @@ public struct RequestHandler: Sendable {
         self.startedAtNanos = startedAtNanos
     }
 
+    /// The reply line for `request`, line feed included, and what to do after it: the
+    /// bytes of `handle`'s response. A `list` is written from each job's kept wire bytes,
+    /// without a JSON value in between: thousands of jobs took milliseconds that way.
+    public func reply(to request: Request) -> (line: [UInt8], followUp: FollowUp) {
+        var line: [UInt8] = []
+        if case let .list(workdir) = request {
+            line.reserveCapacity(supervisor.jobCount * 400 + 64)
+            line.append(contentsOf: #"{"success":true,"data":{"jobs":["#.utf8)
+            supervisor.writeList(workdir: workdir, into: &line)
+            line.append(contentsOf: "]}}\n".utf8)
+            return (line, .close)
+        }
+        let (response, followUp) = handle(request)
+        response.json.write(into: &line, indent: nil, level: 0)
+        line.append(0x0A)
+        return (line, followUp)
+    }
+
     public func handle(_ request: Request) -> (Response, FollowUp) {
         do throws(SupervisorError) {
             return try answer(request)

@@ -81,8 +81,8 @@ public final class SocketServer: Sendable {
         case .closed:
             return
         }
-        let (response, followUp) = handler.handle(request)
-        let delivered = sendLine(fd, response.json)
+        let (line, followUp) = handler.reply(to: request)
+        let delivered = sendAll(fd, line)
         switch followUp {
         case .close:
             break

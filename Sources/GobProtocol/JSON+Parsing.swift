@@ -10,24 +10,40 @@ extension JSON {
     public static let maximumDepth = 128
 
     /// Parses exactly one JSON value, with optional surrounding whitespace.
+    public init(parsing bytes: [UInt8]) throws(JSONError) {
+        self = try bytes.withUnsafeBufferPointer { buffer throws(JSONError) in
+            var parser = JSONParser(bytes: buffer)
+            return try parser.parseDocument()
+        }
+    }
+
+    /// Parses exactly one JSON value from any bytes (a slice, a string's UTF-8).
     public init(parsing bytes: some Collection<UInt8>) throws(JSONError) {
-        let array = Array(bytes)
-        var parser = JSONParser(bytes: array)
-        self = try parser.parseDocument()
+        let parsed = bytes.withContiguousStorageIfAvailable { buffer -> Result<JSON, JSONError> in
+            var parser = JSONParser(bytes: buffer)
+            do throws(JSONError) { return .success(try parser.parseDocument()) } catch { return .failure(error) }
+        }
+        if let parsed {
+            self = try parsed.get()
+        } else {
+            try self.init(parsing: Array(bytes))
+        }
     }
 
     /// Parses exactly one JSON value from a string.
     public init(parsing text: String) throws(JSONError) {
-        try self.init(parsing: Array(text.utf8))
+        try self.init(parsing: text.utf8)
     }
 }
 
-/// A recursive-descent parser over UTF-8 bytes with a depth limit.
+/// A recursive-descent parser over UTF-8 bytes with a depth limit. It reads an unsafe
+/// buffer, valid for the parse only: `list` with thousands of jobs parses a reply of
+/// hundreds of kilobytes, and per-byte array bounds checks and copies showed in profiles.
 struct JSONParser {
-    let bytes: [UInt8]
+    let bytes: UnsafeBufferPointer<UInt8>
     var index = 0
 
-    init(bytes: [UInt8]) { self.bytes = bytes }
+    init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
     mutating func parseDocument() throws(JSONError) -> JSON {
         skipWhitespace()
@@ -56,7 +72,7 @@ struct JSONParser {
         return "'\\x\(hex.count == 1 ? "0" + hex : hex)'"
     }
 
-    private mutating func parseValue(depth: Int) throws(JSONError) -> JSON {
+    mutating func parseValue(depth: Int) throws(JSONError) -> JSON {
         guard index < bytes.count else { throw JSONError("unexpected EOF") }
         switch bytes[index] {
         case UInt8(ascii: "{"): return try parseObject(depth: depth + 1)
@@ -82,12 +98,39 @@ struct JSONParser {
     }
 
     private mutating func parseObject(depth: Int) throws(JSONError) -> JSON {
+        var members: [(String, JSON)] = []
+        // Room for a job's members at once, instead of growing 1, 2, 4, 8, 16.
+        members.reserveCapacity(16)
+        try walkObject(depth: depth) { parser, key throws(JSONError) in
+            members.append((key, try parser.parseValue(depth: depth)))
+        }
+        return .object(members)
+    }
+
+    private mutating func parseArray(depth: Int) throws(JSONError) -> JSON {
+        var elements: [JSON] = []
+        try walkArray(depth: depth) { parser throws(JSONError) in
+            elements.append(try parser.parseValue(depth: depth))
+        }
+        return .array(elements)
+    }
+
+    /// The byte at the reading position, if any: what kind of value comes next.
+    var next: UInt8? { index < bytes.count ? bytes[index] : nil }
+
+    /// Reads the object whose `{` is at the reading position, `depth` levels deep (as
+    /// `parseValue` counts them), calling `member` with each key and the parser at the
+    /// member's value, which `member` must read: with `parseValue(depth: depth)`, or a
+    /// walk `depth + 1` deep. `parseObject` is this walk, so a decoder built on it
+    /// accepts and refuses exactly what the tree parser does, with the same errors.
+    mutating func walkObject(
+        depth: Int, _ member: (inout JSONParser, String) throws(JSONError) -> Void
+    ) throws(JSONError) {
         guard depth <= JSON.maximumDepth else { throw JSONError("exceeded max depth") }
         index += 1
-        var members: [(String, JSON)] = []
         skipWhitespace()
         guard index < bytes.count else { throw JSONError("unexpected EOF") }
-        if bytes[index] == UInt8(ascii: "}") { index += 1; return .object(members) }
+        if bytes[index] == UInt8(ascii: "}") { index += 1; return }
         while true {
             skipWhitespace()
             guard index < bytes.count else { throw JSONError("unexpected EOF") }
@@ -102,42 +145,65 @@ struct JSONParser {
             }
             index += 1
             skipWhitespace()
-            members.append((key, try parseValue(depth: depth)))
+            try member(&self, key)
             skipWhitespace()
             guard index < bytes.count else { throw JSONError("unexpected EOF") }
             switch bytes[index] {
             case UInt8(ascii: ","): index += 1
-            case UInt8(ascii: "}"): index += 1; return .object(members)
+            case UInt8(ascii: "}"): index += 1; return
             default:
                 throw JSONError("invalid character \(quoted(bytes[index])) after object key:value pair")
             }
         }
     }
 
-    private mutating func parseArray(depth: Int) throws(JSONError) -> JSON {
+    /// Reads the array whose `[` is at the reading position like `walkObject`: `element`
+    /// is called at each element, which it must read.
+    mutating func walkArray(depth: Int, _ element: (inout JSONParser) throws(JSONError) -> Void) throws(JSONError) {
         guard depth <= JSON.maximumDepth else { throw JSONError("exceeded max depth") }
         index += 1
-        var elements: [JSON] = []
         skipWhitespace()
         guard index < bytes.count else { throw JSONError("unexpected EOF") }
-        if bytes[index] == UInt8(ascii: "]") { index += 1; return .array(elements) }
+        if bytes[index] == UInt8(ascii: "]") { index += 1; return }
         while true {
             skipWhitespace()
-            elements.append(try parseValue(depth: depth))
+            try element(&self)
             skipWhitespace()
             guard index < bytes.count else { throw JSONError("unexpected EOF") }
             switch bytes[index] {
             case UInt8(ascii: ","): index += 1
-            case UInt8(ascii: "]"): index += 1; return .array(elements)
+            case UInt8(ascii: "]"): index += 1; return
             default:
                 throw JSONError("invalid character \(quoted(bytes[index])) after array element")
             }
         }
     }
 
+    /// Reads a whole document whose top-level value `body` reads, like `parseDocument`.
+    mutating func walkDocument(_ body: (inout JSONParser) throws(JSONError) -> Void) throws(JSONError) {
+        skipWhitespace()
+        guard index < bytes.count else { throw JSONError("unexpected EOF") }
+        try body(&self)
+        skipWhitespace()
+        if index < bytes.count {
+            throw JSONError("invalid character \(quoted(bytes[index])) after top-level value")
+        }
+    }
+
     private mutating func parseString() throws(JSONError) -> String {
         index += 1  // opening quote
-        var utf8: [UInt8] = []
+        let start = index
+        // Most strings have no escape: find the closing quote and decode them in one go.
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") {
+                index += 1
+                return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<(index - 1)]), as: UTF8.self)
+            }
+            if byte == UInt8(ascii: "\\") || byte < 0x20 { break }
+            index += 1
+        }
+        var utf8 = Array(UnsafeBufferPointer(rebasing: bytes[start..<index]))
         while true {
             guard index < bytes.count else { throw JSONError("unexpected EOF") }
             let byte = bytes[index]
@@ -241,10 +307,28 @@ struct JSONParser {
             }
             while index < bytes.count, isDigit(bytes[index]) { index += 1 }
         }
-        let text = String(decoding: bytes[start..<index], as: UTF8.self)
-        if isInteger, let value = Int64(text) { return .int(value) }
+        if isInteger, let value = integer(from: start) { return .int(value) }
+        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
         guard let value = Double(text) else { throw JSONError("invalid number \(text)") }
         return .double(value)
+    }
+
+    /// The integer written in `bytes[start..<index]` (an optional `-`, then digits), or
+    /// nil when it does not fit in 64 bits.
+    private func integer(from start: Int) -> Int64? {
+        let negative = bytes[start] == UInt8(ascii: "-")
+        var magnitude: UInt64 = 0
+        for position in (negative ? start + 1 : start)..<index {
+            let (times10, overflow) = magnitude.multipliedReportingOverflow(by: 10)
+            let (sum, carry) = times10.addingReportingOverflow(UInt64(bytes[position] - UInt8(ascii: "0")))
+            if overflow || carry { return nil }
+            magnitude = sum
+        }
+        if negative {
+            if magnitude == UInt64(Int64.max) + 1 { return Int64.min }
+            return magnitude <= UInt64(Int64.max) ? -Int64(magnitude) : nil
+        }
+        return magnitude <= UInt64(Int64.max) ? Int64(magnitude) : nil
     }
 
     private func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }

@@ -21,7 +21,7 @@ extension JSON {
         switch self {
         case .null: out.append(contentsOf: "null".utf8)
         case let .bool(b): out.append(contentsOf: (b ? "true" : "false").utf8)
-        case let .int(i): out.append(contentsOf: String(i).utf8)
+        case let .int(i): JSON.writeInteger(i, into: &out)
         case let .double(d): out.append(contentsOf: JSON.format(d).utf8)
         case let .string(s): JSON.writeString(s, into: &out)
         case let .array(elements):
@@ -50,10 +50,37 @@ extension JSON {
         }
     }
 
-    private static func newline(_ out: inout [UInt8], indent: Int?, level: Int) {
+    /// A line break and `indent * level` spaces; nothing when not indenting.
+    static func newline(_ out: inout [UInt8], indent: Int?, level: Int) {
         guard let indent else { return }
-        out.append(0x0A)
-        out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: indent * level))
+        let spaces = indent * level
+        if spaces < lineBreaks.count {
+            lineBreaks.withUnsafeBufferPointer { out.append(contentsOf: UnsafeBufferPointer(rebasing: $0[0...spaces])) }
+        } else {
+            out.append(0x0A)
+            out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: spaces))
+        }
+    }
+
+    /// A line feed and 63 spaces, sliced by `newline` for the usual depths.
+    private static let lineBreaks: [UInt8] = [0x0A] + [UInt8](repeating: UInt8(ascii: " "), count: 63)
+
+    /// The decimal digits of `value`, written without an intermediate string.
+    static func writeInteger(_ value: Int64, into out: inout [UInt8]) {
+        if value < 0 { out.append(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            repeat {
+                buffer[19 - count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+                count += 1
+            } while magnitude > 0
+            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[(20 - count)...]))
+        }
     }
 
     private static func format(_ d: Double) -> String {
@@ -75,6 +102,12 @@ extension JSON {
             let count = bytes.count
             while index < count {
                 let byte = bytes[index]
+                // Most bytes need nothing: skip them before the full check.
+                if byte >= 0x20 && byte != 0x22 && byte != 0x5C && byte != 0x3C && byte != 0x3E && byte != 0x26
+                    && byte != 0xE2 {
+                    index += 1
+                    continue
+                }
                 let escape: [UInt8]?
                 var width = 1
                 switch byte {

@@ -101,30 +101,55 @@ public struct JobSnapshot: Sendable, Equatable {
         ]
     }
 
-    /// Reads a JobResponse object; nil when a required field is missing or mistyped.
+    /// Reads a JobResponse object; nil when a required field is missing or mistyped. One
+    /// pass over the members, a later duplicate replacing an earlier one (as `JSON`'s
+    /// lookup does): a `list` reply holds thousands of these.
     public init?(json: JSON) {
-        guard let id = json["id"]?.stringValue,
-              let pid = json["pid"]?.intValue,
-              let statusText = json["status"]?.stringValue,
+        guard case let .object(members) = json else { return nil }
+        var id, pid, status, command, workdir, createdAt, stdoutPath, stderrPath: JSON?
+        var exitCode, signal, endedAt, startedAt, runTime, description: JSON?
+        for (key, value) in members {
+            switch key {
+            case "id": id = value
+            case "pid": pid = value
+            case "status": status = value
+            case "command": command = value
+            case "workdir": workdir = value
+            case "created_at": createdAt = value
+            case "stdout_path": stdoutPath = value
+            case "stderr_path": stderrPath = value
+            case "exit_code": exitCode = value
+            case "signal": signal = value
+            case "ended_at": endedAt = value
+            case "started_at": startedAt = value
+            case "run_time_ms": runTime = value
+            case "description": description = value
+            default: break
+            }
+        }
+        guard let id = id?.stringValue,
+              let pid = pid?.intValue,
+              let statusText = status?.stringValue,
               let status = Status(rawValue: statusText),
-              let commandValues = json["command"]?.arrayValue
+              let commandValues = command?.arrayValue
         else { return nil }
-        var command: [String] = []
+        var words: [String] = []
+        words.reserveCapacity(commandValues.count)
         for value in commandValues {
-            guard let s = value.stringValue else { return nil }
-            command.append(s)
+            guard let word = value.stringValue else { return nil }
+            words.append(word)
         }
         self.init(
-            id: id, pid: Int32(truncatingIfNeeded: pid), status: status, command: command,
-            workdir: json["workdir"]?.stringValue ?? "",
-            createdAt: json["created_at"]?.stringValue ?? "",
-            stdoutPath: json["stdout_path"]?.stringValue ?? "",
-            stderrPath: json["stderr_path"]?.stringValue ?? "",
-            exitCode: json["exit_code"]?.intValue.map { Int32(truncatingIfNeeded: $0) },
-            signal: json["signal"]?.stringValue,
-            endedAt: json["ended_at"]?.stringValue,
-            startedAt: json["started_at"]?.stringValue,
-            runTimeMilliseconds: json["run_time_ms"]?.intValue,
-            description: json["description"]?.stringValue)
+            id: id, pid: Int32(truncatingIfNeeded: pid), status: status, command: words,
+            workdir: workdir?.stringValue ?? "",
+            createdAt: createdAt?.stringValue ?? "",
+            stdoutPath: stdoutPath?.stringValue ?? "",
+            stderrPath: stderrPath?.stringValue ?? "",
+            exitCode: exitCode?.intValue.map { Int32(truncatingIfNeeded: $0) },
+            signal: signal?.stringValue,
+            endedAt: endedAt?.stringValue,
+            startedAt: startedAt?.stringValue,
+            runTimeMilliseconds: runTime?.intValue,
+            description: description?.stringValue)
     }
 }
