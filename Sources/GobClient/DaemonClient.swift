@@ -26,11 +26,19 @@ public struct DaemonClient: Sendable {
         try exchange(request, over: connect())
     }
 
+    /// Sends `request` over a new connection and returns the reply line's bytes (never
+    /// empty), for a caller that decodes it its own way (`list --json`).
+    public func sendForLine(_ request: Request) throws(ClientError) -> ReplyLine {
+        try exchangeLine(request, over: connect())
+    }
+
     /// Writes `request` on a connected socket and reads the daemon's one-line reply.
     func exchange(_ request: Request, over socket: borrowing UnixSocket) throws(ClientError) -> Response {
         let reply = try exchangeLine(request, over: socket)
         let json: JSON
-        do { json = try JSON(parsing: reply) } catch { throw .decode(detail: error.description) }
+        do { json = try reply.withBytes { bytes throws(JSONError) in try JSON(parsing: bytes) } } catch {
+            throw .decode(detail: error.description)
+        }
         guard let response = Response(json: json) else {
             throw .decode(detail: "reply is not a response object")
         }
@@ -39,17 +47,17 @@ public struct DaemonClient: Sendable {
 
     /// Writes `request` on a connected socket and returns the reply line's bytes, never
     /// empty.
-    private func exchangeLine(_ request: Request, over socket: borrowing UnixSocket) throws(ClientError) -> [UInt8] {
+    private func exchangeLine(_ request: Request, over socket: borrowing UnixSocket) throws(ClientError) -> ReplyLine {
         var line = Array(request.wireJSON.compact.utf8)
         line.append(0x0A)
         do { try socket.writeAll(line) } catch {
             throw .send(detail: "write unix \(paths.socket): \(Self.describe(error))")
         }
-        let reply: [UInt8]
+        let reply: ReplyLine
         do { reply = try socket.readLine(limit: Self.replyLimit) } catch {
             throw .decode(detail: "read unix \(paths.socket): \(Self.describe(error))")
         }
-        guard !reply.isEmpty else { throw .decode(detail: "EOF") }
+        guard reply.count > 0 else { throw .decode(detail: "EOF") }
         return reply
     }
 

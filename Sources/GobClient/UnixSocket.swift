@@ -81,31 +81,16 @@ struct UnixSocket: ~Copyable {
 
     /// Reads until a line feed or the end of the stream, returning the bytes before the
     /// line feed. Throws on read errors (including the receive timeout) and when the
-    /// line grows past `limit`. A `list` reply can be hundreds of kilobytes: the line
-    /// feed is found with `memchr`, not byte by byte.
-    func readLine(limit: Int) throws(SystemError) -> [UInt8] {
-        var line: [UInt8] = []
+    /// line grows past `limit`.
+    func readLine(limit: Int) throws(SystemError) -> ReplyLine {
+        let line = ReplyLine()
         while true {
-            // Read straight into the line's tail, at least 64 KiB at a time and more as a
-            // long reply keeps coming, then drop what the read did not fill.
-            let start = line.count
-            let room = max(65_536, start)
-            line.append(contentsOf: repeatElement(0, count: room))
-            let count = line.withUnsafeMutableBytes { read(fd, $0.baseAddress.map { $0 + start }, room) }
-            line.removeLast(room - max(count, 0))
-            if count < 0 {
+            let received = line.read(from: fd, chunk: 65_536)
+            if received < 0 {
                 if errno == EINTR { continue }
                 throw SystemError.last
             }
-            if count == 0 { return line }
-            let newline = line.withUnsafeBytes { raw -> Int? in
-                guard let base = raw.baseAddress, let found = memchr(base + start, 0x0A, count) else { return nil }
-                return base.distance(to: UnsafeRawPointer(found))
-            }
-            if let newline {
-                line.removeLast(line.count - newline)
-                return line
-            }
+            if received == 0 || line.keep(received) { return line }
             if line.count > limit { throw SystemError(EMSGSIZE) }
         }
     }

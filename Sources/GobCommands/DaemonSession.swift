@@ -31,6 +31,27 @@ struct DaemonSession {
         return try Self.checked(response, wording: wording)
     }
 
+    /// `send` for `list --json`: the output for the reply's jobs, transcoded straight
+    /// from its bytes (`JobListTranscoder`); a reply without jobs is a decode failure.
+    func sendListJSON(_ request: Request, wording: ErrorWording) throws(CommandFailure) -> [UInt8] {
+        let line: ReplyLine
+        do { line = try client.sendForLine(request) } catch {
+            throw Self.failure(error, wording: wording)
+        }
+        let transcoded: (response: Response, output: [UInt8]?)?
+        do { transcoded = try line.withBytes { bytes throws(JSONError) in try JobListTranscoder.transcode(bytes) } } catch {
+            throw Self.failure(.decode(detail: error.description), wording: wording)
+        }
+        guard let transcoded else {
+            throw Self.failure(.decode(detail: "reply is not a response object"), wording: wording)
+        }
+        _ = try Self.checked(transcoded.response, wording: wording)
+        guard let output = transcoded.output else {
+            throw CommandFailure(wording.command + "failed to decode response: missing jobs")
+        }
+        return output
+    }
+
     /// Like `send`, but only when a daemon runs: nil when none does, and none is started.
     func sendIfRunning(_ request: Request, wording: ErrorWording) throws(CommandFailure) -> Response? {
         let response: Response?

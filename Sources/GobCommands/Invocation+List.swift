@@ -8,17 +8,15 @@ extension Invocation {
     static func runList(all: Bool, workdir: Bool, json: Bool) throws {
         let scope = all ? nil : try DaemonSession.workingDirectory()
         let wording = DaemonSession.ErrorWording(command: "failed to list jobs: ", daemon: "list failed: ")
+        if json {
+            var output = try DaemonSession().sendListJSON(.list(workdir: scope), wording: wording)
+            output.append(0x0A)
+            Console.out(bytes: output)
+            return
+        }
         let response = try DaemonSession().send(.list(workdir: scope), wording: wording)
         guard let jobs = response.jobs else {
             throw CommandFailure(wording.command + "failed to decode response: missing jobs")
-        }
-        if json {
-            var out: [UInt8] = []
-            out.reserveCapacity(jobs.count * 640 + 3)
-            JobSnapshot.writeList(jobs, into: &out)
-            out.append(0x0A)
-            Console.out(bytes: out)
-            return
         }
         guard !jobs.isEmpty else {
             Console.line("No jobs found")

@@ -81,13 +81,19 @@ public final class JobSupervisor: Sendable {
     /// until the job changes (`Job.wire`), so a list of thousands is mostly copying.
     public func writeList(workdir: String?, into out: inout [UInt8]) {
         state.withLock { state in
-            var order = state.jobs.indices.filter { workdir == nil || state.jobs.values[$0].workdir == workdir }
-            order.sort { a, b in
-                let x = state.jobs.values[a]
-                let y = state.jobs.values[b]
-                return (x.createdAtNanos, x.sequence) > (y.createdAtNanos, y.sequence)
+            // Sort plain keys that point into a list of table positions: never copies of
+            // job records, nor table indices, which cost reference counting as they move.
+            var positions: [Dictionary<String, Job>.Index] = []
+            var order: [(created: Int64, sequence: UInt64, slot: Int)] = []
+            positions.reserveCapacity(state.jobs.count)
+            order.reserveCapacity(state.jobs.count)
+            for index in state.jobs.indices where workdir == nil || state.jobs.values[index].workdir == workdir {
+                order.append((state.jobs.values[index].createdAtNanos, state.jobs.values[index].sequence, positions.count))
+                positions.append(index)
             }
-            for (n, index) in order.enumerated() {
+            order.sort { ($0.created, $0.sequence) > ($1.created, $1.sequence) }
+            for (n, key) in order.enumerated() {
+                let index = positions[key.slot]
                 if n > 0 { out.append(UInt8(ascii: ",")) }
                 if let wire = state.jobs.values[index].wire {
                     out.append(contentsOf: wire)

@@ -11,10 +11,13 @@ extension JSON {
 
     /// Parses exactly one JSON value, with optional surrounding whitespace.
     public init(parsing bytes: [UInt8]) throws(JSONError) {
-        self = try bytes.withUnsafeBufferPointer { buffer throws(JSONError) in
-            var parser = JSONParser(bytes: buffer)
-            return try parser.parseDocument()
-        }
+        self = try bytes.withUnsafeBufferPointer { buffer throws(JSONError) in try JSON(parsing: buffer) }
+    }
+
+    /// Parses exactly one JSON value from bytes valid for the call.
+    public init(parsing bytes: UnsafeBufferPointer<UInt8>) throws(JSONError) {
+        var parser = JSONParser(bytes: bytes)
+        self = try parser.parseDocument()
     }
 
     /// Parses exactly one JSON value from any bytes (a slice, a string's UTF-8).
@@ -55,7 +58,7 @@ struct JSONParser {
         return value
     }
 
-    private mutating func skipWhitespace() {
+    mutating func skipWhitespace() {
         while index < bytes.count {
             switch bytes[index] {
             case 0x20, 0x09, 0x0A, 0x0D: index += 1
@@ -64,7 +67,7 @@ struct JSONParser {
         }
     }
 
-    private func quoted(_ byte: UInt8) -> String {
+    func quoted(_ byte: UInt8) -> String {
         if byte == UInt8(ascii: "'") { return "'\\''" }
         if byte == UInt8(ascii: "\"") { return "'\"'" }
         if byte >= 0x20 && byte < 0x7F { return "'\(Character(Unicode.Scalar(byte)))'" }
@@ -87,8 +90,9 @@ struct JSONParser {
         }
     }
 
-    private mutating func expectLiteral(_ literal: String) throws(JSONError) {
-        for expected in literal.utf8 {
+    private mutating func expectLiteral(_ literal: StaticString) throws(JSONError) {
+        let expectedBytes = UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount)
+        for expected in expectedBytes {
             guard index < bytes.count else { throw JSONError("unexpected EOF") }
             guard bytes[index] == expected else {
                 throw JSONError("invalid character \(quoted(bytes[index])) in literal \(literal) (expecting \(quoted(expected)))")
@@ -115,82 +119,7 @@ struct JSONParser {
         return .array(elements)
     }
 
-    /// The byte at the reading position, if any: what kind of value comes next.
-    var next: UInt8? { index < bytes.count ? bytes[index] : nil }
-
-    /// Reads the object whose `{` is at the reading position, `depth` levels deep (as
-    /// `parseValue` counts them), calling `member` with each key and the parser at the
-    /// member's value, which `member` must read: with `parseValue(depth: depth)`, or a
-    /// walk `depth + 1` deep. `parseObject` is this walk, so a decoder built on it
-    /// accepts and refuses exactly what the tree parser does, with the same errors.
-    mutating func walkObject(
-        depth: Int, _ member: (inout JSONParser, String) throws(JSONError) -> Void
-    ) throws(JSONError) {
-        guard depth <= JSON.maximumDepth else { throw JSONError("exceeded max depth") }
-        index += 1
-        skipWhitespace()
-        guard index < bytes.count else { throw JSONError("unexpected EOF") }
-        if bytes[index] == UInt8(ascii: "}") { index += 1; return }
-        while true {
-            skipWhitespace()
-            guard index < bytes.count else { throw JSONError("unexpected EOF") }
-            guard bytes[index] == UInt8(ascii: "\"") else {
-                throw JSONError("invalid character \(quoted(bytes[index])) looking for beginning of object key string")
-            }
-            let key = try parseString()
-            skipWhitespace()
-            guard index < bytes.count else { throw JSONError("unexpected EOF") }
-            guard bytes[index] == UInt8(ascii: ":") else {
-                throw JSONError("invalid character \(quoted(bytes[index])) after object key")
-            }
-            index += 1
-            skipWhitespace()
-            try member(&self, key)
-            skipWhitespace()
-            guard index < bytes.count else { throw JSONError("unexpected EOF") }
-            switch bytes[index] {
-            case UInt8(ascii: ","): index += 1
-            case UInt8(ascii: "}"): index += 1; return
-            default:
-                throw JSONError("invalid character \(quoted(bytes[index])) after object key:value pair")
-            }
-        }
-    }
-
-    /// Reads the array whose `[` is at the reading position like `walkObject`: `element`
-    /// is called at each element, which it must read.
-    mutating func walkArray(depth: Int, _ element: (inout JSONParser) throws(JSONError) -> Void) throws(JSONError) {
-        guard depth <= JSON.maximumDepth else { throw JSONError("exceeded max depth") }
-        index += 1
-        skipWhitespace()
-        guard index < bytes.count else { throw JSONError("unexpected EOF") }
-        if bytes[index] == UInt8(ascii: "]") { index += 1; return }
-        while true {
-            skipWhitespace()
-            try element(&self)
-            skipWhitespace()
-            guard index < bytes.count else { throw JSONError("unexpected EOF") }
-            switch bytes[index] {
-            case UInt8(ascii: ","): index += 1
-            case UInt8(ascii: "]"): index += 1; return
-            default:
-                throw JSONError("invalid character \(quoted(bytes[index])) after array element")
-            }
-        }
-    }
-
-    /// Reads a whole document whose top-level value `body` reads, like `parseDocument`.
-    mutating func walkDocument(_ body: (inout JSONParser) throws(JSONError) -> Void) throws(JSONError) {
-        skipWhitespace()
-        guard index < bytes.count else { throw JSONError("unexpected EOF") }
-        try body(&self)
-        skipWhitespace()
-        if index < bytes.count {
-            throw JSONError("invalid character \(quoted(bytes[index])) after top-level value")
-        }
-    }
-
-    private mutating func parseString() throws(JSONError) -> String {
+    mutating func parseString() throws(JSONError) -> String {
         index += 1  // opening quote
         let start = index
         // Most strings have no escape: find the closing quote and decode them in one go.

@@ -4,7 +4,7 @@ extension JobSnapshot {
     /// daemon answers `list`, and the client prints `list --json`, for thousands of jobs,
     /// and the tree's allocations and reference counting were most of that time.
     public func writeJSON(into out: inout [UInt8], logPaths: Bool, indent: Int?, level: Int) {
-        var object = ObjectWriter(indent: indent, level: level)
+        var object = JSONObjectWriter(indent: indent, level: level)
         out.append(UInt8(ascii: "{"))
         object.key("id", into: &out)
         JSON.writeString(id, into: &out)
@@ -74,25 +74,5 @@ extension JobSnapshot {
 
     private static func write(_ value: Int64?, into out: inout [UInt8]) {
         if let value { JSON.writeInteger(value, into: &out) } else { out.append(contentsOf: "null".utf8) }
-    }
-
-    /// The separators and key of each member of one object, in `JSON.write`'s layout.
-    private struct ObjectWriter {
-        let indent: Int?
-        let level: Int
-        var first = true
-
-        /// Writes `,` unless first, the line break and indentation, `"name":` and, when
-        /// indenting, a space. Keys are plain ASCII, so they need no escaping.
-        mutating func key(_ name: StaticString, into out: inout [UInt8]) {
-            if !first { out.append(UInt8(ascii: ",")) }
-            first = false
-            JSON.newline(&out, indent: indent, level: level + 1)
-            out.append(UInt8(ascii: "\""))
-            out.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
-            out.append(UInt8(ascii: "\""))
-            out.append(UInt8(ascii: ":"))
-            if indent != nil { out.append(UInt8(ascii: " ")) }
-        }
     }
 }

@@ -1,0 +1,62 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// One reply line from the daemon, in memory read into directly: it grows with
+/// `realloc` (which moves large blocks by remapping pages, not copying them) and is never
+/// zero-filled first. A `list` of thousands of jobs is a reply of hundreds of kilobytes,
+/// and a growing, zero-filled array cost it copies and page faults.
+public final class ReplyLine {
+    private var base: UnsafeMutableRawPointer?
+    private var capacity = 0
+    /// Bytes of the line, without its line feed.
+    public private(set) var count = 0
+
+    init() {}
+
+    deinit { free(base) }
+
+    /// Calls `body` with the line's bytes, valid during the call only.
+    public func withBytes<R, E: Error>(_ body: (UnsafeBufferPointer<UInt8>) throws(E) -> R) throws(E) -> R {
+        try body(UnsafeBufferPointer(start: base?.assumingMemoryBound(to: UInt8.self), count: count))
+    }
+
+    /// The line's bytes as an array.
+    public var bytes: [UInt8] { withBytes { Array($0) } }
+
+    /// Reads the next part of the line from `fd` with one `read`: what it returned
+    /// (0 at the end of the stream), or -1 with `errno` set. Grows the buffer first when
+    /// less than `chunk` bytes are free.
+    func read(from fd: Int32, chunk: Int) -> Int {
+        if capacity - count < chunk {
+            let grown = max(capacity * 2, count + chunk)
+            guard let moved = realloc(base, grown) else {
+                errno = ENOMEM
+                return -1
+            }
+            base = moved
+            capacity = grown
+        }
+        guard let base else { return 0 }
+        #if canImport(Glibc)
+        let received = Glibc.read(fd, base + count, capacity - count)
+        #else
+        let received = Darwin.read(fd, base + count, capacity - count)
+        #endif
+        return received
+    }
+
+    /// Keeps `received` more bytes; returns whether they hold the line feed, which ends
+    /// the line there (anything after it is dropped).
+    func keep(_ received: Int) -> Bool {
+        guard let base, received > 0 else { return false }
+        if let newline = memchr(base + count, 0x0A, received) {
+            count = base.distance(to: newline)
+            return true
+        }
+        count += received
+        return false
+    }
+}

@@ -1,0 +1,81 @@
+/// Writes bytes into memory it is given, for a writer that appends many small pieces
+/// (`JobListTranscoder`): plain stores, where `[UInt8].append` checked uniqueness and
+/// capacity out of line for every piece. When the memory is full it writes nothing more
+/// and says so (`overflowed`): the caller tries again with more.
+struct ByteWriter {
+    private let base: UnsafeMutablePointer<UInt8>?
+    private let capacity: Int
+    /// How many bytes are written.
+    private(set) var count = 0
+    /// A write did not fit: the bytes are incomplete.
+    private(set) var overflowed = false
+
+    init(into buffer: UnsafeMutableBufferPointer<UInt8>) {
+        base = buffer.baseAddress
+        capacity = buffer.count
+    }
+
+    /// Starts over, dropping what was written (not an overflow: that stays).
+    mutating func rewind() { count = 0 }
+
+    /// Whether `needed` more bytes fit; marks the writer overflowed when not.
+    @inline(__always)
+    private mutating func fits(_ needed: Int) -> Bool {
+        if count + needed <= capacity, !overflowed { return true }
+        overflowed = true
+        return false
+    }
+
+    @inline(__always)
+    mutating func append(_ byte: UInt8) {
+        guard fits(1), let base else { return }
+        base[count] = byte
+        count += 1
+    }
+
+    @inline(__always)
+    mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard let source = bytes.baseAddress, fits(bytes.count), let base else { return }
+        (base + count).update(from: source, count: bytes.count)
+        count += bytes.count
+    }
+
+    @inline(__always)
+    mutating func append(_ text: StaticString) {
+        append(UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
+
+    mutating func append(_ bytes: [UInt8]) {
+        bytes.withUnsafeBufferPointer { append($0) }
+    }
+
+    /// The decimal digits of `value`, as `JSON.writeInteger` writes them.
+    mutating func append(integer value: Int64) {
+        if value < 0 { append(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        var divisor: UInt64 = 1
+        while magnitude / divisor >= 10 { divisor *= 10 }
+        repeat {
+            append(UInt8(ascii: "0") + UInt8(magnitude / divisor))
+            magnitude %= divisor
+            divisor /= 10
+        } while divisor > 0
+    }
+
+    /// `value` as a JSON string, escaped by `JSON.writeString`.
+    mutating func append(string value: String) {
+        var escaped: [UInt8] = []
+        JSON.writeString(value, into: &escaped)
+        append(escaped)
+    }
+
+    /// A line feed and `2 * level` spaces: `list --json`'s indentation.
+    @inline(__always)
+    mutating func newline(level: Int) {
+        let width = 1 + 2 * level
+        guard fits(width), let base else { return }
+        base[count] = 0x0A
+        (base + count + 1).update(repeating: UInt8(ascii: " "), count: width - 1)
+        count += width
+    }
+}

@@ -1,0 +1,135 @@
+/// Turns a `list` reply line into `list --json`'s output in one pass over its bytes,
+/// with no JSON value, no `JobSnapshot` and, for plain text, no `String` in between:
+/// building, reference counting and freeing those for thousands of jobs was most of
+/// `gob list --json`'s time (README "Performance").
+///
+/// The result is exactly what the value route gives — `Response(json: JSON(parsing:))`,
+/// its `jobs`, then `JSON.array(jobs.map(\.listJSON)).pretty` — for every line, with the
+/// same errors; `JobListTranscoderTests` holds the two side by side. Plain strings are
+/// copied as they are, since `JSON.writeString` would write them back unchanged; any
+/// other string is decoded and written again.
+public enum JobListTranscoder {
+    /// The reply's response and `list --json`'s output for its jobs (without the final
+    /// line feed), or nil output when `Response.jobs` would be nil. The response's `data`
+    /// holds every member but `jobs`. Nil when the line is JSON but no response object.
+    public static func transcode(
+        _ line: UnsafeBufferPointer<UInt8>
+    ) throws(JSONError) -> (response: Response, output: [UInt8]?)? {
+        // The output is written straight into the array it is returned in; a reply whose
+        // output outgrows the first guess is read again with room for the worst case.
+        var capacity = line.count + line.count / 2 + 4096
+        while true {
+            var reader = ReplyReader()
+            var failure: JSONError?
+            let output = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, written in
+                reader.out = ByteWriter(into: buffer)
+                var parser = JSONParser(bytes: line)
+                do throws(JSONError) {
+                    try parser.walkDocument { parser throws(JSONError) in try reader.readReply(&parser) }
+                } catch {
+                    failure = error
+                }
+                written = reader.out.count
+            }
+            if let failure { throw failure }
+            if reader.out.overflowed {
+                capacity = capacity * 8
+                continue
+            }
+            guard reader.isObject, let success = reader.success?.boolValue else { return nil }
+            let response = Response(success: success, error: reader.error?.stringValue, data: reader.data)
+            return (response, reader.valid ? output : nil)
+        }
+    }
+}
+
+/// One `transcode`: the envelope's members, the last `data` object's members, and the
+/// output for the jobs of its last `jobs` member.
+private struct ReplyReader {
+    var isObject = false
+    var success: JSON?
+    var error: JSON?
+    var data: [(String, JSON)] = []
+    /// Where the output goes; it holds the last `jobs` member's output.
+    var out = ByteWriter(into: UnsafeMutableBufferPointer(start: nil, count: 0))
+    /// Whether there is a `jobs` member that `Response.jobs` would read.
+    var valid = false
+
+    /// The top-level value, read as `parseDocument` reads it (depth 0).
+    mutating func readReply(_ parser: inout JSONParser) throws(JSONError) {
+        guard parser.next == UInt8(ascii: "{") else {
+            _ = try parser.parseValue(depth: 0)
+            return
+        }
+        isObject = true
+        try parser.walkObject(depth: 1) { parser, key throws(JSONError) in
+            switch key {
+            case "success": success = try parser.parseValue(depth: 1)
+            case "error": error = try parser.parseValue(depth: 1)
+            case "data":
+                // A later `data` replaces an earlier one, whole.
+                data = []
+                valid = false
+                if parser.next == UInt8(ascii: "{") {
+                    try readData(&parser)
+                } else {
+                    _ = try parser.parseValue(depth: 1)
+                }
+            default: _ = try parser.parseValue(depth: 1)
+            }
+        }
+    }
+
+    /// The `data` object (depth 2); a later `jobs` replaces an earlier one.
+    private mutating func readData(_ parser: inout JSONParser) throws(JSONError) {
+        try parser.walkObject(depth: 2) { parser, key throws(JSONError) in
+            guard key == "jobs" else {
+                data.append((key, try parser.parseValue(depth: 2)))
+                return
+            }
+            out.rewind()
+            if parser.next == UInt8(ascii: "[") {
+                valid = try readJobs(&parser)
+            } else {
+                valid = try parser.parseValue(depth: 2).isNull
+                out.append("[]")
+            }
+        }
+    }
+
+    /// The `jobs` array (depth 3), written as `list --json` prints it; false when an
+    /// element is not a valid job object.
+    private mutating func readJobs(_ parser: inout JSONParser) throws(JSONError) -> Bool {
+        out.append(UInt8(ascii: "["))
+        var valid = true
+        var count = 0
+        try parser.walkArray(depth: 3) { parser throws(JSONError) in
+            guard parser.next == UInt8(ascii: "{") else {
+                _ = try parser.parseValue(depth: 3)
+                valid = false
+                return
+            }
+            var job = RawJob()
+            if let canonical = try RawJob.readCanonical(&parser) {
+                job = canonical
+            } else {
+                try parser.walkObject(depth: 4, rawKeys: { parser, key throws(JSONError) in
+                    try job.read(key: key, from: &parser)
+                })
+            }
+            guard valid else { return }
+            if count > 0 { out.append(UInt8(ascii: ",")) }
+            out.newline(level: 1)
+            valid = job.write(into: &out, from: parser)
+            count += 1
+        }
+        if count == 0 {
+            out.rewind()
+            out.append("[]")
+            return valid
+        }
+        out.newline(level: 0)
+        out.append(UInt8(ascii: "]"))
+        return valid
+    }
+}

@@ -1,0 +1,196 @@
+import GobProtocol
+import Testing
+
+/// `JobListTranscoder` against the value route it replaces for `list --json`: parse the
+/// reply into a JSON value, read the `Response` and its `jobs`, print their `listJSON`
+/// pretty. For every line — the daemon's own, re-laid-out, odd, mistyped, truncated or
+/// mangled — both must give the same error, or the same response and output.
+@Suite("list --json transcoder agrees with the JSON value route")
+struct JobListTranscoderTests {
+    /// What a route makes of a reply line.
+    enum Outcome: Equatable {
+        case error(String)
+        case notResponse
+        case response(success: Bool, error: String?, data: String, output: String?)
+    }
+
+    static func reference(_ line: [UInt8]) -> Outcome {
+        let json: JSON
+        do { json = try JSON(parsing: line) } catch { return .error(error.description) }
+        guard let response = Response(json: json) else { return .notResponse }
+        let data = JSON.object(response.data.filter { $0.0 != "jobs" }).compact
+        let output = response.jobs.map { JSON.array($0.map(\.listJSON)).pretty }
+        return .response(success: response.success, error: response.error, data: data, output: output)
+    }
+
+    static func transcoded(_ line: [UInt8]) -> Outcome {
+        do {
+            let result = try line.withUnsafeBufferPointer { bytes throws(JSONError) in
+                try JobListTranscoder.transcode(bytes)
+            }
+            guard let (response, output) = result else { return .notResponse }
+            return .response(
+                success: response.success, error: response.error, data: JSON.object(response.data).compact,
+                output: output.map { String(decoding: $0, as: UTF8.self) })
+        } catch {
+            return .error(error.description)
+        }
+    }
+
+    static func expectAgreement(_ text: String, sourceLocation: SourceLocation = #_sourceLocation) {
+        expectAgreement(Array(text.utf8), sourceLocation: sourceLocation)
+    }
+
+    static func expectAgreement(_ line: [UInt8], sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(transcoded(line) == reference(line), "\(String(decoding: line, as: UTF8.self))",
+                sourceLocation: sourceLocation)
+    }
+
+    /// A reply as the daemon writes it: compact, each job in `writeJSON`'s layout.
+    static func daemonReply(_ jobs: [JobSnapshot]) -> [UInt8] {
+        var line = Array(#"{"success":true,"data":{"jobs":["#.utf8)
+        for (n, job) in jobs.enumerated() {
+            if n > 0 { line.append(UInt8(ascii: ",")) }
+            job.writeJSON(into: &line, logPaths: true, indent: nil, level: 0)
+        }
+        line.append(contentsOf: "]}}".utf8)
+        return line
+    }
+
+    /// Jobs with every optional field set and unset, odd text and extreme numbers.
+    static let jobs: [JobSnapshot] = [
+        JobSnapshot(id: "V3x0QqI", pid: 28978, status: .running, command: ["sleep", "300"], workdir: "/home/me/app",
+                    createdAt: "2026-11-26T14:03:51Z", stdoutPath: "/run/a.stdout.log", stderrPath: "/run/a.stderr.log",
+                    startedAt: "2026-11-26T14:03:51Z"),
+        JobSnapshot(id: "V3x0Ppz", pid: -1, status: .stopped, command: [], workdir: "",
+                    createdAt: "", stdoutPath: "", stderrPath: "", exitCode: -3, signal: nil,
+                    endedAt: "2026-11-26T19:49:44+05:30", startedAt: nil, runTimeMilliseconds: Int64.max,
+                    description: "web UI on :5173 <&> \"q\" \\ ünï ✓ 🙂 \u{2028}\u{2029} \u{01}\u{7F}\t\n/"),
+        JobSnapshot(id: "", pid: Int32.min, status: .stopped, command: ["", "a b", "<x>", "\u{7F}é", "\\"], workdir: "/w",
+                    createdAt: "c", stdoutPath: "o", stderrPath: "e", exitCode: Int32.max, signal: "SIGKILL",
+                    endedAt: "e", startedAt: "s", runTimeMilliseconds: Int64.min, description: ""),
+    ]
+
+    @Test func theDaemonsOwnReplies() {
+        for count in 0...Self.jobs.count {
+            Self.expectAgreement(Self.daemonReply(Array(Self.jobs.prefix(count))))
+        }
+        // Many jobs, as the benchmark's list holds.
+        Self.expectAgreement(Self.daemonReply(Array(repeating: Self.jobs[0], count: 500) + Self.jobs))
+    }
+
+    @Test func theSameRepliesLaidOutOtherwise() throws {
+        for count in 0...Self.jobs.count {
+            let value = try JSON(parsing: Self.daemonReply(Array(Self.jobs.prefix(count))))
+            Self.expectAgreement(value.pretty)
+            Self.expectAgreement(" \n\t" + value.compact + " \r\n")
+        }
+    }
+
+    @Test("odd and mistyped replies", arguments: [
+        // Required fields missing or mistyped, status spellings, numbers as JSON allows them.
+        #"{"success":true,"data":{"jobs":[{"id":"a","pid":1,"status":"running","command":["x"]}]}}"#,
+        #"{"success":true,"data":{"jobs":[{"pid":1,"status":"running","command":["x"]}]}}"#,
+        #"{"success":true,"data":{"jobs":[{"id":5,"pid":1,"status":"running","command":["x"]}]}}"#,
+        #"{"success":true,"data":{"jobs":[{"id":"a","pid":"1","status":"running","command":["x"]}]}}"#,
+        #"{"success":true,"data":{"jobs":[{"id":"a","pid":1.9,"status":"stopped","command":[]}]}}"#,
+        #"{"success":true,"data":{"jobs":[{"id":"a","pid":-2.5e3,"status":"stopped","command":[]}]}}"#,
+        #"{"success":true,"data":{"jobs":[{"id":"a","pid":1e30,"status":"stopped","command":[]}]}}"#,
+        #"{"success":true,"data":{"jobs":[{"id":"a","pid":4294967297,"status":"stopped","command":[]}]}}"#,
+        #"{"success":true,"data":{"jobs":[{"id":"a","pid":1,"status":"Running","command":["x"]}]}}"#,
+        #"{"success":true,"data":{"jobs":[{"id":"a","pid":1,"status":"runn\u0069ng","command":["x"]}]}}"#,
+        #"{"success":true,"data":{"jobs":[{"id":"a","pid":1,"status":null,"command":["x"]}]}}"#,
+        #"{"success":true,"data":{"jobs":[{"id":"a","pid":1,"status":"running","command":"x"}]}}"#,
+        #"{"success":true,"data":{"jobs":[{"id":"a","pid":1,"status":"running","command":["x",1]}]}}"#,
+        #"{"success":true,"data":{"jobs":[{"id":"a","pid":1,"status":"running","command":[["x"]]}]}}"#,
+        // Optional fields mistyped, escaped, duplicated, reordered; unknown members.
+        #"{"success":true,"data":{"jobs":[{"id":"a","pid":1,"status":"running","command":["x"],"workdir":5,"created_at":null,"exit_code":"3","signal":9,"ended_at":[],"started_at":{},"run_time_ms":2.9,"description":true}]}}"#,
+        #"{"success":true,"data":{"jobs":[{"command":["x"],"status":"stopped","pid":7,"id":"b","exit_code":2.7,"run_time_ms":-1e3,"x":{"y":[1,{"z":null}]}}]}}"#,
+        #"{"success":true,"data":{"jobs":[{"id":"a","id":"b","pid":1,"pid":2,"status":"running","status":"stopped","command":["x"],"command":["y","z"]}]}}"#,
+        #"{"success":true,"data":{"jobs":[{"\u0069d":"a","p\u0069d":1,"status":"running","command":["\u0078"],"descr\u0069ption":"d\u003c"}]}}"#,
+        #"{"success":true,"data":{"jobs":[{"id":"a\/b","pid":1,"status":"running","command":["\"","\\","\b\f\n\r\t","\ud83d\ude42","\ud800"]}]}}"#,
+        #"{"success":true,"data":{"jobs":[{"id":"<raw & raw>","pid":1,"status":"running","command":["é","\u2028"],"workdir":"/ü"}]}}"#,
+        // The envelope: jobs null, empty, mistyped; data missing, mistyped, repeated; jobs repeated.
+        #"{"success":true,"data":{"jobs":null}}"#,
+        #"{"success":true,"data":{"jobs":[]}}"#,
+        #"{"success":true,"data":{"jobs":{}}}"#,
+        #"{"success":true,"data":{"jobs":"x"}}"#,
+        #"{"success":true,"data":{"jobs":[5]}}"#,
+        #"{"success":true,"data":{"jobs":[{"id":"a","pid":1,"status":"running","command":["x"]},5]}}"#,
+        #"{"success":true,"data":{"count":3}}"#,
+        #"{"success":true}"#,
+        #"{"success":true,"data":[1]}"#,
+        #"{"success":true,"data":{"jobs":[5]},"data":{"jobs":[],"n":1}}"#,
+        #"{"success":true,"data":{"jobs":[]},"data":7}"#,
+        #"{"success":true,"data":{"jobs":[],"jobs":[5]}}"#,
+        #"{"success":true,"data":{"jobs":[5],"jobs":null,"m":"x"}}"#,
+        #"{"data":{"jobs":[]},"success":false,"error":"version mismatch: x","success":true}"#,
+        #"{"success":false,"error":"list failed: boom"}"#,
+        #"{"success":false,"error":5}"#,
+        #"{"success":"true","data":{"jobs":[]}}"#,
+        #"{"data":{"jobs":[]}}"#,
+        "[]", "5", "null", #""x""#, "{}",
+        // Not JSON, or not only JSON.
+        "", " ", "{", #"{"success":true,"data":{"jobs":[{"id":"a""#, #"{"success":true} x"#, #"{"success":tru}"#,
+        #"{"success":true,"data":{"jobs":[{"id":"a","pid":01}]}}"#, #"{"success":true,"data":{"jobs":[{"id":"a\x"}]}}"#,
+        #"{"success":true,"data":{"jobs":[{"id":"a","pid":1,"status":"running","command":["x"],}]}}"#,
+        #"{"success":true,"data":{"jobs":[{"id" "a"}]}}"#, #"{"success":true,"data":{"jobs":[{5:1}]}}"#,
+    ])
+    func oddReplies(text: String) {
+        Self.expectAgreement(text)
+    }
+
+    @Test func controlCharactersAndInvalidUTF8() {
+        Self.expectAgreement(Array(#"{"success":true,"data":{"jobs":[{"id":"a"#.utf8) + [0x01] + Array(#"","pid":1}]}}"#.utf8))
+        let job = Array(#"{"success":true,"data":{"jobs":[{"id":""#.utf8) + [0xFF, 0xC3] + Array(#"","pid":1,"status":"running","command":[""#.utf8)
+            + [0xE2, 0x80] + Array(#""]}]}}"#.utf8)
+        Self.expectAgreement(job)
+    }
+
+    @Test func nestingUpToTheLimit() {
+        for depth in [120, 123, 124, 125, 126, 130] {
+            let nested = String(repeating: "[", count: depth) + String(repeating: "]", count: depth)
+            Self.expectAgreement(#"{"success":true,"data":{"jobs":[{"id":"a","pid":1,"status":"running","command":["x"],"x":"# + nested + "}]}}")
+            Self.expectAgreement(#"{"success":true,"data":{"jobs":"# + nested + "}}")
+        }
+    }
+
+    @Test func everyTruncation() {
+        let line = Self.daemonReply(Self.jobs)
+        for end in 0...line.count {
+            Self.expectAgreement(Array(line[..<end]))
+        }
+    }
+
+    /// Whitespace wherever JSON allows it (and where it does not) takes the daemon's
+    /// layout away: the transcoder must notice and read such a job the general way.
+    @Test func everyInsertedSpace() {
+        let line = Self.daemonReply(Self.jobs)
+        for position in 0...line.count {
+            for space: UInt8 in [0x20, 0x0A] {
+                var spaced = line
+                spaced.insert(space, at: position)
+                Self.expectAgreement(spaced)
+            }
+        }
+    }
+
+    @Test func mangledBytes() {
+        let line = Self.daemonReply(Self.jobs)
+        let replacements = Array(#"{}[]",:\ 0-9eE.tfnu<&ü"#.utf8) + [0x00, 0x0A, 0x80, 0xFF]
+        var state: UInt64 = 0x2545_F491_4F6C_DD1D
+        for _ in 0..<6000 {
+            var mangled = line
+            for _ in 0..<Int(TestRandom.next(&state) % 3) + 1 {
+                let position = Int(TestRandom.next(&state) % UInt64(mangled.count))
+                let byte = replacements[Int(TestRandom.next(&state) % UInt64(replacements.count))]
+                switch TestRandom.next(&state) % 3 {
+                case 0: mangled[position] = byte
+                case 1: mangled.insert(byte, at: position)
+                default: mangled.remove(at: position)
+                }
+            }
+            Self.expectAgreement(mangled)
+        }
+    }
+}
