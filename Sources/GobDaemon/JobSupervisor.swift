@@ -22,7 +22,14 @@ public struct SupervisorError: Error, Equatable, Sendable, CustomStringConvertib
 /// sleep on the lock's condition, so every other request is served meanwhile (D5).
 public final class JobSupervisor: Sendable {
     struct State {
-        var jobs: [String: Job] = [:]
+        var jobs: [String: Job] = [:] {
+            didSet { generation &+= 1 }
+        }
+        /// Counts the changes to `jobs`, so a kept `list` body knows when it is stale.
+        var generation: UInt64 = 0
+        /// The last `list` body written, with the scope and generation it was written at:
+        /// a list asked for again while nothing changed is sent as it is.
+        var listBody: (scope: String?, generation: UInt64, bytes: [UInt8])?
         /// Running leaders, for exit reports.
         var jobByPID: [Int32: String] = [:]
         var nextSequence: UInt64 = 0
@@ -78,9 +85,14 @@ public final class JobSupervisor: Sendable {
 
     /// Appends the wire objects of the jobs of `workdir` (all when nil), newest first and
     /// comma-separated, to `out`: the body of a `list` reply. Each job's bytes are kept
-    /// until the job changes (`Job.wire`), so a list of thousands is mostly copying.
+    /// until the job changes (`Job.wire`), and the whole body until any job does, so a
+    /// list of thousands is mostly copying.
     public func writeList(workdir: String?, into out: inout [UInt8]) {
         state.withLock { state in
+            if let kept = state.listBody, kept.generation == state.generation, kept.scope == workdir {
+                out.append(contentsOf: kept.bytes)
+                return
+            }
             // Sort plain keys that point into a list of table positions: never copies of
             // job records, nor table indices, which cost reference counting as they move.
             var positions: [Dictionary<String, Job>.Index] = []
@@ -92,17 +104,21 @@ public final class JobSupervisor: Sendable {
                 positions.append(index)
             }
             order.sort { ($0.created, $0.sequence) > ($1.created, $1.sequence) }
+            var body: [UInt8] = []
+            body.reserveCapacity(order.count * 400)
             for (n, key) in order.enumerated() {
                 let index = positions[key.slot]
-                if n > 0 { out.append(UInt8(ascii: ",")) }
+                if n > 0 { body.append(UInt8(ascii: ",")) }
                 if let wire = state.jobs.values[index].wire {
-                    out.append(contentsOf: wire)
+                    body.append(contentsOf: wire)
                 } else {
                     let wire = state.jobs.values[index].encodedSnapshot
                     state.jobs.values[index].wire = wire
-                    out.append(contentsOf: wire)
+                    body.append(contentsOf: wire)
                 }
             }
+            state.listBody = (workdir, state.generation, body)
+            out.append(contentsOf: body)
         }
     }
 
