@@ -24,8 +24,9 @@ struct Benchmark {
             Console.progress("  → \(row.failed ? row.result : row.result + " (\(row.verdict == .met ? "met" : "missed"))") in \(seconds) s")
         }
         let mode = options.quick ? "quick (smoke) mode" : "full mode"
+        let runtime = Sandbox.isTmpfs("/dev/shm") ? "gob runtime directories on tmpfs (/dev/shm)" : "gob runtime directories under /tmp (no tmpfs at /dev/shm)"
         let method = "method: \(mode); \(pairs.runs) measured pairs per comparison after \(pairs.warmups) warm-up, "
-            + "interleaved; \(latencySamples) latency samples; idle watched \(Int(idleSeconds)) s"
+            + "interleaved; \(latencySamples) latency samples; idle watched \(Int(idleSeconds)) s; \(runtime)"
         return Report(machine: machine, gobVersion: versions.gob, tmuxVersion: versions.tmux, method: method, rows: rows)
     }
 
@@ -41,7 +42,8 @@ struct Benchmark {
         do {
             switch measure {
             case .warmList: return try warmList(in: sandbox)
-            case .warmAdd: return try warmAdd(in: sandbox)
+            case .warmAdd: return try warmAdd(in: sandbox, onDisk: false)
+            case .warmAddOnDisk: return try warmAdd(in: sandbox, onDisk: true)
             case .coldStart: return try coldStart(in: sandbox)
             case .listScaling: return try listScaling(in: sandbox)
             case .followLatency: return try followLatency(in: sandbox)

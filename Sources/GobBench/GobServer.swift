@@ -13,11 +13,12 @@ final class GobServer {
     private let gob: String
     private let sandbox: Sandbox
 
-    /// A server whose runtime directory is `sandbox.root/<name>`; nothing starts yet.
-    init(gob: String, sandbox: Sandbox, name: String) throws(BenchError) {
+    /// A server whose `XDG_RUNTIME_DIR` is `<name>` in the sandbox's tmpfs runtime root,
+    /// or on disk with `onDisk` (`Sandbox.makeRuntimeDirectory`); nothing starts yet.
+    init(gob: String, sandbox: Sandbox, name: String, onDisk: Bool = false) throws(BenchError) {
         self.gob = gob
         self.sandbox = sandbox
-        xdgRuntimeDir = try sandbox.makeDirectory(name)
+        xdgRuntimeDir = try sandbox.makeRuntimeDirectory(name, onDisk: onDisk)
         paths = RuntimePaths(directory: xdgRuntimeDir + "/gob")
         environment = BenchEnvironment.make(workdir: sandbox.workdir, xdgRuntimeDir: xdgRuntimeDir)
         sandbox.trackGobRuntime(xdgRuntimeDir)

@@ -11,6 +11,9 @@ import Synchronization
 final class Sandbox: Sendable {
     /// `/tmp/gb-XXXXXX`: short, so socket paths stay far below the 108-byte limit.
     let root: String
+    /// Where gob's runtime directories go by default: `/dev/shm/gb-XXXXXX` when `/dev/shm`
+    /// is a tmpfs, as a real `XDG_RUNTIME_DIR` (`/run/user/<uid>`) is; else `root`.
+    let runtimeRoot: String
     /// The working directory of every gob command, tmux client and job.
     let workdir: String
     /// Receives the stderr of every command spawned for this measure.
@@ -41,21 +44,50 @@ final class Sandbox: Sendable {
             root = path
         }
         workdir = root + "/w"
+        runtimeRoot = Sandbox.isTmpfs("/dev/shm") ? Sandbox.makeTemporaryDirectory("/dev/shm/gb-XXXXXX") ?? root : root
         do throws(BenchError) {
             guard mkdir(workdir, 0o700) == 0 else { throw BenchError("mkdir \(workdir): \(FileText.errorText())") }
             errorLog = try ErrorLog(path: root + "/stderr.log")
         } catch {
             try? FileManager.default.removeItem(atPath: path)
+            if runtimeRoot != root { try? FileManager.default.removeItem(atPath: runtimeRoot) }
             throw error
         }
         Cleanup.shared.register(self)
     }
 
-    /// A new private directory `root/<name>` (e.g. a fresh `XDG_RUNTIME_DIR`).
+    /// A new private directory `root/<name>`.
     func makeDirectory(_ name: String) throws(BenchError) -> String {
         let path = root + "/" + name
         guard mkdir(path, 0o700) == 0 else { throw BenchError("mkdir \(path): \(FileText.errorText())") }
         return path
+    }
+
+    /// A fresh `XDG_RUNTIME_DIR` called `name`: under `runtimeRoot` (tmpfs), or on disk
+    /// under `root` with `onDisk`, as gob's fallback `/tmp/gob-<uid>` is.
+    func makeRuntimeDirectory(_ name: String, onDisk: Bool) throws(BenchError) -> String {
+        let path = (onDisk ? root : runtimeRoot) + "/" + name
+        guard mkdir(path, 0o700) == 0 else { throw BenchError("mkdir \(path): \(FileText.errorText())") }
+        return path
+    }
+
+    /// Whether a tmpfs is mounted at `path` (from `/proc/self/mounts`).
+    static func isTmpfs(_ path: String) -> Bool {
+        guard let mounts = FileText.read("/proc/self/mounts") else { return false }
+        return mounts.split(separator: "\n").contains { line in
+            let fields = line.split(separator: " ")
+            return fields.count > 2 && fields[1] == path && fields[2] == "tmpfs"
+        }
+    }
+
+    /// `mkdtemp` of `template`, its path resolved; nil when it cannot be made.
+    private static func makeTemporaryDirectory(_ template: String) -> String? {
+        var bytes = Array(template.utf8CString)
+        guard bytes.withUnsafeMutableBufferPointer({ $0.baseAddress.flatMap { mkdtemp($0) } }) != nil else { return nil }
+        let path = String(decoding: bytes.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        guard let resolved = realpath(path, nil) else { return path }
+        defer { free(resolved) }
+        return String(cString: resolved)
     }
 
     /// Remembers an `XDG_RUNTIME_DIR` whose daemon `close()` must stop.
@@ -105,6 +137,7 @@ final class Sandbox: Sendable {
                 kill(pid, SIGKILL)
             }
             try? FileManager.default.removeItem(atPath: root)
+            if runtimeRoot != root { try? FileManager.default.removeItem(atPath: runtimeRoot) }
             Cleanup.shared.unregister(self)
         }
     }
