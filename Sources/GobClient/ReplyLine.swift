@@ -23,9 +23,6 @@ public final class ReplyLine {
         try body(UnsafeBufferPointer(start: base?.assumingMemoryBound(to: UInt8.self), count: count))
     }
 
-    /// The line's bytes as an array.
-    public var bytes: [UInt8] { withBytes { Array($0) } }
-
     /// Reads the next part of the line from `fd` with one `read`: what it returned
     /// (0 at the end of the stream), or -1 with `errno` set. Grows the buffer first when
     /// less than `chunk` bytes are free.
