@@ -26,6 +26,7 @@ struct ByteWriter {
         return false
     }
 
+    /// Writes one byte.
     @inline(__always)
     mutating func append(_ byte: UInt8) {
         guard fits(1), let base else { return }
@@ -33,6 +34,7 @@ struct ByteWriter {
         count += 1
     }
 
+    /// Writes `bytes` as they are.
     @inline(__always)
     mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
         guard let source = bytes.baseAddress, fits(bytes.count), let base else { return }
@@ -40,11 +42,13 @@ struct ByteWriter {
         count += bytes.count
     }
 
+    /// Writes a literal's UTF-8.
     @inline(__always)
     mutating func append(_ text: StaticString) {
         append(UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }
 
+    /// Writes `bytes` as they are.
     mutating func append(_ bytes: [UInt8]) {
         bytes.withUnsafeBufferPointer { append($0) }
     }

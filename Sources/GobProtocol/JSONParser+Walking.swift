@@ -28,6 +28,7 @@ extension JSONParser {
         try walkMembers(depth: depth, key: { parser throws(JSONError) in try parser.scanString() }, member)
     }
 
+    /// The object walk both `walkObject`s share; `readKey` reads each key at its quote.
     private mutating func walkMembers<Key>(
         depth: Int, key readKey: (inout JSONParser) throws(JSONError) -> Key,
         _ member: (inout JSONParser, Key) throws(JSONError) -> Void
