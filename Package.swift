@@ -20,7 +20,7 @@ let package = Package(
     ],
     targets: [
         // What Swift's Glibc module cannot reach: posix_spawn with setsid/chdir/closefrom,
-        // SO_PEERCRED, prctl.
+        // SO_PEERCRED, prctl, pipe2/accept4, signal pipes, terminal modes.
         .target(name: "CGobShims"),
         // Wire types, JSON, paths, job IDs, signal names. No Foundation: the client pays
         // for every import at every call.
@@ -52,9 +52,9 @@ let package = Package(
         .executableTarget(
             name: "gob", dependencies: ["GobCommands"], swiftSettings: strict,
             linkerSettings: [
-                .unsafeFlags(["-static-executable"], .when(configuration: .release)),
-                .linkedLibrary("_FoundationCollections", .when(configuration: .release)),
-                .linkedLibrary("_FoundationCShims", .when(configuration: .release)),
+                .unsafeFlags(["-static-executable"], .when(platforms: [.linux], configuration: .release)),
+                .linkedLibrary("_FoundationCollections", .when(platforms: [.linux], configuration: .release)),
+                .linkedLibrary("_FoundationCShims", .when(platforms: [.linux], configuration: .release)),
             ]),
         // The benchmark that holds gob against tmux (README "Performance").
         .executableTarget(name: "GobBench", dependencies: ["GobProtocol", "CGobShims"], swiftSettings: strict),
@@ -67,7 +67,7 @@ let package = Package(
         .testTarget(name: "GobTUITests", dependencies: ["GobTUI", "GobProtocol"], swiftSettings: strict),
         .testTarget(
             name: "GobEndToEndTests",
-            dependencies: ["GobProtocol", "GobCommands"],
+            dependencies: ["GobProtocol", "GobCommands", "CGobShims"],
             swiftSettings: strict),
     ]
 )
