@@ -5,19 +5,9 @@ import Testing
 /// `listJSON`) write, byte for byte, without building them.
 @Suite("Snapshot writing without a JSON value")
 struct SnapshotWritingTests {
-    /// Snapshots with every optional field both set and unset, odd strings and numbers.
-    static let snapshots: [JobSnapshot] = [
-        JobSnapshot(id: "V3x0QqI", pid: 28978, status: .running, command: ["sleep", "300"], workdir: "/home/me/app",
-                    createdAt: "2026-11-26T14:03:51Z", stdoutPath: "/run/a.stdout.log", stderrPath: "/run/a.stderr.log",
-                    startedAt: "2026-11-26T14:03:51Z"),
-        JobSnapshot(id: "V3x0Ppz", pid: -1, status: .stopped, command: [], workdir: "",
-                    createdAt: "", stdoutPath: "", stderrPath: "", exitCode: -3, signal: nil,
-                    endedAt: "2026-11-26T19:49:44+05:30", startedAt: nil, runTimeMilliseconds: Int64.max,
-                    description: "web UI on :5173 <&> \"q\" \\ ünï ✓ 🙂 \u{2028}\u{2029} \u{01}\t\n"),
-        JobSnapshot(id: "", pid: Int32.min, status: .stopped, command: ["", "a b", "<x>", "\u{7F}é"], workdir: "/w",
-                    createdAt: "c", stdoutPath: "o", stderrPath: "e", exitCode: nil, signal: "SIGKILL",
-                    endedAt: "e", startedAt: "s", runTimeMilliseconds: Int64.min, description: ""),
-    ]
+    /// Snapshots with every optional field both set and unset, odd strings and numbers:
+    /// the same set the list transcoder is held to.
+    static let snapshots = JobListTranscoderTests.jobs
 
     @Test func writesWhatTheValuesWrite() {
         for snapshot in Self.snapshots {
