@@ -10,13 +10,14 @@ extension DaemonClient {
     public enum SubscribeError: Error, Equatable {
         /// No connection at all (worded `failed to connect to daemon: …`).
         case connect(ClientError)
-        /// The daemon refused, or the reply was unreadable: `subscribe failed: <detail>`.
-        case refused(String)
+        /// The daemon refused (with its error code, nil when the reply was unreadable or the
+        /// connection failed): `subscribe failed: <detail>`.
+        case refused(String, code: ErrorCode? = nil)
 
         public var description: String {
             switch self {
             case let .connect(error): error.description
-            case let .refused(detail): "subscribe failed: \(detail)"
+            case let .refused(detail, _): "subscribe failed: \(detail)"
             }
         }
     }
@@ -46,7 +47,7 @@ extension DaemonClient {
         let response = (try? JSON(parsing: received[..<newline])).flatMap(Response.init(json:))
         guard let response, response.success else {
             close(fd)
-            throw .refused(response?.error ?? "undecodable reply")
+            throw .refused(response?.error ?? "undecodable reply", code: response?.code)
         }
         return EventStream(descriptor: fd, pending: Array(received[(newline + 1)...]))
     }

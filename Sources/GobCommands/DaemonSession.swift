@@ -17,10 +17,6 @@ struct DaemonSession {
 
     let client = DaemonClient(paths: RuntimePaths.current())
 
-    /// How the daemon's refusal of a client of another version begins (see
-    /// `GobVersion.mismatch`); such an error is shown as it is, never behind a prefix.
-    static let versionMismatchPrefix = "version mismatch: "
-
     /// Sends `request` and returns the successful reply; connection failures are
     /// reported unprefixed, everything else with `wording`.
     func send(_ request: Request, wording: ErrorWording) throws(CommandFailure) -> Response {
@@ -69,7 +65,8 @@ struct DaemonSession {
     private static func checked(_ response: Response, wording: ErrorWording) throws(CommandFailure) -> Response {
         guard response.success else {
             let message = response.error ?? "unknown error"
-            if message.hasPrefix(versionMismatchPrefix) { throw CommandFailure(message) }
+            // A daemon of another version is shown as it is, never behind a prefix.
+            if response.code == .versionMismatch { throw CommandFailure(message) }
             throw CommandFailure(wording.command + wording.daemon + message)
         }
         return response

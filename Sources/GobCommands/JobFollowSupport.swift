@@ -12,7 +12,7 @@ enum JobFollowSupport {
         do { return try DaemonSession().client.subscribe(workdir: workdir) } catch {
             switch error {
             case let .connect(cause): throw CommandFailure(cause.description)
-            case let .refused(detail) where detail.hasPrefix(DaemonSession.versionMismatchPrefix):
+            case let .refused(detail, code: .versionMismatch?):
                 throw CommandFailure(detail)
             case .refused: throw CommandFailure("subscription error: \(error.description)")
             }

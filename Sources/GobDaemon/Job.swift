@@ -34,6 +34,11 @@ struct Job: Sendable {
     /// `startedAtNanos` as RFC 3339, kept with it: `list` reports it for every job.
     private(set) var startedAtText: String
     var endedAtNanos: Int64? { didSet { wire = nil } }
+    /// gob asked the current process to stop (stop, restart, nuke, shutdown): its end
+    /// will be reported as gob's doing, not the job's.
+    var stopRequested: Bool = false
+    /// The last process ended after gob asked it to stop.
+    var stoppedByGob: Bool = false { didSet { wire = nil } }
     /// A one-line note (`add -d`), kept across restarts.
     var description: String? { didSet { wire = nil } }
     /// The leader has ended but members of its process group may remain (D4): stop and
@@ -63,7 +68,7 @@ struct Job: Sendable {
             exitCode: exitCode, signal: signal, endedAt: endedAtText,
             startedAt: startedAtText,
             runTimeMilliseconds: endedAtNanos.map { ($0 - startedAtNanos) / 1_000_000 },
-            description: description)
+            description: description, stoppedByGob: stoppedByGob)
     }
 
     /// The snapshot's compact wire object, as `snapshot.json` writes it.

@@ -6,15 +6,26 @@ import Darwin
 import GobProtocol
 
 extension JobSupervisor {
+    /// What a `stop` found and did.
+    public struct StopResult: Sendable, Equatable {
+        /// The PID the job had.
+        public var pid: Int32
+        /// Its process was running when the stop began.
+        public var wasRunning: Bool
+        /// SIGKILL was sent: asked for (`force`), or SIGTERM was not enough.
+        public var killed: Bool
+    }
+
     /// `stop` (contract §2.6, §4.8.1, Decision D4): signals the job's process group and
-    /// returns once no process of it remains. Returns the PID the job had.
-    public func stop(_ id: String, force: Bool) throws(SupervisorError) -> Int32 {
+    /// returns once no process of it remains.
+    public func stop(_ id: String, force: Bool) throws(SupervisorError) -> StopResult {
         try withJob(id) { () throws(SupervisorError) in
             guard let job = state.withLock({ $0.jobs[id] }) else { throw .notFound(id) }
+            var killed = false
             if job.mayHaveProcesses {
-                try terminateGroup(of: id, pgid: job.pid, force: force)
+                killed = try terminateGroup(of: id, pgid: job.pid, force: force)
             }
-            return job.pid
+            return StopResult(pid: job.pid, wasRunning: job.running, killed: killed)
         }
     }
 
@@ -36,7 +47,7 @@ extension JobSupervisor {
         try withJob(id) { () throws(SupervisorError) in
             try state.withLockBroadcasting { state throws(SupervisorError) -> JobSnapshot in
                 guard let job = state.jobs[id] else { throw .notFound(id) }
-                if job.running { throw SupervisorError("cannot remove running job: \(id) (use 'stop' first)") }
+                if job.running { throw SupervisorError("cannot remove running job: \(id) (use 'stop' first)", code: .alreadyRunning) }
                 _ = drop(job, in: &state)
                 bus.publish(JobEvent(kind: .jobRemoved, job: job.snapshot))
                 return job.snapshot
@@ -102,7 +113,7 @@ extension JobSupervisor {
             guard let job = state.jobs[id] else { throw .notFound(id) }
             if job.mayHaveProcesses || !(1...64).contains(signal) {
                 let rc = job.pid > 1 ? launcher.signalGroup(job.pid, signal) : ESRCH
-                if rc != 0 && rc != ESRCH { throw SupervisorError("failed to send signal: \(SystemError(rc))") }
+                if rc != 0 && rc != ESRCH { throw SupervisorError("failed to send signal: \(SystemError(rc))", code: rc == EINVAL ? .invalidArgument : .internal) }
             }
             return job
         }
@@ -125,29 +136,43 @@ extension JobSupervisor {
         return deleted
     }
 
-    /// SIGTERM (or SIGKILL) to one group, wait, escalate (D4). Throws the real reason.
-    func terminateGroup(of id: String, pgid: Int32, force: Bool) throws(SupervisorError) {
+    /// SIGTERM (or SIGKILL) to one group, wait, escalate (D4). Throws the real reason;
+    /// returns whether SIGKILL was sent.
+    @discardableResult
+    func terminateGroup(of id: String, pgid: Int32, force: Bool) throws(SupervisorError) -> Bool {
+        markStopRequested([(id, pgid)])
         let first = force ? SIGKILL : SIGTERM
         let rc = launcher.signalGroup(pgid, first)
         if rc != 0 && rc != ESRCH {
-            throw SupervisorError("failed to \(force ? "kill" : "stop") process: \(SystemError(rc))")
+            throw SupervisorError("failed to \(force ? "kill" : "stop") process: \(SystemError(rc))", code: .stopFailed)
         }
-        if waitUntilGone([(id, pgid)], grace: force ? killGrace : termGrace) { return }
+        if waitUntilGone([(id, pgid)], grace: force ? killGrace : termGrace) { return force }
         if !force {
             let rc = launcher.signalGroup(pgid, SIGKILL)
-            if rc != 0 && rc != ESRCH { throw SupervisorError("failed to kill process: \(SystemError(rc))") }
-            if waitUntilGone([(id, pgid)], grace: killGrace) { return }
+            if rc != 0 && rc != ESRCH { throw SupervisorError("failed to kill process: \(SystemError(rc))", code: .stopFailed) }
+            if waitUntilGone([(id, pgid)], grace: killGrace) { return true }
         }
-        throw SupervisorError("process \(pgid) still running after SIGKILL")
+        throw SupervisorError("process \(pgid) still running after SIGKILL", code: .stopFailed)
     }
 
     /// Stops many groups at once (nuke, shutdown): SIGTERM all, wait, SIGKILL survivors.
     func terminateGroups(_ groups: [(id: String, pgid: Int32)]) {
         guard !groups.isEmpty else { return }
+        markStopRequested(groups)
         for group in groups { _ = launcher.signalGroup(group.pgid, SIGTERM) }
         if waitUntilGone(groups, grace: termGrace) { return }
         for group in groups { _ = launcher.signalGroup(group.pgid, SIGKILL) }
         _ = waitUntilGone(groups, grace: killGrace)
+    }
+
+    /// Records that gob is stopping these jobs' current processes, so their ends are
+    /// reported as gob's doing (`stopped_by_gob`).
+    private func markStopRequested(_ groups: [(id: String, pgid: Int32)]) {
+        state.withLock { state in
+            for group in groups where state.jobs[group.id]?.pid == group.pgid {
+                state.jobs[group.id]?.stopRequested = true
+            }
+        }
     }
 
     /// Sleeps until every listed job's leader is reaped and its group is empty, or `grace`

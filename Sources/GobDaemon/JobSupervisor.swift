@@ -6,12 +6,17 @@ import Darwin
 import GobProtocol
 import Logging
 
-/// An error a job operation reports to the client; `description` is the contract's text.
+/// An error a job operation reports to the client: the message for people and the code
+/// clients decide on.
 public struct SupervisorError: Error, Equatable, Sendable, CustomStringConvertible {
     public let description: String
-    public init(_ description: String) { self.description = description }
+    public let code: ErrorCode
+    public init(_ description: String, code: ErrorCode) {
+        self.description = description
+        self.code = code
+    }
 
-    static func notFound(_ id: String) -> SupervisorError { SupervisorError("job not found: \(id)") }
+    static func notFound(_ id: String) -> SupervisorError { SupervisorError("job not found: \(id)", code: .notFound) }
 }
 
 /// Owns the job table and every job process (contract §4.6–4.8, Decisions D1, D4, D5, D7).
@@ -158,7 +163,7 @@ public final class JobSupervisor: Sendable {
                     return (try spawn(reusable.id, environment: spec.environment, in: &state, event: .jobStarted), true)
                 }
                 if let running = matches.first(where: \.running) {
-                    throw SupervisorError("job \(running.id) is already running with the same command")
+                    throw SupervisorError("job \(running.id) is already running with the same command", code: .alreadyRunning)
                 }
                 if matches.contains(where: \.busy) { return nil }
                 return (try create(spec, in: &state), false)
@@ -183,7 +188,8 @@ public final class JobSupervisor: Sendable {
             return try state.withLockBroadcasting { state throws(SupervisorError) in
                 guard let job = state.jobs[id] else { throw .notFound(id) }
                 if job.running {
-                    throw SupervisorError("job \(id) is already running (use 'gob restart' to restart a running job)")
+                    throw SupervisorError(
+                        "job \(id) is already running (use 'gob restart' to restart a running job)", code: .alreadyRunning)
                 }
                 return try spawn(id, environment: environment, in: &state, event: .jobStarted)
             }
@@ -229,7 +235,7 @@ public final class JobSupervisor: Sendable {
     ) throws(SupervisorError) -> JobSnapshot {
         guard var job = state.jobs[id] else { throw .notFound(id) }
         // A process started now would outlive the shutdown's final stop.
-        if state.closed { throw SupervisorError("failed to start process: the gob daemon is shutting down") }
+        if state.closed { throw SupervisorError("failed to start process: the gob daemon is shutting down", code: .shuttingDown) }
         if let environment { job.environment = environment }
         let spec = LaunchSpec(
             command: job.command, workdir: job.workdir, environment: job.environment,
@@ -239,7 +245,7 @@ public final class JobSupervisor: Sendable {
             process = try launcher.launch(spec)
         } catch {
             state.jobs[id] = job
-            throw SupervisorError(error.description)
+            throw SupervisorError(error.description, code: .spawnFailed)
         }
         job.pid = process.pid
         job.startTime = process.startTime
@@ -249,6 +255,8 @@ public final class JobSupervisor: Sendable {
         job.startedAtNanos = clock()
         job.endedAtNanos = nil
         job.groupMayLinger = false
+        job.stopRequested = false
+        job.stoppedByGob = false
         state.jobs[id] = job
         state.jobByPID[process.pid] = id
         writeRecord(state)
@@ -271,6 +279,7 @@ public final class JobSupervisor: Sendable {
                 job.endedAtNanos = now
                 job.endedAtText = Timestamp.rfc3339(secondsSinceEpoch: now / 1_000_000_000)
                 job.groupMayLinger = launcher.groupExists(pid)
+                job.stoppedByGob = job.stopRequested
                 state.jobs[id] = job
                 bus.publish(JobEvent(kind: .jobStopped, job: job.snapshot))
             }

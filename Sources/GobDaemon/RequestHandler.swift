@@ -48,7 +48,7 @@ public struct RequestHandler: Sendable {
         do throws(SupervisorError) {
             return try answer(request)
         } catch {
-            return (.failure(error.description), .close)
+            return (.failure(error.description, code: error.code), .close)
         }
     }
 
@@ -66,8 +66,12 @@ public struct RequestHandler: Sendable {
             let (job, restarted) = try supervisor.run(spec)
             return (.ok([("job", job.json), ("restarted", .bool(restarted))]), .close)
         case let .stop(id, force):
-            let pid = try supervisor.stop(id, force: force)
-            return (.ok([("force", .bool(force)), ("job_id", .string(id)), ("pid", .int(Int64(pid)))] + jobMember(id)), .close)
+            let result = try supervisor.stop(id, force: force)
+            let data: [(String, JSON)] = [
+                ("force", .bool(force)), ("job_id", .string(id)), ("pid", .int(Int64(result.pid))),
+                ("was_running", .bool(result.wasRunning)), ("killed", .bool(result.killed)),
+            ]
+            return (.ok(data + jobMember(id)), .close)
         case let .start(id, environment):
             return (.ok([("job", try supervisor.start(id, environment: environment).json)]), .close)
         case let .restart(id, environment):

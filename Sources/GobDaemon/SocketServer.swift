@@ -74,9 +74,9 @@ public final class SocketServer: Sendable {
         switch readRequest(fd) {
         case let .request(decoded):
             request = decoded
-        case let .invalid(message):
+        case let .invalid(message, code):
             logger.info("Error decoding request: \(message)")
-            sendLine(fd, Response.failure(message).json)
+            sendLine(fd, Response.failure(message, code: code).json)
             return
         case .closed:
             return
@@ -95,7 +95,7 @@ public final class SocketServer: Sendable {
 
     private enum ReadOutcome {
         case request(Request)
-        case invalid(String)
+        case invalid(String, ErrorCode = .invalidRequest)
         case closed
     }
 
@@ -151,7 +151,7 @@ public final class SocketServer: Sendable {
         if let version = json["version"], request != .status {
             guard let text = version.stringValue else { return .invalid("invalid version format") }
             if text != GobVersion.handshake {
-                return .invalid(GobVersion.mismatch(client: text, daemonPID: getpid()))
+                return .invalid(GobVersion.mismatch(client: text, daemonPID: getpid()), .versionMismatch)
             }
         }
         return .request(request)

@@ -37,7 +37,9 @@ public enum JobListTranscoder {
                 continue
             }
             guard reader.isObject, let success = reader.success?.boolValue else { return nil }
-            let response = Response(success: success, error: reader.error?.stringValue, data: reader.data)
+            let response = Response(
+                success: success, error: reader.error?.stringValue,
+                code: reader.code?.stringValue.flatMap(ErrorCode.init(rawValue:)), data: reader.data)
             return (response, reader.valid ? output : nil)
         }
     }
@@ -49,6 +51,7 @@ private struct ReplyReader {
     var isObject = false
     var success: JSON?
     var error: JSON?
+    var code: JSON?
     var data: [(String, JSON)] = []
     /// Where the output goes; it holds the last `jobs` member's output.
     var out = ByteWriter(into: UnsafeMutableBufferPointer(start: nil, count: 0))
@@ -66,6 +69,7 @@ private struct ReplyReader {
             switch key {
             case "success": success = try parser.parseValue(depth: 1)
             case "error": error = try parser.parseValue(depth: 1)
+            case "code": code = try parser.parseValue(depth: 1)
             case "data":
                 // A later `data` replaces an earlier one, whole.
                 data = []

@@ -47,6 +47,8 @@ extension JobSnapshot {
         Self.write(runTimeMilliseconds, into: &out)
         object.key("description", into: &out)
         Self.write(description, into: &out)
+        object.key("stopped_by_gob", into: &out)
+        out.append(contentsOf: (stoppedByGob ? "true" : "false").utf8)
         JSON.newline(&out, indent: indent, level: level)
         out.append(UInt8(ascii: "}"))
     }

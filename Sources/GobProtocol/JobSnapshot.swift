@@ -27,12 +27,16 @@ public struct JobSnapshot: Sendable, Equatable {
     public var runTimeMilliseconds: Int64?
     /// A one-line note about the job (`add -d`), for humans and agents; nil when unset.
     public var description: String?
+    /// The last process ended because gob stopped it (`stop`, `restart`, `nuke`, daemon
+    /// shutdown): its signal or exit code is gob's doing, not a failure of the job.
+    public var stoppedByGob: Bool
 
     public init(
         id: String, pid: Int32, status: Status, command: [String], workdir: String,
         createdAt: String, stdoutPath: String, stderrPath: String,
         exitCode: Int32? = nil, signal: String? = nil, endedAt: String? = nil,
-        startedAt: String? = nil, runTimeMilliseconds: Int64? = nil, description: String? = nil
+        startedAt: String? = nil, runTimeMilliseconds: Int64? = nil, description: String? = nil,
+        stoppedByGob: Bool = false
     ) {
         self.id = id
         self.pid = pid
@@ -48,6 +52,7 @@ public struct JobSnapshot: Sendable, Equatable {
         self.startedAt = startedAt
         self.runTimeMilliseconds = runTimeMilliseconds
         self.description = description
+        self.stoppedByGob = stoppedByGob
     }
 
     /// The command as the CLI prints it: argv joined by single spaces.
@@ -68,7 +73,7 @@ public struct JobSnapshot: Sendable, Equatable {
     }
 
     /// The wire object, keys in §5.4 order followed by D1's fields, then gob's own
-    /// additions (`started_at`, `run_time_ms`, `description`; D13 allows more fields).
+    /// additions (`started_at`, `run_time_ms`, `description`, `stopped_by_gob`).
     public var json: JSON {
         .object(commonMembers + [
             ("stdout_path", .string(stdoutPath)),
@@ -98,6 +103,7 @@ public struct JobSnapshot: Sendable, Equatable {
             ("started_at", JSON.optional(startedAt)),
             ("run_time_ms", JSON.optional(runTimeMilliseconds)),
             ("description", JSON.optional(description)),
+            ("stopped_by_gob", .bool(stoppedByGob)),
         ]
     }
 
@@ -107,7 +113,7 @@ public struct JobSnapshot: Sendable, Equatable {
     public init?(json: JSON) {
         guard case let .object(members) = json else { return nil }
         var id, pid, status, command, workdir, createdAt, stdoutPath, stderrPath: JSON?
-        var exitCode, signal, endedAt, startedAt, runTime, description: JSON?
+        var exitCode, signal, endedAt, startedAt, runTime, description, stoppedByGob: JSON?
         for (key, value) in members {
             switch key {
             case "id": id = value
@@ -124,6 +130,7 @@ public struct JobSnapshot: Sendable, Equatable {
             case "started_at": startedAt = value
             case "run_time_ms": runTime = value
             case "description": description = value
+            case "stopped_by_gob": stoppedByGob = value
             default: break
             }
         }
@@ -150,6 +157,7 @@ public struct JobSnapshot: Sendable, Equatable {
             endedAt: endedAt?.stringValue,
             startedAt: startedAt?.stringValue,
             runTimeMilliseconds: runTime?.intValue,
-            description: description?.stringValue)
+            description: description?.stringValue,
+            stoppedByGob: stoppedByGob?.boolValue ?? false)
     }
 }

@@ -11,6 +11,7 @@ struct RawJob {
         case string(Range<Int>, plain: Bool)
         case int(Int64)
         case double(Double)
+        case bool(Bool)
         /// An array of strings only, whose `[` is at the position.
         case strings(at: Int)
         case null
@@ -30,6 +31,7 @@ struct RawJob {
     var startedAt = Value.absent
     var runTime = Value.absent
     var description = Value.absent
+    var stoppedByGob = Value.absent
 
     /// Reads the value of the member whose key `scanString` found (a job object's
     /// member, depth 4), keeping it when the output shows it. Reads and refuses exactly
@@ -55,6 +57,7 @@ struct RawJob {
         case 10 where Self.equal(raw, "started_at"): startedAt = value
         case 11 where Self.equal(raw, "run_time_ms"): runTime = value
         case 11 where Self.equal(raw, "description"): description = value
+        case 14 where Self.equal(raw, "stopped_by_gob"): stoppedByGob = value
         default: break
         }
     }
@@ -74,6 +77,7 @@ struct RawJob {
         case "started_at": startedAt = value
         case "run_time_ms": runTime = value
         case "description": description = value
+        case "stopped_by_gob": stoppedByGob = value
         default: break
         }
     }
@@ -111,6 +115,7 @@ struct RawJob {
             case 11: job.startedAt = value
             case 12: job.runTime = value
             case 13: job.description = value
+            case 14: job.stoppedByGob = value
             default: break  // the log paths, which `list --json` does not print
             }
         }
@@ -125,7 +130,7 @@ struct RawJob {
     private static let canonicalPrefixes: [StaticString] = [
         #"{"id":"#, #","pid":"#, #","status":"#, #","command":"#, #","workdir":"#, #","created_at":"#,
         #","stdout_path":"#, #","stderr_path":"#, #","exit_code":"#, #","signal":"#, #","ended_at":"#,
-        #","started_at":"#, #","run_time_ms":"#, #","description":"#,
+        #","started_at":"#, #","run_time_ms":"#, #","description":"#, #","stopped_by_gob":"#,
     ]
 
     private static func value(_ parser: inout JSONParser) throws(JSONError) -> Value {
@@ -150,6 +155,7 @@ struct RawJob {
             switch try parser.parseValue(depth: 4) {
             case let .int(value): return .int(value)
             case let .double(value): return .double(value)
+            case let .bool(value): return .bool(value)
             case .null: return .null
             default: return .other
             }
@@ -189,6 +195,11 @@ struct RawJob {
         Self.write(Self.integer(runTime), into: &out)
         out.append(",\n    \"description\": ")
         Self.write(description, into: &out, from: parser)
+        if case .bool(true) = stoppedByGob {
+            out.append(",\n    \"stopped_by_gob\": true")
+        } else {
+            out.append(",\n    \"stopped_by_gob\": false")
+        }
         out.append("\n  }")
         return true
     }

@@ -31,6 +31,7 @@ struct JobSupervisorTests {
         #expect(stopped.exitCode == 3)
         #expect(stopped.signal == nil)
         #expect(stopped.endedAt != nil)
+        #expect(!stopped.stoppedByGob, "the job ended by itself")
         let events = drainEvents(subscription)
         #expect(events.map(\.kind) == [.jobAdded, .jobStopped])
         #expect(events.last?.job.exitCode == 3)
@@ -45,6 +46,7 @@ struct JobSupervisorTests {
         #expect(stopped.status == .stopped)
         #expect(stopped.signal == "SIGKILL")
         #expect(stopped.exitCode == nil)
+        #expect(stopped.stoppedByGob, "the SIGKILL was gob's")
         #expect(f.launcher.signalsSent.map(\.signal) == [SIGKILL])
     }
 
@@ -53,10 +55,11 @@ struct JobSupervisorTests {
         defer { f.remove() }
         f.launcher.table.withLock { $0.ignoreTermNext = true }
         let job = try f.supervisor.add(f.spec(["stubborn"]))
-        let pid = try f.supervisor.stop(job.id, force: false)
-        #expect(pid == job.pid)
+        let result = try f.supervisor.stop(job.id, force: false)
+        #expect(result == .init(pid: job.pid, wasRunning: true, killed: true))
         #expect(f.launcher.signalsSent.map(\.signal) == [SIGTERM, SIGKILL])
         #expect(try f.supervisor.job(job.id).status == .stopped)
+        #expect(try f.supervisor.job(job.id).stoppedByGob)
     }
 
     @Test func stopReportsTheRealReasonWhenNothingHelps() throws {
@@ -64,7 +67,7 @@ struct JobSupervisorTests {
         defer { f.remove() }
         f.launcher.table.withLock { $0.unkillableNext = true }
         let job = try f.supervisor.add(f.spec(["immortal"]))
-        #expect(throws: SupervisorError("process \(job.pid) still running after SIGKILL")) {
+        #expect(throws: SupervisorError("process \(job.pid) still running after SIGKILL", code: .stopFailed)) {
             try f.supervisor.stop(job.id, force: false)
         }
     }
@@ -75,9 +78,9 @@ struct JobSupervisorTests {
         let job = try f.supervisor.add(f.spec(["true"]))
         f.launcher.exit(job.pid, code: 0)
         #expect(f.eventually { (try? f.supervisor.job(job.id).status) == .stopped })
-        #expect(try f.supervisor.stop(job.id, force: false) == job.pid)
+        #expect(try f.supervisor.stop(job.id, force: false) == .init(pid: job.pid, wasRunning: false, killed: false))
         #expect(f.launcher.signalsSent.isEmpty)
-        #expect(throws: SupervisorError("job not found: nope")) { try f.supervisor.stop("nope", force: false) }
+        #expect(throws: SupervisorError("job not found: nope", code: .notFound)) { try f.supervisor.stop("nope", force: false) }
     }
 
     @Test func waitingStopDoesNotBlockOtherRequests() throws {
@@ -101,7 +104,7 @@ struct JobSupervisorTests {
         defer { f.remove() }
         let job = try f.supervisor.add(f.spec(["sleep", "1"]))
         #expect(throws: SupervisorError(
-            "job \(job.id) is already running (use 'gob restart' to restart a running job)")) {
+            "job \(job.id) is already running (use 'gob restart' to restart a running job)", code: .alreadyRunning)) {
             try f.supervisor.start(job.id, environment: nil)
         }
         f.launcher.exit(job.pid, code: 0)
@@ -133,14 +136,14 @@ struct JobSupervisorTests {
         let f = SupervisorFixture()
         defer { f.remove() }
         let job = try f.supervisor.add(f.spec(["sleep", "1"]))
-        #expect(throws: SupervisorError("cannot remove running job: \(job.id) (use 'stop' first)")) {
+        #expect(throws: SupervisorError("cannot remove running job: \(job.id) (use 'stop' first)", code: .alreadyRunning)) {
             try f.supervisor.remove(job.id)
         }
         _ = try f.supervisor.stop(job.id, force: false)
         #expect(f.fileExists(job.stdoutPath))
         #expect(try f.supervisor.remove(job.id).pid == job.pid)
         #expect(!f.fileExists(job.stdoutPath) && !f.fileExists(job.stderrPath))
-        #expect(throws: SupervisorError("job not found: \(job.id)")) { try f.supervisor.remove(job.id) }
+        #expect(throws: SupervisorError("job not found: \(job.id)", code: .notFound)) { try f.supervisor.remove(job.id) }
     }
 
     @Test func cleanupAndNukeRespectTheirScope() throws {
@@ -166,7 +169,7 @@ struct JobSupervisorTests {
         defer { f.remove() }
         let (first, restarted1) = try f.supervisor.run(f.spec(["make", "test"]))
         #expect(!restarted1)
-        #expect(throws: SupervisorError("job \(first.id) is already running with the same command")) {
+        #expect(throws: SupervisorError("job \(first.id) is already running with the same command", code: .alreadyRunning)) {
             try f.supervisor.run(f.spec(["make", "test"]))
         }
         f.launcher.exit(first.pid, code: 2)
@@ -183,7 +186,7 @@ struct JobSupervisorTests {
         let message = "failed to start process: exec: \"nope\": executable file not found in $PATH"
         f.launcher.table.withLock { $0.failNext = LaunchError(message) }
         let subscription = try #require(f.bus.subscribe(workdir: nil))
-        #expect(throws: SupervisorError(message)) { try f.supervisor.add(f.spec(["nope"])) }
+        #expect(throws: SupervisorError(message, code: .spawnFailed)) { try f.supervisor.add(f.spec(["nope"])) }
         #expect(f.supervisor.jobCount == 0)
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: f.directory)
         #expect(leftovers.isEmpty)
@@ -219,10 +222,10 @@ struct JobSupervisorTests {
         let job = try f.supervisor.add(f.spec(["sleep", "300"]))
         #expect(try f.supervisor.signal(job.id, signal: SIGUSR1) == job.pid)
         #expect(f.launcher.signalsSent.last?.pgid == job.pid)
-        #expect(throws: SupervisorError("failed to send signal: invalid argument")) {
+        #expect(throws: SupervisorError("failed to send signal: invalid argument", code: .invalidArgument)) {
             try f.supervisor.signal(job.id, signal: 99)
         }
-        #expect(throws: SupervisorError("job not found: x")) { try f.supervisor.signal("x", signal: 15) }
+        #expect(throws: SupervisorError("job not found: x", code: .notFound)) { try f.supervisor.signal("x", signal: 15) }
         _ = try f.supervisor.stop(job.id, force: false)
         let before = f.launcher.signalsSent.count
         #expect(try f.supervisor.signal(job.id, signal: SIGTERM) == job.pid)

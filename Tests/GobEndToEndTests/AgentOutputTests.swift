@@ -13,7 +13,7 @@ import Testing
 struct AgentOutputTests {
     /// The keys of a job's `--json` object: the whole wire object, in its order.
     static let jobKeys = ["id", "pid", "status", "command", "workdir", "created_at", "stdout_path", "stderr_path",
-                          "exit_code", "signal", "ended_at", "started_at", "run_time_ms", "description"]
+                          "exit_code", "signal", "ended_at", "started_at", "run_time_ms", "description", "stopped_by_gob"]
 
     /// Parses an outcome's stdout as exactly one job object.
     static func job(_ outcome: Outcome, sourceLocation: SourceLocation = #_sourceLocation) throws -> JobSnapshot {

@@ -63,6 +63,7 @@ struct StatusAndVersionTests {
                 socket: sandbox.paths.socket, sending: Array(#"{"type":"list","version":"0.9.0/1"}"#.utf8) + [0x0A])
             let reply = try JSON(parsing: refused)
             #expect(reply["success"] == .bool(false))
+            #expect(reply["code"] == .string("version_mismatch"))
             let error = try #require(reply["error"]?.stringValue)
             #expect(error.hasPrefix("version mismatch: the running gob daemon (PID \(pid)) is \(GobVersion.handshake) but this gob is 0.9.0/1"), "\(error)")
             #expect(error.contains("'kill \(pid)'"), "says how to restart it")
@@ -80,7 +81,9 @@ struct StatusAndVersionTests {
             #expect(mkdir(sandbox.paths.directory, 0o700) == 0)
             let fake = try FakeDaemon(socket: sandbox.paths.socket) { request in
                 guard request.contains(#""type":"status""#) else {
-                    return JSON.object([("success", .bool(false)), ("error", .string(message))]).compact
+                    return JSON.object([
+                        ("success", .bool(false)), ("error", .string(message)), ("code", .string("version_mismatch")),
+                    ]).compact
                 }
                 return #"{"success":true,"data":{"pid":4242,"protocol":"0.9.0/1","version":"0.9.0","jobs_running":0,"jobs_stopped":0}}"#
             }

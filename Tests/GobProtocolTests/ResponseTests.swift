@@ -9,7 +9,7 @@ struct ResponseTests {
     }
 
     @Test func failureCarriesOnlyTheError() {
-        #expect(Response.failure("job not found: x").json.compact == #"{"success":false,"error":"job not found: x"}"#)
+        #expect(Response.failure("job not found: x", code: .notFound).json.compact == #"{"success":false,"error":"job not found: x","code":"not_found"}"#)
     }
 
     @Test func emptyDataIsOmitted() {

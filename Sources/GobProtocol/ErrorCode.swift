@@ -1,0 +1,29 @@
+/// The machine-readable kind of a failed request, sent as `"code"` beside the message in
+/// every error response. Clients decide on codes, never on message text, so messages can
+/// be reworded for people without breaking scripts.
+public enum ErrorCode: String, Sendable, Equatable, CaseIterable {
+    /// No job (or run) with that ID.
+    case notFound = "not_found"
+    /// The job is running and the request needs it stopped (`start`, `remove`, `run`).
+    case alreadyRunning = "already_running"
+    /// The job is not running and the request needs it running (`signal`).
+    case notRunning = "not_running"
+    /// A value in the request is not acceptable (an empty command, a bad signal number).
+    case invalidArgument = "invalid_argument"
+    /// The request itself could not be read: not JSON, wrong types, too large, unknown type.
+    case invalidRequest = "invalid_request"
+    /// The client was built for another protocol revision than the daemon.
+    case versionMismatch = "version_mismatch"
+    /// The daemon is shutting down and did not carry the request out; retry with a new one.
+    case shuttingDown = "shutting_down"
+    /// The job's process could not be started (no such program, bad working directory).
+    case spawnFailed = "spawn_failed"
+    /// Processes of the job survived SIGKILL, or could not be signalled.
+    case stopFailed = "stop_failed"
+    /// The daemon could not read or write a file it needs (a full disk, a lost directory).
+    case ioError = "io_error"
+    /// The daemon cannot take more work right now (out of threads or descriptors).
+    case busy = "busy"
+    /// Anything else: a defect or an unexpected system error.
+    case `internal` = "internal"
+}
