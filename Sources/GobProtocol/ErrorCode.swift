@@ -26,4 +26,13 @@ public enum ErrorCode: String, Sendable, Equatable, CaseIterable {
     case busy = "busy"
     /// Anything else: a defect or an unexpected system error.
     case `internal` = "internal"
+
+    // Failures the client finds on its own, before or without a daemon's answer; they
+    // never travel on the wire, but `--json` output names them like the daemon's.
+
+    /// The command line is wrong: an unknown flag, a missing flag value, the wrong number
+    /// of arguments. The usage hint follows the message.
+    case usage = "usage"
+    /// The daemon could not be reached or started, or went away before it answered.
+    case daemonUnavailable = "daemon_unavailable"
 }
