@@ -11,15 +11,23 @@ public struct OutputSink: Sendable {
     public let descriptor: Int32
     /// ANSI colours only for a terminal without `NO_COLOR` (Decision D10).
     public let colors: Bool
+    /// Job output passes `TerminalText` first: the descriptor is a terminal and the
+    /// command writes whole lines of job output (`run`, `await`, the `-f` follows, `logs`),
+    /// not a byte-for-byte copy (`stdout`, `stderr`).
+    public let sanitizes: Bool
 
-    public init(descriptor: Int32 = 1, colors: Bool? = nil) {
+    /// - Parameter sanitizing: make job output harmless when the descriptor is a terminal.
+    public init(descriptor: Int32 = 1, colors: Bool? = nil, sanitizing: Bool = false) {
         self.descriptor = descriptor
-        self.colors = colors ?? (isatty(descriptor) == 1 && environmentValue("NO_COLOR") == nil)
+        let terminal = isatty(descriptor) == 1
+        self.colors = colors ?? (terminal && environmentValue("NO_COLOR") == nil)
+        sanitizes = sanitizing && terminal
     }
 
     /// Writes every byte; false when the reader is gone.
     @discardableResult
     public func write(_ bytes: [UInt8]) -> Bool {
+        let bytes = sanitizes ? TerminalText.sanitize(bytes, keepColors: colors, keepCarriageReturns: false) : bytes
         var offset = 0
         while offset < bytes.count {
             let n = bytes[offset...].withUnsafeBytes { writeBytes(descriptor, $0) }

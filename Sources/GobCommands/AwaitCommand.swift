@@ -58,7 +58,8 @@ struct AwaitCommand: ParsableCommand {
     var arguments: [String] = []
 
     func run() throws {
-        let ids = try ArgumentCount.atLeastOne(arguments)
+        var ids: [String] = []
+        for argument in try ArgumentCount.atLeastOne(arguments) { ids.append(try JobIDArgument.checked(argument)) }
         let limit = try FlagValue.milliseconds(fromSeconds: timeout, flag: "--timeout")
         // Subscribe before asking for the jobs, so no end falls between the two.
         let events = try JobFollowSupport.subscribe(workdir: nil)
@@ -68,10 +69,12 @@ struct AwaitCommand: ParsableCommand {
             jobs.append(try session.send(.getJob(jobID: id), wording: .verbatim).requireJob(wording: .verbatim))
         }
         let awaiter = JobsAwaiter(
-            jobs: jobs, events: events, output: json ? nil : OutputSink(), mode: any ? .any : .all,
+            jobs: jobs, events: events, output: json ? nil : JobFollowSupport.output(), mode: any ? .any : .all,
             timeoutMilliseconds: limit)
         let result = awaiter.run()
-        if case let .lost(reason) = result.outcome { throw CommandFailure("event subscription error: \(reason)") }
+        if case let .lost(reason) = result.outcome {
+            throw CommandFailure("event subscription error: \(reason)", code: .daemonUnavailable)
+        }
         let report = AwaitReport(result: result, any: any)
         if json {
             Console.json(report.json)

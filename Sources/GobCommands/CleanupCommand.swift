@@ -23,13 +23,14 @@ struct CleanupCommand: ParsableCommand {
     @Flag(name: .shortAndLong, help: "Cleanup stopped jobs from all directories")
     var all = false
 
-    /// Extra positionals are accepted and ignored, as upstream does (§1.3).
+    /// Refused, so that `gob cleanup V3x0QqI` does not clean up the whole directory.
     @Argument(help: .hidden)
-    var ignored: [String] = []
+    var arguments: [String] = []
 
     func run() throws {
+        try ArgumentCount.none(arguments, command: "cleanup") { "remove one stopped job with: gob remove \(ShellWords.quote($0))" }
         let scope = all ? nil : try DaemonSession.workingDirectory()
-        let wording = DaemonSession.ErrorWording(command: "failed to cleanup: ", daemon: "cleanup failed: ")
+        let wording = DaemonSession.ErrorWording(prefix: "failed to clean up: ")
         let response = try DaemonSession().send(.cleanup(workdir: scope), wording: wording)
         let count = try response.integer("count", wording: wording)
         Console.line("Cleaned up \(count) stopped job(s)")

@@ -2,20 +2,28 @@ import ArgumentParser
 import GobProtocol
 
 /// Turns the process arguments into one run of one command, with cobra's user-visible
-/// rules (contract §1.2–1.4, Decision D15) on top of ArgumentParser: the root is
-/// dispatched here, each sub-command is parsed on its own (so no parent option leaks into
-/// it), and parser errors are re-worded from the command's own flag definitions.
+/// rules on top of ArgumentParser: the root is dispatched here, each sub-command is parsed
+/// on its own (so no parent option leaks into it), gob's own options come before a job's
+/// command, and parser errors are re-worded from the command's own flag definitions.
+///
+/// Every failure ends here: one `Error: <message>` line on stderr (a usage mistake adds
+/// the usage hint), with `--json` the same failure as a JSON object on stdout, and the
+/// exit status.
 struct CommandLineRunner {
     /// Runs `arguments` (without the program name) and returns the exit status.
     func run(_ arguments: [String]) -> Int32 {
-        // The hot commands' exact shapes skip the parser's start-up (README "Performance").
-        if let invocation = FastPath.invocation(arguments) { return run(invocation) }
+        // The hot commands' exact shapes skip the parser's start-up (docs/performance.md).
+        if let invocation = FastPath.invocation(arguments) { return run(invocation, arguments: arguments) }
         switch route(arguments) {
         case .overview:
             Console.out(OverviewCommand.card)
             return 0
         case let .help(topic): return help(topic: topic)
         case .completion: return complete(arguments)
+        case .dumpHelp:
+            // What swift-argument-parser's manual generator reads (`gob.1`).
+            Console.out(Gob._dumpHelp())
+            return 0
         case let .subcommand(command, rest): return runSubcommand(command, rest)
         case .root: return runRoot(arguments)
         case let .unknown(word):
@@ -24,10 +32,10 @@ struct CommandLineRunner {
         }
     }
 
-    /// Runs an invocation of a hot command, from either route; a failure prints the
-    /// command's usage block like any parser-route command.
-    func run(_ invocation: Invocation) -> Int32 {
-        finish(command: { invocation.definition }) { try invocation.run() }
+    /// Runs an invocation of a hot command, from either route; a failure is reported
+    /// like any parser-route command's.
+    func run(_ invocation: Invocation, arguments: [String]) -> Int32 {
+        finish(command: { invocation.definition }, arguments: arguments.dropFirst()) { try invocation.run() }
     }
 
     /// Where the parser route sends the arguments, by their first word.
@@ -38,6 +46,8 @@ struct CommandLineRunner {
         case help(topic: String?)
         /// A completion script's call back (`completionRequest`).
         case completion
+        /// `--experimental-dump-help`: the command definitions as JSON, for the man page.
+        case dumpHelp
         /// A sub-command with its own arguments.
         case subcommand(any ParsableCommand.Type, [String])
         /// Root options such as `--version`.
@@ -51,6 +61,7 @@ struct CommandLineRunner {
         guard let first = arguments.first else { return .overview }
         if first == "help" { return .help(topic: arguments.dropFirst().first) }
         if first == Self.completionRequest { return .completion }
+        if arguments == ["--experimental-dump-help"] { return .dumpHelp }
         if let command = Gob.subcommand(named: first) { return .subcommand(command, Array(arguments.dropFirst())) }
         if first.hasPrefix("-") && first != "-" { return .root }
         return .unknown(first)
@@ -98,7 +109,7 @@ struct CommandLineRunner {
             root = parsed
         } catch {
             if Gob.exitCode(for: error) == .success { return .help }
-            return .failure(rewording(error, of: Gob.self, arguments: options))
+            return .failure(rewording(error, of: Gob.self, arguments: options).message)
         }
         if !root.version, let word = positionals.first, word != "--" { return .unknownCommand(word) }
         return .run(root)
@@ -106,9 +117,9 @@ struct CommandLineRunner {
 
     private func runRoot(_ arguments: [String]) -> Int32 {
         switch parseRoot(arguments) {
-        case let .run(root): return execute(root, as: Gob.self)
+        case let .run(root): return execute(root, as: Gob.self, arguments: arguments)
         case .help: return printHelp(Gob.self)
-        case let .failure(message): return fail(message, command: Gob.self)
+        case let .failure(message): return fail(.usage(message), command: Gob.self, arguments: arguments[...])
         case let .unknownCommand(word):
             Console.error(CommandSuggestions.unknownCommandText(word, among: Gob.suggestableNames))
             return 1
@@ -121,12 +132,12 @@ struct CommandLineRunner {
         do {
             command = try parse(type, arguments)
         } catch let failure as CommandFailure {
-            return fail(failure.message, command: type)
+            return fail(failure, command: type, arguments: arguments[...])
         } catch {
             if type.exitCode(for: error) == .success { return printHelp(type) }
-            return fail(type.message(for: error), command: type)
+            return fail(.usage(type.message(for: error)), command: type, arguments: arguments[...])
         }
-        return execute(command, as: type)
+        return execute(command, as: type, arguments: arguments)
     }
 
     /// Parses with ArgumentParser; on refusal, asks the command's flag table for cobra's
@@ -137,32 +148,34 @@ struct CommandLineRunner {
         } catch {
             if type.exitCode(for: error) == .success { throw error }
             switch FlagTable(of: type).diagnose(arguments) {
-            case let .invalid(message): throw CommandFailure(message)
+            case let .invalid(message): throw CommandFailure.usage(message)
             case let .valid(rewritten) where rewritten != arguments: return try type.parseAsRoot(rewritten)
             case .valid: throw error
             }
         }
     }
 
-    private func rewording(_ error: any Error, of type: any ParsableCommand.Type, arguments: [String]) -> String {
-        if case let .invalid(message) = FlagTable(of: type).diagnose(arguments) { return message }
-        return type.message(for: error)
+    private func rewording(_ error: any Error, of type: any ParsableCommand.Type, arguments: [String]) -> CommandFailure {
+        if case let .invalid(message) = FlagTable(of: type).diagnose(arguments) { return .usage(message) }
+        return .usage(type.message(for: error))
     }
 
     /// Runs a parsed command and maps what it throws to output and exit status.
-    private func execute(_ command: any ParsableCommand, as type: any ParsableCommand.Type) -> Int32 {
+    private func execute(_ command: any ParsableCommand, as type: any ParsableCommand.Type, arguments: [String]) -> Int32 {
         var command = command
-        return finish(command: { type }) { try command.run() }
+        return finish(command: { type }, arguments: arguments[...]) { try command.run() }
     }
 
     /// Runs `body` and maps what it throws to output and exit status; `type` is only
-    /// asked for when something was thrown.
-    private func finish(command type: () -> any ParsableCommand.Type, _ body: () throws -> Void) -> Int32 {
+    /// asked for when something was thrown. `arguments` are the command's own (after its
+    /// name), read again only on failure, to learn whether it was asked for `--json`.
+    private func finish(command type: () -> any ParsableCommand.Type, arguments: ArraySlice<String>,
+                        _ body: () throws -> Void) -> Int32 {
         do {
             try body()
             return 0
         } catch let failure as CommandFailure {
-            return fail(failure.message, command: type())
+            return fail(failure, command: type(), arguments: arguments)
         } catch is HelpRequested {
             return printHelp(type())
         } catch let exit as ExitCode {
@@ -171,12 +184,12 @@ struct CommandLineRunner {
             // A help flag makes the parser return its own help command, whose run throws.
             let type = type()
             if type.exitCode(for: error) == .success { return printHelp(type) }
-            return fail(type.message(for: error), command: type)
+            return fail(.usage(type.message(for: error)), command: type, arguments: arguments)
         }
     }
 
-    /// `gob help [command]` (contract §2.20): help on stdout; an unknown topic is
-    /// reported on stderr with the root usage, yet exits 0 as cobra does.
+    /// `gob help [command]`: help on stdout; an unknown topic is a usage mistake, with
+    /// the same suggestions as an unknown command.
     private func help(topic: String?) -> Int32 {
         guard let topic else { return printHelp(Gob.self) }
         if topic == "help" {
@@ -184,8 +197,8 @@ struct CommandLineRunner {
             return 0
         }
         guard let command = Gob.subcommand(named: topic) else {
-            Console.error("Unknown help topic [`\(topic)`]\n" + usageBlock(Gob.self))
-            return 0
+            Console.error(CommandSuggestions.unknownHelpTopicText(topic, among: Gob.suggestableNames))
+            return 1
         }
         return printHelp(command)
     }
@@ -204,13 +217,21 @@ struct CommandLineRunner {
         return 0
     }
 
-    /// `Error: <message>`, the usage block, an empty line; exit status 1 (§1.2).
-    private func fail(_ message: String, command type: any ParsableCommand.Type) -> Int32 {
-        Console.error("Error: \(message)\n" + usageBlock(type) + "\n")
-        return 1
+    /// `Error: <message>` on stderr — for a usage mistake followed by the usage block and
+    /// an empty line — and, when the command was asked for `--json`, the failure as JSON
+    /// on stdout.
+    private func fail(_ failure: CommandFailure, command type: any ParsableCommand.Type,
+                      arguments: ArraySlice<String>) -> Int32 {
+        if JSONRequest.asked(in: arguments, of: type) { Console.json(failure.json) }
+        if failure.showsUsage {
+            Console.error("Error: \(failure.message)\n" + usageBlock(type) + "\n")
+        } else {
+            Console.error("Error: \(failure.message)\n")
+        }
+        return failure.exitStatus
     }
 
-    /// The usage block in ArgumentParser's layout (Decision D15 allows it).
+    /// The usage block in ArgumentParser's layout.
     private func usageBlock(_ type: any ParsableCommand.Type) -> String {
         let usage = type == Gob.self ? Gob.usageString() : Gob.usageString(for: type)
         let path = type == Gob.self ? "gob" : "gob \(type.configuration.commandName ?? "")"

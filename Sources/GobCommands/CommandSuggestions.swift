@@ -44,3 +44,17 @@ enum CommandSuggestions {
         return previous[t.count]
     }
 }
+
+extension CommandSuggestions {
+    /// The whole error text for `gob help <typed>` when no command has that name.
+    static func unknownHelpTopicText(_ typed: String, among candidates: [String]) -> String {
+        var text = "Error: unknown help topic \"\(typed)\"\n"
+        let found = suggestions(for: typed, among: candidates)
+        if !found.isEmpty {
+            text += "\nDid you mean this?\n"
+            for name in found { text += "\t\(name)\n" }
+            text += "\n"
+        }
+        return text + "Run 'gob --help' for usage.\n"
+    }
+}

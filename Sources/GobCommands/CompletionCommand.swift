@@ -41,9 +41,9 @@ struct CompletionCommand: ParsableCommand {
     func run() throws {
         guard let name = arguments.first else { throw HelpRequested() }
         guard let shell = CompletionShell(rawValue: name) else {
-            throw CommandFailure("unsupported shell \"\(name)\" (supported: bash, zsh, fish)")
+            throw CommandFailure.invalid("unsupported shell \"\(name)\" (supported: bash, zsh, fish)")
         }
-        if arguments.count > 1 { throw CommandFailure("unknown command \"\(arguments[1])\" for \"gob completion \(name)\"") }
+        if arguments.count > 1 { throw CommandFailure.usage("unknown command \"\(arguments[1])\" for \"gob completion \(name)\"") }
         let script = Gob.completionScript(for: shell)
         Console.out(script.hasSuffix("\n") ? script : script + "\n")
     }

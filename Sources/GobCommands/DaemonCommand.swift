@@ -24,16 +24,17 @@ struct DaemonCommand: ParsableCommand {
     @Option(name: .customLong("ready-fd"), help: .hidden)
     var readyFD: Int32?
 
-    /// Extra positionals are accepted and ignored, as upstream does (§1.3).
+    /// Refused: `daemon` takes no arguments.
     @Argument(help: .hidden)
-    var ignored: [String] = []
+    var arguments: [String] = []
 
     func run() throws {
+        try ArgumentCount.none(arguments, command: "daemon")
         let status: Int32
         do {
             status = try DaemonMain.run(paths: RuntimePaths.current(), readyFD: readyFD)
         } catch {
-            throw CommandFailure(error.description)
+            throw CommandFailure(error.description, code: .internal)
         }
         if status != 0 { throw ExitCode(status) }
     }

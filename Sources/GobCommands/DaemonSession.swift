@@ -2,17 +2,17 @@ import GobClient
 import GobProtocol
 
 /// A command's access to the daemon: sends one request per connection and turns every
-/// failure into the command's contract wording (§1.5 and each command's section).
+/// failure into one line in plain words, with the daemon's error code (or the client's
+/// own when the daemon could not answer).
 struct DaemonSession {
-    /// How a command prefixes the errors of one request.
+    /// How a command introduces the errors of one request.
     struct ErrorWording {
-        /// Put before transport and daemon errors, e.g. `failed to add job: `.
-        var command: String
-        /// Put before the daemon's own error, after `command`, e.g. `add failed: `.
-        var daemon: String
+        /// Put before the daemon's and the transport's errors, e.g. `failed to add job: `.
+        var prefix: String
 
-        /// Errors are printed as they come (start, stop, restart, signal, remove).
-        static let verbatim = ErrorWording(command: "", daemon: "")
+        /// Errors are printed as they come (start, stop, restart, signal, remove): the
+        /// daemon's message already names the job.
+        static let verbatim = ErrorWording(prefix: "")
     }
 
     let client = DaemonClient(paths: RuntimePaths.current())
@@ -42,9 +42,7 @@ struct DaemonSession {
             throw Self.failure(.decode(detail: "reply is not a response object"), wording: wording)
         }
         _ = try Self.checked(transcoded.response, wording: wording)
-        guard let output = transcoded.output else {
-            throw CommandFailure(wording.command + "failed to decode response: missing jobs")
-        }
+        guard let output = transcoded.output else { throw Self.missing("jobs", wording: wording) }
         return output
     }
 
@@ -58,24 +56,43 @@ struct DaemonSession {
         return try Self.checked(response, wording: wording)
     }
 
-    private static func failure(_ error: ClientError, wording: ErrorWording) -> CommandFailure {
-        error.isConnectFailure ? CommandFailure(error.description) : CommandFailure(wording.command + error.description)
+    /// A request that could not be made or answered.
+    static func failure(_ error: ClientError, wording: ErrorWording) -> CommandFailure {
+        let message = error.isConnectFailure ? error.description : wording.prefix + error.description
+        return CommandFailure(message, code: error.code)
     }
 
+    /// A reply that lacks a member it must have: the daemon speaks another protocol.
+    static func missing(_ member: String, wording: ErrorWording) -> CommandFailure {
+        CommandFailure(wording.prefix + "failed to decode response: missing \(member)", code: .internal)
+    }
+
+    /// The reply when it is a success, else the daemon's message with its code.
     private static func checked(_ response: Response, wording: ErrorWording) throws(CommandFailure) -> Response {
         guard response.success else {
             let message = response.error ?? "unknown error"
-            // A daemon of another version is shown as it is, never behind a prefix.
-            if response.code == .versionMismatch { throw CommandFailure(message) }
-            throw CommandFailure(wording.command + wording.daemon + message)
+            let code = response.code ?? .internal
+            // A daemon of another version says what to do; no prefix in front of it.
+            if code == .versionMismatch { throw CommandFailure(message, code: code) }
+            throw CommandFailure(wording.prefix + message, code: code)
         }
         return response
     }
 
-    /// The client's working directory by the rule of §1.6.
+    /// The client's working directory (the logical `$PWD` when it names this directory).
     static func workingDirectory() throws(CommandFailure) -> String {
         do { return try WorkingDirectory.current() } catch {
-            throw CommandFailure("failed to get current directory: \(error)")
+            throw CommandFailure("failed to get current directory: \(error)", code: .ioError)
+        }
+    }
+}
+
+extension ClientError {
+    /// The code a command reports for a request that got no usable answer.
+    var code: ErrorCode {
+        switch self {
+        case .connect, .send: .daemonUnavailable
+        case .decode: .internal
         }
     }
 }
@@ -83,15 +100,19 @@ struct DaemonSession {
 extension Response {
     /// The integer `data` member `key` of a successful reply, or a decode failure.
     func integer(_ key: String, wording: DaemonSession.ErrorWording) throws(CommandFailure) -> Int64 {
-        guard let value = self[key]?.intValue else {
-            throw CommandFailure(wording.command + "failed to decode response: missing \(key)")
-        }
+        guard let value = self[key]?.intValue else { throw DaemonSession.missing(key, wording: wording) }
         return value
     }
 
     /// The `data.job` of a successful reply, or a decode failure.
     func requireJob(wording: DaemonSession.ErrorWording) throws(CommandFailure) -> JobSnapshot {
-        guard let job else { throw CommandFailure(wording.command + "failed to decode response: missing job") }
+        guard let job else { throw DaemonSession.missing("job", wording: wording) }
         return job
+    }
+
+    /// The `data.jobs` of a successful `list` reply, or a decode failure.
+    func requireJobs(wording: DaemonSession.ErrorWording) throws(CommandFailure) -> [JobSnapshot] {
+        guard let jobs else { throw DaemonSession.missing("jobs", wording: wording) }
+        return jobs
     }
 }

@@ -28,10 +28,12 @@ struct EventsCommand: ParsableCommand {
     @Flag(name: .shortAndLong, help: "Show events from all directories")
     var all = false
 
+    /// Refused: `events` takes no arguments.
     @Argument(help: .hidden)
-    var ignored: [String] = []
+    var arguments: [String] = []
 
     func run() throws {
+        try ArgumentCount.none(arguments, command: "events")
         let workdir = all ? nil : try DaemonSession.workingDirectory()
         let events = try JobFollowSupport.subscribe(workdir: workdir)
         let output = OutputSink(colors: false)
@@ -41,7 +43,7 @@ struct EventsCommand: ParsableCommand {
                 for event in try events.next() { text += event.json.compact + "\n" }
                 if !output.write(text) { return }
             } catch {
-                throw CommandFailure("subscription error: \(error.description)")
+                throw CommandFailure("subscription error: \(error.description)", code: .daemonUnavailable)
             }
         }
     }

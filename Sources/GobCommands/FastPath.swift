@@ -1,6 +1,6 @@
 /// Reads the exact shapes of the hot commands (`list`, `ping`, `status`, `stop`, `add`,
 /// `--version`) without ArgumentParser, whose start-up costs each run ≈ 2 ms of runtime
-/// conformance scans and reflection (README "Performance").
+/// conformance scans and reflection (docs/performance.md).
 ///
 /// It accepts only what it reads exactly as the parser does and declines everything else
 /// (nil): help, unknown or repeated flags, `--flag=value`, clusters such as `-af`, values
@@ -19,7 +19,7 @@ enum FastPath {
         let rest = arguments.dropFirst()
         switch first {
         case "-v", "--version": return rest.isEmpty ? .version : nil
-        case "ping": return rest.allSatisfy(isPlain) ? .ping : nil
+        case "ping": return rest.isEmpty ? .ping : nil
         case "status": return status(rest)
         case "list": return list(rest)
         case "stop": return stop(rest)
@@ -46,7 +46,8 @@ enum FastPath {
         for word in words {
             switch word {
             case "--json": guard set(&json) else { return nil }
-            default: guard isPlain(word) else { return nil }
+            // Positionals are refused, with a message, by the parser route.
+            default: return nil
             }
         }
         return .status(json: json)
@@ -61,7 +62,7 @@ enum FastPath {
             case "-a", "--all": guard set(&all) else { return nil }
             case "--workdir": guard set(&workdir) else { return nil }
             case "--json": guard set(&json) else { return nil }
-            default: guard isPlain(word) else { return nil }
+            default: return nil
             }
         }
         return .list(all: all, workdir: workdir, json: json)
@@ -70,11 +71,13 @@ enum FastPath {
     /// `stop` with exactly one job ID; any other count is an error for the parser route.
     private static func stop(_ words: ArraySlice<String>) -> Invocation? {
         var force = false
+        var quiet = false
         var json = false
         var arguments: [String] = []
         for word in words {
             switch word {
             case "-f", "--force": guard set(&force) else { return nil }
+            case "-q", "--quiet": guard set(&quiet) else { return nil }
             case "--json": guard set(&json) else { return nil }
             default:
                 guard isPlain(word) else { return nil }
@@ -82,7 +85,7 @@ enum FastPath {
             }
         }
         guard arguments.count == 1 else { return nil }
-        return .stop(force: force, json: json, arguments: arguments)
+        return .stop(force: force, quiet: quiet, json: json, arguments: arguments)
     }
 
     /// `add`: gob's options, then the job's command from the first plain word on, or

@@ -2,7 +2,7 @@ import ArgumentParser
 import GobProtocol
 
 /// The flags one command declares, read from its ArgumentParser definition, and the
-/// cobra/pflag rules the contract's flag errors come from (§1.3).
+/// cobra/pflag rules gob's flag errors follow (`unknown flag: --bogus`, …).
 ///
 /// It is built only after the parser refused the arguments (or for a passthrough
 /// command's leading options), so the common path pays nothing for it; the definition
@@ -31,7 +31,7 @@ struct FlagTable {
         /// Every flag is known; boolean values written as `--flag=true|false` are
         /// rewritten to the plain forms the parser takes.
         case valid([String])
-        /// The contract's error text for the first offending argument.
+        /// The error text for the first offending argument.
         case invalid(String)
     }
 
@@ -64,7 +64,7 @@ struct FlagTable {
     func entry(short name: Character) -> Entry? { entries.first { $0.short == name } }
 
     /// Checks `arguments` the way pflag parses them: flags anywhere until `--` (or, with
-    /// `stopAtFirstPositional`, until the first non-option argument, Decision D15).
+    /// `stopAtFirstPositional`, until the first non-option argument: a job's command).
     func diagnose(_ arguments: [String], stopAtFirstPositional: Bool = false) -> Diagnosis {
         var output: [String] = []
         var index = 0
@@ -86,7 +86,9 @@ struct FlagTable {
                 if entry.takesValue, value == nil {
                     guard index + 1 < arguments.count else { return .invalid("flag needs an argument: --\(name)") }
                     index += 1
-                    output.append(arguments[index])
+                    // Joined, so that a value starting with `-` (`--timeout -1`) reaches
+                    // the command's own check instead of reading as a missing value.
+                    output[output.count - 1] = "--\(name)=\(arguments[index])"
                 }
             } else if token.hasPrefix("-") && token.count > 1 {
                 switch shorthand(token) {
@@ -134,8 +136,8 @@ struct FlagTable {
         case "1", "t", "T", "true", "TRUE", "True": return .valid([plain])
         case "0", "f", "F", "false", "FALSE", "False": return .valid([])
         default:
-            return .invalid(
-                "invalid argument \"\(value)\" for \"\(entry.display)\" flag: strconv.ParseBool: parsing \"\(value)\": invalid syntax")
+            let flag = entry.long.map { "--\($0)" } ?? entry.display
+            return .invalid("invalid value \"\(value)\" for \(flag): expected true or false")
         }
     }
 }

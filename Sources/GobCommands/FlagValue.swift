@@ -1,13 +1,11 @@
-/// Values of gob's options that take one, checked with pflag's wording (contract §1.3):
-/// `invalid argument "<value>" for "<flag>" flag: <reason>`.
+/// Values of gob's options that take one, checked before anything else happens, with
+/// messages in plain words: `invalid value "<value>" for <flag>: <what is expected>`.
 enum FlagValue {
     /// `--tail N`: a whole number of lines, 0 or more.
     static func lineCount(_ text: String?, flag: String) throws(CommandFailure) -> Int? {
         guard let text else { return nil }
-        guard let value = Int(text) else {
-            throw invalid(text, flag: flag, "strconv.ParseInt: parsing \"\(text)\": invalid syntax")
-        }
-        guard value >= 0 else { throw invalid(text, flag: flag, "must not be negative") }
+        guard let value = Int(text) else { throw invalid(text, flag: flag, "expected a whole number of lines") }
+        guard value >= 0 else { throw invalid(text, flag: flag, "must be 0 or more") }
         return value
     }
 
@@ -15,15 +13,13 @@ enum FlagValue {
     /// returned in milliseconds.
     static func milliseconds(fromSeconds text: String?, flag: String) throws(CommandFailure) -> Int64? {
         guard let text else { return nil }
-        guard let seconds = Double(text), seconds.isFinite else {
-            throw invalid(text, flag: flag, "strconv.ParseFloat: parsing \"\(text)\": invalid syntax")
-        }
-        guard seconds >= 0 else { throw invalid(text, flag: flag, "must not be negative") }
-        guard seconds < 1e9 else { throw invalid(text, flag: flag, "value out of range") }
+        guard let seconds = Double(text), seconds.isFinite else { throw invalid(text, flag: flag, "expected seconds") }
+        guard seconds >= 0 else { throw invalid(text, flag: flag, "must be 0 or more") }
+        guard seconds < 1e9 else { throw invalid(text, flag: flag, "too large (at most 999999999 seconds)") }
         return Int64((seconds * 1000).rounded(.up))
     }
 
     private static func invalid(_ text: String, flag: String, _ reason: String) -> CommandFailure {
-        CommandFailure("invalid argument \"\(text)\" for \"\(flag)\" flag: \(reason)")
+        .invalid("invalid value \"\(text)\" for \(flag): \(reason)")
     }
 }

@@ -1,12 +1,12 @@
 import GobProtocol
 
 extension Invocation {
-    /// `add`: creates and starts a job, then prints it, or follows it (contract §2.3).
+    /// `add`: creates and starts a job, then prints it, or follows it.
     static func runAdd(follow: Bool, description: String?, quiet: Bool, json: Bool, command: [String]) throws {
-        let argv = try ArgumentCount.atLeastOne(command)
+        let argv = try JobCommand.argv(from: command, requirement: "requires at least 1 arg(s), only received 0")
         let description = try JobDescription.validated(description)
         let workdir = try DaemonSession.workingDirectory()
-        let wording = DaemonSession.ErrorWording(command: "failed to add job: ", daemon: "add failed: ")
+        let wording = DaemonSession.ErrorWording(prefix: "failed to add job: ")
         let spec = JobSpec(command: argv, workdir: workdir, environment: currentEnvironment(), description: description)
         let events = follow ? try JobFollowSupport.subscribe(workdir: workdir) : nil
         let job = try DaemonSession().send(.add(spec), wording: wording).requireJob(wording: wording)
@@ -14,7 +14,7 @@ extension Invocation {
             guard let events else { return Console.json(job.json) }
             return try JobFollowSupport.awaitAsJSON(job, events: events)
         }
-        Console.line(quiet ? job.id : "Added job \(job.id) running: \(JobSnapshot.spaced(argv))")
+        Console.line(quiet ? job.id : "Added job \(job.id) running: \(ShellWords.quote(argv))")
         if let events { try JobFollowSupport.follow(job, events: events) }
     }
 }

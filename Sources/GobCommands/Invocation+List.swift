@@ -1,39 +1,82 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import GobClient
 import GobProtocol
+import GobTUI
 
 extension Invocation {
     /// What sets a job's description apart from the job lines of `list`.
     static let descriptionIndent = "    "
 
-    /// `list`: the jobs of this directory (all with `all`), newest first (contract §2.5).
+    /// `list`: the jobs of this directory (all with `all`), newest first.
     static func runList(all: Bool, workdir: Bool, json: Bool) throws {
         let scope = all ? nil : try DaemonSession.workingDirectory()
-        let wording = DaemonSession.ErrorWording(command: "failed to list jobs: ", daemon: "list failed: ")
+        let wording = DaemonSession.ErrorWording(prefix: "failed to list jobs: ")
         if json {
             var output = try DaemonSession().sendListJSON(.list(workdir: scope), wording: wording)
             output.append(0x0A)
             Console.out(bytes: output)
             return
         }
-        let response = try DaemonSession().send(.list(workdir: scope), wording: wording)
-        guard let jobs = response.jobs else {
-            throw CommandFailure(wording.command + "failed to decode response: missing jobs")
-        }
+        let jobs = try DaemonSession().send(.list(workdir: scope), wording: wording).requireJobs(wording: wording)
         guard !jobs.isEmpty else {
             Console.line("No jobs found")
             return
         }
+        Console.out(listText(jobs, showDirectory: all || workdir, style: ListStyle.current()))
+    }
+
+    /// How `list` draws its lines where it writes.
+    struct ListStyle {
+        /// The terminal's width, to cut long commands to; nil when not a terminal.
+        var columns: Int?
+        /// Mark failed jobs with `✗` (else `!`), and cut with `…` (else `~`).
+        var unicode: Bool
+        /// Colour the mark red.
+        var colors: Bool
+
+        /// Plain lines: no terminal.
+        static let plain = ListStyle(columns: nil, unicode: true, colors: false)
+
+        /// The style for this process's stdout.
+        static func current() -> ListStyle {
+            guard let columns = TerminalWidth.columns(of: STDOUT_FILENO) else { return .plain }
+            let capabilities = TerminalCapabilities(environment: environmentValue)
+            return ListStyle(columns: columns, unicode: capabilities.unicode, colors: OutputSink(descriptor: STDOUT_FILENO).colors)
+        }
+    }
+
+    /// One line per job, `<id>: [<pid>] <status>: <command>` (with `showDirectory`, the
+    /// status is followed by ` (<workdir>)`), then `  ✗ exit 7` when the job failed, then
+    /// its description on a line of its own. On a terminal a long command is cut so that
+    /// the line fits.
+    static func listText(_ jobs: [JobSnapshot], showDirectory: Bool, style: ListStyle) -> String {
         var text = ""
         for job in jobs {
-            if all || workdir {
-                let directory = job.workdir.isEmpty ? "<unknown>" : job.workdir
-                text += "\(job.id): [\(job.pid)] \(job.status.rawValue) (\(directory)): \(job.commandLine)\n"
-            } else {
-                text += "\(job.id): [\(job.pid)] \(job.status.rawValue): \(job.commandLine)\n"
+            var head = "\(job.id): [\(job.pid)] \(job.status.rawValue)"
+            if showDirectory { head += " (\(job.workdir.isEmpty ? "<unknown>" : job.workdir))" }
+            head += ": "
+            var mark = ""
+            var markWidth = 0
+            if let failure = JobOutcome.failure(of: job) {
+                let plain = "\(style.unicode ? "✗" : "!") \(failure)"
+                markWidth = 2 + DisplayWidth.of(plain)
+                mark = "  " + (style.colors ? "\u{1B}[31m" + plain + "\u{1B}[0m" : plain)
             }
-            if let description = job.description, !description.isEmpty {
-                text += descriptionIndent + description + "\n"
+            var command = job.commandLine
+            var description = job.description ?? ""
+            if let columns = style.columns {
+                let ellipsis = style.unicode ? "…" : "~"
+                let room = max(columns - DisplayWidth.of(head) - markWidth, 10)
+                command = Fit.cut(command, width: room, ellipsis: ellipsis)
+                description = Fit.cut(description, width: max(columns - descriptionIndent.count, 10), ellipsis: ellipsis)
             }
+            text += head + command + mark + "\n"
+            if !description.isEmpty { text += descriptionIndent + description + "\n" }
         }
-        Console.out(text)
+        return text
     }
 }

@@ -10,7 +10,7 @@ extension Invocation {
     /// `status`: the daemon's health, without ever starting it.
     static func runStatus(json: Bool) throws {
         let session = DaemonSession()
-        let wording = DaemonSession.ErrorWording(command: "failed to get status: ", daemon: "status failed: ")
+        let wording = DaemonSession.ErrorWording(prefix: "failed to get status: ")
         guard let response = try session.sendIfRunning(.status, wording: wording) else {
             let directory = session.client.paths.directory
             if json {

@@ -6,7 +6,7 @@ import GobProtocol
 ///
 /// Nothing here may touch ArgumentParser, Foundation, dynamic casts or unspecialized
 /// generics from other modules: each would cost `gob list` the start-up the fast path
-/// saves (README "Performance").
+/// saves (docs/performance.md).
 enum Invocation: Equatable {
     /// `gob -v` / `gob --version`.
     case version
@@ -16,8 +16,9 @@ enum Invocation: Equatable {
     case status(json: Bool)
     /// `gob list [-a] [--workdir] [--json]`.
     case list(all: Bool, workdir: Bool, json: Bool)
-    /// `gob stop [-f] [--json] <job_id>`; the count of `arguments` is checked by `run()`.
-    case stop(force: Bool, json: Bool, arguments: [String])
+    /// `gob stop [-f] [-q] [--json] <job_id>`; the count of `arguments` is checked by
+    /// `run()`.
+    case stop(force: Bool, quiet: Bool, json: Bool, arguments: [String])
     /// `gob add [-f] [-d <text>] [-q] [--json] [--] <command> [args...]`: `command` is the
     /// job's argv with gob's own leading options and one `--` already taken off.
     case add(follow: Bool, description: String?, quiet: Bool, json: Bool, command: [String])
@@ -29,14 +30,14 @@ enum Invocation: Equatable {
         case .version:
             Console.line("gob version \(GobVersion.current)")
         case .ping:
-            _ = try DaemonSession().send(.ping, wording: .init(command: "ping failed: ", daemon: "ping failed: "))
+            _ = try DaemonSession().send(.ping, wording: .init(prefix: "ping failed: "))
             Console.line("pong")
         case let .status(json):
             try Self.runStatus(json: json)
         case let .list(all, workdir, json):
             try Self.runList(all: all, workdir: workdir, json: json)
-        case let .stop(force, json, arguments):
-            try Self.runStop(force: force, json: json, arguments: arguments)
+        case let .stop(force, quiet, json, arguments):
+            try Self.runStop(force: force, quiet: quiet, json: json, arguments: arguments)
         case let .add(follow, description, quiet, json, command):
             try Self.runAdd(follow: follow, description: description, quiet: quiet, json: json, command: command)
         }

@@ -2,18 +2,28 @@ import ArgumentParser
 import GobClient
 import GobProtocol
 
-/// Live candidates for shell completion (contract §2.21, approximated with the argument
-/// parser's own `---completion` protocol instead of cobra's `__complete`): the IDs of the
-/// current directory's jobs, newest first, described by their commands, and signal names.
+/// Live candidates for shell completion, through the argument parser's own
+/// `---completion` protocol: the IDs of the current directory's jobs, newest first,
+/// described by their commands — running jobs first where a running job is wanted
+/// (`stop`, `signal`), stopped ones first for `start` — and signal names.
 ///
 /// A completion must never disturb the terminal: any failure (no daemon, no directory,
 /// a refused request) offers nothing and prints nothing. No daemon is started just to
 /// complete: without one there are no jobs to offer.
 enum JobCompletion {
-    /// The job ID of `stop`, `start`, `restart`, `remove`, `stdout` and `stderr`: the first
-    /// positional only.
+    /// The job ID of `restart`, `stdout` and `stderr`: the first positional only.
     @Sendable static func firstJobID(_ words: [String], _ index: Int, _ prefix: String) -> [String] {
         positional(words, index, valueOptions: ["--tail"]) == 0 ? jobIDs(prefix: prefix) : []
+    }
+
+    /// The job ID of `stop`: running jobs first, as those are the ones to stop.
+    @Sendable static func runningJobIDFirst(_ words: [String], _ index: Int, _ prefix: String) -> [String] {
+        positional(words, index, valueOptions: []) == 0 ? jobIDs(prefix: prefix, first: .running) : []
+    }
+
+    /// The job ID of `start` and `remove`: stopped jobs first, as only those can be.
+    @Sendable static func stoppedJobIDFirst(_ words: [String], _ index: Int, _ prefix: String) -> [String] {
+        positional(words, index, valueOptions: []) == 0 ? jobIDs(prefix: prefix, first: .stopped) : []
     }
 
     /// `await`'s job IDs: every positional, leaving out the IDs already given.
@@ -24,15 +34,29 @@ enum JobCompletion {
         return jobIDs(prefix: prefix, excluding: Set(given.map { words[$0] }))
     }
 
-    /// `signal`: the job ID, then the signal name.
+    /// `signal`: the job ID (running jobs first), then the signal name.
     @Sendable static func signalArguments(_ words: [String], _ index: Int, _ prefix: String) -> [String] {
         switch positional(words, index, valueOptions: []) {
-        case 0: return jobIDs(prefix: prefix)
-        case 1:
-            let typed = prefix.uppercased()
-            return SignalName.accepted.map(\.0).filter { $0.hasPrefix(typed) }.map { candidate($0, "SIG" + $0) }
+        case 0: return jobIDs(prefix: prefix, first: .running)
+        case 1: return signalNames(prefix: prefix)
         default: return []
         }
+    }
+
+    /// Signal names starting with what was typed, spelled the way it was typed: `TE` or
+    /// `te` gives `TERM` or `term`, `SIGT` or `sigt` gives `SIGTERM` or `sigterm`. Nothing
+    /// typed: the bare names.
+    static func signalNames(prefix: String) -> [String] {
+        let typed = prefix.uppercased()
+        let lowercase = !prefix.isEmpty && prefix == prefix.lowercased()
+        var names: [String] = []
+        for spellings in [SignalName.accepted.map(\.0), typed.isEmpty ? [] : SignalName.accepted.map { "SIG" + $0.0 }] {
+            for spelled in spellings where spelled.hasPrefix(typed) {
+                let description = spelled.hasPrefix("SIG") ? spelled : "SIG" + spelled
+                names.append(candidate(lowercase ? spelled.lowercased() : spelled, description))
+            }
+        }
+        return names
     }
 
     /// Which positional argument of the command the word at `index` is (0 for the first),
@@ -59,16 +83,18 @@ enum JobCompletion {
         return count
     }
 
-    /// IDs of this directory's jobs starting with `prefix`, newest first.
-    static func jobIDs(prefix: String, excluding: Set<String> = []) -> [String] {
+    /// IDs of this directory's jobs starting with `prefix`, newest first; with `first`,
+    /// the jobs of that status come before the others.
+    static func jobIDs(prefix: String, excluding: Set<String> = [], first: JobSnapshot.Status? = nil) -> [String] {
         guard let workdir = try? WorkingDirectory.current() else { return [] }
         let client = DaemonClient(paths: RuntimePaths.current())
         guard let response = try? client.sendIfRunning(.list(workdir: workdir)), response.success,
               let jobs = response.jobs
         else { return [] }
-        return jobs.filter { $0.id.hasPrefix(prefix) && !excluding.contains($0.id) }.map {
-            candidate($0.id, $0.commandLine)
-        }
+        let matching = jobs.filter { $0.id.hasPrefix(prefix) && !excluding.contains($0.id) }
+        let ordered = first.map { status in matching.filter { $0.status == status } + matching.filter { $0.status != status } }
+            ?? matching
+        return ordered.map { candidate($0.id, $0.commandLine) }
     }
 
     /// One candidate in the requesting shell's format: zsh reads `value:description`,

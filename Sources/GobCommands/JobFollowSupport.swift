@@ -2,37 +2,61 @@ import ArgumentParser
 import GobClient
 import GobProtocol
 
-/// The follow shared by `run`, `add -f`, `start -f` and `restart -f` (contract §3.1,
-/// Decision D2): subscribe first, so the job's end cannot slip by, then follow, print the
-/// footer and leave with the job's exit status.
+/// The follow shared by `run`, `add -f`, `start -f` and `restart -f`: subscribe first, so
+/// the job's end cannot slip by, then follow, print the footer with how the job ended,
+/// and leave with the job's exit status.
 enum JobFollowSupport {
     /// Opens the subscription that will report the job's end; call before the request
     /// that starts the job's process.
     static func subscribe(workdir: String?) throws(CommandFailure) -> EventStream {
         do { return try DaemonSession().client.subscribe(workdir: workdir) } catch {
             switch error {
-            case let .connect(cause): throw CommandFailure(cause.description)
+            case let .connect(cause): throw DaemonSession.failure(cause, wording: .verbatim)
             case let .refused(detail, code: .versionMismatch?):
-                throw CommandFailure(detail)
-            case .refused: throw CommandFailure("subscription error: \(error.description)")
+                throw CommandFailure(detail, code: .versionMismatch)
+            case let .refused(_, code):
+                throw CommandFailure("subscription error: \(error.description)", code: code ?? .daemonUnavailable)
             }
         }
+    }
+
+    /// `start` and `restart`: sends `request`, which starts the job's process, then
+    /// prints `header` (nothing with `quiet`) or the job as JSON, and follows it when
+    /// asked to.
+    static func startProcess(_ request: Request, follow: Bool, quiet: Bool, json: Bool,
+                             header: (JobSnapshot) -> String) throws {
+        let wording = DaemonSession.ErrorWording.verbatim
+        // The job's workdir is not known yet: listen to all, the follow picks its process.
+        let events = follow ? try subscribe(workdir: nil) : nil
+        let job = try DaemonSession().send(request, wording: wording).requireJob(wording: wording)
+        if json {
+            guard let events else { return Console.json(job.json) }
+            return try awaitAsJSON(job, events: events)
+        }
+        if !quiet { Console.line(header(job)) }
+        if let events { try self.follow(job, events: events) }
+    }
+
+    /// Where followed output goes: stdout, with the job's escape sequences and invalid
+    /// UTF-8 made harmless when it is a terminal.
+    static func output() -> OutputSink {
+        OutputSink(sanitizing: true)
     }
 
     /// Follows `job`'s output until its process ends or the user interrupts gob. Exits
     /// with the job's status: its exit code, 128+N when killed by signal N; 0 when
     /// interrupted (the job keeps running).
     static func follow(_ job: JobSnapshot, events: EventStream) throws {
-        let output = OutputSink()
+        let output = output()
         switch JobFollower(job: job, events: events, output: output).run() {
         case let .completed(final):
-            output.write("\nJob \(job.id) completed\n")
+            output.write("\nJob \(job.id) completed: \(JobOutcome.summary(of: final))\n")
             let status = JobFollower.exitStatus(of: final)
             if status != 0 { throw ExitCode(status) }
         case .interrupted:
             output.write("\nJob \(job.id) continues running in background\n")
         case let .lost(reason):
-            throw CommandFailure("event subscription error: \(reason)")
+            throw CommandFailure("event subscription error: \(reason)", code: .daemonUnavailable)
         }
     }
 
@@ -51,8 +75,7 @@ enum JobFollowSupport {
         case .interrupted, .timedOut:
             Console.json(final.json)
         case let .lost(reason):
-            throw CommandFailure("event subscription error: \(reason)")
+            throw CommandFailure("event subscription error: \(reason)", code: .daemonUnavailable)
         }
     }
-
 }

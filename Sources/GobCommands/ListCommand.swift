@@ -40,12 +40,15 @@ struct ListCommand: ParsableCommand {
     @Flag(help: "Output in JSON format")
     var json = false
 
-    /// Extra positionals are accepted and ignored, as upstream does (§1.3).
+    /// Refused: `list` takes no arguments.
     @Argument(help: .hidden)
-    var ignored: [String] = []
+    var arguments: [String] = []
 
     func run() throws { try invocation().run() }
 
     /// The parsed command line as the fast path would read it.
-    func invocation() -> Invocation { .list(all: all, workdir: workdir, json: json) }
+    func invocation() throws -> Invocation {
+        try ArgumentCount.none(arguments, command: "list")
+        return .list(all: all, workdir: workdir, json: json)
+    }
 }

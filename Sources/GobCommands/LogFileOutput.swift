@@ -6,15 +6,14 @@ import Darwin
 import GobClient
 import GobProtocol
 
-/// `gob stdout` and `gob stderr` (contract §2.13, §2.14): print one log of a job byte for
-/// byte, or follow it (`-f`).
+/// What `gob stdout` and `gob stderr` do: print one log of a job byte for byte, or follow
+/// it (`-f`).
 enum LogFileOutput {
     enum Stream: String {
         case stdout
         case stderr
     }
 
-    /// Prints (or follows) one log; with `lastLines`, only that many lines from its end.
     /// The long help of `gob stdout` and `gob stderr`, which differ only in the stream.
     static func discussion(_ stream: Stream) -> String {
         let name = stream.rawValue
@@ -38,10 +37,13 @@ enum LogFileOutput {
             """
     }
 
+    /// Prints (or follows) one log; with `lastLines`, only that many lines from its end.
     static func show(_ stream: Stream, jobID: String, follow: Bool, lastLines: Int? = nil) throws {
         let job = try DaemonSession().send(.getJob(jobID: jobID), wording: .verbatim).requireJob(wording: .verbatim)
         let path = stream == .stdout ? job.stdoutPath : job.stderrPath
-        guard access(path, F_OK) == 0 else { throw CommandFailure("\(stream.rawValue) log file not found: \(path)") }
+        guard access(path, F_OK) == 0 else {
+            throw CommandFailure("\(stream.rawValue) log file not found: \(path)", code: .ioError)
+        }
         let output = OutputSink()
         guard follow else {
             try dump(path, stream: stream, lastLines: lastLines, to: output)
@@ -51,20 +53,20 @@ enum LogFileOutput {
         // noticed from the file, so a refused subscription is not fatal.
         let events = try? DaemonSession().client.subscribe(workdir: job.workdir)
         let failure = RawFollower(path: path, jobID: job.id, events: events, output: output, lastLines: lastLines).run()
-        throw CommandFailure(failure)
+        throw CommandFailure(failure, code: .ioError)
     }
 
     /// Copies the file (or its last `lastLines` lines) to stdout, nothing appended.
     private static func dump(_ path: String, stream: Stream, lastLines: Int?, to output: OutputSink) throws(CommandFailure) {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw CommandFailure("failed to read \(stream.rawValue) log: \(SystemError.last)") }
+        guard fd >= 0 else { throw CommandFailure("failed to read \(stream.rawValue) log: \(SystemError.last)", code: .ioError) }
         defer { close(fd) }
         var offset = lastLines.map { LastLines.startOffset(ofLast: $0, descriptor: fd) } ?? 0
         var buffer = [UInt8](repeating: 0, count: 1 << 16)
         while true {
             let count = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, off_t(offset)) }
             if count < 0 && errno == EINTR { continue }
-            if count < 0 { throw CommandFailure("failed to read \(stream.rawValue) log: \(SystemError.last)") }
+            if count < 0 { throw CommandFailure("failed to read \(stream.rawValue) log: \(SystemError.last)", code: .ioError) }
             if count == 0 { return }
             offset += Int64(count)
             if !output.write(Array(buffer[0..<count])) { return }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import GobClient
+import GobProtocol
 
 /// `gob logs`: follow the output of every job of this directory, with `[monitor]` lines
 /// for jobs starting and stopping (contract §2.15, §3.3, Decision D9).
@@ -39,17 +40,14 @@ struct LogsCommand: ParsableCommand {
     var arguments: [String] = []
 
     func run() throws {
-        if let first = arguments.first { throw CommandFailure("unknown command \"\(first)\" for \"gob logs\"") }
+        try ArgumentCount.none(arguments, command: "logs") { "follow one job with: gob stdout -f \(ShellWords.quote($0))" }
         let lastLines = try FlagValue.lineCount(tail, flag: "--tail")
         let workdir = try DaemonSession.workingDirectory()
         // Subscribe before listing, so no job started in between is missed (D9).
         let events = try JobFollowSupport.subscribe(workdir: workdir)
-        let wording = DaemonSession.ErrorWording(command: "failed to list jobs: ", daemon: "list failed: ")
-        let response = try DaemonSession().send(.list(workdir: workdir), wording: wording)
-        guard let jobs = response.jobs else {
-            throw CommandFailure(wording.command + "failed to decode response: missing jobs")
-        }
-        let failure = LogsMonitor(events: events, output: OutputSink()).run(initialJobs: jobs, lastLines: lastLines)
-        throw CommandFailure(failure)
+        let wording = DaemonSession.ErrorWording(prefix: "failed to list jobs: ")
+        let jobs = try DaemonSession().send(.list(workdir: workdir), wording: wording).requireJobs(wording: wording)
+        let failure = LogsMonitor(events: events, output: JobFollowSupport.output()).run(initialJobs: jobs, lastLines: lastLines)
+        throw CommandFailure(failure, code: .ioError)
     }
 }

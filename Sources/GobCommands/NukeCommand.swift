@@ -27,13 +27,15 @@ struct NukeCommand: ParsableCommand {
     @Flag(name: .shortAndLong, help: "Nuke jobs from all directories")
     var all = false
 
-    /// Extra positionals are accepted and ignored, as upstream does (§1.3).
+    /// Refused, so that `gob nuke V3x0QqI` does not stop and remove every job of the
+    /// directory.
     @Argument(help: .hidden)
-    var ignored: [String] = []
+    var arguments: [String] = []
 
     func run() throws {
+        try ArgumentCount.none(arguments, command: "nuke") { "stop one job with: gob stop \(ShellWords.quote($0))" }
         let scope = all ? nil : try DaemonSession.workingDirectory()
-        let wording = DaemonSession.ErrorWording(command: "failed to nuke: ", daemon: "nuke failed: ")
+        let wording = DaemonSession.ErrorWording(prefix: "failed to nuke: ")
         let response = try DaemonSession().send(.nuke(workdir: scope), wording: wording)
         let stopped = try response.integer("stopped", wording: wording)
         let deleted = try response.integer("logs_deleted", wording: wording)

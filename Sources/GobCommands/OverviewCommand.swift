@@ -17,11 +17,12 @@ struct OverviewCommand: ParsableCommand {
             Exit status: 0.
             """)
 
-    /// Extra positionals are accepted and ignored, as upstream does (§1.3).
+    /// Refused: `overview` takes no arguments.
     @Argument(help: .hidden)
-    var ignored: [String] = []
+    var arguments: [String] = []
 
-    func run() {
+    func run() throws {
+        try ArgumentCount.none(arguments, command: "overview")
         Console.out(Self.card)
     }
 

@@ -11,7 +11,7 @@ enum PassthroughArguments {
             words.removeFirst()
             if first == "--" { break }
             if case let .invalid(message) = FlagTable(of: type).diagnose([first]) {
-                throw CommandFailure(message)
+                throw CommandFailure.usage(message)
             }
             if first == "-h" || first == "--help" { throw HelpRequested() }
         }

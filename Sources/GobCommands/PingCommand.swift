@@ -20,12 +20,15 @@ struct PingCommand: ParsableCommand {
             "failed to connect to daemon: failed to start daemon: …").
             """)
 
-    /// Extra positionals are accepted and ignored, as upstream does (§1.3).
+    /// Refused: `ping` takes no arguments.
     @Argument(help: .hidden)
-    var ignored: [String] = []
+    var arguments: [String] = []
 
     func run() throws { try invocation().run() }
 
     /// The parsed command line as the fast path would read it.
-    func invocation() -> Invocation { .ping }
+    func invocation() throws -> Invocation {
+        try ArgumentCount.none(arguments, command: "ping")
+        return .ping
+    }
 }

@@ -29,11 +29,11 @@ struct RemoveCommand: ParsableCommand {
     var json = false
 
     @Argument(help: ArgumentHelp("The ID of the job to remove", valueName: "job_id"),
-              completion: .custom(JobCompletion.firstJobID))
+              completion: .custom(JobCompletion.stoppedJobIDFirst))
     var arguments: [String] = []
 
     func run() throws {
-        let jobID = try ArgumentCount.exactlyOne(arguments)
+        let jobID = try ArgumentCount.jobID(arguments)
         let wording = DaemonSession.ErrorWording.verbatim
         let response = try DaemonSession().send(.remove(jobID: jobID), wording: wording)
         if json { return Console.json(try response.requireJob(wording: wording).json) }

@@ -59,16 +59,12 @@ struct RunCommand: ParsableCommand {
     var command: [String] = []
 
     func run() throws {
-        var argv = try PassthroughArguments.command(from: command, of: Self.self)
-        guard !argv.isEmpty else { throw CommandFailure("requires at least 1 arg(s)") }
-        if argv.count == 1, let only = argv.first, only.contains(" ") {
-            argv = only.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).map(String.init)
-            guard !argv.isEmpty else { throw CommandFailure("requires at least 1 arg(s)") }
-        }
+        let typed = try PassthroughArguments.command(from: command, of: Self.self)
+        let argv = try JobCommand.argv(from: typed, requirement: "requires at least 1 arg(s)")
         let description = try JobDescription.validated(jobDescription)
         let workdir = try DaemonSession.workingDirectory()
         let events = try JobFollowSupport.subscribe(workdir: workdir)
-        let wording = DaemonSession.ErrorWording(command: "failed to add job: ", daemon: "")
+        let wording = DaemonSession.ErrorWording(prefix: "failed to add job: ")
         let spec = JobSpec(command: argv, workdir: workdir, environment: currentEnvironment(), description: description)
         let response = try DaemonSession().send(.run(spec), wording: wording)
         let job = try response.requireJob(wording: wording)

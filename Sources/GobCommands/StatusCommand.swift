@@ -45,12 +45,15 @@ struct StatusCommand: ParsableCommand {
     @Flag(help: "Output in JSON format")
     var json = false
 
-    /// Extra positionals are accepted and ignored, like the other listing commands (§1.3).
+    /// Refused: `status` takes no arguments.
     @Argument(help: .hidden)
-    var ignored: [String] = []
+    var arguments: [String] = []
 
     func run() throws { try invocation().run() }
 
     /// The parsed command line as the fast path would read it.
-    func invocation() -> Invocation { .status(json: json) }
+    func invocation() throws -> Invocation {
+        try ArgumentCount.none(arguments, command: "status")
+        return .status(json: json)
+    }
 }

@@ -33,14 +33,15 @@ struct TuiCommand: ParsableCommand {
             input is not a terminal).
             """)
 
-    /// Extra positionals are accepted and ignored, as upstream does (§1.3).
+    /// Refused: `tui` takes no arguments.
     @Argument(help: .hidden)
-    var ignored: [String] = []
+    var arguments: [String] = []
 
     func run() throws {
+        try ArgumentCount.none(arguments, command: "tui")
         let workdir = try DaemonSession.workingDirectory()
         do { try TUI.run(workdir: workdir, paths: RuntimePaths.current()) } catch {
-            throw CommandFailure(error.description)
+            throw CommandFailure(error.description, code: .ioError)
         }
     }
 }

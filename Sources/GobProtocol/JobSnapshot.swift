@@ -55,22 +55,9 @@ public struct JobSnapshot: Sendable, Equatable {
         self.stoppedByGob = stoppedByGob
     }
 
-    /// The command as the CLI prints it: argv joined by single spaces.
-    public var commandLine: String { Self.spaced(command) }
-
-    /// `words` joined by single spaces. A plain loop: the standard library's
-    /// `joined(separator:)` runs unspecialized here and looks up a protocol conformance at
-    /// run time, which costs a short-lived `gob list` a scan of every conformance record.
-    public static func spaced(_ words: [String]) -> String {
-        var line = ""
-        var first = true
-        for word in words {
-            if !first { line += " " }
-            line += word
-            first = false
-        }
-        return line
-    }
+    /// The command as gob shows it: argv quoted where a shell would need it, so the line
+    /// can be pasted back into a shell and gives the same argv.
+    public var commandLine: String { ShellWords.quote(command) }
 
     /// The wire object, keys in §5.4 order followed by D1's fields, then gob's own
     /// additions (`started_at`, `run_time_ms`, `description`, `stopped_by_gob`).

@@ -2,8 +2,8 @@
 /// characters and the common emoji blocks, 0 for combining marks and invisible format
 /// characters, 1 otherwise. A cheap table, not the full Unicode width algorithm: good
 /// enough that job output never pushes the layout out of place.
-enum DisplayWidth {
-    static func of(_ character: Character) -> Int {
+public enum DisplayWidth {
+    public static func of(_ character: Character) -> Int {
         guard let first = character.unicodeScalars.first else { return 0 }
         if first.value < 0x7F { return first.value < 0x20 ? 0 : 1 }
         switch first.properties.generalCategory {
@@ -14,7 +14,7 @@ enum DisplayWidth {
         }
     }
 
-    static func of(_ text: some StringProtocol) -> Int {
+    public static func of(_ text: String) -> Int {
         var total = 0
         for character in text { total += of(character) }
         return total

@@ -1,14 +1,14 @@
-/// Cutting text to a number of columns, as §6.2 cuts lines: `width − 1` columns and an
-/// ellipsis.
-enum Fit {
-    static func cut(_ text: String, width: Int, ellipsis: String) -> String {
+/// Cutting text to a number of columns: `width − 1` columns and an ellipsis. The TUI cuts
+/// every line so; `gob list` cuts long commands so on a terminal.
+public enum Fit {
+    public static func cut(_ text: String, width: Int, ellipsis: String) -> String {
         guard width > 0 else { return "" }
         if DisplayWidth.of(text) <= width { return text }
         return prefix(text, columns: width - 1) + ellipsis
     }
 
     /// The longest prefix of `text` that takes at most `columns` columns.
-    static func prefix(_ text: String, columns: Int) -> String {
+    public static func prefix(_ text: String, columns: Int) -> String {
         var result = ""
         var used = 0
         for character in text {

@@ -91,13 +91,22 @@ struct AgentOutputTests {
         try await Sandbox.run { sandbox async throws in
             for arguments in [["stop", "--json", "NoSuchJ"], ["start", "--json", "NoSuchJ"], ["restart", "--json", "NoSuchJ"],
                               ["remove", "--json", "NoSuchJ"], ["signal", "--json", "NoSuchJ", "TERM"], ["await", "--json", "NoSuchJ"]] {
-                CommandLineErrorTests.expectUsageError(try await sandbox.gob(arguments), "job not found: NoSuchJ", command: arguments[0])
+                let outcome = try await sandbox.gob(arguments)
+                #expect(outcome.status == 1, "\(outcome)")
+                #expect(outcome.stderr == "Error: job not found: NoSuchJ\n", "\(outcome)")
+                let error = try JSON(parsing: outcome.stdout)
+                #expect(error == .object([("error", .object([
+                    ("code", .string("not_found")), ("message", .string("job not found: NoSuchJ")),
+                ]))]), "\(outcome)")
             }
-            let failed = try await sandbox.gob("add", "--json", "nonexistent_command_xyz")
-            #expect(failed.status == 1 && failed.stdout.isEmpty)
-            #expect(failed.stderr.hasPrefix("Error: failed to add job: add failed: failed to start process: "))
-            let run = try await sandbox.gob("run", "--json", "nonexistent_command_xyz")
-            #expect(run.status == 1 && run.stdout.isEmpty)
+            for arguments in [["add", "--json", "nonexistent_command_xyz"], ["run", "--json", "nonexistent_command_xyz"]] {
+                let failed = try await sandbox.gob(arguments)
+                #expect(failed.status == 1, "\(failed)")
+                #expect(failed.stderr.hasPrefix("Error: failed to add job: ") && failed.stderr.split(separator: "\n").count == 1)
+                let error = try JSON(parsing: failed.stdout)
+                #expect(error["error"]?["code"]?.stringValue == "spawn_failed", "\(failed)")
+                #expect("Error: " + (error["error"]?["message"]?.stringValue ?? "") + "\n" == failed.stderr)
+            }
         }
     }
 
@@ -120,9 +129,9 @@ struct AgentOutputTests {
             #expect(jobs.first { $0.id == describedID }?.description == "web UI on :5173")
             #expect(jobs.first { $0.id == plainID }?.description == nil)
 
-            CommandLineErrorTests.expectUsageError(
+            CommandLineErrorTests.expectRuntimeError(
                 try await sandbox.gob("add", "-d", "two\nlines", "true"),
-                "invalid argument for \"-d, --description\" flag: the description must be one line", command: "add")
+                "invalid value for --description: it must be one line of text, without control characters")
         }
     }
 

@@ -129,13 +129,17 @@ struct AwaitTests {
         try await Sandbox.run { sandbox async throws in
             let (running, _) = try await sandbox.addJob("sleep", "300")
             let outcome = try await sandbox.gob("await", running, "NoSuchJ")
-            CommandLineErrorTests.expectUsageError(outcome, "job not found: NoSuchJ", command: "await")
+            CommandLineErrorTests.expectRuntimeError(outcome, "job not found: NoSuchJ")
             CommandLineErrorTests.expectUsageError(
                 try await sandbox.gob("await"), "requires at least 1 arg(s), only received 0", command: "await")
-            CommandLineErrorTests.expectUsageError(
-                try await sandbox.gob("await", "--timeout", "soon", running),
-                "invalid argument \"soon\" for \"--timeout\" flag: strconv.ParseFloat: parsing \"soon\": invalid syntax",
-                command: "await")
+            CommandLineErrorTests.expectRuntimeError(
+                try await sandbox.gob("await", "--timeout", "soon", running), "invalid value \"soon\" for --timeout: expected seconds")
+            CommandLineErrorTests.expectRuntimeError(
+                try await sandbox.gob("await", "--timeout", "-1", running), "invalid value \"-1\" for --timeout: must be 0 or more")
+            CommandLineErrorTests.expectRuntimeError(
+                try await sandbox.gob("await", ""), "job ID is empty (is the variable holding it set?)")
+            CommandLineErrorTests.expectRuntimeError(
+                try await sandbox.gob("await", running, ""), "job ID is empty (is the variable holding it set?)")
             CommandLineErrorTests.expectUsageError(
                 try await sandbox.gob("await", running, "--timeout"), "flag needs an argument: --timeout", command: "await")
         }

@@ -1,10 +1,19 @@
 import Testing
 
-/// Parse errors, argument counts and unknown commands (contract §1.2, §1.3): exact texts,
-/// exit status 1, and the daemon is never contacted.
+/// Parse errors, argument counts and unknown commands: exact texts, exit status 1, and
+/// the daemon is never contacted.
 @Suite("Command-line errors", .timeLimit(.minutes(1)))
 struct CommandLineErrorTests {
-    /// `Error: <message>` NL, a usage block, an empty line (§1.2).
+    /// A runtime error: exactly one line, `Error: <message>`, on stderr; nothing on
+    /// stdout; exit status 1.
+    static func expectRuntimeError(_ outcome: Outcome, _ message: String,
+                                   sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(outcome.status == 1, "\(outcome)", sourceLocation: sourceLocation)
+        #expect(outcome.stdout.isEmpty, "\(outcome)", sourceLocation: sourceLocation)
+        #expect(outcome.stderr == "Error: \(message)\n", "\(outcome)", sourceLocation: sourceLocation)
+    }
+
+    /// A usage mistake: `Error: <message>` NL, a usage block, an empty line.
     static func expectUsageError(_ outcome: Outcome, _ message: String, command: String,
                                  sourceLocation: SourceLocation = #_sourceLocation) {
         #expect(outcome.status == 1, "\(outcome)", sourceLocation: sourceLocation)
@@ -49,8 +58,7 @@ struct CommandLineErrorTests {
         (["nuke", "--force"], "nuke", "unknown flag: --force"),
         (["ping", "-a"], "ping", "unknown shorthand flag: 'a' in -a"),
         (["remove", "-f", "x"], "remove", "unknown shorthand flag: 'f' in -f"),
-        (["stop", "--force=maybe", "x"], "stop",
-         "invalid argument \"maybe\" for \"-f, --force\" flag: strconv.ParseBool: parsing \"maybe\": invalid syntax"),
+        (["stop", "--force=maybe", "x"], "stop", "invalid value \"maybe\" for --force: expected true or false"),
     ])
     func unknownFlags(arguments: [String], command: String, message: String) async throws {
         try await Sandbox.run { sandbox async throws in
@@ -69,8 +77,9 @@ struct CommandLineErrorTests {
 
     @Test func invalidSignalIsRefusedBeforeTheDaemon() async throws {
         try await Sandbox.run { sandbox async throws in
-            for name in ["INVALID", "SIGSIGTERM"] {
-                Self.expectUsageError(try await sandbox.gob("signal", "V3x0QqI", name), "invalid signal: \(name)", command: "signal")
+            for name in ["INVALID", "SIGSIGTERM", "99", "65", "-9"] {
+                let outcome = try await sandbox.gob(["signal", "--", "k3v", name])
+                Self.expectRuntimeError(outcome, "invalid signal: \(name)")
             }
             #expect(!sandbox.runtimeDirectoryExists)
         }

@@ -17,14 +17,20 @@ struct CommandUnitTests {
     @Test func flagValues() throws {
         #expect(try FlagValue.lineCount("12", flag: "--tail") == 12)
         #expect(try FlagValue.lineCount(nil, flag: "--tail") == nil)
-        #expect(throws: CommandFailure("invalid argument \"x\" for \"--tail\" flag: strconv.ParseInt: parsing \"x\": invalid syntax")) {
+        #expect(throws: CommandFailure.invalid("invalid value \"x\" for --tail: expected a whole number of lines")) {
             try FlagValue.lineCount("x", flag: "--tail")
+        }
+        #expect(throws: CommandFailure.invalid("invalid value \"-3\" for --tail: must be 0 or more")) {
+            try FlagValue.lineCount("-3", flag: "--tail")
         }
         #expect(try FlagValue.milliseconds(fromSeconds: "0.5", flag: "--timeout") == 500)
         #expect(try FlagValue.milliseconds(fromSeconds: "2", flag: "--timeout") == 2000)
         #expect(try FlagValue.milliseconds(fromSeconds: "0", flag: "--timeout") == 0)
-        #expect(throws: CommandFailure("invalid argument \"-1\" for \"--timeout\" flag: must not be negative")) {
+        #expect(throws: CommandFailure.invalid("invalid value \"-1\" for --timeout: must be 0 or more")) {
             try FlagValue.milliseconds(fromSeconds: "-1", flag: "--timeout")
+        }
+        #expect(throws: CommandFailure.invalid("invalid value \"abc\" for --timeout: expected seconds")) {
+            try FlagValue.milliseconds(fromSeconds: "abc", flag: "--timeout")
         }
         #expect(throws: CommandFailure.self) { try FlagValue.milliseconds(fromSeconds: "nan", flag: "--timeout") }
     }

@@ -80,21 +80,29 @@ struct CompletionTests {
         try await Sandbox.run { sandbox async throws in
             let (first, _) = try await sandbox.addJob("sleep", "300")
             let (second, _) = try await sandbox.addJob("sleep", "301")
+            let (done, _) = try await sandbox.addJob("true")
+            _ = try await sandbox.waitUntilStopped(done)
             // A job of another directory is not offered.
             _ = try await sandbox.addJob("sleep", "302", in: try sandbox.makeDirectory())
             let lines = ["gob st", "gob stop ", "gob stop -", "gob signal \(first) ", "gob signal ", "gob await \(first) ",
-                         "gob stderr --tail 5 ", "gob stop \(first) ", "gob completion "]
+                         "gob stderr --tail 5 ", "gob stop \(first) ", "gob completion ", "gob start ", "gob remove ",
+                         "gob signal \(first) SIGT", "gob signal \(first) sigk", "gob signal \(first) S"]
             let outcome = try await sandbox.runProgram(bash, ["-c", Self.bashDriver, "driver"] + lines)
             #expect(outcome.status == 0, "\(outcome)")
             #expect(outcome.stderr.isEmpty, "\(outcome)")
             let got = Self.candidates(outcome.stdout)
             #expect(Set(got["gob st"] ?? []) == Self.subcommandsStartingWithST)
-            #expect(got["gob stop "] == [second, first], "exactly this directory's IDs, newest first")
-            #expect(Set(got["gob stop -"] ?? []) == ["-f", "--force", "--json", "-h", "--help"])
+            #expect(got["gob stop "] == [second, first, done], "this directory's IDs, running ones first, newest first")
+            #expect(Set(got["gob stop -"] ?? []) == ["-f", "--force", "-q", "--quiet", "--json", "-h", "--help"])
             #expect(Set(got["gob signal \(first) "] ?? []) == Self.signalNames)
-            #expect(got["gob signal "] == [second, first])
-            #expect(got["gob await \(first) "] == [second], "IDs already given are not offered again")
-            #expect(got["gob stderr --tail 5 "] == [second, first])
+            #expect(got["gob signal "] == [second, first, done], "running jobs first")
+            #expect(got["gob start "] == [done, second, first], "stopped jobs first")
+            #expect(got["gob remove "] == [done, second, first], "stopped jobs first")
+            #expect(got["gob signal \(first) SIGT"] == ["SIGTERM", "SIGTRAP"], "names after a SIG prefix")
+            #expect(got["gob signal \(first) sigk"] == ["sigkill"], "in the case typed")
+            #expect(Set(got["gob signal \(first) S"] ?? []) == Set(["STOP"] + Self.signalNames.map { "SIG" + $0 }))
+            #expect(got["gob await \(first) "] == [done, second], "IDs already given are not offered again")
+            #expect(got["gob stderr --tail 5 "] == [done, second, first])
             #expect(got["gob stop \(first) "] == [], "stop takes one ID")
             #expect(Set(got["gob completion "] ?? []) == ["bash", "zsh", "fish"])
         }
@@ -157,9 +165,8 @@ struct CompletionTests {
                 #expect(script.status == 0)
                 #expect(script.stdout.hasPrefix(firstLine), "\(shell)")
             }
-            CommandLineErrorTests.expectUsageError(
-                try await sandbox.gob("completion", "powershell"),
-                "unsupported shell \"powershell\" (supported: bash, zsh, fish)", command: "completion")
+            CommandLineErrorTests.expectRuntimeError(
+                try await sandbox.gob("completion", "powershell"), "unsupported shell \"powershell\" (supported: bash, zsh, fish)")
             CommandLineErrorTests.expectUsageError(
                 try await sandbox.gob("completion", "bash", "extra"),
                 "unknown command \"extra\" for \"gob completion bash\"", command: "completion")

@@ -38,7 +38,7 @@ struct FastPathTests {
                 return .other
             }
             return .invocation(invocation)
-        case .overview, .help, .completion, .unknown:
+        case .overview, .help, .completion, .dumpHelp, .unknown:
             return .other
         }
     }
@@ -95,13 +95,14 @@ struct FastPathTests {
     @Test("the hot shapes take the fast path", arguments: [
         (["list"], Invocation.list(all: false, workdir: false, json: false)),
         (["list", "--json"], .list(all: false, workdir: false, json: true)),
-        (["list", "-a", "--workdir", "extra"], .list(all: true, workdir: true, json: false)),
+        (["list", "-a", "--workdir"], .list(all: true, workdir: true, json: false)),
         (["ping"], .ping),
         (["status", "--json"], .status(json: true)),
         (["--version"], .version),
         (["-v"], .version),
-        (["stop", "V3x0QqI"], .stop(force: false, json: false, arguments: ["V3x0QqI"])),
-        (["stop", "-f", "--json", "V3x0QqI"], .stop(force: true, json: true, arguments: ["V3x0QqI"])),
+        (["stop", "V3x0QqI"], .stop(force: false, quiet: false, json: false, arguments: ["V3x0QqI"])),
+        (["stop", "-f", "--json", "V3x0QqI"], .stop(force: true, quiet: false, json: true, arguments: ["V3x0QqI"])),
+        (["stop", "-q", "k3v"], .stop(force: false, quiet: true, json: false, arguments: ["k3v"])),
         (["add", "--", "sleep", "100"], .add(follow: false, description: nil, quiet: false, json: false, command: ["sleep", "100"])),
         (["add", "make", "-j4", "--", "x"], .add(follow: false, description: nil, quiet: false, json: false, command: ["make", "-j4", "--", "x"])),
         (["add", "-q", "-d", "web UI", "--", "-weird"], .add(follow: false, description: "web UI", quiet: true, json: false, command: ["-weird"])),
@@ -118,7 +119,8 @@ struct FastPathTests {
         ["add"], ["add", "--"], ["add", "-d"], ["add", "-d", "-x", "y"], ["add", "--bogus", "x"], ["add", "-fq", "x"],
         ["add", "--description=x", "y"], ["--version", "x"], ["-h"], ["help", "list"], ["ping", "-h"],
         ["status", "--json=false"], ["---completion", "stop", "--", "job_id", "0", "0", "gob", "stop", ""],
-        ["start", "x"], ["overview"], ["lst"],
+        ["start", "x"], ["overview"], ["lst"], ["list", "extra"], ["ping", "x"], ["status", "x"],
+        ["--experimental-dump-help"],
     ])
     func declined(arguments: [String]) {
         #expect(FastPath.invocation(arguments) == nil)

@@ -71,10 +71,13 @@ struct HelpAndVersionTests {
 
     @Test func unknownHelpTopic() async throws {
         try await Sandbox.run { sandbox async throws in
-            let outcome = try await sandbox.gob("help", "bogus")
-            #expect(outcome.status == 0)
+            let outcome = try await sandbox.gob("help", "nosuchtopic")
+            #expect(outcome.status == 1)
             #expect(outcome.stdout.isEmpty)
-            #expect(outcome.stderr.hasPrefix("Unknown help topic [`bogus`]\nUsage: gob"), "\(outcome)")
+            #expect(outcome.stderr == "Error: unknown help topic \"nosuchtopic\"\nRun 'gob --help' for usage.\n", "\(outcome)")
+            let near = try await sandbox.gob("help", "stp")
+            #expect(near.status == 1)
+            #expect(near.stderr == "Error: unknown help topic \"stp\"\n\nDid you mean this?\n\tstop\n\nRun 'gob --help' for usage.\n")
             #expect(!sandbox.runtimeDirectoryExists)
         }
     }
@@ -82,7 +85,7 @@ struct HelpAndVersionTests {
     @Test func overviewCard() async throws {
         try await Sandbox.run { sandbox async throws in
             let bare = try await sandbox.gob()
-            let named = try await sandbox.gob("overview", "extra")
+            let named = try await sandbox.gob("overview")
             #expect(bare.status == 0 && named.status == 0)
             #expect(bare.stdout == named.stdout)
             let lines = bare.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)

@@ -7,13 +7,12 @@ import Foundation
 import GobProtocol
 import Testing
 
-/// The daemon-backed commands end to end: outputs, errors and exit codes (contract
-/// §2.3–2.12, §2.17).
+/// The daemon-backed commands end to end: outputs, errors and exit codes.
 @Suite("Job commands", .timeLimit(.minutes(1)))
 struct JobCommandTests {
     @Test func pingStartsTheDaemon() async throws {
         try await Sandbox.run { sandbox async throws in
-            let outcome = try await sandbox.gob("ping", "extra")
+            let outcome = try await sandbox.gob("ping")
             #expect(outcome.status == 0)
             #expect(outcome.stdout == "pong\n")
             #expect(outcome.stderr.isEmpty)
@@ -44,7 +43,8 @@ struct JobCommandTests {
             #expect(stop.stdout == "Stopped job \(id) (PID \(pid))\n")
             #expect(!ProcessScan.isLive(pid), "stop returns after the process is gone")
             let stopAgain = try await sandbox.gob("stop", id)
-            #expect(stopAgain.stdout == "Stopped job \(id) (PID \(pid))\n", "stopping a stopped job is not an error")
+            #expect(stopAgain.status == 0, "stopping a stopped job is not an error")
+            #expect(stopAgain.stdout == "Job \(id) is not running\n")
             #expect(try await sandbox.gob("list").stdout == "\(id): [\(pid)] stopped: sleep 300\n")
 
             let start = try await sandbox.gob("start", id)
@@ -70,18 +70,18 @@ struct JobCommandTests {
             #expect(!FileManager.default.fileExists(atPath: sandbox.paths.stdoutLog(id)))
             let removeAgain = try await sandbox.gob("remove", id)
             #expect(removeAgain.status == 1)
-            #expect(removeAgain.stderr.hasPrefix("Error: job not found: \(id)\nUsage: gob remove"))
+            #expect(removeAgain.stderr == "Error: job not found: \(id)\n")
             #expect(try await sandbox.gob("list").stdout == "No jobs found\n")
         }
     }
 
-    @Test("unknown IDs are reported verbatim", arguments: [
-        (["stop", "NoSuchJ"], "stop"), (["stop", "-f", "NoSuchJ"], "stop"), (["start", "NoSuchJ"], "start"),
-        (["restart", "NoSuchJ"], "restart"), (["remove", "NoSuchJ"], "remove"), (["signal", "NoSuchJ", "TERM"], "signal"),
+    @Test("unknown IDs are one line, without the usage", arguments: [
+        ["stop", "NoSuchJ"], ["stop", "-f", "NoSuchJ"], ["start", "NoSuchJ"], ["restart", "NoSuchJ"], ["remove", "NoSuchJ"],
+        ["signal", "NoSuchJ", "TERM"], ["stdout", "NoSuchJ"], ["stderr", "-f", "NoSuchJ"], ["await", "NoSuchJ"],
     ])
-    func unknownID(arguments: [String], command: String) async throws {
+    func unknownID(arguments: [String]) async throws {
         try await Sandbox.run { sandbox async throws in
-            CommandLineErrorTests.expectUsageError(try await sandbox.gob(arguments), "job not found: NoSuchJ", command: command)
+            CommandLineErrorTests.expectRuntimeError(try await sandbox.gob(arguments), "job not found: NoSuchJ")
         }
     }
 
@@ -89,7 +89,7 @@ struct JobCommandTests {
         try await Sandbox.run { sandbox async throws in
             let plain = try await sandbox.gob("add", "sh", "-c", "echo plain")
             #expect(plain.status == 0, "\(plain)")
-            #expect(plain.stdout.hasSuffix(" running: sh -c echo plain\n"))
+            #expect(plain.stdout.hasSuffix(" running: sh -c 'echo plain'\n"))
             let dashed = try await sandbox.gob("add", "--", "ls", "-la")
             #expect(dashed.status == 0, "\(dashed)")
             #expect(dashed.stdout.hasSuffix(" running: ls -la\n"))
@@ -106,15 +106,11 @@ struct JobCommandTests {
                 #expect(outcome.status == 0)
                 #expect(outcome.stdout == "Sent signal \(form) to job \(id) (PID \(pid))\n")
             }
-            let invalid = try await sandbox.gob("signal", id, "99")
-            #expect(invalid.status == 1)
-            #expect(invalid.stderr.hasPrefix("Error: failed to send signal: invalid argument\n"), "\(invalid)")
+            CommandLineErrorTests.expectRuntimeError(try await sandbox.gob("signal", id, "99"), "invalid signal: 99")
             let term = try await sandbox.gob("signal", id, "term")
             #expect(term.stdout == "Sent signal term to job \(id) (PID \(pid))\n")
             let job = try await sandbox.waitUntilStopped(id)
             #expect(job.signal == "SIGTERM")
-            let stopped = try await sandbox.gob("signal", id, "15")
-            #expect(stopped.status == 0, "signalling a stopped job succeeds")
         }
     }
 
@@ -131,7 +127,7 @@ struct JobCommandTests {
             let (done, _) = try await sandbox.addJob("true")
             let (running, _) = try await sandbox.addJob("sleep", "300")
             _ = try await sandbox.waitUntilStopped(done)
-            let outcome = try await sandbox.gob("cleanup", "extra")
+            let outcome = try await sandbox.gob("cleanup")
             #expect(outcome.stdout == "Cleaned up 1 stopped job(s)\n")
             #expect(try await sandbox.listedJobs().map(\.id) == [running])
             #expect(!sandbox.runtimeFiles.contains("\(done).stdout.log"))
@@ -142,10 +138,11 @@ struct JobCommandTests {
     @Test func spawnFailureLeavesNothing() async throws {
         try await Sandbox.run { sandbox async throws in
             let outcome = try await sandbox.gob("add", "nonexistent_command_xyz")
-            CommandLineErrorTests.expectUsageError(
-                outcome,
-                "failed to add job: add failed: failed to start process: exec: \"nonexistent_command_xyz\": executable file not found in $PATH",
-                command: "add")
+            #expect(outcome.status == 1, "\(outcome)")
+            #expect(outcome.stdout.isEmpty)
+            #expect(outcome.stderr.hasPrefix("Error: failed to add job: "), "\(outcome)")
+            #expect(outcome.stderr.contains("nonexistent_command_xyz"), "\(outcome)")
+            #expect(outcome.stderr.split(separator: "\n").count == 1, "one line, no usage: \(outcome)")
             #expect(try await sandbox.gob("list").stdout == "No jobs found\n")
             #expect(!sandbox.runtimeFiles.contains { $0.hasSuffix(".log") && $0 != "daemon.log" }, "\(sandbox.runtimeFiles)")
         }

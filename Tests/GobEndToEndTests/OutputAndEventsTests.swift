@@ -113,16 +113,15 @@ struct OutputAndEventsTests {
             let (id, pid) = try await sandbox.addJob("sh", "-c", "echo o1; echo e1 >&2; printf tail")
             #expect(try await eventually { contents(logs).contains("[monitor] all processes stopped\n") })
             let text = contents(logs)
-            let command = "sh -c echo o1; echo e1 >&2; printf tail"
+            let command = "sh -c 'echo o1; echo e1 >&2; printf tail'"
             #expect(text.contains("[monitor] process started: \(command) (pid:\(pid) id:\(id))\n"))
             #expect(text.contains("[\(id)] o1\n") && text.contains("[\(id)] e1\n") && text.contains("[\(id)] tail\n"))
             #expect(text.contains("[monitor] process stopped: \(command) (pid:\(pid) id:\(id))\n"))
             kill(logs.pid, SIGTERM)
             _ = try await logs.finish()
 
-            let extra = try await sandbox.gob("logs", "x")
-            #expect(extra.status == 1)
-            #expect(extra.stderr.hasPrefix("Error: unknown command \"x\" for \"gob logs\"\n"))
+            CommandLineErrorTests.expectRuntimeError(
+                try await sandbox.gob("logs", "x"), "\"gob logs\" takes no job ID (follow one job with: gob stdout -f x)")
         }
     }
 

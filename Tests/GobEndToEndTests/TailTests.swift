@@ -22,12 +22,13 @@ struct TailTests {
             #expect(try await sandbox.gob("stdout", "--tail", "0", id).stdout == "")
             #expect(try await sandbox.gob("stdout", "--tail", "100", id).stdout == (1...10).map { "\($0)\n" }.joined())
             #expect(try await sandbox.gob("stderr", id, "--tail", "2").stdout == "b\nc", "a last line without a newline counts")
-            CommandLineErrorTests.expectUsageError(
+            CommandLineErrorTests.expectRuntimeError(
                 try await sandbox.gob("stdout", "--tail", "many", id),
-                "invalid argument \"many\" for \"--tail\" flag: strconv.ParseInt: parsing \"many\": invalid syntax", command: "stdout")
-            CommandLineErrorTests.expectUsageError(
-                try await sandbox.gob("stderr", "--tail=-2", id),
-                "invalid argument \"-2\" for \"--tail\" flag: must not be negative", command: "stderr")
+                "invalid value \"many\" for --tail: expected a whole number of lines")
+            CommandLineErrorTests.expectRuntimeError(
+                try await sandbox.gob("stderr", "--tail=-2", id), "invalid value \"-2\" for --tail: must be 0 or more")
+            CommandLineErrorTests.expectRuntimeError(
+                try await sandbox.gob("stderr", "--tail", "-2", id), "invalid value \"-2\" for --tail: must be 0 or more")
         }
     }
 

@@ -186,7 +186,7 @@ struct RenderTests {
         let screen = Self.render(model)
         #expect(screen.text.unicodeScalars.allSatisfy { $0.isASCII })
         #expect(screen.line(1).hasPrefix("+- 1 Jobs ---"))
-        #expect(screen.line(2).hasPrefix("|  * A [1] echo ?? ?"))
+        #expect(screen.line(2).hasPrefix("|  * A [1] echo '?? ?'"))
         #expect(screen.line(2).hasSuffix("|| caf? ??" + String(repeating: " ", count: 62) + "|"))
         #expect(screen.line(39).hasPrefix(" k/j navigate"))
     }

@@ -36,7 +36,7 @@ struct HostileJobTests {
             let followed = try Data(contentsOf: URL(fileURLWithPath: following.stdoutPath))
             #expect(followed.starts(with: Array("Started job \(id)".utf8)))
             #expect(followed.firstRange(of: Data([0xFF, 0xFE])) != nil, "bytes are passed through as they are")
-            #expect(followed.suffix(("\nJob \(id) completed\n").utf8.count) == Data("\nJob \(id) completed\n".utf8))
+            #expect(followed.firstRange(of: Data("\nJob \(id) completed: exit code 0 after ".utf8)) != nil)
         }
     }
 
@@ -95,7 +95,8 @@ struct HostileJobTests {
             try "echo hi\n".write(toFile: script, atomically: true, encoding: .utf8)
             let refused = try await sandbox.gob("add", "./notexec")
             #expect(refused.status == 1)
-            #expect(refused.stderr.hasPrefix("Error: failed to add job: add failed: failed to start process: fork/exec ./notexec: permission denied\n"))
+            #expect(refused.stderr.hasPrefix("Error: failed to add job: ") && refused.stderr.contains("notexec"), "\(refused)")
+            #expect(refused.stderr.split(separator: "\n").count == 1, "one line: \(refused)")
             let directory = try await sandbox.gob("add", "/tmp")
             #expect(directory.status == 1)
             #expect(try await sandbox.listedJobs().isEmpty)

@@ -12,7 +12,7 @@ extension Sandbox {
         let prefix = "Added job "
         let line = try #require(outcome.stdout.split(separator: "\n").first { $0.hasPrefix(prefix) }, "\(outcome)")
         let id = String(line.dropFirst(prefix.count).prefix { $0 != " " })
-        #expect(line == "\(prefix)\(id) running: \(command.joined(separator: " "))")
+        #expect(line == "\(prefix)\(id) running: \(ShellWords.quote(command))")
         let job = try #require(try await listedJobs().first { $0.id == id }, "job \(id) not listed")
         return (id, job.pid)
     }
