@@ -33,19 +33,19 @@ extension Invocation {
     struct ListStyle {
         /// The terminal's width, to cut long commands to; nil when not a terminal.
         var columns: Int?
-        /// Mark failed jobs with `✗` (else `!`), and cut with `…` (else `~`).
+        /// Mark failed jobs with `✗` (else `!`), and cut with `…` (else `~`): the locale
+        /// is UTF-8, as the TUI decides.
         var unicode: Bool
         /// Colour the mark red.
         var colors: Bool
 
-        /// Plain lines: no terminal.
-        static let plain = ListStyle(columns: nil, unicode: true, colors: false)
-
         /// The style for this process's stdout.
         static func current() -> ListStyle {
-            guard let columns = TerminalWidth.columns(of: STDOUT_FILENO) else { return .plain }
-            let capabilities = TerminalCapabilities(environment: environmentValue)
-            return ListStyle(columns: columns, unicode: capabilities.unicode, colors: OutputSink(descriptor: STDOUT_FILENO).colors)
+            let unicode = TerminalCapabilities(environment: environmentValue).unicode
+            guard let columns = TerminalWidth.columns(of: STDOUT_FILENO) else {
+                return ListStyle(columns: nil, unicode: unicode, colors: false)
+            }
+            return ListStyle(columns: columns, unicode: unicode, colors: OutputSink(descriptor: STDOUT_FILENO).colors)
         }
     }
 
