@@ -61,7 +61,7 @@ extension Invocation {
             head += ": "
             var mark = ""
             var markWidth = 0
-            if let failure = JobOutcome.failure(of: job) {
+            if let failure = job.failure {
                 let plain = "\(style.unicode ? "✗" : "!") \(failure)"
                 markWidth = 2 + DisplayWidth.of(plain)
                 mark = "  " + (style.colors ? "\u{1B}[31m" + plain + "\u{1B}[0m" : plain)

@@ -7,14 +7,24 @@ import CGobShims
 import GobProtocol
 import Synchronization
 
-/// Runs blocking work — a daemon request (a stop may take 15 s, Decision D4), the
-/// clipboard tool — on a short-lived thread, and hands its result to the event loop
-/// through a pipe the loop polls. The loop itself never blocks on the daemon.
+/// Runs blocking work — opening the subscription (which may first start the daemon), a
+/// daemon request (a stop may take 15 s), the clipboard tool — on a short-lived thread,
+/// and hands its result to the event loop through a pipe the loop polls. The loop itself
+/// never blocks on the daemon.
 final class BackgroundWork: Sendable {
+    /// What a piece of work hands back.
+    enum Result: Sendable {
+        /// A message for `Update`.
+        case message(Message)
+        /// A subscription attempt: the stream, when it opened, and the message saying how
+        /// it went.
+        case subscription(OpenedSubscription, Message)
+    }
+
     /// Readable when results are waiting.
     let descriptor: Int32
     private let writeEnd: Int32
-    private let results = Mutex<[Message]>([])
+    private let results = Mutex<[Result]>([])
 
     init() throws(TUIError) {
         var fds: [Int32] = [-1, -1]
@@ -30,7 +40,7 @@ final class BackgroundWork: Sendable {
     }
 
     /// Runs `work` on its own thread; runs it right here when no thread can be made.
-    func start(_ work: @escaping @Sendable () -> Message) {
+    func start(_ work: @escaping @Sendable () -> Result) {
         let started = DetachedThread.start { [self] in
             self.finish(work())
         }
@@ -38,17 +48,17 @@ final class BackgroundWork: Sendable {
     }
 
     /// The results that arrived since the last call.
-    func collect() -> [Message] {
+    func collect() -> [Result] {
         var buffer = [UInt8](repeating: 0, count: 64)
         while buffer.withUnsafeMutableBytes({ read(descriptor, $0.baseAddress, $0.count) }) > 0 {}
-        return results.withLock { messages in
-            defer { messages.removeAll() }
-            return messages
+        return results.withLock { results in
+            defer { results.removeAll() }
+            return results
         }
     }
 
-    private func finish(_ message: Message) {
-        results.withLock { $0.append(message) }
+    private func finish(_ result: Result) {
+        results.withLock { $0.append(result) }
         var byte: UInt8 = 1
         _ = write(writeEnd, &byte, 1)
     }

@@ -1,5 +1,6 @@
-/// A dialog drawn instead of the main screen (contract §6.5).
+/// A dialog drawn instead of the main screen.
 public enum Dialog: Equatable, Sendable {
-    case newJob(TextInput)
+    /// The new-job dialog: what is typed, and why the last `enter` started nothing.
+    case newJob(TextInput, problem: String? = nil)
     case help
 }

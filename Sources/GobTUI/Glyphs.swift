@@ -11,7 +11,10 @@ public struct Glyphs: Equatable, Sendable {
     public var horizontal: String
     public var vertical: String
     public var running: String
+    /// A job that ended well: exit 0, or stopped by gob.
     public var stopped: String
+    /// A job whose last process failed (`JobSnapshot.failure`).
+    public var failed: String
     /// Marks a line cut short.
     public var ellipsis: String
     /// The up/down keys in hints: `↑↓`.
@@ -24,14 +27,15 @@ public struct Glyphs: Equatable, Sendable {
 
     public static let unicode = Glyphs(
         topLeft: "╭", topRight: "╮", bottomLeft: "╰", bottomRight: "╯", horizontal: "─", vertical: "│",
-        running: "●", stopped: "○", ellipsis: "…", upDown: "↑↓", upKey: "↑/k", downKey: "↓/j", bullet: "•")
+        running: "●", stopped: "○", failed: "✗", ellipsis: "…", upDown: "↑↓", upKey: "↑/k", downKey: "↓/j", bullet: "•")
 
     public static let ascii = Glyphs(
         topLeft: "+", topRight: "+", bottomLeft: "+", bottomRight: "+", horizontal: "-", vertical: "|",
-        running: "*", stopped: "o", ellipsis: "~", upDown: "k/j", upKey: "up/k", downKey: "dn/j", bullet: "-")
+        running: "*", stopped: "o", failed: "!", ellipsis: "~", upDown: "k/j", upKey: "up/k", downKey: "dn/j", bullet: "-")
 
-    /// The glyph of a job's status.
-    public func status(_ status: JobSnapshot.Status) -> String {
-        status == .running ? running : stopped
+    /// The glyph of a job: running, ended well, or failed.
+    public func status(of job: JobSnapshot) -> String {
+        if job.status == .running { return running }
+        return job.failure == nil ? stopped : failed
     }
 }

@@ -9,3 +9,28 @@ public enum Key: Equatable, Hashable, Sendable {
     case insert, delete, backspace
     case enter, tab, backTab, escape
 }
+
+extension Key {
+    /// How the status bar names the key.
+    public var name: String {
+        switch self {
+        case let .character(character): character == " " ? "space" : String(character)
+        case let .control(character): "ctrl+\(character)"
+        case .up: "up"
+        case .down: "down"
+        case .left: "left"
+        case .right: "right"
+        case .home: "home"
+        case .end: "end"
+        case .pageUp: "pgup"
+        case .pageDown: "pgdn"
+        case .insert: "insert"
+        case .delete: "delete"
+        case .backspace: "backspace"
+        case .enter: "enter"
+        case .tab: "tab"
+        case .backTab: "shift+tab"
+        case .escape: "esc"
+        }
+    }
+}

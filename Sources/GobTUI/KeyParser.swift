@@ -1,42 +1,87 @@
 /// Decodes the bytes a terminal sends in raw mode into keys: UTF-8 text, control
 /// characters, and the escape sequences of xterm-compatible terminals (CSI and SS3
 /// forms, with or without modifiers). Unknown sequences are consumed and ignored.
-public enum KeyParser {
+///
+/// Reads from the terminal can split a sequence anywhere (`ESC [` in one read, `A` in the
+/// next, under load or over ssh), so the decoder keeps an unfinished sequence or UTF-8
+/// character for the next `feed`. An ESC alone is the escape key only once no more
+/// bytes follow it soon: the event loop calls `flush()` when nothing more arrived within
+/// `escapeDelay` of a `feed` that left something pending.
+public struct KeyParser: Sendable {
+    /// How long an unfinished sequence waits for the rest before it counts as typed
+    /// (ESC alone: the escape key), in milliseconds. Terminals send a sequence in one
+    /// write; this only has to cover the gap between two reads.
+    public static let escapeDelay = 40
+    /// An unfinished sequence longer than this is junk, not a key: it is dropped.
+    static let pendingLimit = 64
+
     private static let escape: UInt8 = 0x1B
 
+    /// Bytes of an unfinished sequence from the previous `feed`.
+    public private(set) var pending: [UInt8] = []
+
+    public init() {}
+
+    /// The keys in `bytes` (after what was pending); an unfinished sequence at the end
+    /// is kept for the next call.
+    public mutating func feed(_ bytes: [UInt8]) -> [Key] {
+        let input = pending + bytes
+        let (keys, end) = Self.decode(input, final: false)
+        pending = Array(input[end...])
+        if pending.count > Self.pendingLimit { pending = [] }
+        return keys
+    }
+
+    /// What is pending, taken as typed: ESC alone is the escape key, the rest of an
+    /// unfinished sequence is dropped.
+    public mutating func flush() -> [Key] {
+        let (keys, _) = Self.decode(pending, final: true)
+        pending = []
+        return keys
+    }
+
+    /// Decodes `bytes` whole, as if nothing more were to come.
     public static func parse(_ bytes: [UInt8]) -> [Key] {
+        decode(bytes, final: true).keys
+    }
+
+    /// The keys and the index where decoding stopped: at the start of an unfinished
+    /// sequence unless `final`.
+    private static func decode(_ bytes: [UInt8], final: Bool) -> (keys: [Key], end: Int) {
         var keys: [Key] = []
         var index = 0
         while index < bytes.count {
             let byte = bytes[index]
+            let next: Int?
             switch byte {
             case escape:
-                index = parseEscape(bytes, from: index, into: &keys)
+                next = parseEscape(bytes, from: index, final: final, into: &keys)
             case 0x0D, 0x0A:
                 keys.append(.enter)
-                index += 1
+                next = index + 1
             case 0x09:
                 keys.append(.tab)
-                index += 1
+                next = index + 1
             case 0x7F, 0x08:
                 keys.append(.backspace)
-                index += 1
-            case 0x00:
-                index += 1
+                next = index + 1
+            case 0x00, 0x1C...0x1F:
+                next = index + 1
             case 0x01...0x1A:
                 keys.append(.control(Character(Unicode.Scalar(byte + 0x60))))
-                index += 1
-            case 0x1C...0x1F:
-                index += 1
+                next = index + 1
             default:
-                index = parseText(bytes, from: index, into: &keys)
+                next = parseText(bytes, from: index, final: final, into: &keys)
             }
+            guard let next else { return (keys, index) }
+            index = next
         }
-        return keys
+        return (keys, index)
     }
 
-    /// One UTF-8 character; an invalid byte is skipped alone, so what follows still counts.
-    private static func parseText(_ bytes: [UInt8], from start: Int, into keys: inout [Key]) -> Int {
+    /// One UTF-8 character; an invalid byte is skipped alone, so what follows still
+    /// counts. Nil: the character is cut short and more may come.
+    private static func parseText(_ bytes: [UInt8], from start: Int, final: Bool, into keys: inout [Key]) -> Int? {
         let lead = bytes[start]
         let length: Int
         switch lead {
@@ -47,7 +92,9 @@ public enum KeyParser {
         default: return start + 1
         }
         let end = start + length
-        guard end <= bytes.count, bytes[start + 1..<end].allSatisfy({ $0 & 0xC0 == 0x80 }) else { return start + 1 }
+        let available = bytes[(start + 1)..<min(end, bytes.count)]
+        guard available.allSatisfy({ $0 & 0xC0 == 0x80 }) else { return start + 1 }
+        guard end <= bytes.count else { return final ? bytes.count : nil }
         if let text = String(validating: bytes[start..<end], as: UTF8.self), let character = text.first {
             keys.append(.character(character))
         }
@@ -55,18 +102,19 @@ public enum KeyParser {
     }
 
     /// ESC alone is the escape key; ESC `[` or ESC `O` start a sequence; ESC followed by
-    /// another byte (alt+key) is ignored with that byte.
-    private static func parseEscape(_ bytes: [UInt8], from start: Int, into keys: inout [Key]) -> Int {
+    /// another byte (alt+key) is ignored with that byte. Nil: unfinished.
+    private static func parseEscape(_ bytes: [UInt8], from start: Int, final: Bool, into keys: inout [Key]) -> Int? {
         let next = start + 1
         guard next < bytes.count else {
+            guard final else { return nil }
             keys.append(.escape)
             return next
         }
         switch bytes[next] {
         case UInt8(ascii: "["):
-            return parseControlSequence(bytes, from: next + 1, into: &keys)
+            return parseControlSequence(bytes, from: next + 1, final: final, into: &keys)
         case UInt8(ascii: "O"):
-            guard next + 1 < bytes.count else { return next + 1 }
+            guard next + 1 < bytes.count else { return final ? next + 1 : nil }
             if let key = ss3Keys[bytes[next + 1]] { keys.append(key) }
             return next + 2
         case escape:
@@ -77,19 +125,20 @@ public enum KeyParser {
         }
     }
 
-    /// CSI: parameters (0x30–0x3F), intermediates (0x20–0x2F), one final byte.
-    private static func parseControlSequence(_ bytes: [UInt8], from start: Int, into keys: inout [Key]) -> Int {
+    /// CSI: parameters (0x30–0x3F), intermediates (0x20–0x2F), one final byte. Nil:
+    /// unfinished.
+    private static func parseControlSequence(_ bytes: [UInt8], from start: Int, final: Bool, into keys: inout [Key]) -> Int? {
         var index = start
         while index < bytes.count, (0x20...0x3F).contains(bytes[index]) { index += 1 }
-        guard index < bytes.count else { return index }
-        let final = bytes[index]
+        guard index < bytes.count else { return final ? index : nil }
+        let finalByte = bytes[index]
         let parameters = String(decoding: bytes[start..<index], as: UTF8.self)
         let first = parameters.split(separator: ";").first.map(String.init) ?? ""
-        if final == UInt8(ascii: "~") {
+        if finalByte == UInt8(ascii: "~") {
             if let key = tildeKeys[first] { keys.append(key) }
-        } else if let key = ss3Keys[final] {
+        } else if let key = ss3Keys[finalByte] {
             keys.append(key)
-        } else if final == UInt8(ascii: "Z") {
+        } else if finalByte == UInt8(ascii: "Z") {
             keys.append(.backTab)
         }
         return index + 1

@@ -1,5 +1,5 @@
-/// The new-job and help dialogs (contract §6.5): centred on an otherwise empty screen,
-/// a rounded accent-coloured border, one row and two columns of padding.
+/// The new-job and help dialogs: centred on an otherwise empty screen, a rounded
+/// accent-coloured border, one row and two columns of padding.
 extension Renderer {
     /// Columns of the new-job input's text.
     static let inputWidth = 50
@@ -8,15 +8,15 @@ extension Renderer {
 
     mutating func drawDialog(_ dialog: Dialog) {
         switch dialog {
-        case let .newJob(input):
-            let lines: [[Span]] = [
-                [Span("Start New Job", Theme.dialogTitle)],
-                [],
-                inputLine(input),
-                [],
-                [Span("enter: start \(glyphs.bullet) esc: cancel", Theme.mutedText)],
-            ]
-            drawDialogBox(lines, contentWidth: 2 + Self.inputWidth + 1)
+        case let .newJob(input, problem):
+            let width = 2 + Self.inputWidth + 1
+            var lines: [[Span]] = [[Span("Start New Job", Theme.dialogTitle)], [], inputLine(input), []]
+            if let problem {
+                lines += Self.wrapped(problem, width: width).map { [Span($0, Theme.errorMessage)] }
+                lines.append([])
+            }
+            lines.append([Span("enter: start \(glyphs.bullet) esc: cancel", Theme.mutedText)])
+            drawDialogBox(lines, contentWidth: width)
         case .help:
             drawDialogBox(helpLines, contentWidth: Self.helpWidth - 4)
         }
@@ -39,7 +39,25 @@ extension Renderer {
         return [prompt, Span(before), Span(under, cursorStyle), Span(after)]
     }
 
-    /// The keyboard shortcuts (contract §6.5).
+    /// `text` cut into lines of at most `width` columns at spaces (a longer word is cut
+    /// by the line), at most three lines.
+    static func wrapped(_ text: String, width: Int) -> [String] {
+        var lines: [String] = []
+        var line = ""
+        for word in text.split(separator: " ", omittingEmptySubsequences: false) {
+            let candidate = line.isEmpty ? String(word) : line + " " + word
+            if DisplayWidth.of(candidate) <= width || line.isEmpty {
+                line = candidate
+            } else {
+                lines.append(line)
+                line = String(word)
+            }
+        }
+        lines.append(line)
+        return Array(lines.prefix(3))
+    }
+
+    /// The keyboard shortcuts.
     private var helpLines: [[Span]] {
         let key = Style(foreground: Theme.accent)
         let heading = Style(bold: true)

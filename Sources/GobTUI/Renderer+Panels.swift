@@ -19,14 +19,14 @@ extension Renderer {
             guard row < bottom else { break }
             let job = model.jobs[index]
             let selected = index == model.cursor
-            let glyph = glyphs.status(job.status)
+            let glyph = glyphs.status(of: job)
             let command = Fit.cut(job.commandLine, width: commandLimit, ellipsis: glyphs.ellipsis)
             if selected {
                 let text = " \(glyph) \(job.id) [\(job.pid)] \(command)"
                 drawLine([Span(text, Theme.selectedRow)], row: row, column: rect.column + 2, width: width, fill: Theme.selectedRow)
             } else {
                 drawLine([
-                    Span(" "), Span(glyph, job.status == .running ? Theme.runningGlyph : Theme.stoppedGlyph),
+                    Span(" "), Span(glyph, Self.glyphStyle(of: job)),
                     Span(" "), Span(job.id, Theme.identifier), Span(" "), Span("[\(job.pid)]", Theme.mutedText),
                     Span(" \(command)"),
                 ], row: row, column: rect.column + 2, width: width)
@@ -49,7 +49,8 @@ extension Renderer {
         let job = model.selectedJob
         var title = stream == .stdout ? "2 stdout" : "3 stderr"
         if stream == .stdout, let job {
-            title += ": \(job.id) \(glyphs.status(job.status))"
+            title += ": \(job.id) \(glyphs.status(of: job))"
+            if let failure = job.failure { title += " " + failure }
             // The job's description (`add -d`) says what it is; a job's text is never
             // trusted to be printable.
             if let description = job.description {
@@ -66,7 +67,8 @@ extension Renderer {
             return
         }
         guard !pane.isEmpty else {
-            let text = stream == .stdout ? "(no output yet)" : "(no errors)"
+            let ended = job?.status == .stopped
+            let text = stream == .stderr ? "(no errors)" : ended ? "(no output)" : "(no output yet)"
             drawLine([Span(text, Theme.mutedText)], row: rect.row + 1, column: column, width: width)
             return
         }
@@ -77,6 +79,12 @@ extension Renderer {
         for (offset, line) in lines[top..<min(top + height, lines.count)].enumerated() {
             drawLine([Span(line, style)], row: rect.row + 1 + offset, column: column, width: width)
         }
+    }
+
+    /// The style of a job's glyph in the Jobs panel.
+    static func glyphStyle(of job: JobSnapshot) -> Style {
+        if job.status == .running { return Theme.runningGlyph }
+        return job.failure == nil ? Theme.stoppedGlyph : Theme.failedGlyph
     }
 
     /// A rounded frame with ` <title> ` in its top border.

@@ -12,7 +12,9 @@ import GobProtocol
 /// arrives to `Update`, performs the effects, and draws with `Renderer` and `Terminal`.
 ///
 /// `poll` gets a timeout only while something is due — a status message to hide, a
-/// reconnection, a frame held back, an unwatchable log — so an idle TUI uses no CPU.
+/// reconnection, a frame held back, an unwatchable log, the rest of a key's escape
+/// sequence — so an idle TUI uses no CPU. Nothing here waits for the daemon: requests
+/// and subscribing run on `BackgroundWork`'s threads.
 final class TUIRuntime {
     /// At most one frame per this many nanoseconds while output floods in.
     static let frameInterval: Int64 = 16_000_000
@@ -24,6 +26,11 @@ final class TUIRuntime {
     private let logs = LogFollower()
     private let signals: Int32
     private var subscription: EventStream?
+    /// Counts subscription requests; only the newest one's stream is taken.
+    private var subscriptionGeneration = 0
+    private var keys = KeyParser()
+    /// When an unfinished key sequence counts as typed (monotonic nanoseconds).
+    private var keyDeadline: Int64?
     private var timers: [(deadline: Int64, message: Message)] = []
     private var queue: [Message] = []
     private var running = true
@@ -49,7 +56,7 @@ final class TUIRuntime {
             subscription = nil
             terminal.leave()
         }
-        // Draw at once: subscribing may first have to start the daemon.
+        // Draw at once: subscribing may first have to start the daemon, on its own thread.
         render()
         perform(Update.start(model))
         while running {
@@ -90,15 +97,15 @@ final class TUIRuntime {
             let client = client
             work.start {
                 do throws(ClientError) {
-                    return .replied(purpose, .success(try client.send(request)))
+                    return .message(.replied(purpose, .success(try client.send(request))))
                 } catch {
-                    return .replied(purpose, .failure(error))
+                    return .message(.replied(purpose, .failure(error)))
                 }
             }
         case let .tailLogs(source):
             queue.append(contentsOf: logs.follow(source))
         case let .copy(text):
-            work.start { .copied(error: Clipboard.copy(text)) }
+            work.start { .message(.copied(error: Clipboard.copy(text))) }
         case let .expireStatus(serial, milliseconds):
             schedule(.statusExpired(serial: serial), after: milliseconds)
         case let .reconnect(milliseconds):
@@ -108,22 +115,44 @@ final class TUIRuntime {
         }
     }
 
-    /// Replaces the subscription; the outcome is queued as a message.
+    /// Closes the subscription and opens one for `workdir` on a work thread (opening it
+    /// may start the daemon); `adopt` takes the result.
     private func subscribe(workdir: String?) {
         subscription = nil
-        let stream: EventStream
-        do { stream = try client.subscribe(workdir: workdir) } catch {
-            queue.append(.subscriptionFailed(error.description))
-            return
+        subscriptionGeneration += 1
+        let generation = subscriptionGeneration
+        let client = client
+        work.start {
+            do throws(DaemonClient.SubscribeError) {
+                let stream = try client.subscribe(workdir: workdir)
+                return .subscription(OpenedSubscription(generation: generation, stream: stream), .subscribed)
+            } catch {
+                return .subscription(
+                    OpenedSubscription(generation: generation, stream: nil), .subscriptionFailed(error.description))
+            }
         }
-        subscription = stream
-        queue.append(.subscribed)
-        do {
-            let pending = try stream.buffered()
-            if !pending.isEmpty { queue.append(.events(pending)) }
-        } catch {
-            subscription = nil
-            queue.append(.subscriptionLost(error.description))
+    }
+
+    /// Takes what the work threads finished: messages, and the newest subscription
+    /// attempt (older ones are dropped, closing their stream).
+    private func adopt(_ results: [BackgroundWork.Result]) {
+        for result in results {
+            switch result {
+            case let .message(message):
+                queue.append(message)
+            case let .subscription(opened, message):
+                guard opened.generation == subscriptionGeneration else { continue }
+                queue.append(message)
+                guard let stream = opened.stream else { continue }
+                subscription = stream
+                do {
+                    let pending = try stream.buffered()
+                    if !pending.isEmpty { queue.append(.events(pending)) }
+                } catch {
+                    subscription = nil
+                    queue.append(.subscriptionLost(error.description))
+                }
+            }
         }
     }
 
@@ -145,6 +174,7 @@ final class TUIRuntime {
         var nearest: Int64?
         for timer in timers { nearest = min(nearest ?? timer.deadline, timer.deadline) }
         if needsRender { nearest = min(nearest ?? Int64.max, lastRender + Self.frameInterval) }
+        if let keyDeadline { nearest = min(nearest ?? Int64.max, keyDeadline) }
         var milliseconds: Int64 = -1
         if let nearest { milliseconds = max(0, (nearest - now + 999_999) / 1_000_000) }
         if let interval = logs.pollInterval {
@@ -170,8 +200,14 @@ final class TUIRuntime {
         }
         let ready = descriptors.map { $0.revents != 0 }
         if ready[1] { readSignals() }
-        if ready[0] { readInput() }
-        if ready[2] { queue.append(contentsOf: work.collect()) }
+        if ready[0] {
+            readInput()
+        } else if let keyDeadline, MonotonicClock.now() >= keyDeadline {
+            // Nothing followed: what is pending was typed as it is (ESC alone: escape).
+            self.keyDeadline = nil
+            queue.append(contentsOf: keys.flush().map(Message.key))
+        }
+        if ready[2] { adopt(work.collect()) }
         if ready[3] { readEvents() }
         if ready[4] || logs.isBehind || (count == 0 && logs.pollInterval != nil) {
             queue.append(contentsOf: logs.read())
@@ -187,7 +223,8 @@ final class TUIRuntime {
             running = false
             return
         }
-        queue.append(contentsOf: KeyParser.parse(Array(buffer[0..<count])).map(Message.key))
+        queue.append(contentsOf: keys.feed(Array(buffer[0..<count])).map(Message.key))
+        keyDeadline = keys.pending.isEmpty ? nil : MonotonicClock.now() + Int64(KeyParser.escapeDelay) * 1_000_000
     }
 
     private func readSignals() {

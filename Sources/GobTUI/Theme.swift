@@ -22,7 +22,9 @@ enum Theme {
     static let mutedText = Style(foreground: muted)
     static let selectedRow = Style(foreground: selectedText, background: selectedBackground)
     static let runningGlyph = Style(foreground: running, bold: true)
-    static let stoppedGlyph = Style(foreground: stopped)
+    /// A job that ended well is quiet; one that failed stands out.
+    static let stoppedGlyph = Style(foreground: muted)
+    static let failedGlyph = Style(foreground: stopped, bold: true)
     static let identifier = Style(foreground: jobID)
     static let errorLine = Style(foreground: stderrText)
     static let successMessage = Style(foreground: running, bold: true)

@@ -66,9 +66,13 @@ extension Update {
         case let .list(generation):
             guard generation == model.listGeneration else { return }
             receiveList(response?.jobs, failure: failure ?? "failed to decode response: missing jobs")
-        case let .stop(_, pid, force):
+        case let .stop(jobID, pid, force):
             guard let response else { return say("Failed to stop: \(failure ?? "")", isError: true) }
+            if response["was_running"]?.boolValue == false { return say("Job \(jobID) is not running") }
             let stopped = response["pid"]?.intValue.map(String.init) ?? String(pid)
+            if !force, response["killed"]?.boolValue == true {
+                return say("Stopped PID \(stopped) with SIGKILL: it did not stop on SIGTERM")
+            }
             say("\(force ? "Killed" : "Stopped") PID \(stopped)")
         case let .restart(jobID):
             guard let job = response?.job else {

@@ -1,6 +1,7 @@
 import GobProtocol
 
-/// Keys (contract §6.3, §6.5), each applied once (Decision D16, §8 item 37).
+/// Keys, each applied once, each answered: an action says what it does or why it cannot
+/// (`s` on a stopped job: "not running"), a key that does nothing here says so.
 extension Update {
     mutating func handleKey(_ key: Key) {
         if let dialog = model.dialog {
@@ -36,6 +37,7 @@ extension Update {
 
     private mutating func handleJobsKey(_ key: Key) {
         let job = model.selectedJob
+        let ellipsis = model.glyphs.ellipsis
         switch key {
         case .up, .character("k"):
             model.cursor = max(model.cursor - 1, 0)
@@ -48,26 +50,42 @@ extension Update {
         case .character("G"), .end:
             model.cursor = max(model.jobs.count - 1, 0)
         case .character("s"), .character("S"):
-            guard let job, job.status == .running else { return }
+            guard let job else { return sayNoJob() }
+            guard job.status == .running else { return say("Job \(job.id) is not running", isError: true) }
             let force = key == .character("S")
+            say("\(force ? "Killing" : "Stopping") \(job.id)\(ellipsis)")
             effects.append(.send(.stop(jobID: job.id, force: force), .stop(jobID: job.id, pid: job.pid, force: force)))
         case .character("r"):
-            guard let job else { return }
+            guard let job else { return sayNoJob() }
+            say("Restarting \(job.id)\(ellipsis)")
             effects.append(.send(
                 .restart(jobID: job.id, environment: model.context.environment), .restart(jobID: job.id)))
         case .character("d"):
-            guard let job, job.status == .stopped else { return }
+            guard let job else { return sayNoJob() }
+            guard job.status == .stopped else {
+                return say("Job \(job.id) is running: stop it first (s)", isError: true)
+            }
             effects.append(.send(.remove(jobID: job.id), .remove(jobID: job.id)))
         case .character("c"):
-            guard let job else { return }
+            guard let job else { return sayNoJob() }
             effects.append(.copy(job.commandLine))
         case .character("K"):
             scroll(.stdout, by: -1)
         case .character("J"):
             scroll(.stdout, by: 1)
         default:
-            break
+            sayUnknown(key)
         }
+    }
+
+    /// The answer to an action key when no job is selected.
+    private mutating func sayNoJob() {
+        say(model.jobs.isEmpty ? "No jobs here yet: n starts one" : "No job selected", isError: true)
+    }
+
+    /// The answer to a key that does nothing where it was pressed.
+    private mutating func sayUnknown(_ key: Key) {
+        say("\(key.name) does nothing here (? shows the keys)", isError: true)
     }
 
     /// Scrolling keys of the focused log pane. Besides the contract's keys, the scroll
@@ -95,7 +113,7 @@ extension Update {
         case .character("f"):
             setFollow(!model.follow)
         default:
-            break
+            sayUnknown(key)
         }
     }
 
@@ -122,15 +140,23 @@ extension Update {
         switch dialog {
         case .help:
             if key == .escape || key == .character("?") || key == .character("q") { model.dialog = nil }
-        case var .newJob(input):
+        case .newJob(var input, _):
             switch key {
             case .escape:
                 model.dialog = nil
             case .enter:
-                guard !input.text.isEmpty else { return }
+                // Split as a shell would, without expansion: the job runs what was typed.
+                let argv: [String]
+                do { argv = try ShellWords.split(input.text) } catch {
+                    model.dialog = .newJob(input, problem: error.description)
+                    return
+                }
+                guard !argv.isEmpty else {
+                    model.dialog = .newJob(input, problem: "Type a command to run, or press esc to cancel")
+                    return
+                }
                 model.dialog = nil
-                let argv = input.text.split(whereSeparator: \.isWhitespace).map(String.init)
-                guard !argv.isEmpty else { return say("Empty command", isError: true) }
+                say("Starting \(ShellWords.quote(argv))\(model.glyphs.ellipsis)")
                 let spec = JobSpec(command: argv, workdir: model.context.workdir, environment: model.context.environment)
                 effects.append(.send(.add(spec), .add))
             default:

@@ -64,6 +64,39 @@ struct RenderTests {
         #expect(Self.render(model).line(1).contains("2 stdout: RUN ○ [following]"))
     }
 
+    @Test func failedJobsStandApart() {
+        var model = F.loaded([
+            F.job("OK", pid: 1, status: .stopped, exitCode: 0), F.job("BAD", pid: 2, status: .stopped, exitCode: 7),
+            F.job("KIL", pid: 3, status: .stopped, signal: "SIGKILL"),
+            F.job("GOB", pid: 4, status: .stopped, signal: "SIGTERM", stoppedByGob: true),
+        ])
+        var screen = Self.render(model)
+        #expect(screen.line(2).hasPrefix("│  ○ OK [1] sleep 60"))
+        #expect(screen.line(3).hasPrefix("│  ✗ BAD [2] sleep 60"))
+        #expect(screen.line(4).hasPrefix("│  ✗ KIL [3] sleep 60"))
+        #expect(screen.line(5).hasPrefix("│  ○ GOB [4] sleep 60"), "a stop by gob is no failure")
+        #expect(screen[3, 3].style == Theme.failedGlyph && screen[5, 3].style == Theme.stoppedGlyph)
+        #expect(Theme.failedGlyph != Theme.stoppedGlyph)
+        // The selected job's title says how it failed; an ended job that printed nothing says so.
+        #expect(screen.line(1).contains("2 stdout: OK ○ [following]"))
+        #expect(screen.line(2).hasSuffix("│" + "│ (no output)".padding(71) + "│"))
+        model = F.press(model, .down).model
+        screen = Self.render(model)
+        #expect(screen.line(1).contains("2 stdout: BAD ✗ exit 7 [following]"))
+        let ascii = Self.render(F.loaded([F.job("BAD", pid: 2, status: .stopped, exitCode: 7)], unicode: false))
+        #expect(ascii.line(2).hasPrefix("|  ! BAD [2] sleep 60"))
+    }
+
+    @Test func newJobDialogShowsWhyNothingStarted() {
+        var model = F.press(F.loaded([]), .character("n")).model
+        for character in "make && make test" { model = F.press(model, .character(character)).model }
+        model = F.press(model, .enter).model
+        let text = Self.render(model).text
+        #expect(text.contains("the command uses shell syntax (&&), but gob runs"), "\(text)")
+        #expect(text.contains("> make && make test"))
+        #expect(text.contains("enter: start • esc: cancel"))
+    }
+
     @Test func manyJobsScroll() {
         var model = F.loaded(F.jobs(100))
         var screen = Self.render(model)

@@ -10,11 +10,13 @@ enum TUIFixture {
 
     static func job(
         _ id: String, pid: Int32 = 100, status: JobSnapshot.Status = .running,
-        command: [String] = ["sleep", "60"], workdir: String = workdir
+        command: [String] = ["sleep", "60"], workdir: String = workdir,
+        exitCode: Int32? = nil, signal: String? = nil, stoppedByGob: Bool = false
     ) -> JobSnapshot {
         JobSnapshot(
             id: id, pid: pid, status: status, command: command, workdir: workdir,
-            createdAt: "2026-11-26T14:14:59Z", stdoutPath: "/rt/\(id).stdout.log", stderrPath: "/rt/\(id).stderr.log")
+            createdAt: "2026-11-26T14:14:59Z", stdoutPath: "/rt/\(id).stdout.log", stderrPath: "/rt/\(id).stderr.log",
+            exitCode: exitCode, signal: signal, stoppedByGob: stoppedByGob)
     }
 
     /// `count` jobs, newest first, IDs `J000`… with the newest having the highest number.

@@ -21,6 +21,31 @@ struct TerminalTests {
         #expect(KeyParser.parse(bytes) == expected)
     }
 
+    @Test func sequencesSplitAcrossReadsDecodeAsOneKey() {
+        var parser = KeyParser()
+        #expect(parser.feed([0x1B]) == [], "ESC alone: perhaps the start of a sequence")
+        #expect(parser.feed([0x5B]) == [])
+        #expect(parser.feed([0x41, 0x71]) == [.up, .character("q")])
+        #expect(parser.pending.isEmpty)
+        #expect(parser.feed([0x1B, 0x5B, 0x35]) == [])
+        #expect(parser.feed([0x7E]) == [.pageUp])
+        #expect(parser.feed([0x1B, 0x4F]) == [])
+        #expect(parser.feed([0x44]) == [.left])
+        #expect(parser.feed([0x1B, 0x5B, 0x31, 0x3B]) == [])
+        #expect(parser.feed([0x35, 0x42]) == [.down])
+        // A UTF-8 character cut in two.
+        #expect(parser.feed([0x6A, 0xC3]) == [.character("j")])
+        #expect(parser.feed([0xA9]) == [.character("é")])
+        // Nothing follows an ESC: the escape key, once the loop gives up waiting.
+        #expect(parser.feed([0x1B]) == [])
+        #expect(parser.flush() == [.escape])
+        #expect(parser.pending.isEmpty && parser.flush() == [])
+        // Junk that never ends is dropped rather than kept forever.
+        #expect(parser.feed([0x1B, 0x5B] + Array(repeating: 0x31, count: 100)) == [])
+        #expect(parser.pending.isEmpty)
+        #expect(parser.feed([0x71]) == [.character("q")])
+    }
+
     @Test func capabilities() {
         func detect(_ variables: [String: String]) -> TerminalCapabilities {
             TerminalCapabilities { variables[$0] }

@@ -2,9 +2,18 @@ import GobProtocol
 import Testing
 @testable import GobTUI
 
-@Suite("Update: keys (contract §6.3, each applied once)")
+@Suite("Update: keys, each applied once and each answered")
 struct UpdateKeyTests {
     typealias F = TUIFixture
+
+    /// The effects that act: requests and clipboard copies, without the status message's
+    /// expiry timer.
+    static func actions(_ effects: [Effect]) -> [Effect] {
+        effects.filter {
+            if case .expireStatus = $0 { return false }
+            return true
+        }
+    }
 
     @Test func cursorMovesWithinTheList() {
         var model = F.loaded(F.jobs(3))
@@ -31,9 +40,14 @@ struct UpdateKeyTests {
         #expect(effects == [.tailLogs(LogSource(jobID: "J000", stdoutPath: "/rt/J000.stdout.log", stderrPath: "/rt/J000.stderr.log"))])
     }
 
-    @Test func keysOnAnEmptyListDoNothing() {
+    @Test func actionsOnAnEmptyListSaySo() {
         let model = F.loaded([])
-        for key in [Key.character("s"), .character("S"), .character("r"), .character("d"), .character("c"), .down, .up, .character("G")] {
+        for key in [Key.character("s"), .character("S"), .character("r"), .character("d"), .character("c")] {
+            let (next, effects) = F.press(model, key)
+            #expect(Self.actions(effects).isEmpty, "\(key)")
+            #expect(next.status == StatusMessage(text: "No jobs here yet: n starts one", isError: true, serial: 1), "\(key)")
+        }
+        for key in [Key.down, .up, .character("G")] {
             let (next, effects) = F.press(model, key)
             #expect(effects.isEmpty, "\(key)")
             #expect(next.cursor == 0)
@@ -42,21 +56,59 @@ struct UpdateKeyTests {
 
     @Test func stopOnlyARunningJob() {
         let running = F.loaded([F.job("A", pid: 5)])
-        #expect(F.press(running, .character("s")).effects == [.send(.stop(jobID: "A", force: false), .stop(jobID: "A", pid: 5, force: false))])
-        #expect(F.press(running, .character("S")).effects == [.send(.stop(jobID: "A", force: true), .stop(jobID: "A", pid: 5, force: true))])
+        let stop = F.press(running, .character("s"))
+        #expect(Self.actions(stop.effects) == [.send(.stop(jobID: "A", force: false), .stop(jobID: "A", pid: 5, force: false))])
+        #expect(stop.model.status?.text == "Stopping A…", "answered at once: a stop may take 10 s")
+        let kill = F.press(running, .character("S"))
+        #expect(Self.actions(kill.effects) == [.send(.stop(jobID: "A", force: true), .stop(jobID: "A", pid: 5, force: true))])
+        #expect(kill.model.status?.text == "Killing A…")
         let stopped = F.loaded([F.job("A", status: .stopped)])
-        #expect(F.press(stopped, .character("s")).effects.isEmpty)
-        #expect(F.press(stopped, .character("S")).effects.isEmpty)
+        for key in [Key.character("s"), .character("S")] {
+            let (next, effects) = F.press(stopped, key)
+            #expect(Self.actions(effects).isEmpty)
+            #expect(next.status?.text == "Job A is not running" && next.status?.isError == true)
+        }
     }
 
     @Test func removeOnlyAStoppedJob() {
-        #expect(F.press(F.loaded([F.job("A")]), .character("d")).effects.isEmpty)
-        #expect(F.press(F.loaded([F.job("A", status: .stopped)]), .character("d")).effects == [.send(.remove(jobID: "A"), .remove(jobID: "A"))])
+        let running = F.press(F.loaded([F.job("A")]), .character("d"))
+        #expect(Self.actions(running.effects).isEmpty)
+        #expect(running.model.status?.text == "Job A is running: stop it first (s)")
+        let stopped = F.press(F.loaded([F.job("A", status: .stopped)]), .character("d"))
+        #expect(stopped.effects == [.send(.remove(jobID: "A"), .remove(jobID: "A"))])
     }
 
     @Test func restartSendsTheTUIsEnvironment() {
-        let effects = F.press(F.loaded([F.job("A", status: .stopped)]), .character("r")).effects
-        #expect(effects == [.send(.restart(jobID: "A", environment: F.environment), .restart(jobID: "A"))])
+        let (model, effects) = F.press(F.loaded([F.job("A", status: .stopped)]), .character("r"))
+        #expect(Self.actions(effects) == [.send(.restart(jobID: "A", environment: F.environment), .restart(jobID: "A"))])
+        #expect(model.status?.text == "Restarting A…")
+    }
+
+    @Test("keys that do nothing where pressed say so", arguments: [
+        (Panel.jobs, Key.character("x"), "x does nothing here (? shows the keys)"),
+        (.jobs, .character("f"), "f does nothing here (? shows the keys)"),
+        (.jobs, .left, "left does nothing here (? shows the keys)"),
+        (.stdout, .character("s"), "s does nothing here (? shows the keys)"),
+        (.stderr, .control("x"), "ctrl+x does nothing here (? shows the keys)"),
+    ])
+    func unknownKeys(panel: Panel, key: Key, message: String) {
+        var model = F.loaded([F.job("A")])
+        model.focus = panel
+        let (next, effects) = F.press(model, key)
+        #expect(Self.actions(effects).isEmpty)
+        #expect(next.status?.text == message && next.status?.isError == true)
+    }
+
+    @Test func stopRepliesSayWhatHappened() {
+        let model = F.loaded([F.job("A", pid: 5)])
+        let purpose = Purpose.stop(jobID: "A", pid: 5, force: false)
+        func reply(_ data: [(String, JSON)]) -> String? {
+            F.apply(model, .replied(purpose, .success(Response.ok(data)))).model.status?.text
+        }
+        #expect(reply([("pid", .int(5)), ("was_running", .bool(true)), ("killed", .bool(false))]) == "Stopped PID 5")
+        #expect(reply([("pid", .int(5)), ("was_running", .bool(true)), ("killed", .bool(true))])
+            == "Stopped PID 5 with SIGKILL: it did not stop on SIGTERM")
+        #expect(reply([("pid", .int(5)), ("was_running", .bool(false)), ("killed", .bool(false))]) == "Job A is not running")
     }
 
     @Test func copyTheCommandLine() {
@@ -147,24 +199,36 @@ struct UpdateKeyTests {
         model.allDirectories = true
         model = F.press(model, .character("n")).model
         #expect(model.dialog == .newJob(TextInput()))
-        // `q` types a q; enter on empty text does nothing.
-        #expect(F.press(model, .enter).model.dialog == .newJob(TextInput()))
-        let typed = "npm  run\tdev q".map { Key.character($0) }
+        // `q` types a q; the typed text is split as a shell would.
+        let typed = "npm  run\tdev q 'a b'".map { Key.character($0) }
         for key in typed { model = F.apply(model, .key(key)).model }
         let (next, effects) = F.press(model, .enter)
         #expect(next.dialog == nil)
-        #expect(effects == [.send(.add(JobSpec(command: ["npm", "run", "dev", "q"], workdir: F.workdir, environment: F.environment)), .add)])
+        #expect(Self.actions(effects) == [
+            .send(.add(JobSpec(command: ["npm", "run", "dev", "q", "a b"], workdir: F.workdir, environment: F.environment)), .add),
+        ])
+        #expect(next.status?.text == "Starting npm run dev q 'a b'…")
     }
 
-    @Test func newJobDialogCancelAndEmptyCommand() {
+    @Test func newJobDialogCancelEmptyAndUnterminated() {
         var model = F.press(F.loaded([]), .character("n"), .character("x")).model
         model = F.press(model, .escape).model
         #expect(model.dialog == nil)
         model = F.press(model, .character("n"), .character(" "), .character(" ")).model
-        let (next, effects) = F.press(model, .enter)
-        #expect(next.dialog == nil)
-        #expect(next.status?.text == "Empty command")
-        #expect(!effects.contains { if case .send = $0 { true } else { false } })
+        var (next, effects) = F.press(model, .enter)
+        #expect(next.dialog == .newJob(TextInput("  "), problem: "Type a command to run, or press esc to cancel"))
+        #expect(Self.actions(effects).isEmpty)
+
+        // An unterminated quote keeps the dialog open, with the text, and says why.
+        model = F.press(F.loaded([]), .character("n")).model
+        for character in "sh -c 'echo" { model = F.press(model, .character(character)).model }
+        (next, effects) = F.press(model, .enter)
+        #expect(next.dialog == .newJob(TextInput("sh -c 'echo"),
+                                       problem: "unterminated ' in the command (close it, or give the words as separate arguments)"))
+        #expect(Self.actions(effects).isEmpty)
+        // Typing goes on, and clears the problem.
+        next = F.press(next, .character("'")).model
+        #expect(next.dialog == .newJob(TextInput("sh -c 'echo'")))
         #expect(F.press(F.loaded([]), .character("n"), .control("c")).effects == [.quit])
     }
 
