@@ -7,6 +7,15 @@ let strict: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
 ]
 
+/// What `gob --version` prints: `GOB_VERSION` from the environment of the build
+/// (`GOB_VERSION=0.12.0 swift build -c release`), else "dev". Only characters a version
+/// has are kept, so the value cannot break the C string it becomes.
+let version: String = {
+    let given = Context.environment["GOB_VERSION"] ?? ""
+    let allowed = given.filter { $0.isASCII && ($0.isLetter || $0.isNumber || "._+-".contains($0)) }
+    return allowed.isEmpty ? "dev" : allowed
+}()
+
 let package = Package(
     name: "gob",
     platforms: [.macOS(.v15)],
@@ -22,9 +31,11 @@ let package = Package(
         // What Swift's Glibc module cannot reach: posix_spawn with setsid/chdir/closefrom,
         // SO_PEERCRED, prctl, pipe2/accept4, signal pipes, terminal modes.
         .target(name: "CGobShims"),
+        // The build's version, set at build time (see `version` above).
+        .target(name: "CGobVersion", cSettings: [.define("GOB_VERSION", to: "\"\(version)\"")]),
         // Wire types, JSON, paths, job IDs, signal names. No Foundation: the client pays
         // for every import at every call.
-        .target(name: "GobProtocol", swiftSettings: strict),
+        .target(name: "GobProtocol", dependencies: ["CGobVersion"], swiftSettings: strict),
         .target(
             name: "GobDaemon",
             dependencies: [

@@ -1,6 +1,9 @@
-/// The version gob reports (`gob --version`), fixed at build time (contract §1.1).
+import CGobVersion
+
+/// The version gob reports (`gob --version`), fixed at build time: `GOB_VERSION` in the
+/// environment of `swift build` (Package.swift), `dev` for development builds.
 public enum GobVersion {
-    public static let current = "dev"
+    public static let current = String(cString: gob_build_version())
 
     /// Bumped whenever requests, replies or events change meaning, so that a client and a
     /// daemon built from different sources notice it even when both say `dev`.
