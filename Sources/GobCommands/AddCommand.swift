@@ -1,21 +1,28 @@
 import ArgumentParser
 import GobProtocol
 
-/// `gob add [--] <command> [args...]`: create and start a job (contract §2.3).
+/// `gob add [options] [--] <command> [args...]`: create and start a job.
 struct AddCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "add",
         abstract: "Create and start a new background job",
-        usage: "gob add [--follow] [--description <text>] [--quiet] [--json] [--] <command> [args...]",
+        usage: "gob add [-f] [-d <text>] [-q] [--json] [--] <command> [args...]",
         discussion: """
             Starts <command> with its arguments as a new background job in the current \
             directory and prints its job ID. The command is run directly, not through a \
-            shell; the job gets this shell's environment. A new job is created even when \
-            a job with the same command exists.
+            shell; the job gets this shell's environment. A new job is created even \
+            when a job with the same command exists.
 
             gob's own options come before the command; everything from the first \
-            non-option argument on belongs to the job. A leading -- is accepted and \
-            dropped, so `gob add -- -weird-name` runs a command whose name starts with -.
+            non-option argument on belongs to the job, so `gob add ls -la` works. A \
+            leading -- is accepted and dropped: `gob add -- -weird-name`.
+
+            A command given as one string with spaces is split as a POSIX shell would \
+            split it — single and double quotes, backslashes — but nothing is expanded: \
+            `gob add "sh -c 'echo a b'"` runs sh with the arguments -c and "echo a b". \
+            Shell syntax that needs a shell (|, >, &&, ;, $VAR, backquotes) is refused; \
+            run a shell for it: gob add sh -c 'make && make test'. The command is shown \
+            quoted the same way, so it can be pasted back.
 
             With --follow, gob then prints the job's output until it ends and exits with \
             its exit code (128+N when signal N killed it), like `gob run`; Ctrl+C stops \
@@ -23,26 +30,25 @@ struct AddCommand: ParsableCommand {
 
             --description stores one line of context about the job (what it is, which \
             port, where to look); `gob list` shows it under the job. --quiet prints only \
-            the job's ID, for scripts: JOB=$(gob add -q make test). --json prints the job \
-            as one JSON object instead (with --follow: once it has ended, without its \
-            output).
+            the job's ID, for scripts: JOB=$(gob add -q make test). --json prints the \
+            job as one JSON object instead (with --follow: once it has ended, without \
+            its output).
 
             Examples:
               gob add make watch
               gob add -f make -j4
               gob add -d "web UI on :5173" npm run dev
+              gob add "python3 -m http.server 8000"
               JOB=$(gob add -q make test)
-              gob add -- ls -la
 
             Output:
-              Added job V3x0QqI running: make watch
+              Added job k3v running: make watch
             With --quiet:
-              V3x0QqI
+              k3v
 
-            Exit status: 0 when the job was started, 1 on any error (for example \
-            "failed to add job: add failed: failed to start process: exec: \
-            "nonexistent": executable file not found in $PATH"); with --follow, the \
-            job's exit code.
+            Exit status: 0 when the job was started; 1 on an error (for example \
+            "failed to add job: …" when the command cannot be started); with --follow, \
+            the job's exit code.
             """)
 
     @Flag(name: .shortAndLong, help: "Follow output until job completes")

@@ -11,37 +11,40 @@ struct AwaitCommand: ParsableCommand {
         usage: "gob await [--any] [--timeout <seconds>] [--json] <job_id>...",
         discussion: """
             Waits until every given job's current process has ended, printing their \
-            stdout and stderr meanwhile, each line prefixed with [<job ID>] (as `gob run` \
-            does); a job that has already ended has its logs printed at once. Then one \
-            line per job, in the order given:
-              Job V3x0QqI exited with code 0 after 3.2s
-              Job V3x0Ppz was killed by SIGTERM after 1m05s
-              Job V3x0Rrk is still running                (with --any, --timeout, Ctrl+C)
+            stdout and stderr meanwhile, each line prefixed with [<job ID>] (as `gob \
+            run` does); a job that has already ended has its logs printed at once. Then \
+            one line per job, in the order given:
+              Job k3v exited with code 0 after 3.2s
+              Job b7q was killed by SIGTERM after 1m05s
+              Job x2m is still running (timed out)
             Durations are the process's run time: tenths of a second below a minute \
-            (3.2s), then 1m05s, 2h03m, 1d04h. Any job ID works, from any directory.
+            (3.2s), then 1m05s, 2h03m, 1d04h. Any job ID works, from any directory; an \
+            empty one (an unset variable) is refused.
 
             With --any, returns as soon as the first of the jobs ends. With --timeout, \
             stops waiting after that many seconds (fractions allowed). Waiting never \
             stops or changes a job: with --any, --timeout or Ctrl+C the others keep \
-            running.
+            running. On a terminal, the jobs' escape sequences (other than colours) \
+            and invalid UTF-8 are made harmless.
 
             With --json, nothing is streamed and stdout gets one JSON object: \
             "exit_code" (what gob exits with), "outcome" ("ended", "timed_out" or \
             "interrupted") and "jobs", one entry per job in the order given with "id", \
             "ended", "exit_status" (the job's exit code, 128+N for signal N, null while \
-            running) and "job" (the job as `gob list --json` shows it, plus its log paths).
+            running) and "job" (the job as `gob list --json` shows it, plus its log \
+            paths).
 
             Examples:
-              gob await V3x0QqI
-              gob await V3x0QqI V3x0Ppz --timeout 600
-              gob await --any V3x0QqI V3x0Ppz
+              gob await k3v
+              gob await k3v b7q --timeout 600
+              gob await --any k3v b7q
               JOB=$(gob add -q make test) && gob await "$JOB"
 
-            Exit status: with one job, its exit code, 128+N when signal N killed it; with \
-            several, the first non-zero one in the order given, else 0; with --any, that \
-            of the job that ended first; 124 when --timeout passed first; 130 when \
-            interrupted (Ctrl+C); 1 on an error, reported before any waiting (for example \
-            "job not found: V3x0QqI").
+            Exit status: with one job, its exit code, 128+N when signal N killed it; \
+            with several, the first non-zero one in the order given, else 0; with \
+            --any, that of the job that ended first; 124 when --timeout passed first; \
+            130 when interrupted (Ctrl+C); 125 when the gob daemon went away; 1 on an \
+            error, reported before any waiting (for example "job not found: k3v").
             """)
 
     @Flag(help: "Return as soon as the first of the jobs ends, with its exit code")

@@ -1,14 +1,15 @@
 import ArgumentParser
 import GobProtocol
 
-/// `gob cleanup [-a]`: remove every stopped job in scope (contract §2.11).
+/// `gob cleanup [-a]`: remove every stopped job in scope.
 struct CleanupCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cleanup",
         abstract: "Remove metadata for stopped jobs",
         discussion: """
             Removes every stopped job of the current directory (of all directories with \
-            --all): records and log files are deleted. Running jobs are not touched.
+            --all): records and log files are deleted. Running jobs are not touched. It \
+            takes no job ID: to remove one job, use `gob remove <job_id>`.
 
             Examples:
               gob cleanup
@@ -17,13 +18,13 @@ struct CleanupCommand: ParsableCommand {
             Output:
               Cleaned up 3 stopped job(s)
 
-            Exit status: 0 on success (also when nothing was removed), 1 on any error.
+            Exit status: 0 on success (also when nothing was removed), 1 on an error.
             """)
 
     @Flag(name: .shortAndLong, help: "Cleanup stopped jobs from all directories")
     var all = false
 
-    /// Refused, so that `gob cleanup V3x0QqI` does not clean up the whole directory.
+    /// Refused, so that `gob cleanup k3v` does not clean up the whole directory.
     @Argument(help: .hidden)
     var arguments: [String] = []
 

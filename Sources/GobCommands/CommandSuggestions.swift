@@ -1,4 +1,4 @@
-/// Cobra's "Did you mean this?" rule for an unknown sub-command (contract §1.2): a
+/// Cobra's "Did you mean this?" rule for an unknown sub-command or help topic: a
 /// command is suggested when its name is within Levenshtein distance 2 of the typed
 /// word or starts with it, both compared case-insensitively.
 enum CommandSuggestions {

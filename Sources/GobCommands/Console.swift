@@ -12,7 +12,7 @@ private let systemWrite = Glibc.write
 private let systemWrite = Darwin.write
 #endif
 
-/// Where commands write: results to stdout, errors to stderr (contract §1.2). Writes go
+/// Where commands write: results to stdout, errors to stderr. Writes go
 /// straight to the descriptors, unbuffered, so nothing is lost at `exit` and the two
 /// streams keep their order.
 enum Console {
@@ -22,8 +22,8 @@ enum Console {
     }
 
     /// Writes `value` to stdout as the one JSON object of a `--json` output: two-space
-    /// indented like `list --json` (§2.5), then a line feed. Job commands print the job's
-    /// whole wire object (§5.4 with D1's and gob's own fields, log paths included).
+    /// indented like `list --json`, then a line feed. Job commands print the job's whole
+    /// wire object, log paths included (docs/output.md).
     static func json(_ value: JSON) {
         line(value.pretty)
     }

@@ -3,7 +3,7 @@ import GobDaemon
 import GobProtocol
 
 /// Hidden `gob daemon`: runs the daemon in the foreground; this is what auto-start
-/// executes (contract §2.22).
+/// executes.
 struct DaemonCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "daemon",

@@ -3,26 +3,28 @@ import GobClient
 import GobProtocol
 
 /// `gob events [-a]`: print the daemon's job events as they happen, one compact JSON
-/// object per line (contract §2.16, §5.6).
+/// object per line.
 struct EventsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "events",
         abstract: "Subscribe to daemon events",
         discussion: """
-            Prints every job event of the current directory (all directories with --all) \
-            as one compact JSON object per line, until interrupted: job_added, \
+            Prints every job event of the current directory (all directories with \
+            --all) as one compact JSON object per line, until interrupted: job_added, \
             job_started, job_stopped (with the exit code or signal) and job_removed. \
-            Scripts can match substrings such as "type":"job_stopped".
+            Each object has "type", "job_id" and "job" (the job as `gob list --json` \
+            shows it, plus its log paths). Scripts can match substrings such as \
+            "type":"job_stopped".
 
             Examples:
               gob events
               gob events --all | grep '"type":"job_stopped"'
 
-            Output:
-              {"type":"job_added","job_id":"V3x0QqI","job":{"id":"V3x0QqI","pid":29104,"status":"running",...}}
+            Output (one line per event, shortened here):
+              {"type":"job_added","job_id":"k3v","job":{"id":"k3v",...}}
 
-            Exit status: runs until interrupted; 1 when the subscription fails or the \
-            daemon goes away ("subscription error: failed to decode event: EOF").
+            Exit status: runs until interrupted; 1 when the subscription fails; 125 \
+            when the gob daemon goes away.
             """)
 
     @Flag(name: .shortAndLong, help: "Show events from all directories")

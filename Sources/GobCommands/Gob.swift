@@ -1,8 +1,8 @@
 import ArgumentParser
 import GobProtocol
 
-/// The root command: bare `gob` prints the overview card, `-v/--version` the version
-/// (contract §1.3, §2.1, §2.2). Sub-commands are dispatched by `CommandLineRunner`.
+/// The root command: bare `gob` prints the overview card, `-v/--version` the version.
+/// Sub-commands are dispatched by `CommandLineRunner`.
 struct Gob: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gob",
@@ -14,17 +14,20 @@ struct Gob: ParsableCommand {
             the directory they were started in. A per-user daemon supervises the jobs; \
             any command that needs it starts it.
 
-            For scripts and AI agents: `gob add -q` prints only the job ID, \
-            `gob await` waits for jobs and exits with their code, --json gives one \
-            JSON object, --tail N limits output, `gob status` checks the daemon.
+            For scripts and AI agents: `gob add -q` prints only the job ID, `gob await` \
+            waits for jobs and exits with their code, --json gives one JSON value (also \
+            for errors), --tail N limits output, `gob status` checks the daemon.
 
             Examples:
-              gob add make watch        Start a job: Added job V3x0QqI running: make watch
-              gob list                  List the jobs of this directory
-              gob await V3x0QqI         Wait for it to end; exits with its exit code
-              gob stop V3x0QqI          Stop it
+              gob add make watch    Start a job: Added job k3v running: make watch
+              gob list              List the jobs of this directory
+              gob await k3v         Wait for it to end; exits with its exit code
+              gob stop k3v          Stop it
 
-            Exit status: 0 on success, 1 on any error.
+            Exit status: 0 on success; 1 on an error; the job's own exit code (128+N \
+            for signal N) from run, await and the --follow options; 124 when --timeout \
+            passed; 125 when the gob daemon could not be reached or went away; 130 when \
+            await was interrupted.
             """,
         // Alphabetical, like cobra's command list; `daemon` is hidden.
         subcommands: [
@@ -51,7 +54,7 @@ struct Gob: ParsableCommand {
         configuration.subcommands.first { $0.configuration.commandName == name }
     }
 
-    /// Names offered by "Did you mean this?": visible sub-commands only (§1.2).
+    /// Names offered by "Did you mean this?": visible sub-commands only.
     static var suggestableNames: [String] {
         configuration.subcommands.compactMap { command in
             command.configuration.shouldDisplay ? command.configuration.commandName : nil

@@ -1,7 +1,7 @@
 import ArgumentParser
 import GobProtocol
 
-/// `gob list [-a] [--workdir] [--json]`: list jobs, newest first (contract §2.5).
+/// `gob list [-a] [--workdir] [--json]`: list jobs, newest first.
 struct ListCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "list",
@@ -9,8 +9,12 @@ struct ListCommand: ParsableCommand {
         discussion: """
             Lists the jobs started from the current directory, newest first. Each line \
             shows the job ID, the PID of its latest process, whether it is running or \
-            stopped, and its command. A job with a description (`gob add -d`) has it on \
-            a second line, indented by four spaces.
+            stopped, and its command, quoted as a shell would need it. A job whose last \
+            process failed — a non-zero exit code, or a signal gob did not send to stop \
+            it — is marked after its command with ✗ (! when the locale is not UTF-8). A \
+            job with a description (`gob add -d`) has it on a second line, indented by \
+            four spaces. On a terminal, long commands are cut to its width with …; \
+            otherwise lines are never cut.
 
             Examples:
               gob list
@@ -18,17 +22,18 @@ struct ListCommand: ParsableCommand {
               gob list --json
 
             Output:
-              V3x0QqI: [28978] running: make watch
+              k3v: [28978] running: make watch
                   web UI on :5173
-              V3x0Ppz: [28950] stopped: npm test
+              b7q: [28950] stopped: npm test  ✗ exit 1
+              x2m: [28911] stopped: sh -c 'sleep 5; echo done'
             With --workdir, and always with --all:
-              V3x0QqI: [28978] running (/home/me/app): make watch
+              k3v: [28978] running (/home/me/app): make watch
             With no jobs: No jobs found (with --json: []).
             --json prints a JSON array with id, pid, status, command, workdir, \
-            created_at, exit_code, signal, ended_at, started_at, run_time_ms and \
-            description for each job.
+            created_at, exit_code, signal, ended_at, started_at, run_time_ms, \
+            description and stopped_by_gob for each job.
 
-            Exit status: 0 on success, 1 on any error.
+            Exit status: 0 on success, 1 on an error.
             """)
 
     @Flag(name: .shortAndLong, help: "Show jobs from all directories (implies --workdir)")

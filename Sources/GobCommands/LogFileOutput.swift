@@ -20,20 +20,22 @@ enum LogFileOutput {
         return """
             Prints everything the job has written to its \(name) so far, byte for byte, \
             with nothing added. With --follow, keeps printing what it writes next, as it \
-            writes it, until interrupted (Ctrl+C); when the job is restarted, following \
-            continues from the start of the new output. Any job ID works, from any \
+            writes it, and ends once the job has ended and all of its output is \
+            printed (Ctrl+C stops earlier); when the job is restarted meanwhile, \
+            following goes on with the new run's output. Any job ID works, from any \
             directory.
 
             With --tail N, prints only the last N lines (then follows, with --follow); \
             the log is read backwards from its end, so this is quick on huge logs.
 
             Examples:
-              gob \(name) V3x0QqI
-              gob \(name) -f V3x0QqI
-              gob \(name) --tail 20 V3x0QqI
+              gob \(name) k3v
+              gob \(name) -f k3v
+              gob \(name) --tail 20 k3v
 
-            Exit status: 0 on success, 1 on any error (for example "job not found: \
-            V3x0QqI", or "\(name) log file not found: <path>").
+            Exit status: 0 on success, also when following ended with the job or was \
+            interrupted; 1 on an error (for example "job not found: k3v", or \
+            "\(name) log file not found: <path>").
             """
     }
 

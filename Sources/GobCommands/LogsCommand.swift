@@ -3,7 +3,7 @@ import GobClient
 import GobProtocol
 
 /// `gob logs`: follow the output of every job of this directory, with `[monitor]` lines
-/// for jobs starting and stopping (contract §2.15, §3.3, Decision D9).
+/// for jobs starting and stopping.
 struct LogsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "logs",
@@ -14,7 +14,9 @@ struct LogsCommand: ParsableCommand {
             (Ctrl+C). Each output line starts with [<job ID>] (orange for stderr on a \
             terminal); lines starting with [monitor] (cyan) report jobs starting and \
             stopping, "waiting for jobs..." when nothing runs yet, and "all processes \
-            stopped" once the last running job ended.
+            stopped" once the last running job ended. On a terminal, the jobs' escape \
+            sequences (other than colours) and invalid UTF-8 are made harmless. It takes \
+            no job ID: to follow one job, use `gob stdout -f <job_id>`.
 
             With --tail N, only the last N lines of each log of the jobs already there \
             are printed before following; jobs started later are shown from their start.
@@ -24,13 +26,13 @@ struct LogsCommand: ParsableCommand {
               gob logs --tail 20
 
             Output:
-              [monitor] process started: make watch (pid:29104 id:V3x0QqI)
-              [V3x0QqI] compiling...
-              [monitor] process stopped: make watch (pid:29104 id:V3x0QqI)
+              [monitor] process started: make watch (pid:29104 id:k3v)
+              [k3v] compiling...
+              [monitor] process stopped: make watch (pid:29104 id:k3v)
               [monitor] all processes stopped
 
             Exit status: runs until interrupted; 1 on an error (for example "stdout log \
-            file not found: <path>").
+            file not found: <path>"); 125 when the gob daemon goes away.
             """)
 
     @Option(help: ArgumentHelp("Print only the last N lines of each existing log before following", valueName: "n"))
@@ -43,7 +45,7 @@ struct LogsCommand: ParsableCommand {
         try ArgumentCount.none(arguments, command: "logs") { "follow one job with: gob stdout -f \(ShellWords.quote($0))" }
         let lastLines = try FlagValue.lineCount(tail, flag: "--tail")
         let workdir = try DaemonSession.workingDirectory()
-        // Subscribe before listing, so no job started in between is missed (D9).
+        // Subscribe before listing, so no job started in between is missed.
         let events = try JobFollowSupport.subscribe(workdir: workdir)
         let wording = DaemonSession.ErrorWording(prefix: "failed to list jobs: ")
         let jobs = try DaemonSession().send(.list(workdir: workdir), wording: wording).requireJobs(wording: wording)

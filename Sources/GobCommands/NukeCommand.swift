@@ -1,7 +1,8 @@
 import ArgumentParser
 import GobProtocol
 
-/// `gob nuke [-a]`: stop every job in scope and remove them all (contract §2.12, D6).
+/// `gob nuke [-a]`: stop every job in scope and remove them all; the daemon then shuts
+/// down when it holds no job at all.
 struct NukeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "nuke",
@@ -10,7 +11,8 @@ struct NukeCommand: ParsableCommand {
             Stops every running job of the current directory (of all directories with \
             --all) — SIGTERM to each process group, SIGKILL after 10 seconds — then \
             removes all of those jobs and deletes their log files. When no job is left \
-            at all afterwards, the daemon shuts down; the next command starts it again.
+            at all afterwards, the daemon shuts down; the next command starts it again. \
+            It takes no job ID: to stop one job, use `gob stop <job_id>`.
 
             Examples:
               gob nuke
@@ -21,7 +23,7 @@ struct NukeCommand: ParsableCommand {
               Deleted 6 log file(s)
               Cleaned up 3 total job(s)
 
-            Exit status: 0 on success, 1 on any error.
+            Exit status: 0 on success, 1 on an error.
             """)
 
     @Flag(name: .shortAndLong, help: "Nuke jobs from all directories")

@@ -1,7 +1,7 @@
 import ArgumentParser
 
-/// `gob overview` (and bare `gob`): a static reference card (contract §2.1). It never
-/// contacts the daemon nor creates the runtime directory.
+/// `gob overview` (and bare `gob`): a static reference card. It never contacts the
+/// daemon nor creates the runtime directory.
 struct OverviewCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "overview",
@@ -26,8 +26,8 @@ struct OverviewCommand: ParsableCommand {
         Console.out(Self.card)
     }
 
-    /// The card: the contract's sections (§2.1), then what scripts and AI agents use and
-    /// the remaining commands, so that it lists every command that exists.
+    /// The card: the commands grouped by purpose, then what scripts and AI agents use
+    /// and the remaining commands, so that it lists every command that exists.
     static let card: String = {
         var text = "gob - Background Job Manager\n\n"
         text += section("JOB MANAGEMENT", [

@@ -1,7 +1,7 @@
 import ArgumentParser
 
 /// The job's argv of a command that captures its positionals raw (`add`): gob's own
-/// options come only before the job's command (Decision D15). The parser has already
+/// options come only before the job's command. The parser has already
 /// taken the options it knows except help; what remains in front is help, an unknown
 /// option, or one `--` to drop.
 enum PassthroughArguments {

@@ -1,14 +1,14 @@
 import ArgumentParser
 import GobProtocol
 
-/// `gob ping`: check that the daemon answers, starting it if needed (contract §2.17).
+/// `gob ping`: check that the daemon answers, starting it if needed.
 struct PingCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ping",
         abstract: "Ping the daemon to verify it's running",
         discussion: """
             Connects to the daemon (starting it when it is not running) and checks that \
-            it answers.
+            it answers. To check without starting it, use `gob status`.
 
             Examples:
               gob ping
@@ -16,8 +16,8 @@ struct PingCommand: ParsableCommand {
             Output:
               pong
 
-            Exit status: 0 when the daemon answered, 1 on any error (for example \
-            "failed to connect to daemon: failed to start daemon: …").
+            Exit status: 0 when the daemon answered; 1 on an error; 125 when it could \
+            not be reached or started (for example "failed to connect to daemon: …").
             """)
 
     /// Refused: `ping` takes no arguments.

@@ -1,28 +1,29 @@
 import ArgumentParser
 import GobProtocol
 
-/// `gob remove <job_id>`: forget a stopped job and delete its logs (contract §2.10).
+/// `gob remove <job_id>`: forget a stopped job and delete its logs.
 struct RemoveCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "remove",
         abstract: "Remove metadata for a stopped job",
         usage: "gob remove [--json] <job_id>",
         discussion: """
-            Removes a stopped job: its record and its stdout and stderr logs are deleted. \
-            Only stopped jobs can be removed; stop a running job first. Unlike `gob \
-            cleanup`, an unknown ID is an error. Any job ID works, from any directory.
+            Removes a stopped job: its record and its stdout and stderr logs are \
+            deleted. Only stopped jobs can be removed; stop a running job first. Unlike \
+            `gob cleanup`, an unknown ID is an error. Any job ID works, from any \
+            directory.
 
             With --json, prints the removed job, as it was, as one JSON object instead.
 
             Examples:
-              gob remove V3x0QqI
-              gob remove --json V3x0QqI
+              gob remove k3v
+              gob remove --json k3v
 
             Output:
-              Removed job V3x0QqI (PID 28978)
+              Removed job k3v (PID 28978)
 
-            Exit status: 0 on success, 1 on any error (for example "cannot remove \
-            running job: V3x0QqI (use 'stop' first)").
+            Exit status: 0 on success; 1 on an error (for example "cannot remove \
+            running job: k3v (use 'stop' first)").
             """)
 
     @Flag(help: "Print the removed job as one JSON object")

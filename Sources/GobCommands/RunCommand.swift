@@ -1,32 +1,34 @@
 import ArgumentParser
 import GobProtocol
 
-/// `gob run [--] <command> [args...]`: run a command as a job and follow it to its end,
-/// reusing a stopped job with the same command in this directory (contract §2.4, D2, D15).
+/// `gob run [options] [--] <command> [args...]`: run a command as a job and follow it to
+/// its end, reusing a stopped job with the same command in this directory.
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
         abstract: "Run a command and follow its output until completion",
-        usage: "gob run [--description <text>] [--json] [--] <command> [args...]",
+        usage: "gob run [-d <text>] [--json] [--] <command> [args...]",
         discussion: """
             Runs <command> as a background job and prints its stdout and stderr, each \
-            line prefixed with the job ID, until it ends; then exits with the job's exit \
-            code (128+N when signal N killed it), so `gob run make test` fails when the \
-            tests fail.
+            line prefixed with the job ID, until it ends; then prints how it ended and \
+            exits with the job's exit code (128+N when signal N killed it), so `gob run \
+            make test` fails when the tests fail. On a terminal, the job's escape \
+            sequences (other than colours) and invalid UTF-8 are made harmless.
 
-            A stopped job of this directory with exactly the same command is reused: its \
-            logs are cleared and it is started again under the same ID, keeping its \
+            A stopped job of this directory with exactly the same command is reused: \
+            its logs are cleared and it is started again under the same ID, keeping its \
             description unless --description gives a new one. When such a job is still \
             running, gob refuses to start a second one.
 
             gob's own options (-h/--help, -d/--description, --json) come before the \
             command; everything from the first other argument on belongs to the job, so \
-            `gob run ls -la` works. A single argument containing spaces is split on \
-            whitespace (no quoting): `gob run "make test"` runs make with the argument test.
+            `gob run ls -la` works. A command given as one string with spaces is split \
+            as a POSIX shell would split it, quotes and backslashes included, without \
+            expanding anything: `gob run "pytest -k 'slow and not db'"`.
 
             With --json nothing is streamed: gob waits for the job to end, prints it as \
-            one JSON object (exit_code, signal, run_time_ms, log paths, …) and exits with \
-            its exit code.
+            one JSON object (exit_code, signal, run_time_ms, log paths, …) and exits \
+            with its exit code.
 
             Ctrl+C stops following but leaves the job running; gob then exits 0.
 
@@ -36,16 +38,18 @@ struct RunCommand: ParsableCommand {
               gob run -d "unit tests" --json make test
 
             Output:
-              Added job V3x0QqI running: make test
-              [V3x0QqI] ok 1 - parser
-              [V3x0QqI] not ok 2 - lexer
+              Added job k3v running: make test
+              [k3v] ok 1 - parser
+              [k3v] not ok 2 - lexer
 
-              Job V3x0QqI completed
-            (or "Restarted job V3x0QqI running: make test" when a stopped job is reused)
+              Job k3v completed: exit code 1 after 4.2s
+            (or "Restarted job k3v running: make test" when a stopped job is reused;
+            "killed by SIGKILL" when a signal ended it)
 
-            Exit status: the job's exit code; 128+N when it was killed by signal N; 0 when \
-            interrupted; 1 when gob itself fails (for example "failed to add job: job \
-            V3x0QqI is already running with the same command").
+            Exit status: the job's exit code; 128+N when it was killed by signal N; 0 \
+            when interrupted; 1 when gob itself fails (for example "failed to add job: \
+            job k3v is already running with the same command"); 125 when the gob \
+            daemon went away while following.
             """)
 
     @Option(name: [.customShort("d"), .customLong("description")],

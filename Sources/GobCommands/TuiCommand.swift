@@ -3,15 +3,16 @@ import GobClient
 import GobProtocol
 import GobTUI
 
-/// `gob tui`: the full-screen job manager (contract §2.18, §6).
+/// `gob tui`: the full-screen job manager.
 struct TuiCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tui",
         abstract: "Launch interactive TUI",
         discussion: """
             Opens a full-screen view of the jobs of the current directory that updates \
-            live: the Jobs panel on the left, the selected job's stdout and stderr on the \
-            right, key hints at the bottom. Starts the daemon if needed.
+            live: the Jobs panel on the left (● running, ○ ended, ✗ failed), the \
+            selected job's stdout and stderr on the right, key hints at the bottom. Every \
+            key gets an answer in the status bar. Starts the daemon if needed.
 
             Keys:
               up/k, down/j     select a job (in a log panel: scroll it)
@@ -19,7 +20,8 @@ struct TuiCommand: ParsableCommand {
               s, S             stop the selected job (SIGTERM), kill it (SIGKILL)
               r, d             restart it, delete it (stopped jobs only)
               c                copy its command to the clipboard
-              n                start a new job in this directory
+              n                start a new job in this directory (typed as in a
+                               shell: quotes and backslashes, no expansion)
               a                show jobs of all directories, or this one again
               g/G, pgup/pgdn   top/bottom, page up/down in a log panel
               f                follow the logs' end on or off
@@ -29,7 +31,7 @@ struct TuiCommand: ParsableCommand {
             Examples:
               gob tui
 
-            Exit status: 0 after quitting, 1 on any error (for example when standard \
+            Exit status: 0 after quitting, 1 on an error (for example when standard \
             input is not a terminal).
             """)
 

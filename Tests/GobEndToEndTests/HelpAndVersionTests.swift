@@ -65,7 +65,7 @@ struct HelpAndVersionTests {
             let outcome = try await sandbox.gob("add", "-h")
             #expect(outcome.status == 0)
             #expect(outcome.stdout.contains("USAGE: gob add"))
-            #expect(outcome.stdout.contains("V3x0QqI"))
+            #expect(outcome.stdout.contains("Added job k3v running: make watch"))
         }
     }
 
