@@ -18,7 +18,7 @@ struct AddCommand: ParsableCommand {
             leading -- is accepted and dropped: `gob add -- -weird-name`.
 
             A command given as one string with spaces is split as a POSIX shell would \
-            split it — single and double quotes, backslashes — but nothing is expanded: \
+            split it (single and double quotes, backslashes), but nothing is expanded: \
             `gob add "sh -c 'echo a b'"` runs sh with the arguments -c and "echo a b". \
             Shell syntax that needs a shell (|, >, &&, ;, $VAR, backquotes) is refused; \
             run a shell for it: gob add sh -c 'make && make test'. The command is shown \
@@ -47,7 +47,7 @@ struct AddCommand: ParsableCommand {
               k3v
 
             Exit status: 0 when the job was started; 1 on an error (for example \
-            "failed to add job: …" when the command cannot be started); with --follow, \
+            "failed to add job: ..." when the command cannot be started); with --follow, \
             the job's exit code.
             """)
 

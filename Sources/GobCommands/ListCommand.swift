@@ -10,11 +10,12 @@ struct ListCommand: ParsableCommand {
             Lists the jobs started from the current directory, newest first. Each line \
             shows the job ID, the PID of its latest process, whether it is running or \
             stopped, and its command, quoted as a shell would need it. A job whose last \
-            process failed — a non-zero exit code, or a signal gob did not send to stop \
-            it — is marked after its command with ✗ (! when the locale is not UTF-8). A \
-            job with a description (`gob add -d`) has it on a second line, indented by \
-            four spaces. On a terminal, long commands are cut to its width with …; \
-            otherwise lines are never cut.
+            process failed (a non-zero exit code, or a signal gob did not send to stop \
+            it) is marked after its command with a cross and how it failed: "exit 1", \
+            "SIGKILL" (the cross is "!" when the locale is not UTF-8, as below). A job \
+            with a description (`gob add -d`) has it on a second line, indented by four \
+            spaces. On a terminal, long commands are cut to its width; otherwise lines \
+            are never cut.
 
             Examples:
               gob list
@@ -24,7 +25,7 @@ struct ListCommand: ParsableCommand {
             Output:
               k3v: [28978] running: make watch
                   web UI on :5173
-              b7q: [28950] stopped: npm test  ✗ exit 1
+              b7q: [28950] stopped: npm test  ! exit 1
               x2m: [28911] stopped: sh -c 'sleep 5; echo done'
             With --workdir, and always with --all:
               k3v: [28978] running (/home/me/app): make watch

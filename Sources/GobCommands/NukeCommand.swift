@@ -9,7 +9,7 @@ struct NukeCommand: ParsableCommand {
         abstract: "Stop all running jobs and remove all job data",
         discussion: """
             Stops every running job of the current directory (of all directories with \
-            --all) — SIGTERM to each process group, SIGKILL after 10 seconds — then \
+            --all) (SIGTERM to each process group, SIGKILL after 10 seconds), then \
             removes all of those jobs and deletes their log files. When no job is left \
             at all afterwards, the daemon shuts down; the next command starts it again. \
             It takes no job ID: to stop one job, use `gob stop <job_id>`.

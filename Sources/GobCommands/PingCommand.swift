@@ -17,7 +17,7 @@ struct PingCommand: ParsableCommand {
               pong
 
             Exit status: 0 when the daemon answered; 1 on an error; 125 when it could \
-            not be reached or started (for example "failed to connect to daemon: …").
+            not be reached or started (for example "failed to connect to daemon: ...").
             """)
 
     /// Refused: `ping` takes no arguments.

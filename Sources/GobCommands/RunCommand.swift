@@ -27,7 +27,7 @@ struct RunCommand: ParsableCommand {
             expanding anything: `gob run "pytest -k 'slow and not db'"`.
 
             With --json nothing is streamed: gob waits for the job to end, prints it as \
-            one JSON object (exit_code, signal, run_time_ms, log paths, …) and exits \
+            one JSON object (exit_code, signal, run_time_ms, log paths, ...) and exits \
             with its exit code.
 
             Ctrl+C stops following but leaves the job running; gob then exits 0.

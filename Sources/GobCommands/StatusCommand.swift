@@ -15,7 +15,7 @@ struct StatusCommand: ParsableCommand {
             running.
 
             When the daemon is of another version than this gob (gob was upgraded while \
-            it kept running), other commands are refused with "version mismatch: …"; \
+            it kept running), other commands are refused with "version mismatch: ..."; \
             status still answers and says how to restart it.
 
             With --json, prints one JSON object: "running" (false when no daemon runs, \

@@ -10,9 +10,10 @@ struct TuiCommand: ParsableCommand {
         abstract: "Launch interactive TUI",
         discussion: """
             Opens a full-screen view of the jobs of the current directory that updates \
-            live: the Jobs panel on the left (● running, ○ ended, ✗ failed), the \
-            selected job's stdout and stderr on the right, key hints at the bottom. Every \
-            key gets an answer in the status bar. Starts the daemon if needed.
+            live: the Jobs panel on the left (a green dot: running; a circle: ended \
+            well or stopped by gob; a red cross: failed), the selected job's stdout and \
+            stderr on the right, key hints at the bottom. Every key gets an answer in \
+            the status bar. Starts the daemon if needed.
 
             Keys:
               up/k, down/j     select a job (in a log panel: scroll it)

@@ -1,11 +1,13 @@
 import ArgumentParser
 @testable import GobCommands
+import GobProtocol
 import GobTUI
 import Testing
 
 /// Every help text reads correctly in an 80-column terminal: no line is wider, and no
 /// example, output sample or table (the indented lines of a long description) is
-/// broken across lines by the wrapping that prose paragraphs get.
+/// broken across lines by the wrapping that prose paragraphs get. Help is ASCII, because
+/// the manual generator (`swift package generate-manual`) drops every other character.
 @Suite("Help at 80 columns", .timeLimit(.minutes(1)))
 struct HelpWidthTests {
     static let names = [""] + Gob.configuration.subcommands.compactMap { $0.configuration.commandName }
@@ -32,10 +34,24 @@ struct HelpWidthTests {
             for line in lines {
                 #expect(DisplayWidth.of(line) <= 80, "gob \(name) --help: \(DisplayWidth.of(line)) columns: \(line)")
             }
+            let ascii = outcome.stdout.unicodeScalars.allSatisfy { $0.isASCII }
+            #expect(ascii, "gob \(name) --help is not ASCII")
             let shown = Set(lines.map { String($0.reversed().drop { $0 == " " }.reversed()) })
             for line in try Self.preformattedLines(of: name) {
                 #expect(shown.contains(line), "gob \(name) --help wraps an indented line: \(line)")
             }
+        }
+    }
+
+    @Test func theManualGeneratorGetsEveryCommand() async throws {
+        try await Sandbox.run { sandbox async throws in
+            let outcome = try await sandbox.gob("--experimental-dump-help")
+            #expect(outcome.status == 0, "\(outcome)")
+            let dump = try JSON(parsing: outcome.stdout)
+            #expect(dump["command"]?["commandName"]?.stringValue == "gob")
+            let names = (dump["command"]?["subcommands"]?.arrayValue ?? []).compactMap { $0["commandName"]?.stringValue }
+            for name in Self.names where !name.isEmpty { #expect(names.contains(name), "\(name) missing from the manual") }
+            #expect(!sandbox.runtimeDirectoryExists)
         }
     }
 
