@@ -56,7 +56,7 @@ let package = Package(
             swiftSettings: strict),
         // Release `gob` is a fully static executable: no dynamic loader, relocations or
         // shared-library page faults at each start (`gob list` 5.1 → 2.3 ms; with only
-        // `-static-stdlib` 3.6 ms; README "Performance"). ArgumentParser imports
+        // `-static-stdlib` 3.6 ms; docs/performance.md). ArgumentParser imports
         // FoundationEssentials through the dynamic module, which does not name the static
         // archive's own dependencies, so those two are linked by name. Debug builds and
         // tests stay dynamic.
@@ -67,7 +67,7 @@ let package = Package(
                 .linkedLibrary("_FoundationCollections", .when(platforms: [.linux], configuration: .release)),
                 .linkedLibrary("_FoundationCShims", .when(platforms: [.linux], configuration: .release)),
             ]),
-        // The benchmark that holds gob against tmux (README "Performance").
+        // The benchmark that holds gob against tmux (docs/performance.md).
         .executableTarget(name: "GobBench", dependencies: ["GobProtocol", "CGobShims"], swiftSettings: strict),
         .testTarget(name: "GobProtocolTests", dependencies: ["GobProtocol"], swiftSettings: strict),
         .testTarget(

@@ -7,8 +7,8 @@ struct BenchOptions {
     static let usage = """
         usage: gob-bench [--gob PATH] [--tmux PATH] [--quick] [--runs N]
 
-        Measures gob against tmux on this machine and prints a markdown table (README
-        "Performance"). Use bench/run, which builds gob in release mode first.
+        Measures gob against tmux on this machine and prints a markdown table (see
+        docs/performance.md). Use bench/run, which builds gob in release mode first.
 
           --gob PATH    the gob executable to measure (default .build/release/gob)
           --tmux PATH   the tmux executable (default: tmux on PATH)

@@ -2,7 +2,7 @@
 import Glibc
 #endif
 
-// gob-bench: gob against tmux, side by side (README "Performance", issue 6).
+// gob-bench: gob against tmux, side by side (docs/performance.md).
 
 // A job or follower that dies must not kill the benchmark through a write to its pipe;
 // spawned commands get every disposition reset (gob_spawn).
