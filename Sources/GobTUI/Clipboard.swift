@@ -6,9 +6,9 @@ import Darwin
 import CGobShims
 import GobProtocol
 
-/// Copies text to the system clipboard through whichever tool is installed (contract §6.3,
-/// §8 item 42): `pbcopy` on macOS, `wl-copy` under Wayland, `xclip` or `xsel` under X11.
-/// The text goes to the tool's standard input through a pipe.
+/// Copies text to the system clipboard through whichever tool is installed: `pbcopy` on
+/// macOS, `wl-copy` under Wayland, `xclip` or `xsel` under X11. The text goes to the
+/// tool's standard input through a pipe.
 enum Clipboard {
     /// A clipboard program and the arguments that make it read its standard input.
     struct Tool: Equatable {

@@ -6,7 +6,7 @@ public enum Effect: Equatable, Sendable {
     /// Close the current subscription and open one for `workdir` (all when nil); answered
     /// by `.subscribed` or `.subscriptionFailed`.
     case subscribe(workdir: String?)
-    /// Send `request` on its own connection (contract §6.4) without blocking the UI;
+    /// Send `request` on its own connection without blocking the UI;
     /// answered by `.replied(purpose, …)`.
     case send(Request, Purpose)
     /// Tail these log files from their beginning (nil: none); answered by `.logData`.

@@ -1,2 +1,2 @@
-/// The full-screen UI of `gob tui` (contract §6).
+/// The full-screen UI of `gob tui`.
 public enum GobTUIModule {}

@@ -1,8 +1,9 @@
-/// Where the panels go on a W × H terminal (contract §6.2).
+/// Where the panels go on a W × H terminal.
 ///
-/// The formulas are the contract's; on terminals smaller than they assume (below 40
-/// columns or 10 rows) the panels extend past the edge and are clipped, while the status
-/// bar stays on the last row.
+/// The Jobs panel takes 40% of the width (40 to 60 columns), stderr 20% of the height (at
+/// least 4 rows). On terminals smaller than that assumes (below 40 columns or 10 rows)
+/// the panels extend past the edge and are clipped, while the status bar stays on the
+/// last row.
 public struct Layout: Equatable, Sendable {
     /// A rectangle of cells; rows and columns from 0.
     public struct Rect: Equatable, Sendable {

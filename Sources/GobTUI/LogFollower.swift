@@ -1,7 +1,6 @@
 import GobClient
 
-/// Tails the selected job's two log files for the event loop (contract §6.1 as changed by
-/// Decision D16): reads only what was appended, woken by inotify instead of re-reading
+/// Tails the selected job's two log files for the event loop: reads only what was appended, woken by inotify instead of re-reading
 /// whole files every 500 ms. A rewritten (truncated) file is read again from its start.
 final class LogFollower {
     /// Bytes read from a file at a time.

@@ -1,4 +1,4 @@
-/// The lines of one log pane and its scroll position (contract §6.2, Decision D16).
+/// The lines of one log pane and its scroll position.
 ///
 /// Fed with the bytes appended to a log file; keeps only the last `capacity` non-empty
 /// lines (sanitised, see `LogLine`), so a huge log costs bounded memory, and only those

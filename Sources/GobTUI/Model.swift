@@ -4,11 +4,11 @@ import GobProtocol
 public struct Model: Equatable, Sendable {
     /// What the TUI knows about its surroundings; fixed for its lifetime.
     public struct Context: Equatable, Sendable {
-        /// The TUI's working directory (contract §1.6): its scope and new jobs' workdir.
+        /// The TUI's working directory (the logical `$PWD`): its scope and new jobs' workdir.
         public var workdir: String
         /// `$HOME`, for shortening directories to `~`.
         public var home: String?
-        /// The environment new and restarted jobs get (Decision D3).
+        /// The environment new and restarted jobs get: the TUI's own, never the daemon's.
         public var environment: [String]
         /// Draw Unicode glyphs (the locale is UTF-8); ASCII otherwise.
         public var unicode: Bool
@@ -55,7 +55,7 @@ public struct Model: Equatable, Sendable {
         self.size = size
     }
 
-    /// The selected job, if any (contract §8 item 35: the cursor is never past the end).
+    /// The selected job, if any (the cursor is never past the end).
     public var selectedJob: JobSnapshot? {
         jobs.indices.contains(cursor) ? jobs[cursor] : nil
     }
@@ -75,7 +75,7 @@ public struct Model: Equatable, Sendable {
     var visibleJobCount: Int { max(1, layout.jobsContentHeight / rowsPerJob) }
 
     /// `path` with a leading `$HOME` replaced by `~` — a plain prefix test, as upstream
-    /// does (contract §8 item 42).
+    /// does.
     public func shortened(_ path: String) -> String {
         guard let home = context.home, !home.isEmpty, path.hasPrefix(home) else { return path }
         return "~" + path.dropFirst(home.count)

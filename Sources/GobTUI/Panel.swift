@@ -1,4 +1,4 @@
-/// The three panels of the main screen, in `tab` order (contract §6.3).
+/// The three panels of the main screen, in `tab` order.
 public enum Panel: Int, Equatable, Sendable, CaseIterable {
     case jobs = 1
     case stdout = 2

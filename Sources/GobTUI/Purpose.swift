@@ -1,4 +1,4 @@
-/// Why a request was sent, so its reply can be worded (contract §6.4).
+/// Why a request was sent, so its reply can be worded.
 public enum Purpose: Equatable, Sendable {
     /// The job list; replies of an older generation are stale and ignored.
     case list(generation: Int)

@@ -1,6 +1,6 @@
 import GobProtocol
 
-/// The three panels of the main screen (contract §6.2).
+/// The three panels of the main screen.
 extension Renderer {
     mutating func drawJobsPanel() {
         let rect = layout.jobs

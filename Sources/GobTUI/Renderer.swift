@@ -1,6 +1,6 @@
 import GobProtocol
 
-/// Draws a model into a `Screen` (contract §6.2, §6.5): `Renderer.render(model, size:)`.
+/// Draws a model into a `Screen`: `Renderer.render(model, size:)`.
 /// Pure, like `Update`; the terminal adapter only copies the result to the terminal.
 public struct Renderer {
     let model: Model
@@ -69,7 +69,7 @@ public struct Renderer {
         drawLine(spans, row: row, column: 0, width: screen.size.columns)
     }
 
-    /// The key hints of the focused panel (contract §6.2).
+    /// The key hints of the focused panel.
     private var hints: [(key: String, description: String)] {
         var hints: [(key: String, description: String)]
         if model.focus == .jobs {

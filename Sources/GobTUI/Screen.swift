@@ -1,4 +1,4 @@
-/// A frame: a grid of styled cells, the pure result of rendering (contract §6.2). The
+/// A frame: a grid of styled cells, the pure result of rendering. The
 /// terminal adapter draws only the cells that differ from the previous frame.
 ///
 /// Drawing outside the grid is silently clipped, so a layout larger than a tiny terminal

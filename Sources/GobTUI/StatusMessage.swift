@@ -1,4 +1,4 @@
-/// A message in the status bar (contract §6.4), shown for 3 s.
+/// A message in the status bar, shown for 3 s.
 public struct StatusMessage: Equatable, Sendable {
     public var text: String
     public var isError: Bool

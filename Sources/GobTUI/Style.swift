@@ -1,4 +1,4 @@
-/// A 24-bit colour, written as the contract's hex values (`#00A4FF`).
+/// A 24-bit colour, written as hex values (`#00A4FF`).
 public struct Color: Hashable, Sendable {
     public var red: UInt8
     public var green: UInt8

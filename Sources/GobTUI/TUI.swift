@@ -6,7 +6,7 @@ import Darwin
 import GobClient
 import GobProtocol
 
-/// `gob tui`: the full-screen job manager of contract §6.
+/// `gob tui`: the full-screen job manager.
 public enum TUI {
     /// Runs the TUI for `workdir` until the user quits; the terminal is restored on
     /// every way out.

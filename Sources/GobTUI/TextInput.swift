@@ -1,4 +1,4 @@
-/// The new-job dialog's one-line input (contract §6.5): at most 256 characters, edited
+/// The new-job dialog's one-line input: at most 256 characters, edited
 /// with the usual keys.
 public struct TextInput: Equatable, Sendable {
     public static let limit = 256

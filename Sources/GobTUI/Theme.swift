@@ -1,4 +1,4 @@
-/// The colours and styles of contract §6.2, in one place.
+/// The TUI's colours and styles, in one place.
 enum Theme {
     static let accent = Color(hex: 0x00A4FF)
     static let ink = Color(hex: 0x201F26)

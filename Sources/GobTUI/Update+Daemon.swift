@@ -1,8 +1,7 @@
 import GobClient
 import GobProtocol
 
-/// The daemon's side: the job list, events and the replies to actions (contract §6.1,
-/// §6.4).
+/// The daemon's side: the job list, events and the replies to actions.
 extension Update {
     /// Asks for the job list of the current scope. Events that arrive before its reply
     /// are kept and replayed on top of it: each carries the job's whole snapshot, so the
@@ -21,7 +20,7 @@ extension Update {
         for event in events { apply(event) }
     }
 
-    /// Applies one event (contract §6.1); events for unknown jobs are ignored.
+    /// Applies one event; events for unknown jobs are ignored.
     private mutating func apply(_ event: JobEvent) {
         let job = event.job
         if let scope = model.scope, job.workdir != scope { return }

@@ -88,7 +88,7 @@ extension Update {
         say("\(key.name) does nothing here (? shows the keys)", isError: true)
     }
 
-    /// Scrolling keys of the focused log pane. Besides the contract's keys, the scroll
+    /// Scrolling keys of the focused log pane. Besides the documented keys, the scroll
     /// widget's own upstream bindings (`b`/space page, `u`/`d` half page) work, once each.
     private mutating func handleLogKey(_ key: Key, _ stream: LogStream) {
         let height = model.layout.viewportHeight(stream)

@@ -3,11 +3,11 @@ import GobProtocol
 
 /// The TUI's state transitions: `Update.apply(model, message)` returns the next model
 /// and the effects the runtime must perform. Pure: no I/O, no clock, no globals, so
-/// every behaviour of contract §6 is testable without a terminal or a daemon.
+/// every behaviour of the TUI is testable without a terminal or a daemon.
 public struct Update {
-    /// How long a status message stays (contract §6.4).
+    /// How long a status message stays.
     public static let statusLifetime = 3_000
-    /// Delay between reconnection attempts (contract §6.1).
+    /// Delay between reconnection attempts.
     public static let reconnectDelay = 1_000
 
     var model: Model

@@ -2,7 +2,7 @@ import GobProtocol
 import Testing
 @testable import GobTUI
 
-@Suite("Render: model to screen (contract §6.2, §6.5)")
+@Suite("Render: model to screen")
 struct RenderTests {
     typealias F = TUIFixture
 

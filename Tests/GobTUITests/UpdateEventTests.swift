@@ -39,7 +39,7 @@ struct UpdateEventTests {
         #expect(next.status?.isError == true)
     }
 
-    @Test("job_added on an empty list selects the new job (contract §8 item 35)")
+    @Test("job_added on an empty list selects the new job")
     func addedToEmptyList() {
         let (model, effects) = F.apply(F.loaded([]), F.event(.jobAdded, F.job("A")))
         #expect(model.cursor == 0)

@@ -33,7 +33,7 @@ struct UpdateLogTests {
         #expect(model.stdout.top == 0)
     }
 
-    @Test("each scroll key moves once (Decision D16, §8 item 37)")
+    @Test("each scroll key moves once")
     func scrollKeysApplyOnce() {
         var model = F.press(Self.withLogs(), .character("2")).model
         let bottom = model.stdout.top
