@@ -108,7 +108,7 @@ struct DaemonLifecycleTests {
             _ = try await sandbox.waitUntilStopped(done)
             _ = running
             let daemon = try #require(sandbox.daemonPID)
-            let outcome = try await sandbox.gob("nuke", "extra")
+            let outcome = try await sandbox.gob("nuke")
             #expect(outcome.status == 0, "\(outcome)")
             #expect(outcome.stdout == "Stopped 1 running job(s)\nDeleted 4 log file(s)\nCleaned up 2 total job(s)\n")
             #expect(try await eventually { !ProcessScan.isLive(daemon) }, "no job left: the daemon shuts down (D6)")
@@ -136,9 +136,9 @@ struct DaemonLifecycleTests {
             #expect(try await sandbox.gob("ping").status == 0)
             let outcome = try await sandbox.gob("daemon")
             #expect(outcome.status == 1)
-            #expect(outcome.stderr.hasPrefix(
-                "Error: failed to cleanup stale socket: daemon already running (socket in use: \(sandbox.paths.socket))\nUsage: gob daemon"),
-                "\(outcome)")
+            #expect(outcome.stderr ==
+                "Error: failed to cleanup stale socket: daemon already running (socket in use: \(sandbox.paths.socket))\n",
+                "one line, no usage: \(outcome)")
         }
     }
 }

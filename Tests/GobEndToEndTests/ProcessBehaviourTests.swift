@@ -39,7 +39,7 @@ struct ProcessBehaviourTests {
             let began = clock.now
             let outcome = try await sandbox.gob("stop", id)
             let took = clock.now - began
-            #expect(outcome.stdout == "Stopped job \(id) (PID \(pid))\n", "\(outcome)")
+            #expect(outcome.stdout == "Stopped job \(id) (PID \(pid)) with SIGKILL: it did not stop on SIGTERM\n", "\(outcome)")
             #expect(took >= .seconds(9), "SIGTERM is ignored for 10 s before SIGKILL")
             #expect(took < .seconds(30))
             #expect(ProcessScan.members(ofGroup: pid).isEmpty)

@@ -33,7 +33,7 @@ struct JobSnapshotTests {
     }
 
     @Test func commandLine() {
-        #expect(Self.sample.commandLine == "sh -c echo tick; sleep 1")
+        #expect(Self.sample.commandLine == "sh -c 'echo tick; sleep 1'", "quoted so it can be pasted back")
     }
 
     @Test func refusesIncompleteJobs() throws {
