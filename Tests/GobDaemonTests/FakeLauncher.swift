@@ -1,6 +1,7 @@
 import Foundation
 @testable import GobDaemon
 import GobProtocol
+import GobTestSupport
 import Synchronization
 
 /// A process launcher without processes: "processes" are PIDs in a table that die when
@@ -25,6 +26,11 @@ final class FakeLauncher: ProcessLauncher, @unchecked Sendable {
 
     let table = Mutex(Table())
     private let supervisorBox = Mutex<JobSupervisor?>(nil)
+    /// Exits reported, and exits the supervisor has finished handling.
+    private let exitsReported = Mutex(0)
+    private let exitsHandled = AsyncCounter()
+    /// Signals sent to any group, for tests that wait until a stop has begun.
+    let signalCount = AsyncCounter()
 
     func attach(_ supervisor: JobSupervisor) { supervisorBox.withLock { $0 = supervisor } }
 
@@ -50,6 +56,7 @@ final class FakeLauncher: ProcessLauncher, @unchecked Sendable {
 
     func signalGroup(_ pgid: Int32, _ signal: Int32) -> Int32 {
         guard (0...64).contains(signal) else { return EINVAL }
+        defer { signalCount.increment() }
         let dies = table.withLock { table -> Bool in
             table.signals.append((pgid, signal))
             guard var process = table.processes[pgid], process.alive else { return false }
@@ -76,7 +83,17 @@ final class FakeLauncher: ProcessLauncher, @unchecked Sendable {
     /// Reports an end from another thread, as the reaper does.
     private func report(pid: Int32, status: Int32) {
         let supervisor = supervisorBox.withLock { $0 }
-        Thread.detachNewThread { supervisor?.processExited(pid: pid, status: status) }
+        exitsReported.withLock { $0 += 1 }
+        Thread.detachNewThread { [exitsHandled] in
+            supervisor?.processExited(pid: pid, status: status)
+            exitsHandled.increment()
+        }
+    }
+
+    /// Waits until the supervisor has handled every exit reported so far (its table and
+    /// events show them): true; false after the failsafe deadline.
+    func exitsSettled() async -> Bool {
+        await exitsHandled.wait(atLeast: exitsReported.withLock { $0 })
     }
 
     var signalsSent: [(pgid: Int32, signal: Int32)] { table.withLock { $0.signals } }

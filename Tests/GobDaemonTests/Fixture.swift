@@ -27,15 +27,8 @@ struct SupervisorFixture {
 
     func fileExists(_ path: String) -> Bool { FileManager.default.fileExists(atPath: path) }
 
-    /// Polls `condition` until it holds or 5 s pass.
-    func eventually(_ condition: () -> Bool) -> Bool {
-        let deadline = Date().addingTimeInterval(5)
-        while Date() < deadline {
-            if condition() { return true }
-            usleep(2_000)
-        }
-        return condition()
-    }
+    /// Waits until the supervisor has handled every exit the fake launcher reported.
+    func settled() async -> Bool { await launcher.exitsSettled() }
 
     func remove() { try? FileManager.default.removeItem(atPath: directory) }
 }

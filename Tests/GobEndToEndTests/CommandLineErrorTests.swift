@@ -2,7 +2,7 @@ import Testing
 
 /// Parse errors, argument counts and unknown commands (contract §1.2, §1.3): exact texts,
 /// exit status 1, and the daemon is never contacted.
-@Suite("Command-line errors", .timeLimit(.minutes(1)))
+@Suite("Command-line errors", .endToEnd, .timeLimit(.minutes(3)))
 struct CommandLineErrorTests {
     /// `Error: <message>` NL, a usage block, an empty line (§1.2).
     static func expectUsageError(_ outcome: Outcome, _ message: String, command: String,

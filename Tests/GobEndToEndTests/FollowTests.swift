@@ -8,7 +8,7 @@ import GobProtocol
 import Testing
 
 /// `run` and the `-f` follows end to end (contract §2.4, §3.1, Decisions D2, D9, D15).
-@Suite("Following jobs", .timeLimit(.minutes(1)))
+@Suite("Following jobs", .endToEnd, .timeLimit(.minutes(3)))
 struct FollowTests {
     /// The job ID from the header line of a follow.
     func headerID(_ outcome: Outcome, verb: String = "Added") throws -> String {
@@ -104,9 +104,7 @@ struct FollowTests {
     @Test func interruptingRunLeavesTheJobRunning() async throws {
         try await Sandbox.run { sandbox async throws in
             let started = try sandbox.start(["run", "sh", "-c", "echo begun; sleep 300"])
-            #expect(try await eventually {
-                ((try? String(contentsOfFile: started.stdoutPath, encoding: .utf8)) ?? "").contains("] begun\n")
-            })
+            try await sandbox.waitForOutput(of: started, "the job's first line") { $0.contains("] begun\n") }
             kill(started.pid, SIGINT)
             let outcome = try await started.finish()
             let id = try headerID(outcome)
@@ -135,7 +133,7 @@ struct FollowTests {
         }
     }
 
-    @Test func tenMegabytesAreFollowedCompletely() async throws {
+    @Test(.tags(.long)) func tenMegabytesAreFollowedCompletely() async throws {
         try await Sandbox.run { sandbox async throws in
             let outcome = try await sandbox.gob("run", "seq", "1", "1300000")
             let id = try headerID(outcome)

@@ -7,7 +7,7 @@ import Testing
 /// accepts appears, with its description, in its `--help`; every user-facing command has
 /// examples and documents its exit status; the overview card and the root help list
 /// every user-facing command.
-@Suite("Help coverage", .timeLimit(.minutes(1)))
+@Suite("Help coverage", .endToEnd, .timeLimit(.minutes(3)))
 struct HelpCoverageTests {
     /// A visible flag or option as the parser defines it.
     struct Flag {

@@ -9,7 +9,7 @@ import Testing
 
 /// The daemon-backed commands end to end: outputs, errors and exit codes (contract
 /// §2.3–2.12, §2.17).
-@Suite("Job commands", .timeLimit(.minutes(1)))
+@Suite("Job commands", .endToEnd, .timeLimit(.minutes(3)))
 struct JobCommandTests {
     @Test func pingStartsTheDaemon() async throws {
         try await Sandbox.run { sandbox async throws in

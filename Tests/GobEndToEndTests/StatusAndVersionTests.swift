@@ -9,7 +9,7 @@ import Testing
 
 /// `gob status` and the version handshake (issue 8): health without starting a daemon,
 /// and a daemon of another version refusing clearly.
-@Suite("Status and version handshake", .timeLimit(.minutes(1)))
+@Suite("Status and version handshake", .endToEnd, .timeLimit(.minutes(3)))
 struct StatusAndVersionTests {
     @Test func statusWithoutADaemonSaysSoAndStartsNone() async throws {
         try await Sandbox.run { sandbox async throws in
