@@ -14,14 +14,14 @@ import Testing
 /// with one long test alone. `Sandbox.run` takes a slot itself when its test holds none
 /// (a suite without the trait), inside the time limit then.
 ///
-/// `GOB_TEST_PARALLEL=<n>` sets the number of slots (default 3, measured on two cores:
+/// `GOB_TEST_PARALLEL=<n>` sets the number of slots (default 4, measured on two cores:
 /// README "Testing").
 public struct EndToEndSlots: SuiteTrait, TestTrait, TestScoping {
     public var isRecursive: Bool { true }
 
     /// How many end-to-end tests run at once.
     public static let width: Int = {
-        let value = (getenv("GOB_TEST_PARALLEL")).flatMap { Int(String(cString: $0)) } ?? 3
+        let value = getenv("GOB_TEST_PARALLEL").flatMap { Int(String(cString: $0)) } ?? 4
         return max(1, value)
     }()
 

@@ -57,17 +57,11 @@ public enum ProcessScan {
 
     /// The children of `pid`: those of each of its threads.
     public static func children(of pid: pid_t) -> [pid_t] {
-        guard let directory = opendir("/proc/\(pid)/task") else { return [] }
-        defer { closedir(directory) }
-        var children: [pid_t] = []
-        while let item = readdir(directory) {
-            let name = withUnsafeBytes(of: item.pointee.d_name) { raw in
-                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+        threads(of: pid).flatMap { tid in
+            (read("/proc/\(pid)/task/\(tid)/children") ?? []).split(separator: 0x20).compactMap {
+                pid_t(String(decoding: $0, as: UTF8.self))
             }
-            guard let tid = pid_t(name), let text = read("/proc/\(pid)/task/\(tid)/children") else { continue }
-            children += text.split(separator: 0x20).compactMap { pid_t(String(decoding: $0, as: UTF8.self)) }
         }
-        return children
     }
 
     /// Whether `pid`'s environment contains `marker`; false for zombies, whose
