@@ -90,7 +90,7 @@ struct DaemonLifecycleTests {
                 ("over 1 MiB", Array(#"{"type":"ping","payload":{"pad":""#.utf8) + [UInt8](repeating: 0x61, count: 1_100_000) + Array("\"}}\n".utf8)),
             ]
             for (name, bytes) in requests {
-                let reply = RawConnection.exchange(socket: sandbox.paths.socket, sending: bytes)
+                let reply = await RawConnection.reply(socket: sandbox.paths.socket, sending: bytes)
                 let line = reply.prefix { $0 != 0x0A }
                 if line.isEmpty, name == "over 1 MiB" { continue }  // refused by closing early
                 let response = try #require(Response(json: try JSON(parsing: line)), "\(name): \(String(decoding: reply, as: UTF8.self))")

@@ -29,8 +29,9 @@ struct CrashAndRecoveryTests {
             let gone = sandbox.base + "/gone"
             #expect(rename(sandbox.paths.directory, gone) == 0)
             try FileManager.default.removeItem(atPath: gone)
-            try await sandbox.waitUntil("the runtime directory and socket to be recreated") {
+            try await sandbox.waitUntil("the runtime directory, socket and PID file to be recreated") {
                 FileManager.default.fileExists(atPath: sandbox.paths.socket)
+                    && FileManager.default.fileExists(atPath: sandbox.paths.pidFile)
             }
             #expect(try await sandbox.listedJob(id)?.status == .running)
             #expect(sandbox.daemons.count == 1)

@@ -51,7 +51,10 @@ struct SlowFaultTests {
         try await Sandbox.run { sandbox async throws in
             // A daemon whose hard limit is 64 descriptors.
             _ = try sandbox.start(["daemon"], environment: [:])
-            try await sandbox.waitUntil("the daemon to listen") { FileManager.default.fileExists(atPath: sandbox.paths.socket) }
+            // It listens first and writes its PID right after.
+            try await sandbox.waitUntil("the daemon to listen and write its PID") {
+                FileManager.default.fileExists(atPath: sandbox.paths.socket) && sandbox.daemonPID != nil
+            }
             let daemon = try #require(sandbox.daemonPID)
             let prlimit = try sandbox.spawn(
                 "/usr/bin/prlimit", ["prlimit", "--pid", "\(daemon)", "--nofile=64:64"],
