@@ -42,6 +42,14 @@ extension Sandbox {
         return handle
     }
 
+    /// Whether something accepts connections on the socket now (the file alone appears
+    /// a moment before the daemon listens on it).
+    public var socketAnswers: Bool {
+        guard let fd = UnixSocket.connect(to: paths.socket) else { return false }
+        close(fd)
+        return true
+    }
+
     /// The daemon still answers.
     public func daemonAnswers() async throws -> Bool {
         try await gob("ping").stdout == "pong\n"

@@ -16,7 +16,7 @@ struct CrashAndRecoveryTests {
         try await Sandbox.run { sandbox async throws in
             let (id, _) = try await sandbox.addJob("sleep", "300")
             try FileManager.default.removeItem(atPath: sandbox.paths.socket)
-            try await sandbox.waitUntil("the socket to be recreated") { FileManager.default.fileExists(atPath: sandbox.paths.socket) }
+            try await sandbox.waitUntil("the socket to be recreated and answer") { sandbox.socketAnswers }
             #expect(try await sandbox.listedJob(id)?.status == .running)
             #expect(sandbox.daemons.count == 1)
         }
@@ -30,8 +30,7 @@ struct CrashAndRecoveryTests {
             #expect(rename(sandbox.paths.directory, gone) == 0)
             try FileManager.default.removeItem(atPath: gone)
             try await sandbox.waitUntil("the runtime directory, socket and PID file to be recreated") {
-                FileManager.default.fileExists(atPath: sandbox.paths.socket)
-                    && FileManager.default.fileExists(atPath: sandbox.paths.pidFile)
+                sandbox.socketAnswers && FileManager.default.fileExists(atPath: sandbox.paths.pidFile)
             }
             #expect(try await sandbox.listedJob(id)?.status == .running)
             #expect(sandbox.daemons.count == 1)

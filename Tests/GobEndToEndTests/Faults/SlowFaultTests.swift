@@ -53,7 +53,7 @@ struct SlowFaultTests {
             _ = try sandbox.start(["daemon"], environment: [:])
             // It listens first and writes its PID right after.
             try await sandbox.waitUntil("the daemon to listen and write its PID") {
-                FileManager.default.fileExists(atPath: sandbox.paths.socket) && sandbox.daemonPID != nil
+                sandbox.socketAnswers && sandbox.daemonPID != nil
             }
             let daemon = try #require(sandbox.daemonPID)
             let prlimit = try sandbox.spawn(
