@@ -29,7 +29,7 @@ public final class DaemonSubscription: @unchecked Sendable {
     public static func open(socket: String, daemonLog: String, timeout: Duration = Failsafe.wait) async throws -> DaemonSubscription {
         let before = subscriberLines(in: daemonLog)
         guard let fd = UnixSocket.connect(to: socket) else {
-            throw WaitTimeout("a daemon answering at \(socket) (nobody listens)", after: .zero)
+            throw SandboxFailure("no daemon listens at \(socket)")
         }
         let subscription = DaemonSubscription(fd: fd)
         let deadline = ContinuousClock().now + timeout
