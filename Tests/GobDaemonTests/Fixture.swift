@@ -30,6 +30,13 @@ struct SupervisorFixture {
     /// Waits until the supervisor has handled every exit the fake launcher reported.
     func settled() async -> Bool { await launcher.exitsSettled() }
 
+    /// Blocks until `condition` holds, checking it again whenever the fake launcher
+    /// has handed an exit to the supervisor or sent a signal; false after the failsafe
+    /// deadline. From async tests, `settled()` waits without holding a thread.
+    func eventually(_ condition: () -> Bool) -> Bool {
+        launcher.wait(until: Date().addingTimeInterval(60), for: condition)
+    }
+
     func remove() { try? FileManager.default.removeItem(atPath: directory) }
 }
 

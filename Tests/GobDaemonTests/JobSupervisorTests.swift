@@ -38,6 +38,15 @@ struct JobSupervisorTests {
         #expect(events.last?.job.exitCode == 3)
     }
 
+    @Test func aBlockingWaitWakesWhenTheFakeReportsAnExit() throws {
+        let f = SupervisorFixture()
+        defer { f.remove() }
+        let job = try f.supervisor.add(f.spec(["false"]))
+        f.launcher.exit(job.pid, code: 1)
+        #expect(f.eventually { (try? f.supervisor.job(job.id).status) == .stopped })
+        #expect(try f.supervisor.job(job.id).exitCode == 1)
+    }
+
     @Test func killedJobReportsItsSignal() throws {
         let f = SupervisorFixture()
         defer { f.remove() }
