@@ -69,16 +69,24 @@ let package = Package(
             ]),
         // The benchmark that holds gob against tmux (docs/performance.md).
         .executableTarget(name: "GobBench", dependencies: ["GobProtocol", "CGobShims"], swiftSettings: strict),
-        .testTarget(name: "GobProtocolTests", dependencies: ["GobProtocol"], swiftSettings: strict),
+        // What the test targets share: sandboxes around the built `gob`, waits that end on
+        // the event itself, process and socket helpers, bounded end-to-end parallelism.
+        .target(name: "CGobTestShims", path: "Tests/CGobTestShims"),
+        .target(
+            name: "GobTestSupport",
+            dependencies: ["GobProtocol", "CGobShims", "CGobTestShims"],
+            path: "Tests/GobTestSupport",
+            swiftSettings: strict),
+        .testTarget(name: "GobProtocolTests", dependencies: ["GobProtocol", "GobTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "GobDaemonTests",
-            dependencies: ["GobDaemon", "GobProtocol", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["GobDaemon", "GobProtocol", "GobTestSupport", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict),
-        .testTarget(name: "GobClientTests", dependencies: ["GobClient", "GobProtocol"], swiftSettings: strict),
-        .testTarget(name: "GobTUITests", dependencies: ["GobTUI", "GobProtocol"], swiftSettings: strict),
+        .testTarget(name: "GobClientTests", dependencies: ["GobClient", "GobProtocol", "GobTestSupport"], swiftSettings: strict),
+        .testTarget(name: "GobTUITests", dependencies: ["GobTUI", "GobProtocol", "GobTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "GobEndToEndTests",
-            dependencies: ["GobProtocol", "GobCommands", "CGobShims"],
+            dependencies: ["GobProtocol", "GobCommands", "CGobShims", "GobTestSupport"],
             swiftSettings: strict),
     ]
 )

@@ -1,4 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 @testable import GobClient
+import GobProtocol
+import GobTestSupport
 import Testing
 
 @Suite("Output prefixes and colours (D10)")
@@ -14,8 +19,16 @@ struct OutputSinkTests {
         #expect(coloured.monitorLine("waiting for jobs...") == "\u{1B}[36m[monitor]\u{1B}[0m waiting for jobs...\n")
     }
 
-    @Test func notATerminalMeansNoColours() {
-        // The test's output is captured, not a terminal.
-        #expect(OutputSink(descriptor: -1).colors == false)
+    @Test func coloursOnlyOnATerminal() throws {
+        var pipeEnds: [Int32] = [-1, -1]
+        #expect(pipe(&pipeEnds) == 0)
+        defer { for fd in pipeEnds { close(fd) } }
+        #expect(OutputSink(descriptor: pipeEnds[1]).colors == false, "a pipe is not a terminal")
+        let file = open("/dev/null", O_WRONLY | O_CLOEXEC)
+        defer { close(file) }
+        #expect(OutputSink(descriptor: file).colors == false, "nor is a file")
+        let terminal = try #require(PseudoTerminal())
+        // NO_COLOR, when the test run has it, turns colours off even on a terminal (D10).
+        #expect(OutputSink(descriptor: terminal.terminal).colors == (environmentValue("NO_COLOR") == nil))
     }
 }

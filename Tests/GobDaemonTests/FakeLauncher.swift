@@ -1,12 +1,13 @@
 import Foundation
 @testable import GobDaemon
 import GobProtocol
+import GobTestSupport
 import Synchronization
 
 /// A process launcher without processes: "processes" are PIDs in a table that die when
 /// the test or a signal says so, reporting their end to the supervisor like the reaper.
 final class FakeLauncher: ProcessLauncher, @unchecked Sendable {
-    // @unchecked: all mutable state is inside `table`, a Mutex.
+    // @unchecked: all mutable state is inside `table` (a Mutex) or guarded by `progress`.
     struct Process {
         var spec: LaunchSpec
         var alive = true
@@ -25,6 +26,14 @@ final class FakeLauncher: ProcessLauncher, @unchecked Sendable {
 
     let table = Mutex(Table())
     private let supervisorBox = Mutex<JobSupervisor?>(nil)
+    /// Exits reported, and exits the supervisor has finished handling.
+    private let exitsReported = Mutex(0)
+    private let exitsHandled = AsyncCounter()
+    /// Signals sent to any group, for tests that wait until a stop has begun.
+    let signalCount = AsyncCounter()
+    /// Counts every exit handled and signal sent, for threads that wait for either.
+    private let progress = NSCondition()
+    private var steps = 0
 
     func attach(_ supervisor: JobSupervisor) { supervisorBox.withLock { $0 = supervisor } }
 
@@ -50,6 +59,10 @@ final class FakeLauncher: ProcessLauncher, @unchecked Sendable {
 
     func signalGroup(_ pgid: Int32, _ signal: Int32) -> Int32 {
         guard (0...64).contains(signal) else { return EINVAL }
+        defer {
+            signalCount.increment()
+            advance()
+        }
         let dies = table.withLock { table -> Bool in
             table.signals.append((pgid, signal))
             guard var process = table.processes[pgid], process.alive else { return false }
@@ -76,7 +89,42 @@ final class FakeLauncher: ProcessLauncher, @unchecked Sendable {
     /// Reports an end from another thread, as the reaper does.
     private func report(pid: Int32, status: Int32) {
         let supervisor = supervisorBox.withLock { $0 }
-        Thread.detachNewThread { supervisor?.processExited(pid: pid, status: status) }
+        exitsReported.withLock { $0 += 1 }
+        Thread.detachNewThread { [self] in
+            supervisor?.processExited(pid: pid, status: status)
+            exitsHandled.increment()
+            advance()
+        }
+    }
+
+    /// Waits until the supervisor has handled every exit reported so far (its table and
+    /// events show them): true; false after the failsafe deadline.
+    func exitsSettled() async -> Bool {
+        await exitsHandled.wait(atLeast: exitsReported.withLock { $0 })
+    }
+
+    /// Blocks until `condition` holds, checking it again after each exit handled and each
+    /// signal sent (the only ways the fake moves on by itself); false when it still does
+    /// not hold at `deadline`.
+    func wait(until deadline: Date, for condition: () -> Bool) -> Bool {
+        while true {
+            let seen = progress.withLock { steps }
+            if condition() { return true }
+            let movedOn = progress.withLock {
+                while steps == seen {
+                    if !progress.wait(until: deadline) { return false }
+                }
+                return true
+            }
+            if !movedOn { return condition() }
+        }
+    }
+
+    private func advance() {
+        progress.lock()
+        steps += 1
+        progress.broadcast()
+        progress.unlock()
     }
 
     var signalsSent: [(pgid: Int32, signal: Int32)] { table.withLock { $0.signals } }

@@ -27,14 +27,14 @@ struct SupervisorFixture {
 
     func fileExists(_ path: String) -> Bool { FileManager.default.fileExists(atPath: path) }
 
-    /// Polls `condition` until it holds or 5 s pass.
+    /// Waits until the supervisor has handled every exit the fake launcher reported.
+    func settled() async -> Bool { await launcher.exitsSettled() }
+
+    /// Blocks until `condition` holds, checking it again whenever the fake launcher
+    /// has handed an exit to the supervisor or sent a signal; false after the failsafe
+    /// deadline. From async tests, `settled()` waits without holding a thread.
     func eventually(_ condition: () -> Bool) -> Bool {
-        let deadline = Date().addingTimeInterval(5)
-        while Date() < deadline {
-            if condition() { return true }
-            usleep(2_000)
-        }
-        return condition()
+        launcher.wait(until: Date().addingTimeInterval(60), for: condition)
     }
 
     func remove() { try? FileManager.default.removeItem(atPath: directory) }

@@ -1,6 +1,7 @@
 import Foundation
 @testable import GobDaemon
 import GobProtocol
+import GobTestSupport
 import Testing
 
 @Suite("Job supervisor driven through a fake launcher", .timeLimit(.minutes(1)))
@@ -20,13 +21,14 @@ struct JobSupervisorTests {
         #expect(events.first?.job.id == job.id)
     }
 
-    @Test func exitIsRecordedWithCodeAndAnnounced() throws {
+    @Test func exitIsRecordedWithCodeAndAnnounced() async throws {
         let f = SupervisorFixture()
         defer { f.remove() }
         let subscription = try #require(f.bus.subscribe(workdir: nil))
         let job = try f.supervisor.add(f.spec(["false"]))
         f.launcher.exit(job.pid, code: 3)
-        #expect(f.eventually { (try? f.supervisor.job(job.id).status) == .stopped })
+        #expect(await f.settled())
+        #expect((try? f.supervisor.job(job.id).status) == .stopped)
         let stopped = try f.supervisor.job(job.id)
         #expect(stopped.exitCode == 3)
         #expect(stopped.signal == nil)
@@ -35,6 +37,15 @@ struct JobSupervisorTests {
         let events = drainEvents(subscription)
         #expect(events.map(\.kind) == [.jobAdded, .jobStopped])
         #expect(events.last?.job.exitCode == 3)
+    }
+
+    @Test func aBlockingWaitWakesWhenTheFakeReportsAnExit() throws {
+        let f = SupervisorFixture()
+        defer { f.remove() }
+        let job = try f.supervisor.add(f.spec(["false"]))
+        f.launcher.exit(job.pid, code: 1)
+        #expect(f.eventually { (try? f.supervisor.job(job.id).status) == .stopped })
+        #expect(try f.supervisor.job(job.id).exitCode == 1)
     }
 
     @Test func killedJobReportsItsSignal() throws {
@@ -72,34 +83,46 @@ struct JobSupervisorTests {
         }
     }
 
-    @Test func stopOfAStoppedJobSendsNothing() throws {
+    @Test func stopOfAStoppedJobSendsNothing() async throws {
         let f = SupervisorFixture()
         defer { f.remove() }
         let job = try f.supervisor.add(f.spec(["true"]))
         f.launcher.exit(job.pid, code: 0)
-        #expect(f.eventually { (try? f.supervisor.job(job.id).status) == .stopped })
+        #expect(await f.settled())
+        #expect((try? f.supervisor.job(job.id).status) == .stopped)
         #expect(try f.supervisor.stop(job.id, force: false) == .init(pid: job.pid, wasRunning: false, killed: false))
         #expect(f.launcher.signalsSent.isEmpty)
         #expect(throws: SupervisorError("job not found: nope", code: .notFound)) { try f.supervisor.stop("nope", force: false) }
     }
 
-    @Test func waitingStopDoesNotBlockOtherRequests() throws {
-        let f = SupervisorFixture(termGrace: 1.5, killGrace: 0.5)
+    @Test func waitingStopDoesNotBlockOtherRequests() async throws {
+        // The stubborn job's stop waits out its TERM grace (a failsafe here) until the
+        // test lets the job end; everything else must be served meanwhile.
+        let f = SupervisorFixture(termGrace: 60, killGrace: 0.5)
         defer { f.remove() }
         f.launcher.table.withLock { $0.ignoreTermNext = true }
         let stubborn = try f.supervisor.add(f.spec(["stubborn"]))
-        let stopping = Thread { _ = try? f.supervisor.stop(stubborn.id, force: false) }
-        stopping.start()
-        #expect(f.eventually { !f.launcher.signalsSent.isEmpty })
-        let started = Date()
-        _ = f.supervisor.list(workdir: nil)
-        let other = try f.supervisor.add(f.spec(["sleep", "1"]))
-        _ = try f.supervisor.stop(other.id, force: false)
-        #expect(Date().timeIntervalSince(started) < 0.5)
-        #expect(f.eventually { (try? f.supervisor.job(stubborn.id).status) == .stopped })
+        let stopped = AsyncCounter()
+        let supervisor = f.supervisor
+        Thread.detachNewThread {
+            _ = try? supervisor.stop(stubborn.id, force: false)
+            stopped.increment()
+        }
+        #expect(await f.launcher.signalCount.wait(atLeast: 1), "the stop has sent SIGTERM")
+        let served = await offThePool {
+            _ = supervisor.list(workdir: nil)
+            guard let other = try? supervisor.add(f.spec(["sleep", "1"])) else { return false }
+            return (try? supervisor.stop(other.id, force: false))?.pid == other.pid
+        }
+        #expect(served)
+        #expect(stopped.value == 0, "list, add and stop were served while the stubborn stop still waited")
+        #expect(try f.supervisor.job(stubborn.id).status == .running)
+        f.launcher.exit(stubborn.pid, code: 0)
+        #expect(await stopped.wait(atLeast: 1))
+        #expect(try f.supervisor.job(stubborn.id).status == .stopped)
     }
 
-    @Test func startRefusesRunningJobsAndRestartsStoppedOnes() throws {
+    @Test func startRefusesRunningJobsAndRestartsStoppedOnes() async throws {
         let f = SupervisorFixture()
         defer { f.remove() }
         let job = try f.supervisor.add(f.spec(["sleep", "1"]))
@@ -108,7 +131,8 @@ struct JobSupervisorTests {
             try f.supervisor.start(job.id, environment: nil)
         }
         f.launcher.exit(job.pid, code: 0)
-        #expect(f.eventually { (try? f.supervisor.job(job.id).status) == .stopped })
+        #expect(await f.settled())
+        #expect((try? f.supervisor.job(job.id).status) == .stopped)
         let subscription = try #require(f.bus.subscribe(workdir: nil))
         let again = try f.supervisor.start(job.id, environment: ["PATH=/usr/bin", "FOO=2"])
         #expect(again.id == job.id && again.pid != job.pid && again.status == .running)
@@ -146,7 +170,7 @@ struct JobSupervisorTests {
         #expect(throws: SupervisorError("job not found: \(job.id)", code: .notFound)) { try f.supervisor.remove(job.id) }
     }
 
-    @Test func cleanupAndNukeRespectTheirScope() throws {
+    @Test func cleanupAndNukeRespectTheirScope() async throws {
         let f = SupervisorFixture()
         defer { f.remove() }
         let a1 = try f.supervisor.add(f.spec(["a1"], workdir: "/a"))
@@ -154,7 +178,8 @@ struct JobSupervisorTests {
         let b1 = try f.supervisor.add(f.spec(["b1"], workdir: "/b"))
         f.launcher.exit(a1.pid, code: 0)
         f.launcher.exit(b1.pid, code: 0)
-        #expect(f.eventually { f.supervisor.runningCount == 1 })
+        #expect(await f.settled())
+        #expect(f.supervisor.runningCount == 1)
         #expect(f.supervisor.cleanup(workdir: "/a") == 1)
         #expect(f.supervisor.list(workdir: nil).map(\.id).sorted() == [a2.id, b1.id].sorted())
         let result = f.supervisor.nuke(workdir: "/a")
@@ -164,7 +189,7 @@ struct JobSupervisorTests {
         #expect(f.supervisor.jobCount == 0)
     }
 
-    @Test func runReusesAStoppedJobAndRefusesARunningOne() throws {
+    @Test func runReusesAStoppedJobAndRefusesARunningOne() async throws {
         let f = SupervisorFixture()
         defer { f.remove() }
         let (first, restarted1) = try f.supervisor.run(f.spec(["make", "test"]))
@@ -173,7 +198,8 @@ struct JobSupervisorTests {
             try f.supervisor.run(f.spec(["make", "test"]))
         }
         f.launcher.exit(first.pid, code: 2)
-        #expect(f.eventually { (try? f.supervisor.job(first.id).status) == .stopped })
+        #expect(await f.settled())
+        #expect((try? f.supervisor.job(first.id).status) == .stopped)
         let (second, restarted2) = try f.supervisor.run(f.spec(["make", "test"]))
         #expect(restarted2 && second.id == first.id && second.pid != first.pid)
         let (other, restarted3) = try f.supervisor.run(f.spec(["make", "test"], workdir: "/elsewhere"))

@@ -1,6 +1,7 @@
 import Foundation
 @testable import GobDaemon
 import GobProtocol
+import GobTestSupport
 import Testing
 
 /// The `list` reply is written from each job's kept wire bytes (`Job.wire`), not from a
@@ -25,7 +26,7 @@ struct ListReplyTests {
         }
     }
 
-    @Test func matchesTheResponseAcrossChanges() throws {
+    @Test func matchesTheResponseAcrossChanges() async throws {
         let f = SupervisorFixture()
         defer { f.remove() }
         let handler = RequestHandler(supervisor: f.supervisor)
@@ -39,7 +40,8 @@ struct ListReplyTests {
         // Each change a snapshot shows must reach the reply: an exit, a kill, a restart,
         // a new description, a removal.
         f.launcher.exit(c.pid, code: 3)
-        #expect(f.eventually { (try? f.supervisor.job(c.id).status) == .stopped })
+        #expect(await f.settled())
+        #expect((try? f.supervisor.job(c.id).status) == .stopped)
         Self.expectSameReply(handler)
         _ = try f.supervisor.stop(a.id, force: true)
         Self.expectSameReply(handler)

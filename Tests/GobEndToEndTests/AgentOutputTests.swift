@@ -9,7 +9,7 @@ import Testing
 
 /// What scripts and agents read (issue 8): `--json` on every job command, `add -q`, and
 /// job descriptions in `list`.
-@Suite("Machine-readable output", .timeLimit(.minutes(1)))
+@Suite("Machine-readable output", .endToEnd, .timeLimit(.minutes(3)))
 struct AgentOutputTests {
     /// The keys of a job's `--json` object: the whole wire object, in its order.
     static let jobKeys = ["id", "pid", "status", "command", "workdir", "created_at", "stdout_path", "stderr_path",

@@ -2,7 +2,7 @@ import Testing
 
 /// Parse errors, argument counts and unknown commands: exact texts, exit status 1, and
 /// the daemon is never contacted.
-@Suite("Command-line errors", .timeLimit(.minutes(1)))
+@Suite("Command-line errors", .endToEnd, .timeLimit(.minutes(3)))
 struct CommandLineErrorTests {
     /// A runtime error: exactly one line, `Error: <message>`, on stderr; nothing on
     /// stdout; exit status 1.

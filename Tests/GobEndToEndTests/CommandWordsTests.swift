@@ -5,7 +5,7 @@ import Testing
 /// Commands as people type them: one string with spaces is split as a POSIX shell would
 /// (quotes, backslashes, no expansion), and every command gob shows is quoted so it can
 /// be pasted back.
-@Suite("Commands as typed and shown", .timeLimit(.minutes(1)))
+@Suite("Commands as typed and shown", .endToEnd, .timeLimit(.minutes(3)))
 struct CommandWordsTests {
     @Test func oneStringIsSplitLikeAShellWould() async throws {
         try await Sandbox.run { sandbox async throws in

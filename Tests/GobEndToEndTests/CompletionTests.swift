@@ -4,7 +4,7 @@ import Testing
 /// `gob completion bash|zsh|fish` loaded in the real shells (issue 5, contract §2.21):
 /// sub-commands, flags, live job IDs of the current directory, signal names. zsh and fish
 /// are driven through a pseudo-terminal (zsh's `zpty`); their tests run when installed.
-@Suite("Shell completion", .timeLimit(.minutes(1)))
+@Suite("Shell completion", .endToEnd, .timeLimit(.minutes(3)))
 struct CompletionTests {
     /// Completes each line in bash through the generated completion function, printing
     /// `<<line>>` then one candidate a line.

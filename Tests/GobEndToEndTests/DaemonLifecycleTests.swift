@@ -9,7 +9,7 @@ import Testing
 
 /// Auto-start, crash recovery, permissions, bad requests and shutdown (contract §4, D6,
 /// D11, D13, D14).
-@Suite("Daemon lifecycle", .timeLimit(.minutes(1)))
+@Suite("Daemon lifecycle", .endToEnd, .timeLimit(.minutes(3)))
 struct DaemonLifecycleTests {
     @Test func concurrentFirstCommandsStartOneDaemon() async throws {
         try await Sandbox.run { sandbox async throws in
@@ -65,14 +65,16 @@ struct DaemonLifecycleTests {
     @Test func killedDaemonIsReplacedAndItsJobsCleanedUp() async throws {
         try await Sandbox.run { sandbox async throws in
             let (_, pid) = try await sandbox.addJob("sleep", "300")
-            let daemon = try #require(sandbox.daemonPID)
-            #expect(kill(daemon, SIGKILL) == 0)
-            #expect(try await eventually { !ProcessScan.isLive(daemon) })
+            let job = try #require(ProcessHandle(pid))
+            let daemon = try sandbox.daemonProcess()
+            #expect(daemon.signal(SIGKILL))
+            try await daemon.waitForExit("the killed daemon to exit")
             let outcome = try await sandbox.gob("list")
             #expect(outcome.status == 0, "\(outcome)")
             #expect(outcome.stdout == "No jobs found\n")
-            #expect(sandbox.daemonPID != daemon)
-            #expect(try await eventually { ProcessScan.members(ofGroup: pid).isEmpty }, "the old job's group is terminated (D14)")
+            #expect(sandbox.daemonPID != daemon.pid)
+            try await job.waitForExit("the old job's group to be terminated by the next daemon (D14)")
+            #expect(ProcessScan.members(ofGroup: pid).isEmpty)
         }
     }
 
@@ -88,7 +90,7 @@ struct DaemonLifecycleTests {
                 ("over 1 MiB", Array(#"{"type":"ping","payload":{"pad":""#.utf8) + [UInt8](repeating: 0x61, count: 1_100_000) + Array("\"}}\n".utf8)),
             ]
             for (name, bytes) in requests {
-                let reply = RawConnection.exchange(socket: sandbox.paths.socket, sending: bytes)
+                let reply = await RawConnection.reply(socket: sandbox.paths.socket, sending: bytes)
                 let line = reply.prefix { $0 != 0x0A }
                 if line.isEmpty, name == "over 1 MiB" { continue }  // refused by closing early
                 let response = try #require(Response(json: try JSON(parsing: line)), "\(name): \(String(decoding: reply, as: UTF8.self))")
@@ -107,15 +109,15 @@ struct DaemonLifecycleTests {
             let (done, _) = try await sandbox.addJob("true")
             _ = try await sandbox.waitUntilStopped(done)
             _ = running
-            let daemon = try #require(sandbox.daemonPID)
+            let daemon = try sandbox.daemonProcess()
             let outcome = try await sandbox.gob("nuke")
             #expect(outcome.status == 0, "\(outcome)")
             #expect(outcome.stdout == "Stopped 1 running job(s)\nDeleted 4 log file(s)\nCleaned up 2 total job(s)\n")
-            #expect(try await eventually { !ProcessScan.isLive(daemon) }, "no job left: the daemon shuts down (D6)")
-            #expect(try await eventually {
+            try await daemon.waitForExit("the daemon to shut down with no job left (D6)")
+            try await sandbox.waitUntil("the socket and PID file to be removed") {
                 !FileManager.default.fileExists(atPath: sandbox.paths.socket)
                     && !FileManager.default.fileExists(atPath: sandbox.paths.pidFile)
-            })
+            }
             #expect(try await sandbox.gob("list").stdout == "No jobs found\n", "the next command starts a new daemon")
         }
     }
@@ -131,7 +133,7 @@ struct DaemonLifecycleTests {
         }
     }
 
-    @Test func daemonRefusesASecondInstance() async throws {
+    @Test(.tags(.long)) func daemonRefusesASecondInstance() async throws {
         try await Sandbox.run { sandbox async throws in
             #expect(try await sandbox.gob("ping").status == 0)
             let outcome = try await sandbox.gob("daemon")

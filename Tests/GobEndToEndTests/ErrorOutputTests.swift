@@ -10,7 +10,7 @@ import Testing
 /// Errors as a new user and a script see them: a usage mistake gets the usage hint, every
 /// other error is one `Error: <message>` line; with `--json` the failure is also one JSON
 /// object on stdout, with a machine-readable code; the exit status stays 1.
-@Suite("Error output", .timeLimit(.minutes(1)))
+@Suite("Error output", .endToEnd, .timeLimit(.minutes(3)))
 struct ErrorOutputTests {
     /// The `{"error":{"code","message"}}` object a failing `--json` command prints.
     static func jsonError(_ outcome: Outcome, sourceLocation: SourceLocation = #_sourceLocation) -> (code: String, message: String)? {

@@ -9,7 +9,7 @@ import Testing
 
 /// `run` and the `-f` follows end to end: output, footers that say how the job ended, exit
 /// statuses, argument rules.
-@Suite("Following jobs", .timeLimit(.minutes(1)))
+@Suite("Following jobs", .endToEnd, .timeLimit(.minutes(3)))
 struct FollowTests {
     /// Whether `output` ends with the footer `\nJob <id> completed: <outcome> after <n>s\n`
     /// (the duration is the job's run time, so only its form is checked).
@@ -117,9 +117,7 @@ struct FollowTests {
     @Test func interruptingRunLeavesTheJobRunning() async throws {
         try await Sandbox.run { sandbox async throws in
             let started = try sandbox.start(["run", "sh", "-c", "echo begun; sleep 300"])
-            #expect(try await eventually {
-                ((try? String(contentsOfFile: started.stdoutPath, encoding: .utf8)) ?? "").contains("] begun\n")
-            })
+            try await sandbox.waitForOutput(of: started, "the job's first line") { $0.contains("] begun\n") }
             kill(started.pid, SIGINT)
             let outcome = try await started.finish()
             let id = try headerID(outcome)
@@ -149,7 +147,7 @@ struct FollowTests {
         }
     }
 
-    @Test func tenMegabytesAreFollowedCompletely() async throws {
+    @Test(.tags(.long)) func tenMegabytesAreFollowedCompletely() async throws {
         try await Sandbox.run { sandbox async throws in
             let outcome = try await sandbox.gob("run", "seq", "1", "1300000")
             let id = try headerID(outcome)

@@ -8,7 +8,7 @@ import Testing
 /// example, output sample or table (the indented lines of a long description) is
 /// broken across lines by the wrapping that prose paragraphs get. Help is ASCII, because
 /// the manual generator (`swift package generate-manual`) drops every other character.
-@Suite("Help at 80 columns", .timeLimit(.minutes(1)))
+@Suite("Help at 80 columns", .endToEnd, .timeLimit(.minutes(3)))
 struct HelpWidthTests {
     static let names = [""] + Gob.configuration.subcommands.compactMap { $0.configuration.commandName }
 

@@ -8,7 +8,7 @@ import GobProtocol
 import Testing
 
 /// The daemon-backed commands end to end: outputs, errors and exit codes.
-@Suite("Job commands", .timeLimit(.minutes(1)))
+@Suite("Job commands", .endToEnd, .timeLimit(.minutes(3)))
 struct JobCommandTests {
     @Test func pingStartsTheDaemon() async throws {
         try await Sandbox.run { sandbox async throws in

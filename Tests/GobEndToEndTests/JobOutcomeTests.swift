@@ -4,7 +4,7 @@ import Testing
 /// Output that says how a job ended: `list` marks a job that failed, `stop` says when
 /// there was nothing to stop or when SIGKILL was needed, and `-q` keeps `stop`, `start`
 /// and `restart` silent.
-@Suite("How jobs ended", .timeLimit(.minutes(1)))
+@Suite("How jobs ended", .endToEnd, .timeLimit(.minutes(3)))
 struct JobOutcomeTests {
     @Test func listMarksFailedJobsOnly() async throws {
         try await Sandbox.run { sandbox async throws in

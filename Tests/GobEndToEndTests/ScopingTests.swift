@@ -6,7 +6,7 @@ import Darwin
 import Testing
 
 /// Jobs belong to the directory they were added from (contract §1.6).
-@Suite("Directory scoping", .timeLimit(.minutes(1)))
+@Suite("Directory scoping", .endToEnd, .timeLimit(.minutes(3)))
 struct ScopingTests {
     @Test func listCleanupAndNukeAreScoped() async throws {
         try await Sandbox.run { sandbox async throws in

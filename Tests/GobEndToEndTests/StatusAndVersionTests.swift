@@ -9,7 +9,7 @@ import Testing
 
 /// `gob status` and the version handshake (issue 8): health without starting a daemon,
 /// and a daemon of another version refusing clearly.
-@Suite("Status and version handshake", .timeLimit(.minutes(1)))
+@Suite("Status and version handshake", .endToEnd, .timeLimit(.minutes(3)))
 struct StatusAndVersionTests {
     @Test func statusWithoutADaemonSaysSoAndStartsNone() async throws {
         try await Sandbox.run { sandbox async throws in
@@ -59,7 +59,7 @@ struct StatusAndVersionTests {
         try await Sandbox.run { sandbox async throws in
             #expect(try await sandbox.gob("ping").status == 0)
             let pid = try #require(sandbox.daemonPID)
-            let refused = RawConnection.exchange(
+            let refused = await RawConnection.reply(
                 socket: sandbox.paths.socket, sending: Array(#"{"type":"list","version":"0.9.0/1"}"#.utf8) + [0x0A])
             let reply = try JSON(parsing: refused)
             #expect(reply["success"] == .bool(false))
@@ -68,7 +68,7 @@ struct StatusAndVersionTests {
             #expect(error.hasPrefix("version mismatch: the running gob daemon (PID \(pid)) is \(GobVersion.handshake) but this gob is 0.9.0/1"), "\(error)")
             #expect(error.contains("'kill \(pid)'"), "says how to restart it")
 
-            let status = RawConnection.exchange(
+            let status = await RawConnection.reply(
                 socket: sandbox.paths.socket, sending: Array(#"{"type":"status","version":"0.9.0/1"}"#.utf8) + [0x0A])
             #expect(try JSON(parsing: status)["success"] == .bool(true), "status answers any version")
             #expect(try await sandbox.gob("status").stdout.hasPrefix("Daemon running, PID \(pid)\n"))

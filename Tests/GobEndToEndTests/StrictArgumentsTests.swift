@@ -4,7 +4,7 @@ import Testing
 /// Commands that take no positional argument refuse one, with one line and exit status 1,
 /// before doing anything: `gob nuke V3x0QqI` used to ignore the ID and remove every job
 /// of the directory, `gob events extra` to stream forever.
-@Suite("No silent extra arguments", .timeLimit(.minutes(1)))
+@Suite("No silent extra arguments", .endToEnd, .timeLimit(.minutes(3)))
 struct StrictArgumentsTests {
     @Test("refused before the daemon is contacted", arguments: [
         (["list", "foo"], "\"gob list\" takes no arguments (got foo)"),

@@ -10,7 +10,7 @@ import Testing
 /// `gob tui` as a new user met it, in a real terminal (tmux): failed jobs stand apart,
 /// an ended job that printed nothing says so, every key gets an answer, the new-job
 /// dialog runs what it shows, and a daemon that is slow to answer never freezes the UI.
-@Suite("TUI answers", .enabled(if: TUITmux.available), .timeLimit(.minutes(1)))
+@Suite("TUI answers", .enabled(if: TUITmux.available), .endToEnd, .timeLimit(.minutes(3)))
 struct TUIAnswersTests {
     @Test func failedJobsNoOutputAndAnAnswerForEveryKey() async throws {
         try await Sandbox.run { sandbox async throws in

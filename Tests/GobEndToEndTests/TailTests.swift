@@ -7,12 +7,8 @@ import Foundation
 import Testing
 
 /// `--tail N` on `stdout`, `stderr` and `logs`, with and without following (issue 8).
-@Suite("Tail of logs", .timeLimit(.minutes(1)))
+@Suite("Tail of logs", .endToEnd, .timeLimit(.minutes(3)))
 struct TailTests {
-    func contents(_ started: Sandbox.Started) -> String {
-        (try? String(contentsOfFile: started.stdoutPath, encoding: .utf8)) ?? ""
-    }
-
     @Test func stdoutAndStderrPrintTheLastLines() async throws {
         try await Sandbox.run { sandbox async throws in
             let (id, _) = try await sandbox.addJob("sh", "-c", "seq 1 10; printf 'a\\nb\\nc' >&2")
@@ -35,11 +31,11 @@ struct TailTests {
     @Test func followStartsWithTheLastLines() async throws {
         try await Sandbox.run { sandbox async throws in
             let (id, _) = try await sandbox.addJob("sh", "-c", "seq 1 5; trap 'echo six' USR1; while :; do sleep 0.05; done")
-            #expect(try await eventually { sandbox.stdoutLog(id) == "1\n2\n3\n4\n5\n" })
+            try await sandbox.waitUntil("the job's first lines") { sandbox.stdoutLog(id) == "1\n2\n3\n4\n5\n" }
             let follower = try sandbox.start(["stdout", "-f", "--tail", "2", id])
-            #expect(try await eventually { contents(follower) == "4\n5\n" })
+            try await sandbox.waitForOutput(of: follower, "the last two lines") { $0 == "4\n5\n" }
             #expect(try await sandbox.gob("signal", id, "USR1").status == 0)
-            #expect(try await eventually { contents(follower) == "4\n5\nsix\n" })
+            try await sandbox.waitForOutput(of: follower, "the line written later") { $0 == "4\n5\nsix\n" }
             kill(follower.pid, SIGTERM)
             _ = try await follower.finish()
         }
@@ -50,9 +46,11 @@ struct TailTests {
             let (id, _) = try await sandbox.addJob("sh", "-c", "seq 1 3; echo e1 >&2; echo e2 >&2")
             _ = try await sandbox.waitUntilStopped(id)
             let logs = try sandbox.start(["logs", "--tail", "1"])
-            #expect(try await eventually { contents(logs).contains("[\(id)] 3\n") && contents(logs).contains("[\(id)] e2\n") })
+            try await sandbox.waitForOutput(of: logs, "the last line of each log") {
+                $0.contains("[\(id)] 3\n") && $0.contains("[\(id)] e2\n")
+            }
             let (later, _) = try await sandbox.addJob("sh", "-c", "echo l1; echo l2")
-            #expect(try await eventually { contents(logs).contains("[\(later)] l1\n[\(later)] l2\n") }, "new jobs from their start")
+            try await sandbox.waitForOutput(of: logs, "a new job's output from its start") { $0.contains("[\(later)] l1\n[\(later)] l2\n") }
             kill(logs.pid, SIGTERM)
             let outcome = try await logs.finish()
             #expect(!outcome.stdout.contains("[\(id)] 2\n") && !outcome.stdout.contains("[\(id)] e1\n"), "\(outcome)")

@@ -7,7 +7,7 @@ import Testing
 /// `-f` follows keep a job's colours but drop what a terminal would obey (titles, cursor
 /// moves, clipboard writes) and show invalid UTF-8 as U+FFFD.
 @Suite("Output on a terminal", .enabled(if: Sandbox.installedProgram("script") != nil, "script(1) is not installed"),
-       .timeLimit(.minutes(1)))
+       .endToEnd, .timeLimit(.minutes(3)))
 struct TerminalOutputTests {
     static let script = Sandbox.installedProgram("script")
 

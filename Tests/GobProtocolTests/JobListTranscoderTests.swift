@@ -1,4 +1,5 @@
 import GobProtocol
+import GobTestSupport
 import Testing
 
 /// `JobListTranscoder` against the value route it replaces for `list --json`: parse the
@@ -178,13 +179,13 @@ struct JobListTranscoderTests {
     @Test func mangledBytes() {
         let line = Self.daemonReply(Self.jobs)
         let replacements = Array(#"{}[]",:\ 0-9eE.tfnu<&ü"#.utf8) + [0x00, 0x0A, 0x80, 0xFF]
-        var state: UInt64 = 0x2545_F491_4F6C_DD1D
+        var random = SplitMix(seed: 0x2545_F491_4F6C_DD1D)
         for _ in 0..<6000 {
             var mangled = line
-            for _ in 0..<Int(TestRandom.next(&state) % 3) + 1 {
-                let position = Int(TestRandom.next(&state) % UInt64(mangled.count))
-                let byte = replacements[Int(TestRandom.next(&state) % UInt64(replacements.count))]
-                switch TestRandom.next(&state) % 3 {
+            for _ in 0..<Int(random.next() % 3) + 1 {
+                let position = Int(random.next() % UInt64(mangled.count))
+                let byte = replacements[Int(random.next() % UInt64(replacements.count))]
+                switch random.next() % 3 {
                 case 0: mangled[position] = byte
                 case 1: mangled.insert(byte, at: position)
                 default: mangled.remove(at: position)

@@ -1,4 +1,5 @@
 import GobProtocol
+import GobTestSupport
 import Testing
 
 /// Feeds thousands of random and mutated lines to the request decoder (issue 7): every
@@ -14,42 +15,13 @@ struct RequestFuzzTests {
         #"{"type":"subscribe"}"#,
     ]
 
-    /// A deterministic generator so a failure can be replayed.
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
-    static func mutate(_ bytes: [UInt8], using random: inout SplitMix) -> [UInt8] {
-        var bytes = bytes
-        let interesting: [UInt8] = Array(#"{}[]",:\"0123456789-.eE truefalsenull"#.utf8) + [0x00, 0x0A, 0xFF, 0xC3, 0x80]
-        for _ in 0..<Int.random(in: 1...8, using: &random) {
-            guard !bytes.isEmpty else { bytes.append(interesting.randomElement(using: &random) ?? 0); continue }
-            let at = Int.random(in: 0..<bytes.count, using: &random)
-            switch Int.random(in: 0..<5, using: &random) {
-            case 0: bytes[at] = interesting.randomElement(using: &random) ?? 0
-            case 1: bytes.remove(at: at)
-            case 2: bytes.insert(interesting.randomElement(using: &random) ?? 0, at: at)
-            case 3: bytes = Array(bytes[..<at])
-            default: bytes.insert(contentsOf: bytes[at...].prefix(16), at: at)
-            }
-        }
-        return bytes
-    }
-
     @Test func mutatedRequestsAreDecodedOrRefused() {
-        var random = SplitMix(state: 7)
+        var random = SplitMix(seed: 7)
         var decoded = 0
         var refused = 0
         for round in 0..<20_000 {
             let seed = Array(Self.seeds[round % Self.seeds.count].utf8)
-            let line = Self.mutate(seed, using: &random)
+            let line = RequestMutator.mutate(seed, using: &random)
             do {
                 let request = try Request(line: line)
                 // Whatever decoded must encode and decode to itself.
@@ -64,10 +36,18 @@ struct RequestFuzzTests {
     }
 
     @Test func randomBytesAreRefused() {
-        var random = SplitMix(state: 11)
+        var random = SplitMix(seed: 11)
+        var refused = 0
         for _ in 0..<5_000 {
             let line = (0..<Int.random(in: 0...200, using: &random)).map { _ in UInt8.random(in: 0...255, using: &random) }
-            _ = try? Request(line: line)
+            do {
+                let request = try Request(line: line)
+                Issue.record("random bytes decoded as \(request): \(line)")
+            } catch {
+                #expect(!error.description.isEmpty, "refused with a message: \(line)")
+                refused += 1
+            }
         }
+        #expect(refused == 5_000)
     }
 }

@@ -10,13 +10,13 @@ import Testing
 
 /// Crashes and files removed under the daemon (issue 7): recovery or a clear error,
 /// never a hang, never an unrelated process signalled.
-@Suite("Fault: crashes and recovery", .timeLimit(.minutes(1)))
+@Suite("Fault: crashes and recovery", .endToEnd, .timeLimit(.minutes(3)))
 struct CrashAndRecoveryTests {
     @Test func aDeletedSocketIsRecreatedAndJobsKept() async throws {
         try await Sandbox.run { sandbox async throws in
             let (id, _) = try await sandbox.addJob("sleep", "300")
             try FileManager.default.removeItem(atPath: sandbox.paths.socket)
-            #expect(try await eventually { FileManager.default.fileExists(atPath: sandbox.paths.socket) })
+            try await sandbox.waitUntil("the socket to be recreated and answer") { sandbox.socketAnswers }
             #expect(try await sandbox.listedJob(id)?.status == .running)
             #expect(sandbox.daemons.count == 1)
         }
@@ -29,7 +29,9 @@ struct CrashAndRecoveryTests {
             let gone = sandbox.base + "/gone"
             #expect(rename(sandbox.paths.directory, gone) == 0)
             try FileManager.default.removeItem(atPath: gone)
-            #expect(try await eventually { FileManager.default.fileExists(atPath: sandbox.paths.socket) })
+            try await sandbox.waitUntil("the runtime directory, socket and PID file to be recreated") {
+                sandbox.socketAnswers && FileManager.default.fileExists(atPath: sandbox.paths.pidFile)
+            }
             #expect(try await sandbox.listedJob(id)?.status == .running)
             #expect(sandbox.daemons.count == 1)
             #expect(sandbox.runtimeFiles.contains("daemon.pid"))
@@ -42,21 +44,26 @@ struct CrashAndRecoveryTests {
     @Test func aReusedPIDIsNeverSignalled() async throws {
         try await Sandbox.run { sandbox async throws in
             // An unrelated process leading its own group, recorded with the wrong start time
-            // as if a crashed daemon had left a job whose PID was since reused.
-            var pid: pid_t = 0
-            var argv: [UnsafeMutablePointer<CChar>?] = [strdup("sleep"), strdup("300"), nil]
-            defer { for pointer in argv { free(pointer) } }
-            var envp: [UnsafeMutablePointer<CChar>?] = [strdup(sandbox.marker), nil]
-            defer { for pointer in envp { free(pointer) } }
-            #expect(gob_spawn(&pid, "/bin/sleep", &argv, &envp, nil, -1, -1, -1, -1, 1) == 0)
-            sandbox.addCleanup { kill(pid, SIGKILL); var status: Int32 = 0; waitpid(pid, &status, 0) }
+            // as if a crashed daemon had left a job whose PID was since reused. It notes
+            // every TERM it gets; the WINCH the test sends last is noted after any TERM
+            // sent before it (a shell runs pending traps lowest signal first), so its note
+            // closes the window in which a wrong TERM could still arrive.
+            let notes = sandbox.workdir + "/signals"
+            let script = "trap 'echo TERM >> signals' TERM; trap 'echo WINCH >> signals' WINCH; echo ready >> signals; "
+                + "while :; do sleep 300 & wait $!; kill $! 2>/dev/null; done"
+            let unrelated = try sandbox.spawn("/bin/sh", ["sh", "-c", script], environment: [sandbox.marker, "PATH=/usr/bin:/bin"])
+            let pid = unrelated.pid
+            func noted() -> String { (try? String(contentsOfFile: notes, encoding: .utf8)) ?? "" }
+            try await sandbox.waitUntil("the unrelated process to set its traps") { noted().hasPrefix("ready\n") }
             try FileManager.default.createDirectory(atPath: sandbox.paths.directory, withIntermediateDirectories: true,
                                                     attributes: [.posixPermissions: 0o700])
             try "\(pid) 1\n".write(toFile: sandbox.paths.jobRecord, atomically: false, encoding: .utf8)
             #expect(try await sandbox.daemonAnswers())
             #expect(sandbox.daemonLog.contains("terminating 0 leftover job process(es)"))
-            try await Task.sleep(for: .milliseconds(200))
-            #expect(kill(pid, 0) == 0 && ProcessScan.isLive(pid), "the unrelated process lives")
+            #expect(kill(pid, SIGWINCH) == 0)
+            try await sandbox.waitUntil("the unrelated process to note the test's WINCH") { noted().contains("WINCH\n") }
+            #expect(noted() == "ready\nWINCH\n", "the unrelated process got no TERM")
+            #expect(ProcessScan.isLive(pid), "the unrelated process lives")
             let record = (try? String(contentsOfFile: sandbox.paths.jobRecord, encoding: .utf8)) ?? ""
             #expect(!record.contains("\(pid) 1"), "the stale record is gone")
         }
@@ -64,14 +71,19 @@ struct CrashAndRecoveryTests {
 
     @Test func aKilledDaemonsJobsAndLogsAreCleanedUpByTheNextOne() async throws {
         try await Sandbox.run { sandbox async throws in
-            let (_, pid) = try await sandbox.addJob("sh", "-c", "sleep 300 & sleep 300")
-            let daemon = try #require(sandbox.daemonPID)
-            kill(daemon, SIGKILL)
-            #expect(try await eventually { !ProcessScan.isLive(daemon) })
-            #expect(!ProcessScan.members(ofGroup: pid).isEmpty, "orphans until a daemon comes back")
+            let (id, pid) = try await sandbox.addJob("sh", "-c", "sleep 300 & echo forked; sleep 300")
+            try await sandbox.waitUntil("the job to fork") { sandbox.stdoutLog(id) == "forked\n" }
+            let daemon = try sandbox.daemonProcess()
+            daemon.signal(SIGKILL)
+            try await daemon.waitForExit("the killed daemon to exit")
+            let orphans = ProcessScan.members(ofGroup: pid).compactMap { ProcessHandle($0.pid) }
+            #expect(!orphans.isEmpty, "orphans until a daemon comes back")
             #expect(try await sandbox.gob("list").stdout == "No jobs found\n")
-            #expect(try await eventually { ProcessScan.members(ofGroup: pid).isEmpty })
-            #expect(try await eventually { !sandbox.runtimeFiles.contains { $0.hasSuffix(".log") && $0 != "daemon.log" } })
+            for orphan in orphans { try await orphan.waitForExit("orphan \(orphan.pid) to be ended by the next daemon") }
+            #expect(ProcessScan.members(ofGroup: pid).isEmpty)
+            try await sandbox.waitUntil("the old job's logs to be removed") {
+                !sandbox.runtimeFiles.contains { $0.hasSuffix(".log") && $0 != "daemon.log" }
+            }
         }
     }
 
@@ -84,15 +96,8 @@ struct CrashAndRecoveryTests {
                 #expect(try await sandbox.gob("remove", id).status == 0)
             }
             let daemon = try #require(sandbox.daemonPID)
-            func ticks() -> Int {
-                let stat = (try? String(contentsOfFile: "/proc/\(daemon)/stat", encoding: .utf8)) ?? ""
-                guard let close = stat.lastIndex(of: ")") else { return 0 }
-                let fields = stat[stat.index(after: close)...].split(separator: " ")
-                return (Int(fields[11]) ?? 0) + (Int(fields[12]) ?? 0)
-            }
-            let before = ticks()
-            try await Task.sleep(for: .seconds(1))  // an observation window, not a wait for an event
-            #expect(ticks() - before <= 5, "the idle daemon used \(ticks() - before) ticks in 1 s")
+            let used = try #require(try await CPUTime.used(by: daemon, over: .seconds(1)))
+            #expect(used <= 5, "the idle daemon used \(used) ticks in 1 s")
         }
     }
 }

@@ -8,7 +8,7 @@ import GobProtocol
 import Testing
 
 /// Jobs that misbehave, and resource faults around them (issue 7).
-@Suite("Fault: hostile jobs and resource faults", .timeLimit(.minutes(1)))
+@Suite("Fault: hostile jobs and resource faults", .endToEnd, .timeLimit(.minutes(3)))
 struct HostileJobTests {
     @Test func awkwardArgumentsSurviveExactly() async throws {
         try await Sandbox.run { sandbox async throws in
@@ -45,27 +45,34 @@ struct HostileJobTests {
             let (closing, _) = try await sandbox.addJob("sh", "-c", "exec >&- 2>&-; sleep 0.1; exit 4")
             #expect(try await sandbox.waitUntilStopped(closing).exitCode == 4)
             for _ in 0..<20 { try await sandbox.addJob("true") }
-            #expect(try await eventuallyAsync { try await sandbox.listedJobs().allSatisfy { $0.status == .stopped } })
+            try await sandbox.waitForJobs("all 21 jobs to stop") { jobs in
+                jobs.count == 21 && jobs.allSatisfy { $0.status == .stopped }
+            }
             #expect(sandbox.daemonZombies().isEmpty)
         }
     }
 
     @Test func aProcessThatLeavesTheGroupIsNotStoppedButIsReaped() async throws {
         try await Sandbox.run { sandbox async throws in
-            // setsid(1) in the background: the sleeper gets its own session and group.
-            let (id, pgid) = try await sandbox.addJob("sh", "-c", "setsid sleep 300 & exec sleep 300")
-            var escapee: ProcessScan.Entry?
-            #expect(try await eventually {
-                escapee = ProcessScan.processes(withEnvironment: sandbox.marker)
-                    .first { $0.arguments == ["sleep", "300"] && $0.pgid != pgid && $0.state != "Z" }
+            // setsid(1) in the background: the sleeper gets its own session and group, and
+            // says its PID once it has them.
+            let (id, pgid) = try await sandbox.addJob(
+                "sh", "-c", "setsid sh -c 'echo $$ > escapee; exec sleep 300' & exec sleep 300")
+            let note = sandbox.workdir + "/escapee"
+            var escapee: pid_t?
+            try await sandbox.waitUntil("the escapee to say its PID") {
+                let text = (try? String(contentsOfFile: note, encoding: .utf8)) ?? ""
+                escapee = text.hasSuffix("\n") ? pid_t(text.dropLast()) : nil
                 return escapee != nil
-            })
+            }
+            let escaped = try #require(escapee.flatMap { ProcessHandle($0) })
+            #expect(ProcessScan.entry(escaped.pid).map { $0.pgid != pgid && $0.sid == escaped.pid } == true, "its own session")
             #expect(try await sandbox.gob("stop", id).status == 0)
-            let escaped = try #require(escapee)
             #expect(ProcessScan.isLive(escaped.pid), "documented: it left the job, so stop does not reach it")
-            kill(escaped.pid, SIGKILL)
+            escaped.signal(SIGKILL)
             // The daemon is its subreaper: no zombie remains.
-            #expect(try await eventually { ProcessScan.entry(escaped.pid) == nil })
+            #expect(await escaped.reaped(), "the daemon reaps the escapee")
+            #expect(ProcessScan.entry(escaped.pid) == nil)
         }
     }
 
@@ -76,7 +83,9 @@ struct HostileJobTests {
             let missing = try await sandbox.gob("stdout", id)
             #expect(missing.stderr.hasPrefix("Error: stdout log file not found: \(sandbox.paths.stdoutLog(id))\n"))
             #expect(try await sandbox.gob("restart", id).status == 0)
-            #expect(try await eventually { FileManager.default.fileExists(atPath: sandbox.paths.stdoutLog(id)) })
+            try await sandbox.waitUntil("the restart to make the log again") {
+                FileManager.default.fileExists(atPath: sandbox.paths.stdoutLog(id))
+            }
 
             let doomed = try sandbox.makeDirectory()
             let (job, _) = try await sandbox.addJob("true", in: doomed)

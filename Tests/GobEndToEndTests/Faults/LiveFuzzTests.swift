@@ -5,7 +5,7 @@ import Testing
 /// Mutated requests against a live daemon (issue 7). Only mutations that cannot change
 /// state are sent: anything that decodes to a request other than ping, list, get_job or
 /// status is skipped, so the fuzzer never starts or stops anything.
-@Suite("Fault: live protocol fuzzing", .timeLimit(.minutes(2)))
+@Suite("Fault: live protocol fuzzing", .endToEnd, .timeLimit(.minutes(4)))
 struct LiveFuzzTests {
     @Test func aLiveDaemonSurvivesThousandsOfMutatedRequests() async throws {
         try await Sandbox.run { sandbox async throws in
@@ -18,7 +18,7 @@ struct LiveFuzzTests {
                 var sent = 0
                 var answered = 0
                 for round in 0..<2_000 {
-                    var line = RequestFuzz.mutate(Array(seeds[round % seeds.count].utf8), using: &random)
+                    var line = RequestMutator.mutate(Array(seeds[round % seeds.count].utf8), using: &random)
                     line.removeAll { $0 == 0x0A }
                     if let request = try? Request(line: line) {
                         switch request {
@@ -37,25 +37,5 @@ struct LiveFuzzTests {
             #expect(try await sandbox.daemonAnswers())
             #expect(try await sandbox.listedJobs().isEmpty)
         }
-    }
-}
-
-/// Mutations of request lines, like the decoder fuzz test's (GobProtocolTests).
-enum RequestFuzz {
-    static func mutate(_ bytes: [UInt8], using random: inout SplitMix) -> [UInt8] {
-        var bytes = bytes
-        let interesting: [UInt8] = Array(#"{}[]",:\"0123456789-.eE truefalsenull"#.utf8) + [0x00, 0xFF, 0xC3, 0x80]
-        for _ in 0..<Int.random(in: 1...8, using: &random) {
-            guard !bytes.isEmpty else { bytes.append(interesting.randomElement(using: &random) ?? 0); continue }
-            let at = Int.random(in: 0..<bytes.count, using: &random)
-            switch Int.random(in: 0..<5, using: &random) {
-            case 0: bytes[at] = interesting.randomElement(using: &random) ?? 0
-            case 1: bytes.remove(at: at)
-            case 2: bytes.insert(interesting.randomElement(using: &random) ?? 0, at: at)
-            case 3: bytes = Array(bytes[..<at])
-            default: bytes.insert(contentsOf: bytes[at...].prefix(16), at: at)
-            }
-        }
-        return bytes
     }
 }

@@ -8,7 +8,7 @@ import GobProtocol
 import Testing
 
 /// Many clients at once, and operations racing on one job (issue 7).
-@Suite("Fault: load and races", .timeLimit(.minutes(2)))
+@Suite("Fault: load and races", .endToEnd, .timeLimit(.minutes(4)))
 struct LoadAndRaceTests {
     @Test func aHundredConcurrentClientsGetConsistentResults() async throws {
         try await Sandbox.run { sandbox async throws in
@@ -42,14 +42,16 @@ struct LoadAndRaceTests {
         try await Sandbox.run { sandbox async throws in
             #expect(try await sandbox.daemonAnswers())
             let baseline = try #require(sandbox.daemonDescriptorCount())
-            do {
-                let subscribers = (0..<20).compactMap { _ in
-                    IdleConnection(socket: sandbox.paths.socket, sending: Array(#"{"type":"subscribe"}"#.utf8 + [0x0A]))
-                }
-                #expect(subscribers.count == 20)
-                #expect(try await eventually { sandbox.daemonLog.components(separatedBy: "Subscriber added").count == 21 })
+            let subscribers = (0..<20).compactMap { _ in
+                IdleConnection(socket: sandbox.paths.socket, sending: Array(#"{"type":"subscribe"}"#.utf8 + [0x0A]))
             }
-            #expect(try await eventually { sandbox.daemonDescriptorCount() == baseline })
+            #expect(subscribers.count == 20)
+            try await sandbox.waitForDaemonLog("Subscriber added", count: 20)
+            #expect((sandbox.daemonDescriptorCount() ?? 0) > baseline, "the subscribers hold descriptors")
+            // Each leaves and waits until the daemon has closed its end, which it does
+            // after dropping the subscription and its wake-up pipe.
+            for subscriber in subscribers { #expect(await subscriber.leave()) }
+            #expect((sandbox.daemonDescriptorCount() ?? .max) <= baseline)
         }
     }
 
@@ -83,7 +85,7 @@ struct LoadAndRaceTests {
         try await Sandbox.run { sandbox async throws in
             let (id, _) = try await sandbox.addJob("sh", "-c", "while true; do echo tick; sleep 0.05; done")
             let follower = try sandbox.start(["stdout", "-f", id])
-            #expect(try await eventually { ((try? String(contentsOfFile: follower.stdoutPath, encoding: .utf8)) ?? "").contains("tick") })
+            try await sandbox.waitForOutput(of: follower, "the follower's first tick") { $0.contains("tick") }
             #expect(try await sandbox.gob("stop", id).status == 0)
             #expect(try await sandbox.gob("remove", id).status == 0)
             #expect(ProcessScan.isLive(follower.pid), "the follower keeps running, unharmed")
@@ -95,43 +97,55 @@ struct LoadAndRaceTests {
 
     @Test func nukeWhileJobsAreBeingAdded() async throws {
         try await Sandbox.run { sandbox async throws in
-            #expect(try await sandbox.daemonAnswers())
-            let adder = Task {
-                await offThePool {
-                    var added: [String] = []
-                    for _ in 0..<60 { if let job = sandbox.rawAdd(["sleep", "300"]) { added.append(job.id) } }
-                    return added
-                }
+            // A job that holds the nuke up: on SIGTERM it notes it, then waits until the
+            // test writes to a FIFO. While it waits, the nuke is in progress.
+            let release = sandbox.workdir + "/release"
+            #expect(mkfifo(release, 0o600) == 0)
+            let notes = sandbox.workdir + "/nuked"
+            func noted() -> String { (try? String(contentsOfFile: notes, encoding: .utf8)) ?? "" }
+            _ = try await sandbox.addJob(
+                "sh", "-c", "trap 'echo TERM >> nuked; read x < release; exit 0' TERM; echo ready >> nuked; "
+                    + "while :; do sleep 300 & wait $!; done")
+            try await sandbox.waitUntil("the holding job to set its trap") { noted() == "ready\n" }
+            let daemon = try sandbox.daemonProcess()
+
+            // Adds held in flight: connected, half of each request sent.
+            let requests = (0..<20).map { _ in Array((sandbox.addRequest(["sleep", "300"]) + "\n").utf8) }
+            let held = requests.compactMap { IdleConnection(socket: sandbox.paths.socket, sending: Array($0.prefix($0.count / 2))) }
+            #expect(held.count == requests.count)
+            let nuke = try sandbox.start(["nuke", "--all"])
+            try await sandbox.waitUntil("the nuke to signal the holding job") { noted().contains("TERM\n") }
+
+            // The nuke now waits for the holding job: the held adds complete, and more
+            // adds race in from threads of their own.
+            for (connection, request) in zip(held, requests) { connection.send(Array(request[(request.count / 2)...])) }
+            let fresh = Task { await offThePool { (0..<10).compactMap { _ in sandbox.rawAdd(["sleep", "300"])?.id } } }
+            // Let the holding job go. Opened read-write, the FIFO never blocks the test and
+            // keeps the byte until the job opens it for reading.
+            let writer = open(release, O_RDWR | O_CLOEXEC)
+            #expect(writer >= 0 && write(writer, "\n", 1) == 1)
+            defer { close(writer) }
+            let nuked = try await nuke.finish()
+            #expect(nuked.status == 0, "\(nuked)")
+
+            var added = await fresh.value
+            for connection in held {
+                let reply = try #require(await connection.readToEnd(), "the daemon answers every held add")
+                // Added, or refused with an error (the daemon may be shutting down).
+                let response = try #require((try? JSON(parsing: reply.prefix { $0 != 0x0A })).flatMap(Response.init(json:)),
+                                            "\(String(decoding: reply, as: UTF8.self))")
+                if let job = response.job { added.append(job.id) } else { #expect(!(response.error ?? "").isEmpty) }
             }
-            try await Task.sleep(for: .milliseconds(20))
-            let nuke = try await sandbox.gob("nuke", "--all")
-            #expect(nuke.status == 0, "\(nuke)")
-            let added = await adder.value
-            // The daemon may have shut down after the nuke (D6) and a later add started a
-            // new one; either way every job that exists is listed and nothing else runs.
-            let listed = Set(try await sandbox.listedJobs().map(\.id))
-            #expect(listed.isSubset(of: Set(added)))
-            let sleepers = ProcessScan.processes(withEnvironment: sandbox.marker).filter { $0.arguments.first == "sleep" && $0.state != "Z" }
-            #expect(sleepers.count == listed.count, "no job process outside the table")
+            // With no job left the daemon shuts down (D6) and stops whatever an add
+            // started meanwhile; wait for it to be gone before counting processes.
+            if sandbox.daemonLog.contains("shutting down") {
+                try await daemon.waitForExit("the daemon to finish shutting down")
+            }
+            let listed = try await sandbox.listedJobs()
+            #expect(Set(listed.map(\.id)).isSubset(of: Set(added)), "every listed job was added by the test")
+            let sleepers = ProcessScan.processes(withEnvironment: sandbox.marker)
+                .filter { $0.arguments == ["sleep", "300"] && $0.state != "Z" }
+            #expect(sleepers.count == listed.filter { $0.status == .running }.count, "no job process outside the table")
         }
-    }
-}
-
-/// Thread-safe list of failure notes.
-final class Failures: @unchecked Sendable {
-    // @unchecked: guarded by `lock`.
-    private let lock = NSLock()
-    private var notes: [String] = []
-
-    func add(_ note: String) {
-        lock.lock()
-        notes.append(note)
-        lock.unlock()
-    }
-
-    var all: [String] {
-        lock.lock()
-        defer { lock.unlock() }
-        return notes
     }
 }
