@@ -72,9 +72,9 @@ public struct RequestHandler: Sendable {
                 ("was_running", .bool(result.wasRunning)), ("killed", .bool(result.killed)),
             ]
             return (.ok(data + jobMember(id)), .close)
-        case let .start(id, environment):
+        case let .start(id, environment, _):
             return (.ok([("job", try supervisor.start(id, environment: environment).json)]), .close)
-        case let .restart(id, environment):
+        case let .restart(id, environment, _):
             return (.ok([("job", try supervisor.restart(id, environment: environment).json)]), .close)
         case let .remove(id):
             let job = try supervisor.remove(id)
