@@ -40,8 +40,8 @@ struct AddCommand: ParsableCommand {
               V3x0QqI
 
             Exit status: 0 when the job was started, 1 on any error (for example \
-            "failed to add job: add failed: failed to start process: exec: \
-            "nonexistent": executable file not found in $PATH"); with --follow, the \
+            "failed to add job: add failed: cannot start "nonexistent": no such \
+            file"); with --follow, the \
             job's exit code.
             """)
 

@@ -8,8 +8,8 @@ struct SignalCommand: ParsableCommand {
         abstract: "Send a signal to a background job",
         usage: "gob signal [--json] <job_id> <signal>",
         discussion: """
-            Sends a signal to every process of the job's process group, running or not \
-            (signalling a stopped job succeeds and does nothing). The signal is a name, \
+            Sends a signal to every process of a running job's process group (a job \
+            that is not running is refused: "job V3x0QqI is not running"). The signal is a name, \
             in any case, with or without SIG (HUP INT QUIT KILL TERM USR1 USR2 STOP CONT \
             ALRM PIPE CHLD ABRT TRAP), or a number such as 15 or +15 (0 only checks the \
             job). A negative number must follow --.

@@ -95,7 +95,7 @@ struct AgentOutputTests {
             }
             let failed = try await sandbox.gob("add", "--json", "nonexistent_command_xyz")
             #expect(failed.status == 1 && failed.stdout.isEmpty)
-            #expect(failed.stderr.hasPrefix("Error: failed to add job: add failed: failed to start process: "))
+            #expect(failed.stderr.hasPrefix("Error: failed to add job: add failed: cannot start "))
             let run = try await sandbox.gob("run", "--json", "nonexistent_command_xyz")
             #expect(run.status == 1 && run.stdout.isEmpty)
         }

@@ -97,7 +97,7 @@ struct FollowTests {
 
             let missing = try await sandbox.gob("run", "nonexistent_command_xyz")
             #expect(missing.stderr.hasPrefix(
-                "Error: failed to add job: failed to start process: exec: \"nonexistent_command_xyz\": executable file not found in $PATH\n"))
+                "Error: failed to add job: cannot start \"nonexistent_command_xyz\": no such file\n"))
         }
     }
 
