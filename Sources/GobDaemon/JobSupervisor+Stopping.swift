@@ -228,9 +228,15 @@ extension JobSupervisor {
     /// remains, or `grace` passes. Woken by each reap; looks again now and then for members
     /// that are not the daemon's children (their ends are not announced). Zombies do not
     /// count: they are gone, only their parent has not said so yet.
+    ///
+    /// Whether a group still has members is one cheap system call, asked every 20 ms;
+    /// telling live members from zombies reads `/proc` (a cost that grows with the
+    /// machine's processes), so that is asked at growing intervals, up to twice a second.
     func waitUntilGone(_ groups: [Group], grace: Int64) -> Bool {
         let deadline = MonotonicClock.now() + grace
         let recheck = MonotonicClock.seconds(0.02)
+        var scanInterval = recheck
+        var nextScan = MonotonicClock.now()
         while true {
             let leadersReaped = state.wait(until: deadline) { state -> Bool? in
                 for group in groups {
@@ -238,13 +244,22 @@ extension JobSupervisor {
                 }
                 return true
             } ?? false
-            // Outside the lock: this may read `/proc`.
-            if leadersReaped && !groups.contains(where: { launcher.groupHasLiveMembers($0.process) }) {
-                state.withLockBroadcasting { state in
-                    for group in groups { clearLingering(group.id, pid: group.process.pid, in: &state) }
+            // Outside the lock: these are system calls and may read `/proc`.
+            if leadersReaped {
+                var remaining = groups.filter { launcher.groupMayHaveMembers($0.process) }
+                let now = MonotonicClock.now()
+                if !remaining.isEmpty && (now >= nextScan || now >= deadline) {
+                    remaining = remaining.filter { launcher.groupHasLiveMembers($0.process) }
+                    nextScan = now + scanInterval
+                    scanInterval = min(scanInterval * 2, MonotonicClock.seconds(0.5))
                 }
-                commit(waiting: false)
-                return true
+                if remaining.isEmpty {
+                    state.withLockBroadcasting { state in
+                        for group in groups { clearLingering(group.id, pid: group.process.pid, in: &state) }
+                    }
+                    commit(waiting: false)
+                    return true
+                }
             }
             let now = MonotonicClock.now()
             if now >= deadline { return false }
