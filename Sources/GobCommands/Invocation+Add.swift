@@ -7,7 +7,8 @@ extension Invocation {
         let description = try JobDescription.validated(description)
         let workdir = try DaemonSession.workingDirectory()
         let wording = DaemonSession.ErrorWording(prefix: "failed to add job: ")
-        let spec = JobSpec(command: argv, workdir: workdir, environment: currentEnvironment(), description: description)
+        let spec = JobSpec(command: argv, workdir: workdir, environment: currentEnvironment(), description: description,
+            settings: .current())
         let events = follow ? try JobFollowSupport.subscribe(workdir: workdir) : nil
         let job = try DaemonSession().send(.add(spec), wording: wording).requireJob(wording: wording)
         if json {

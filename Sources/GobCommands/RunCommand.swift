@@ -69,7 +69,8 @@ struct RunCommand: ParsableCommand {
         let workdir = try DaemonSession.workingDirectory()
         let events = try JobFollowSupport.subscribe(workdir: workdir)
         let wording = DaemonSession.ErrorWording(prefix: "failed to add job: ")
-        let spec = JobSpec(command: argv, workdir: workdir, environment: currentEnvironment(), description: description)
+        let spec = JobSpec(command: argv, workdir: workdir, environment: currentEnvironment(), description: description,
+            settings: .current())
         let response = try DaemonSession().send(.run(spec), wording: wording)
         let job = try response.requireJob(wording: wording)
         if json { return try JobFollowSupport.awaitAsJSON(job, events: events) }

@@ -134,6 +134,8 @@ extension Daemon {
             closeDescriptor(current.listenFD)
             if pidFD != current.pidFD { closeDescriptor(current.pidFD) }
             logger.info("Daemon listening again on \(paths.socket)")
+            // The live-groups record went with the old directory: write it again.
+            supervisor.rewriteRecord()
             return true
         } catch {
             logger.error("Cannot recreate runtime files: \(error)")

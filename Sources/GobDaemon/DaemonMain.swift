@@ -73,6 +73,9 @@ final class Daemon: Sendable {
         } catch {
             throw DaemonStartError("failed to ensure runtime directory: \(error.description)")
         }
+        // Jobs get the limits the daemon started with, not the descriptor limit it raises
+        // for itself (when their client sends none of its own).
+        let jobDefaults = ProcessSettings(umask: 0o022, limits: ProcessSettings.current().limits)
         raiseDescriptorLimit()
         guard let logFile = DaemonLogFile(path: paths.daemonLog) else {
             throw DaemonStartError("failed to open daemon log \(paths.daemonLog): \(SystemError.last)")
@@ -99,7 +102,7 @@ final class Daemon: Sendable {
 
             let bus = EventBus(logger: logger)
             let reaper = Reaper()
-            let launcher = PosixProcessLauncher(onSpawn: { reaper.childStarted() })
+            let launcher = PosixProcessLauncher(reaper: reaper, defaults: jobDefaults)
             let supervisor = JobSupervisor(
                 launcher: launcher, bus: bus, paths: paths, record: record, logger: logger)
             let shutdown = ConditionLock<String?>(nil)

@@ -11,10 +11,10 @@ import Synchronization
 /// Delivers job events to subscribers (contract §5.6, Decision D8).
 ///
 /// Publishing only appends an encoded line to each matching subscriber's bounded queue and
-/// wakes its thread, so it is cheap enough to do while the supervisor holds its lock, which
-/// keeps every subscriber's events in the order the changes happened. A subscriber whose
-/// queue overflows (it stopped reading) is disconnected and logged; it can never delay the
-/// daemon or other clients.
+/// wakes its thread. The supervisor publishes from one thread at a time, in the order its
+/// changes were made (its outbox, `JobSupervisor+Changes`), so every subscriber gets the
+/// events in that order. A subscriber whose queue overflows (it stopped reading) is
+/// disconnected and logged; it can never delay the daemon or other clients.
 public final class EventBus: Sendable {
     /// Events a subscriber may have waiting before it is dropped.
     public let queueLimit: Int

@@ -33,7 +33,11 @@ struct Job: Sendable {
     }
     /// `startedAtNanos` as RFC 3339, kept with it: `list` reports it for every job.
     private(set) var startedAtText: String
-    var endedAtNanos: Int64? { didSet { wire = nil } }
+    var endedAtNanos: Int64?
+    /// Monotonic start and end of that process, nanoseconds: its run time, which a change
+    /// of the wall clock must not stretch or make negative.
+    var startedMonotonic: Int64 = 0
+    var endedMonotonic: Int64? { didSet { wire = nil } }
     /// gob asked the current process to stop (stop, restart, nuke, shutdown): its end
     /// will be reported as gob's doing, not the job's.
     var stopRequested: Bool = false
@@ -67,7 +71,7 @@ struct Job: Sendable {
             workdir: workdir, createdAt: createdAtText, stdoutPath: stdoutPath, stderrPath: stderrPath,
             exitCode: exitCode, signal: signal, endedAt: endedAtText,
             startedAt: startedAtText,
-            runTimeMilliseconds: endedAtNanos.map { ($0 - startedAtNanos) / 1_000_000 },
+            runTimeMilliseconds: endedMonotonic.map { ($0 - startedMonotonic) / 1_000_000 },
             description: description, stoppedByGob: stoppedByGob)
     }
 

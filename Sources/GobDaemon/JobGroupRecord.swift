@@ -1,8 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import GobProtocol
 
 /// The small file (`<rt>/daemon.jobs`) naming the daemon's live job process groups, so a
@@ -10,7 +6,7 @@ import GobProtocol
 ///
 /// One line per group: `<pgid> <start time>`, where the start time is the leader's, in
 /// clock ticks after boot (Linux `/proc/<pid>/stat` field 22).
-public struct JobGroupRecord: Sendable {
+public struct JobGroupRecord: JobRecordWriter {
     public struct Entry: Sendable, Equatable, Hashable {
         public var pgid: Int32
         public var startTime: UInt64
@@ -22,8 +18,22 @@ public struct JobGroupRecord: Sendable {
     }
 
     public let path: String
+    /// When given, the file is opened and removed through this descriptor of `<rt>`,
+    /// never by a path another user or a swapped symlink could redirect.
+    private let directory: RuntimeDirectory?
 
-    public init(path: String) { self.path = path }
+    public init(path: String) {
+        self.path = path
+        directory = nil
+    }
+
+    /// The record in `directory`, reached through its descriptor.
+    public init(directory: RuntimeDirectory) {
+        path = directory.paths.jobRecord
+        self.directory = directory
+    }
+
+    private var name: String { String(path.split(separator: "/").last ?? "daemon.jobs") }
 
     /// Replaces the file's content with `entries`; removes the file when there are none.
     ///
@@ -33,25 +43,23 @@ public struct JobGroupRecord: Sendable {
     /// every `add` and job exit on disk, against ≈ 7 µs this way. A daemon that dies in
     /// between leaves the new lines before a stale tail, whose groups recovery checks by
     /// start time like any other.
-    public func write(_ entries: [Entry]) {
+    public func write(_ entries: [Entry]) throws(SystemError) {
         guard !entries.isEmpty else {
-            _ = unlink(path)
+            try removeFile()
             return
         }
         var text = ""
         for entry in entries { text += "\(entry.pgid) \(entry.startTime)\n" }
         let bytes = Array(text.utf8)
-        let fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { return }
+        let fd = try openFile(O_WRONLY | O_CREAT)
         defer { closeDescriptor(fd) }
-        guard writeAll(fd, bytes) else { return }
-        _ = ftruncate(fd, off_t(bytes.count))
+        guard writeAll(fd, bytes) else { throw SystemError.last }
+        guard ftruncate(fd, off_t(bytes.count)) == 0 else { throw SystemError.last }
     }
 
     /// The entries a previous daemon left; empty when there is no file.
     public func read() -> [Entry] {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return [] }
+        guard let fd = try? openFile(O_RDONLY) else { return [] }
         defer { closeDescriptor(fd) }
         let data = readAll(fd, limit: 16 << 20)
         var entries: [Entry] = []
@@ -66,7 +74,19 @@ public struct JobGroupRecord: Sendable {
         return entries
     }
 
-    public func remove() { _ = unlink(path) }
+    public func remove() { try? removeFile() }
+
+    private func openFile(_ flags: Int32) throws(SystemError) -> Int32 {
+        if let directory { return try directory.open(name, flags: flags, mode: 0o600) }
+        let fd = open(path, flags | O_CLOEXEC | O_NOFOLLOW, 0o600)
+        guard fd >= 0 else { throw SystemError.last }
+        return fd
+    }
+
+    private func removeFile() throws(SystemError) {
+        if let directory { return try directory.remove(name) }
+        if unlink(path) != 0 && errno != ENOENT { throw SystemError.last }
+    }
 
     /// The processes that provably belong to the recorded groups: a leader whose start time
     /// matches, or a member of the group that started no earlier than its leader. A PID

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import GobProtocol
 import Logging
 
@@ -17,14 +13,21 @@ public struct SupervisorError: Error, Equatable, Sendable, CustomStringConvertib
     }
 
     static func notFound(_ id: String) -> SupervisorError { SupervisorError("job not found: \(id)", code: .notFound) }
+
+    static let shuttingDown = SupervisorError(
+        "failed to start process: the gob daemon is shutting down", code: .shuttingDown)
 }
 
 /// Owns the job table and every job process (contract §4.6–4.8, Decisions D1, D4, D5, D7).
 ///
-/// State lives behind one lock that is only held for short, non-blocking work (a spawn
-/// included, so an exit can never be reported before its job is recorded). Operations
-/// that wait — a stop giving a process group up to 15 s — mark only their job busy and
-/// sleep on the lock's condition, so every other request is served meanwhile (D5).
+/// State lives behind one lock that is only held for short work in memory: never a file,
+/// a spawn, a `/proc` scan or a wait. A start reserves its job under the lock, opens the
+/// logs and spawns outside it, then records the process; an exit the reaper reports in
+/// between is parked until its spawner claims it. Every change of a job then passes
+/// through one path (`JobSupervisor+Changes`), which keeps the wire cache, the live-groups
+/// record and the event order. Operations that wait — a stop giving a process group up to
+/// 15 s — mark only their job busy and sleep on the lock's condition, so every other
+/// request is served meanwhile.
 public final class JobSupervisor: Sendable {
     struct State {
         var jobs: [String: Job] = [:] {
@@ -37,19 +40,56 @@ public final class JobSupervisor: Sendable {
         var listBody: (scope: String?, generation: UInt64, bytes: [UInt8])?
         /// Running leaders, for exit reports.
         var jobByPID: [Int32: String] = [:]
+        /// Each job's current (or last) process, with the handle its group is reached by.
+        var processes: [String: LaunchedProcess] = [:]
+        /// Jobs that ended while members of their group may remain.
+        var lingering: Set<String> = []
         var nextSequence: UInt64 = 0
         /// The millisecond value of the last ID issued: a burst continues after it
         /// instead of probing every taken value again (Decision D7).
         var lastIDMilliseconds: Int64 = 0
         /// The daemon is shutting down: no process may start any more.
         var closed = false
+
+        /// IDs no new job may take: jobs being created (with their workdir and command,
+        /// which `run` matches), and removed jobs whose logs are still being deleted.
+        var reservations: [String: Reservation] = [:]
+        /// Starts between their reservation and their record; while there are any, the
+        /// exits of PIDs no job claims are parked, as they may be such a start's.
+        var launchesInFlight = 0
+        /// Exit statuses of unclaimed PIDs, with the reap count at which they came.
+        var parked: [Int32: (status: Int32, reap: UInt64)] = [:]
+        /// Counts the reaps reported.
+        var reapCount: UInt64 = 0
+
+        /// The change path's outbox: events in the order of the changes, not yet delivered.
+        var outbox: [JobEvent] = []
+        /// Number of the last change, and of the last one delivered.
+        var changeCount: UInt64 = 0
+        var committedCount: UInt64 = 0
+        /// A thread is writing the record and delivering events.
+        var committing = false
+        /// The record no longer matches the table.
+        var recordDirty = false
+        /// The last change the record on disk includes.
+        var recordWrittenThrough: UInt64 = 0
+        /// Why the record's last write failed, for the error of the start it fails.
+        var recordError: SystemError?
+    }
+
+    /// Why an ID is taken while no job of it is in the table.
+    struct Reservation {
+        /// The job being created; nil while a removed job's logs are deleted.
+        var creating: Job?
     }
 
     let state = ConditionLock(State())
     let launcher: any ProcessLauncher
     let bus: EventBus
     let paths: RuntimePaths
-    let record: JobGroupRecord?
+    let record: (any JobRecordWriter)?
+    /// When given, job logs are removed through this descriptor of `<rt>`.
+    let directory: RuntimeDirectory?
     let logger: Logger
     let clock: @Sendable () -> Int64
     /// Grace periods of a stop (Decision D4): SIGTERM, then SIGKILL.
@@ -60,7 +100,8 @@ public final class JobSupervisor: Sendable {
     ///   - clock: wall-clock nanoseconds since the epoch, for IDs and timestamps.
     ///   - record: where live process groups are written (D14); nil in tests.
     public init(
-        launcher: any ProcessLauncher, bus: EventBus, paths: RuntimePaths, record: JobGroupRecord?,
+        launcher: any ProcessLauncher, bus: EventBus, paths: RuntimePaths, record: (any JobRecordWriter)?,
+        directory: RuntimeDirectory? = nil,
         logger: Logger, clock: @escaping @Sendable () -> Int64 = Timestamp.nowNanoseconds,
         termGrace: Double = 10, killGrace: Double = 5
     ) {
@@ -68,6 +109,7 @@ public final class JobSupervisor: Sendable {
         self.bus = bus
         self.paths = paths
         self.record = record
+        self.directory = directory
         self.logger = logger
         self.clock = clock
         self.termGrace = MonotonicClock.seconds(termGrace)
@@ -134,6 +176,11 @@ public final class JobSupervisor: Sendable {
 
     public var jobCount: Int { state.withLock { $0.jobs.count } }
 
+    /// No job exists and none is being created: what lets a `nuke` that leaves no job end the daemon.
+    public var isEmpty: Bool {
+        state.withLock { state in state.jobs.isEmpty && !state.reservations.values.contains { $0.creating != nil } }
+    }
+
     /// Refuses every later start, so the shutdown's final nuke stops everything there is.
     public func close() {
         state.withLockBroadcasting { $0.closed = true }
@@ -141,165 +188,62 @@ public final class JobSupervisor: Sendable {
 
     public var runningCount: Int { state.withLock { $0.jobs.values.filter(\.running).count } }
 
-    // MARK: Creating and starting
-
-    /// Creates a job and starts its process (`add`, and `run` without a reusable job).
-    public func add(_ spec: JobSpec) throws(SupervisorError) -> JobSnapshot {
-        try state.withLockBroadcasting { state throws(SupervisorError) in try create(spec, in: &state) }
-    }
-
-    /// `run`: restarts the newest stopped job of the same workdir and argv, refuses when such
-    /// a job is running, otherwise creates one (contract §2.4). Returns the job and whether
-    /// an existing one was restarted.
-    public func run(_ spec: JobSpec) throws(SupervisorError) -> (job: JobSnapshot, restarted: Bool) {
-        while true {
-            let outcome = try state.withLockBroadcasting { state throws(SupervisorError) -> (JobSnapshot, Bool)? in
-                let matches = state.jobs.values
-                    .filter { $0.workdir == spec.workdir && $0.command == spec.command }
-                    .sorted(by: Job.newestFirst)
-                if let reusable = matches.first(where: { !$0.mayHaveProcesses && !$0.busy }) {
-                    // The old description stays unless a new one is given.
-                    if let description = spec.description { state.jobs[reusable.id]?.description = description }
-                    return (try spawn(reusable.id, environment: spec.environment, in: &state, event: .jobStarted), true)
-                }
-                if let running = matches.first(where: \.running) {
-                    throw SupervisorError("job \(running.id) is already running with the same command", code: .alreadyRunning)
-                }
-                if matches.contains(where: \.busy) { return nil }
-                return (try create(spec, in: &state), false)
-            }
-            if let done = outcome { return done }
-            // A matching job is being worked on: wait for it, then decide again.
-            _ = state.wait(recheckEvery: MonotonicClock.seconds(0.05)) { state in
-                state.jobs.values.contains { $0.workdir == spec.workdir && $0.command == spec.command && $0.busy }
-                    ? nil : true
-            }
-        }
-    }
-
-    /// `start`: a stopped job gets a new process (contract §2.7).
-    public func start(_ id: String, environment: [String]?) throws(SupervisorError) -> JobSnapshot {
-        try withJob(id) { () throws(SupervisorError) in
-            // What the previous process left in its group goes first (D4), so the job
-            // never has two generations of processes.
-            if let job = state.withLock({ $0.jobs[id] }), !job.running, job.groupMayLinger {
-                try terminateGroup(of: id, pgid: job.pid, force: false)
-            }
-            return try state.withLockBroadcasting { state throws(SupervisorError) in
-                guard let job = state.jobs[id] else { throw .notFound(id) }
-                if job.running {
-                    throw SupervisorError(
-                        "job \(id) is already running (use 'gob restart' to restart a running job)", code: .alreadyRunning)
-                }
-                return try spawn(id, environment: environment, in: &state, event: .jobStarted)
-            }
-        }
-    }
-
-    /// Makes a new job in `state` and starts it; nothing is left behind when that fails.
-    private func create(_ spec: JobSpec, in state: inout State) throws(SupervisorError) -> JobSnapshot {
-        let now = clock()
-        let jobs = state.jobs
-        let start = max(now / 1_000_000, state.lastIDMilliseconds + 1)
-        let (id, milliseconds) = JobID.unique(milliseconds: start) { jobs[$0] != nil }
-        state.lastIDMilliseconds = milliseconds
-        let job = Job(
-            id: id, command: spec.command, workdir: spec.workdir,
-            environment: spec.environment ?? Self.fallbackEnvironment,
-            createdAtNanos: now, sequence: state.nextSequence,
-            createdAtText: Timestamp.rfc3339(secondsSinceEpoch: now / 1_000_000_000),
-            stdoutPath: paths.stdoutLog(id), stderrPath: paths.stderrLog(id),
-            pid: 0, startTime: nil, running: false, end: nil, endedAtText: nil,
-            startedAtNanos: now, startedAtText: Timestamp.rfc3339(secondsSinceEpoch: now / 1_000_000_000),
-            endedAtNanos: nil, description: spec.description,
-            groupMayLinger: false, busy: false)
-        state.nextSequence += 1
-        state.jobs[id] = job
-        do {
-            return try spawn(id, environment: nil, in: &state, event: .jobAdded)
-        } catch {
-            state.jobs[id] = nil
-            _ = unlink(job.stdoutPath)
-            _ = unlink(job.stderrPath)
-            throw error
-        }
-    }
-
-    /// The environment of a job created by a client that sent none (a raw protocol client):
-    /// never the daemon's own (Decision D3), but enough to find common programs.
-    static let fallbackEnvironment = ["PATH=/usr/local/bin:/usr/bin:/bin"]
-
-    /// Starts a new process for job `id` (logs truncated), records it and emits `event`.
-    func spawn(
-        _ id: String, environment: [String]?, in state: inout State, event: JobEvent.Kind
-    ) throws(SupervisorError) -> JobSnapshot {
-        guard var job = state.jobs[id] else { throw .notFound(id) }
-        // A process started now would outlive the shutdown's final stop.
-        if state.closed { throw SupervisorError("failed to start process: the gob daemon is shutting down", code: .shuttingDown) }
-        if let environment { job.environment = environment }
-        let spec = LaunchSpec(
-            command: job.command, workdir: job.workdir, environment: job.environment,
-            stdoutPath: job.stdoutPath, stderrPath: job.stderrPath)
-        let process: LaunchedProcess
-        do {
-            process = try launcher.launch(spec)
-        } catch {
-            state.jobs[id] = job
-            throw SupervisorError(error.description, code: .spawnFailed)
-        }
-        job.pid = process.pid
-        job.startTime = process.startTime
-        job.running = true
-        job.end = nil
-        job.endedAtText = nil
-        job.startedAtNanos = clock()
-        job.endedAtNanos = nil
-        job.groupMayLinger = false
-        job.stopRequested = false
-        job.stoppedByGob = false
-        state.jobs[id] = job
-        state.jobByPID[process.pid] = id
-        writeRecord(state)
-        bus.publish(JobEvent(kind: event, job: job.snapshot))
-        return job.snapshot
-    }
-
     // MARK: Exits
 
     /// Records the end of a reaped process (called by the reaper for every child): the
-    /// job's exit status (D1), `job_stopped`, and wakes operations waiting for its group.
+    /// job's exit status, `job_stopped`, and wakes operations waiting for its group.
     public func processExited(pid: Int32, status: Int32) {
-        state.withLockBroadcasting { state in
-            var changed = false
-            if let id = state.jobByPID.removeValue(forKey: pid), var job = state.jobs[id], job.pid == pid {
-                changed = true
-                let now = clock()
-                job.running = false
-                job.end = ProcessEnd(waitStatus: status)
-                job.endedAtNanos = now
-                job.endedAtText = Timestamp.rfc3339(secondsSinceEpoch: now / 1_000_000_000)
-                job.groupMayLinger = launcher.groupExists(pid)
-                job.stoppedByGob = job.stopRequested
-                state.jobs[id] = job
-                bus.publish(JobEvent(kind: .jobStopped, job: job.snapshot))
+        let owner = state.withLock { state -> (id: String, process: LaunchedProcess)? in
+            state.reapCount += 1
+            if let id = state.jobByPID.removeValue(forKey: pid), let job = state.jobs[id], job.pid == pid, job.running {
+                return (id, state.processes[id] ?? LaunchedProcess(pid: pid, startTime: job.startTime))
             }
-            // Any reap may be the last member of a lingering group.
-            for (id, job) in state.jobs where job.groupMayLinger && !launcher.groupExists(job.pid) {
-                state.jobs[id]?.groupMayLinger = false
-                changed = true
-            }
-            if changed { writeRecord(state) }
+            // Maybe a start's process that ended before its spawner recorded it.
+            if state.launchesInFlight > 0 { state.parked[pid] = (status, state.reapCount) }
+            return nil
         }
+        if let owner {
+            // Outside the lock: asking about the group is a system call per group.
+            let lingers = launcher.groupMayHaveMembers(owner.process)
+            state.withLockBroadcasting { state in
+                _ = markEnded(owner.id, pid: pid, status: status, lingers: lingers, in: &state)
+            }
+        }
+        // Any reap may be the last member of a lingering group.
+        let lingering = state.withLock { state in
+            state.lingering.compactMap { id in state.processes[id].map { (id: id, process: $0) } }
+        }
+        let emptied = lingering.filter { !launcher.groupMayHaveMembers($0.process) }
+        if !emptied.isEmpty {
+            state.withLockBroadcasting { state in
+                for group in emptied { clearLingering(group.id, pid: group.process.pid, in: &state) }
+            }
+        }
+        commit(waiting: false)
     }
 
-    /// Rewrites the D14 record from the table; called with the lock held.
-    func writeRecord(_ state: State) {
-        guard let record else { return }
-        let entries = state.jobs.values.compactMap { job -> JobGroupRecord.Entry? in
-            guard job.mayHaveProcesses, let start = job.startTime else { return nil }
-            return JobGroupRecord.Entry(pgid: job.pid, startTime: start)
-        }
-        record.write(entries.sorted { $0.pgid < $1.pgid })
+    /// Applies the end of job `id`'s process `pid`; the change's number, or nil when the
+    /// job no longer runs that process.
+    @discardableResult
+    func markEnded(_ id: String, pid: Int32, status: Int32, lingers: Bool, in state: inout State) -> UInt64? {
+        guard var job = state.jobs[id], job.pid == pid, job.running else { return nil }
+        let now = clock()
+        job.running = false
+        job.end = ProcessEnd(waitStatus: status)
+        job.endedAtNanos = now
+        job.endedAtText = Timestamp.rfc3339(secondsSinceEpoch: now / 1_000_000_000)
+        job.endedMonotonic = MonotonicClock.now()
+        job.groupMayLinger = lingers
+        job.stoppedByGob = job.stopRequested
+        if state.jobByPID[pid] == id { state.jobByPID[pid] = nil }
+        return apply(.stopped(job), in: &state)
+    }
+
+    /// Forgets that job `id`'s group (led by `pid`) may linger: it was found empty.
+    func clearLingering(_ id: String, pid: Int32, in state: inout State) {
+        guard var job = state.jobs[id], job.pid == pid, job.groupMayLinger, !job.running else { return }
+        job.groupMayLinger = false
+        apply(.updated(job), in: &state)
     }
 
     // MARK: Per-job exclusion

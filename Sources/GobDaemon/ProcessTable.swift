@@ -13,6 +13,11 @@ public enum ProcessTable {
         public var pgid: Int32
         /// Clock ticks after boot at which the process started.
         public var startTime: UInt64
+        /// The state letter of field 3: `R`, `S`, `T`, `Z` (zombie), `X` (dead), …
+        public var state: UInt8 = UInt8(ascii: "?")
+
+        /// Not a zombie nor dead: a process that can still act (and be stopped).
+        public var isLive: Bool { state != UInt8(ascii: "Z") && state != UInt8(ascii: "X") }
     }
 
     /// Start time of `pid`, or nil when it is gone or the OS does not tell.
@@ -39,7 +44,7 @@ public enum ProcessTable {
               let pgid = Int32(String(decoding: fields[2], as: UTF8.self)),
               let start = UInt64(String(decoding: fields[19], as: UTF8.self))
         else { return nil }
-        return Entry(pid: pid, pgid: pgid, startTime: start)
+        return Entry(pid: pid, pgid: pgid, startTime: start, state: fields[0].first ?? UInt8(ascii: "?"))
         #else
         return nil
         #endif

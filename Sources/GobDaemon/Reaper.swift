@@ -1,23 +1,32 @@
-#if canImport(Glibc)
+import CGobShims
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import GobProtocol
+import Synchronization
 
-/// Reaps every child of the daemon the moment it ends (contract §4.7): one thread blocked
-/// in `waitpid(-1)`, so exits are learnt without polling and no zombie lingers. Job
+/// Reaps every child of the daemon the moment it ends: one thread blocked
+/// in `waitid`, so exits are learnt without polling and no zombie lingers. Job
 /// descendants orphaned by their parent are reparented to the daemon (it is a child
 /// subreaper on Linux) and reaped here too.
+///
+/// A child keeps its PID, and a leader its group's number, until it is reaped, and only
+/// this thread reaps: so the thread first waits for an ended child without reaping it,
+/// then reaps it while holding `gate`. Whoever holds the gate (`withReapsHeld`) knows that a
+/// child it finds not yet reaped stays so until it lets go.
 public final class Reaper: Sendable {
-    /// Whether a child may exist since `waitpid` last said there was none.
+    /// Whether a child may exist since `waitid` last said there was none.
     private let mayHaveChildren = ConditionLock(false)
+    private let gate = Mutex(())
 
     public init() {}
 
     /// Tells the reaper a child was started; call after every spawn.
     public func childStarted() {
         mayHaveChildren.withLockBroadcasting { $0 = true }
+    }
+
+    /// Runs `body` while no child is reaped.
+    public func withReapsHeld<T>(_ body: () -> T) -> T {
+        gate.withLock { _ in body() }
     }
 
     /// Starts the reaping thread; `onExit` gets every reaped child's PID and wait status.
@@ -28,10 +37,11 @@ public final class Reaper: Sendable {
     private func loop(_ onExit: @Sendable (_ pid: Int32, _ status: Int32) -> Void) {
         while true {
             mayHaveChildren.withLock { $0 = false }
-            var status: Int32 = 0
-            let pid = waitpid(-1, &status, 0)
+            let pid = gob_wait_exited_child()
             if pid > 0 {
-                onExit(pid, status)
+                var status: Int32 = 0
+                let reaped = gate.withLock { _ in waitpid(pid, &status, WNOHANG) }
+                if reaped == pid { onExit(pid, status) }
             } else if errno == ECHILD {
                 _ = mayHaveChildren.wait { $0 ? true : nil }
             }

@@ -72,10 +72,10 @@ public struct RequestHandler: Sendable {
                 ("was_running", .bool(result.wasRunning)), ("killed", .bool(result.killed)),
             ]
             return (.ok(data + jobMember(id)), .close)
-        case let .start(id, environment):
-            return (.ok([("job", try supervisor.start(id, environment: environment).json)]), .close)
-        case let .restart(id, environment):
-            return (.ok([("job", try supervisor.restart(id, environment: environment).json)]), .close)
+        case let .start(id, environment, settings):
+            return (.ok([("job", try supervisor.start(id, environment: environment, settings: settings).json)]), .close)
+        case let .restart(id, environment, settings):
+            return (.ok([("job", try supervisor.restart(id, environment: environment, settings: settings).json)]), .close)
         case let .remove(id):
             let job = try supervisor.remove(id)
             return (.ok([("job_id", .string(id)), ("pid", .int(Int64(job.pid))), ("job", job.json)]), .close)
@@ -88,7 +88,7 @@ public struct RequestHandler: Sendable {
                 ("logs_deleted", .int(Int64(result.logsDeleted))),
                 ("stopped", .int(Int64(result.stopped))),
             ])
-            return (response, supervisor.jobCount == 0 ? .shutdown : .close)
+            return (response, supervisor.isEmpty ? .shutdown : .close)
         case let .signal(id, signal):
             let pid = try supervisor.signal(id, signal: signal)
             let data: [(String, JSON)] = [("job_id", .string(id)), ("pid", .int(Int64(pid))), ("signal", .int(Int64(signal)))]

@@ -6,9 +6,10 @@ public enum Request: Sendable, Equatable {
     case add(JobSpec)
     case run(JobSpec)
     case stop(jobID: String, force: Bool)
-    /// `environment` replaces the job's stored environment when given (Decision D3).
-    case start(jobID: String, environment: [String]?)
-    case restart(jobID: String, environment: [String]?)
+    /// `environment` replaces the job's stored environment when given (Decision D3);
+    /// `settings` are the client's umask, nice value and limits for the new process.
+    case start(jobID: String, environment: [String]?, settings: ProcessSettings? = nil)
+    case restart(jobID: String, environment: [String]?, settings: ProcessSettings? = nil)
     case remove(jobID: String)
     case cleanup(workdir: String?)
     case nuke(workdir: String?)
@@ -58,9 +59,10 @@ public enum Request: Sendable, Equatable {
             payload = spec.members
         case let .stop(jobID, force):
             payload = [("job_id", .string(jobID)), ("force", .bool(force))]
-        case let .start(jobID, environment), let .restart(jobID, environment):
+        case let .start(jobID, environment, settings), let .restart(jobID, environment, settings):
             payload = [("job_id", .string(jobID))]
             if let environment { payload.append(("env", .array(environment.map(JSON.string)))) }
+            if let settings { payload += settings.members }
         case let .remove(jobID), let .getJob(jobID):
             payload = [("job_id", .string(jobID))]
         case let .signal(jobID, signal):
@@ -80,12 +82,18 @@ public struct JobSpec: Sendable, Equatable {
     public var environment: [String]?
     /// A one-line note about the job; nil keeps a reused job's old one (`run`).
     public var description: String?
+    /// The client's umask, nice value and limits for the job's process; nil: none sent.
+    public var settings: ProcessSettings?
 
-    public init(command: [String], workdir: String, environment: [String]?, description: String? = nil) {
+    public init(
+        command: [String], workdir: String, environment: [String]?, description: String? = nil,
+        settings: ProcessSettings? = nil
+    ) {
         self.command = command
         self.workdir = workdir
         self.environment = environment
         self.description = description
+        self.settings = settings
     }
 
     var members: [(String, JSON)] {
@@ -95,6 +103,7 @@ public struct JobSpec: Sendable, Equatable {
         ]
         if let environment { members.append(("env", .array(environment.map(JSON.string)))) }
         if let description { members.append(("description", .string(description))) }
+        if let settings { members += settings.members }
         return members
     }
 }
@@ -133,9 +142,13 @@ extension Request {
         case "stop":
             self = .stop(jobID: try payload.jobID(), force: try payload.optionalBool("force") ?? false)
         case "start":
-            self = .start(jobID: try payload.jobID(), environment: try payload.optionalStrings("env"))
+            self = .start(
+                jobID: try payload.jobID(), environment: try payload.optionalStrings("env"),
+                settings: try ProcessSettings(payload: payload.members))
         case "restart":
-            self = .restart(jobID: try payload.jobID(), environment: try payload.optionalStrings("env"))
+            self = .restart(
+                jobID: try payload.jobID(), environment: try payload.optionalStrings("env"),
+                settings: try ProcessSettings(payload: payload.members))
         case "remove": self = .remove(jobID: try payload.jobID())
         case "get_job": self = .getJob(jobID: try payload.jobID())
         case "signal":
@@ -199,6 +212,6 @@ private struct Payload {
         guard let workdir = try optionalString("workdir") else { throw RequestError("missing workdir") }
         return JobSpec(
             command: command, workdir: workdir, environment: try optionalStrings("env"),
-            description: try optionalString("description"))
+            description: try optionalString("description"), settings: try ProcessSettings(payload: members))
     }
 }

@@ -7,12 +7,15 @@ import Synchronization
 /// A process launcher without processes: "processes" are PIDs in a table that die when
 /// the test or a signal says so, reporting their end to the supervisor like the reaper.
 final class FakeLauncher: ProcessLauncher, @unchecked Sendable {
-    // @unchecked: all mutable state is inside `table` (a Mutex) or guarded by `progress`.
+    // @unchecked: all mutable state is inside `table` (a Mutex), `blocked` (a condition
+    // lock) or guarded by `progress`.
     struct Process {
         var spec: LaunchSpec
         var alive = true
         var ignoresTerm = false
         var unkillable = false
+        /// Members of its group other than the leader that are still alive.
+        var members = 0
     }
 
     struct Table {
@@ -22,6 +25,11 @@ final class FakeLauncher: ProcessLauncher, @unchecked Sendable {
         var failNext: LaunchError?
         var ignoreTermNext = false
         var unkillableNext = false
+        var membersNext = 0
+        /// Launches that have begun (and, while blocked, wait).
+        var launchesBegun = 0
+        /// Exits to report before `launch` returns: as if the reaper were quicker.
+        var exitBeforeReturn: Int32?
     }
 
     let table = Mutex(Table())
@@ -34,14 +42,19 @@ final class FakeLauncher: ProcessLauncher, @unchecked Sendable {
     /// Counts every exit handled and signal sent, for threads that wait for either.
     private let progress = NSCondition()
     private var steps = 0
+    /// While true, `launch` waits: a spawn stuck on a hung path.
+    let blocked = ConditionLock(false)
 
     func attach(_ supervisor: JobSupervisor) { supervisorBox.withLock { $0 = supervisor } }
 
     func launch(_ spec: LaunchSpec) throws(LaunchError) -> LaunchedProcess {
+        table.withLock { $0.launchesBegun += 1 }
+        advance()
+        _ = blocked.wait { $0 ? nil : true }
         // Like the real launcher: log files exist once a launch was tried.
         _ = FileManager.default.createFile(atPath: spec.stdoutPath, contents: Data())
         _ = FileManager.default.createFile(atPath: spec.stderrPath, contents: Data())
-        let result: Result<Int32, LaunchError> = table.withLock { table in
+        let result: Result<(Int32, Int32?), LaunchError> = table.withLock { table in
             if let failure = table.failNext {
                 table.failNext = nil
                 return .failure(failure)
@@ -49,15 +62,24 @@ final class FakeLauncher: ProcessLauncher, @unchecked Sendable {
             let pid = table.nextPID
             table.nextPID += 1
             table.processes[pid] = Process(
-                spec: spec, ignoresTerm: table.ignoreTermNext, unkillable: table.unkillableNext)
+                spec: spec, ignoresTerm: table.ignoreTermNext, unkillable: table.unkillableNext,
+                members: table.membersNext)
             table.ignoreTermNext = false
             table.unkillableNext = false
-            return .success(pid)
+            table.membersNext = 0
+            defer { table.exitBeforeReturn = nil }
+            return .success((pid, table.exitBeforeReturn))
         }
-        return LaunchedProcess(pid: try result.get(), startTime: 1)
+        let (pid, early) = try result.get()
+        if let early {
+            table.withLock { $0.processes[pid]?.alive = false }
+            supervisorBox.withLock { $0 }?.processExited(pid: pid, status: early << 8)
+        }
+        return LaunchedProcess(pid: pid, startTime: 1)
     }
 
-    func signalGroup(_ pgid: Int32, _ signal: Int32) -> Int32 {
+    func signalGroup(of process: LaunchedProcess, _ signal: Int32) -> Int32 {
+        let pgid = process.pid
         guard (0...64).contains(signal) else { return EINVAL }
         defer {
             signalCount.increment()
@@ -65,25 +87,38 @@ final class FakeLauncher: ProcessLauncher, @unchecked Sendable {
         }
         let dies = table.withLock { table -> Bool in
             table.signals.append((pgid, signal))
-            guard var process = table.processes[pgid], process.alive else { return false }
+            guard var process = table.processes[pgid], process.alive || process.members > 0 else { return false }
             if signal == 0 || process.unkillable || (signal == SIGTERM && process.ignoresTerm) { return false }
             guard signal == SIGTERM || signal == SIGKILL || signal == SIGINT else { return false }
+            process.members = 0
+            let leaderDies = process.alive
             process.alive = false
             table.processes[pgid] = process
-            return true
+            return leaderDies
         }
         if dies { report(pid: pgid, status: signal) }
         return table.withLock { $0.processes[pgid] == nil } ? ESRCH : 0
     }
 
-    func groupExists(_ pgid: Int32) -> Bool {
-        table.withLock { $0.processes[pgid]?.alive ?? false }
+    func groupHasLiveMembers(_ process: LaunchedProcess) -> Bool {
+        table.withLock { table in table.processes[process.pid].map { $0.alive || $0.members > 0 } ?? false }
+    }
+
+    func groupMayHaveMembers(_ process: LaunchedProcess) -> Bool { groupHasLiveMembers(process) }
+
+    func checkWorkdir(_ workdir: String) throws(LaunchError) {
+        if workdir.hasPrefix("/missing") { throw LaunchError("working directory \(workdir) does not exist") }
     }
 
     /// Ends a process on its own with an exit code.
     func exit(_ pid: Int32, code: Int32) {
         table.withLock { $0.processes[pid]?.alive = false }
         report(pid: pid, status: code << 8)
+    }
+
+    /// Ends the members a leader left behind, unannounced (they were not our children).
+    func endMembers(of pid: Int32) {
+        table.withLock { $0.processes[pid]?.members = 0 }
     }
 
     /// Reports an end from another thread, as the reaper does.
@@ -103,24 +138,25 @@ final class FakeLauncher: ProcessLauncher, @unchecked Sendable {
         await exitsHandled.wait(atLeast: exitsReported.withLock { $0 })
     }
 
-    /// Blocks until `condition` holds, checking it again after each exit handled and each
-    /// signal sent (the only ways the fake moves on by itself); false when it still does
-    /// not hold at `deadline`.
+    /// Blocks until `condition` holds, checking it again after each launch begun, exit
+    /// handled and signal sent (the ways the fake moves on) and whenever a double calls
+    /// `advance()`; false when it still does not hold at `deadline`. The supervisor records
+    /// a launch and applies an exit a moment after the fake's step, so each wait for a
+    /// step also ends after 20 ms and looks again: a condition that became true just after
+    /// the last step is never waited out to the failsafe deadline.
     func wait(until deadline: Date, for condition: () -> Bool) -> Bool {
         while true {
             let seen = progress.withLock { steps }
             if condition() { return true }
-            let movedOn = progress.withLock {
-                while steps == seen {
-                    if !progress.wait(until: deadline) { return false }
-                }
-                return true
+            if Date() >= deadline { return false }
+            progress.withLock {
+                if steps == seen { _ = progress.wait(until: min(deadline, Date().addingTimeInterval(0.02))) }
             }
-            if !movedOn { return condition() }
         }
     }
 
-    private func advance() {
+    /// Wakes every `wait(until:for:)`: something a test waits for may have changed.
+    func advance() {
         progress.lock()
         steps += 1
         progress.broadcast()

@@ -10,13 +10,16 @@ struct SupervisorFixture {
     let supervisor: JobSupervisor
     let directory: String
 
-    init(termGrace: Double = 0.3, killGrace: Double = 0.3, clock: (@Sendable () -> Int64)? = nil) {
+    init(
+        termGrace: Double = 0.3, killGrace: Double = 0.3, clock: (@Sendable () -> Int64)? = nil,
+        record: (any JobRecordWriter)? = nil
+    ) {
         directory = NSTemporaryDirectory() + "gob-sup-" + UUID().uuidString
         try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
         bus = EventBus(queueLimit: 64, logger: logger)
         supervisor = JobSupervisor(
-            launcher: launcher, bus: bus, paths: RuntimePaths(directory: directory), record: nil,
+            launcher: launcher, bus: bus, paths: RuntimePaths(directory: directory), record: record,
             logger: logger, clock: clock ?? Timestamp.nowNanoseconds, termGrace: termGrace, killGrace: killGrace)
         launcher.attach(supervisor)
     }

@@ -68,7 +68,7 @@ struct JobSupervisorTests {
         let job = try f.supervisor.add(f.spec(["stubborn"]))
         let result = try f.supervisor.stop(job.id, force: false)
         #expect(result == .init(pid: job.pid, wasRunning: true, killed: true))
-        #expect(f.launcher.signalsSent.map(\.signal) == [SIGTERM, SIGKILL])
+        #expect(f.launcher.signalsSent.map(\.signal) == [SIGTERM, SIGCONT, SIGKILL])
         #expect(try f.supervisor.job(job.id).status == .stopped)
         #expect(try f.supervisor.job(job.id).stoppedByGob)
     }
@@ -209,7 +209,7 @@ struct JobSupervisorTests {
     @Test func failedLaunchLeavesNoJobAndNoLogFiles() throws {
         let f = SupervisorFixture()
         defer { f.remove() }
-        let message = "failed to start process: exec: \"nope\": executable file not found in $PATH"
+        let message = "cannot start \"nope\": no such file"
         f.launcher.table.withLock { $0.failNext = LaunchError(message) }
         let subscription = try #require(f.bus.subscribe(workdir: nil))
         #expect(throws: SupervisorError(message, code: .spawnFailed)) { try f.supervisor.add(f.spec(["nope"])) }
@@ -254,8 +254,10 @@ struct JobSupervisorTests {
         #expect(throws: SupervisorError("job not found: x", code: .notFound)) { try f.supervisor.signal("x", signal: 15) }
         _ = try f.supervisor.stop(job.id, force: false)
         let before = f.launcher.signalsSent.count
-        #expect(try f.supervisor.signal(job.id, signal: SIGTERM) == job.pid)
-        #expect(f.launcher.signalsSent.count == before, "a group known to be gone is not signalled")
+        #expect(throws: SupervisorError("job \(job.id) is not running", code: .notRunning)) {
+            try f.supervisor.signal(job.id, signal: SIGTERM)
+        }
+        #expect(f.launcher.signalsSent.count == before, "a job that is not running is not signalled")
     }
 }
 

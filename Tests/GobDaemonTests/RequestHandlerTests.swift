@@ -21,7 +21,7 @@ struct RequestHandlerTests {
         let (again, _) = handler.handle(.stop(jobID: job.id, force: true))
         #expect(again["was_running"] == .bool(false) && again["killed"] == .bool(false), "nothing was left to stop")
         let (signalled, _) = handler.handle(.signal(jobID: job.id, signal: 0))
-        #expect(signalled.json.compact == #"{"success":true,"data":{"job":\#(stoppedJob.json.compact),"job_id":"\#(job.id)","pid":\#(job.pid),"signal":0}}"#)
+        #expect(signalled.json.compact == #"{"success":false,"error":"job \#(job.id) is not running","code":"not_running"}"#)
         let (removed, _) = handler.handle(.remove(jobID: job.id))
         #expect(removed.json.compact == #"{"success":true,"data":{"job":\#(stoppedJob.json.compact),"job_id":"\#(job.id)","pid":\#(job.pid)}}"#)
         let (missing, _) = handler.handle(.getJob(jobID: job.id))

@@ -107,6 +107,9 @@ struct AgentOutputTests {
                 #expect(error["error"]?["code"]?.stringValue == "spawn_failed", "\(failed)")
                 #expect("Error: " + (error["error"]?["message"]?.stringValue ?? "") + "\n" == failed.stderr)
             }
+            let failed = try await sandbox.gob("add", "--json", "nonexistent_command_xyz")
+            #expect(failed.status == 1)
+            #expect(failed.stderr == "Error: failed to add job: cannot start \"nonexistent_command_xyz\": no such file\n", "\(failed)")
         }
     }
 

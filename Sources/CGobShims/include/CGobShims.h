@@ -46,4 +46,69 @@ int gob_tty_enter_raw(int input_fd, int output_fd);
 /// Does nothing when the terminal is not in raw mode; async-signal-safe.
 void gob_tty_restore(void);
 
+
+/// One resource limit a job gets: `resource` is an RLIMIT_* number; RLIM_INFINITY is
+/// written as ~0ULL.
+struct gob_limit {
+    int resource;
+    unsigned long long soft;
+    unsigned long long hard;
+};
+
+/// What gob_spawn_job starts: an absolute or workdir-relative `path` with `argv` and
+/// `envp`, in `workdir`, with descriptors 0-2 from the given ones (every other descriptor
+/// closed), in a new process group, every signal's disposition reset and the signal mask
+/// emptied, and the client's nice value, resource limits and umask where `set_*` say so.
+struct gob_job_spawn {
+    const char *path;
+    char *const *argv;
+    char *const *envp;
+    const char *workdir;
+    int stdin_fd;
+    int stdout_fd;
+    int stderr_fd;
+    int set_umask;
+    unsigned int umask;
+    int set_nice;
+    int nice;
+    int limit_count;
+    const struct gob_limit *limits;
+};
+
+/// Which step of gob_spawn_job failed in the child.
+enum {
+    GOB_SPAWN_STEP_SETUP = 1,
+    GOB_SPAWN_STEP_WORKDIR = 2,
+    GOB_SPAWN_STEP_EXEC = 3,
+};
+
+/// Starts a job process (clone with CLONE_VM | CLONE_VFORK, as posix_spawn does, plus
+/// CLONE_PIDFD): returns once the child has called execve or failed. On success 0, `*pid`
+/// and `*pidfd` (a pidfd held since the process was born, or -1 on kernels without
+/// CLONE_PIDFD). Otherwise the errno of the failure and `*step` (GOB_SPAWN_STEP_*); when
+/// the child itself failed, `*pid` names it (it has exited; the caller's reaper reaps it).
+int gob_spawn_job(const struct gob_job_spawn *job, pid_t *pid, int *pidfd, int *step);
+
+/// pidfd_send_signal(2) to the process group whose leader `pidfd` refers to
+/// (PIDFD_SIGNAL_PROCESS_GROUP, Linux 6.9): the kernel finds the group by the leader's
+/// identity, not its number, so a group emptied and then renumbered to another process is
+/// never reached. 0 or errno (ESRCH: no process is left in the group; EINVAL: the kernel
+/// does not know the flag).
+int gob_pidfd_signal_group(int pidfd, int signal);
+
+/// pidfd_open(2); the descriptor or -1 with errno set.
+int gob_pidfd_open(pid_t pid);
+
+/// Whether the process behind `pidfd` has ended (it may still be a zombie): 1, 0, or -1
+/// with errno set.
+int gob_pidfd_exited(int pidfd);
+
+/// Waits until a child of this process has ended and returns its PID without reaping it
+/// (waitid with WNOWAIT), or -1 with errno set (ECHILD: no child at all).
+pid_t gob_wait_exited_child(void);
+
+/// Whether the child behind `pidfd` has been reaped already: 1, 0 (running, or a zombie
+/// not yet reaped), or -1 with errno set.
+int gob_pidfd_reaped(int pidfd);
+
 #endif

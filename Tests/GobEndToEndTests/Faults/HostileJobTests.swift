@@ -93,7 +93,7 @@ struct HostileJobTests {
             try FileManager.default.removeItem(atPath: doomed)
             let start = try await sandbox.gob("start", job)
             #expect(start.status == 1)
-            #expect(start.stderr.hasPrefix("Error: failed to start process: chdir \(doomed): no such file or directory\n"))
+            #expect(start.stderr.hasPrefix("Error: working directory \(doomed) does not exist\n"))
             #expect(try await sandbox.listedJob(job)?.status == .stopped)
         }
     }
@@ -104,8 +104,7 @@ struct HostileJobTests {
             try "echo hi\n".write(toFile: script, atomically: true, encoding: .utf8)
             let refused = try await sandbox.gob("add", "./notexec")
             #expect(refused.status == 1)
-            #expect(refused.stderr.hasPrefix("Error: failed to add job: ") && refused.stderr.contains("notexec"), "\(refused)")
-            #expect(refused.stderr.split(separator: "\n").count == 1, "one line: \(refused)")
+            #expect(refused.stderr == "Error: failed to add job: cannot start \"./notexec\": permission denied\n", "\(refused)")
             let directory = try await sandbox.gob("add", "/tmp")
             #expect(directory.status == 1)
             #expect(try await sandbox.listedJobs().isEmpty)

@@ -1,0 +1,165 @@
+#define _GNU_SOURCE
+#include "CGobShims.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#ifndef CLONE_PIDFD
+#define CLONE_PIDFD 0x00001000
+#endif
+#ifndef SYS_pidfd_open
+#define SYS_pidfd_open 434
+#endif
+#ifndef SYS_pidfd_send_signal
+#define SYS_pidfd_send_signal 424
+#endif
+#ifndef SYS_close_range
+#define SYS_close_range 436
+#endif
+#define GOB_PIDFD_SIGNAL_PROCESS_GROUP (1U << 2)
+
+/// What the child reports back through the memory it shares with its suspended parent.
+struct gob_child {
+    const struct gob_job_spawn *job;
+    int error;
+    int step;
+};
+
+static int gob_child_fail(struct gob_child *child, int step) {
+    child->error = errno;
+    child->step = step;
+    _exit(127);
+    return 127;
+}
+
+/// Runs in the child, on its own stack, in the parent's memory, while the parent's thread
+/// waits: only system calls, nothing that takes a lock or allocates.
+static int gob_child_main(void *argument) {
+    struct gob_child *child = argument;
+    const struct gob_job_spawn *job = child->job;
+
+    struct sigaction action;
+    memset(&action, 0, sizeof(action));
+    action.sa_handler = SIG_DFL;
+    for (int signal = 1; signal < NSIG; signal++) {
+        if (signal == SIGKILL || signal == SIGSTOP) continue;
+        (void)sigaction(signal, &action, NULL);  // glibc's own signals refuse: fine
+    }
+    if (setpgid(0, 0) != 0) return gob_child_fail(child, GOB_SPAWN_STEP_SETUP);
+
+    // Descriptors: move sources out of 0-2 first, so no dup2 overwrites another's source.
+    int sources[3] = { job->stdin_fd, job->stdout_fd, job->stderr_fd };
+    for (int n = 0; n < 3; n++) {
+        if (sources[n] >= 0 && sources[n] < 3) {
+            sources[n] = fcntl(sources[n], F_DUPFD_CLOEXEC, 3);
+            if (sources[n] < 0) return gob_child_fail(child, GOB_SPAWN_STEP_SETUP);
+        }
+    }
+    for (int n = 0; n < 3; n++) {
+        if (sources[n] < 0) continue;
+        if (dup2(sources[n], n) < 0) return gob_child_fail(child, GOB_SPAWN_STEP_SETUP);
+    }
+    if (syscall(SYS_close_range, 3U, ~0U, 0U) != 0) {
+        // Before Linux 5.9: the daemon opens everything close-on-exec; close what a
+        // descriptor limit of our own choosing covers anyway.
+        for (int fd = 3; fd < 65536; fd++) (void)close(fd);
+    }
+
+    // Nice first: a lowered RLIMIT_NICE could forbid it afterwards. A value the daemon may
+    // not give (a higher priority than its own, unprivileged) leaves the job at the daemon's.
+    if (job->set_nice) (void)setpriority(PRIO_PROCESS, 0, job->nice);
+    for (int n = 0; n < job->limit_count; n++) {
+        struct rlimit limit = { (rlim_t)job->limits[n].soft, (rlim_t)job->limits[n].hard };
+        if (setrlimit((__rlimit_resource_t)job->limits[n].resource, &limit) != 0)
+            return gob_child_fail(child, GOB_SPAWN_STEP_SETUP);
+    }
+    if (job->set_umask) (void)umask((mode_t)job->umask);
+
+    if (job->workdir != NULL && chdir(job->workdir) != 0) return gob_child_fail(child, GOB_SPAWN_STEP_WORKDIR);
+
+    sigset_t empty;
+    sigemptyset(&empty);
+    (void)sigprocmask(SIG_SETMASK, &empty, NULL);
+    execve(job->path, job->argv, job->envp);
+    return gob_child_fail(child, GOB_SPAWN_STEP_EXEC);
+}
+
+int gob_spawn_job(const struct gob_job_spawn *job, pid_t *pid, int *pidfd, int *step) {
+    *pid = -1;
+    *pidfd = -1;
+    *step = GOB_SPAWN_STEP_SETUP;
+    const size_t stack_size = 128 * 1024;
+    void *stack = mmap(NULL, stack_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+    if (stack == MAP_FAILED) return errno;
+
+    // No signal handler may run in the child before it has reset them: it shares our memory.
+    sigset_t all, previous;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &previous);
+
+    struct gob_child child = { job, 0, 0 };
+    int fd = -1;
+    int flags = CLONE_VM | CLONE_VFORK | SIGCHLD;
+    pid_t born = clone(gob_child_main, (char *)stack + stack_size, flags | CLONE_PIDFD, &child, &fd);
+    if (born < 0 && errno == EINVAL) {
+        fd = -1;  // a kernel before 5.2: no pidfd
+        born = clone(gob_child_main, (char *)stack + stack_size, flags, &child, NULL);
+    }
+    int saved = errno;
+
+    pthread_sigmask(SIG_SETMASK, &previous, NULL);
+    munmap(stack, stack_size);
+    if (born < 0) return saved;
+    *pid = born;
+    if (child.error != 0) {
+        if (fd >= 0) close(fd);
+        *step = child.step;
+        return child.error;
+    }
+    *pidfd = fd;
+    *step = 0;
+    return 0;
+}
+
+int gob_pidfd_signal_group(int pidfd, int signal) {
+    if (syscall(SYS_pidfd_send_signal, pidfd, signal, NULL, GOB_PIDFD_SIGNAL_PROCESS_GROUP) == 0) return 0;
+    return errno;
+}
+
+int gob_pidfd_open(pid_t pid) {
+    return (int)syscall(SYS_pidfd_open, pid, 0U);
+}
+
+int gob_pidfd_exited(int pidfd) {
+    struct pollfd poller = { pidfd, POLLIN, 0 };
+    int rc = poll(&poller, 1, 0);
+    if (rc < 0) return -1;
+    return rc > 0 ? 1 : 0;
+}
+
+pid_t gob_wait_exited_child(void) {
+    siginfo_t info;
+    for (;;) {
+        memset(&info, 0, sizeof(info));
+        if (waitid(P_ALL, 0, &info, WEXITED | WNOWAIT) == 0) return info.si_pid;
+        if (errno != EINTR) return -1;
+    }
+}
+
+int gob_pidfd_reaped(int pidfd) {
+    siginfo_t info;
+    memset(&info, 0, sizeof(info));
+    if (waitid((idtype_t)3 /* P_PIDFD */, (id_t)pidfd, &info, WEXITED | WNOHANG | WNOWAIT) == 0) return 0;
+    return errno == ECHILD ? 1 : -1;
+}

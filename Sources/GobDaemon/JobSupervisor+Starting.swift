@@ -1,0 +1,261 @@
+import Glibc
+import GobProtocol
+
+/// Creating jobs and starting their processes. Each start is three steps: reserve under
+/// the lock (a new job's ID, or an existing job held busy), open the logs and spawn
+/// outside it, then record the process under it again and commit the change.
+extension JobSupervisor {
+    /// Creates a job and starts its process (`add`, and `run` without a reusable job).
+    public func add(_ spec: JobSpec) throws(SupervisorError) -> JobSnapshot {
+        let pending = try state.withLock { state throws(SupervisorError) in try reserveNewJob(spec, in: &state) }
+        return try launchNewJob(pending, settings: spec.settings)
+    }
+
+    /// `run`: restarts the newest stopped job of the same workdir and argv, refuses when such
+    /// a job is running, otherwise creates one. Returns the job and whether
+    /// an existing one was restarted.
+    public func run(_ spec: JobSpec) throws(SupervisorError) -> (job: JobSnapshot, restarted: Bool) {
+        enum Decision {
+            case reuse(String)
+            case create(PendingJob)
+            case wait
+        }
+        while true {
+            let decision = try state.withLock { state throws(SupervisorError) -> Decision in
+                let matches = state.jobs.values
+                    .filter { $0.workdir == spec.workdir && $0.command == spec.command }
+                    .sorted(by: Job.newestFirst)
+                if let reusable = matches.first(where: { !$0.mayHaveProcesses && !$0.busy }) {
+                    state.jobs[reusable.id]?.busy = true
+                    return .reuse(reusable.id)
+                }
+                if let running = matches.first(where: \.running) {
+                    throw SupervisorError("job \(running.id) is already running with the same command", code: .alreadyRunning)
+                }
+                if matches.contains(where: \.busy) || Self.creationPending(like: spec, in: state) { return .wait }
+                return .create(try reserveNewJob(spec, in: &state))
+            }
+            switch decision {
+            case let .reuse(id):
+                defer { state.withLockBroadcasting { $0.jobs[id]?.busy = false } }
+                let job = try relaunch(id, environment: spec.environment, settings: spec.settings, description: spec.description)
+                return (job, true)
+            case let .create(pending):
+                return (try launchNewJob(pending, settings: spec.settings), false)
+            case .wait:
+                // A matching job is being worked on or created: wait for it, then decide again.
+                _ = state.wait(recheckEvery: MonotonicClock.seconds(0.05)) { state in
+                    state.jobs.values.contains { $0.workdir == spec.workdir && $0.command == spec.command && $0.busy }
+                        || Self.creationPending(like: spec, in: state) ? nil : true
+                }
+            }
+        }
+    }
+
+    /// `start`: a stopped job gets a new process.
+    public func start(_ id: String, environment: [String]?, settings: ProcessSettings? = nil) throws(SupervisorError) -> JobSnapshot {
+        try withJob(id) { () throws(SupervisorError) in
+            // What the previous process left in its group goes first, so the job
+            // never has two generations of processes.
+            let previous = state.withLock { state in state.jobs[id].flatMap { job in state.processes[id].map { (job, $0) } } }
+            if let (job, process) = previous, !job.running, job.groupMayLinger {
+                try terminateGroup(of: id, process: process, force: false)
+            }
+            return try relaunch(id, environment: environment, settings: settings, description: nil)
+        }
+    }
+
+    // MARK: Steps
+
+    /// A new job between its reservation and its record.
+    struct PendingJob {
+        var job: Job
+        /// The reap count when it was reserved: a parked exit from before is not its.
+        var reapCount: UInt64
+    }
+
+    /// Whether a job like `spec` is being created.
+    private static func creationPending(like spec: JobSpec, in state: State) -> Bool {
+        state.reservations.values.contains { $0.creating?.workdir == spec.workdir && $0.creating?.command == spec.command }
+    }
+
+    /// Picks a new job's ID and reserves it (and a start in flight); the job is not in the
+    /// table yet, so no one sees a job without a process.
+    private func reserveNewJob(_ spec: JobSpec, in state: inout State) throws(SupervisorError) -> PendingJob {
+        if state.closed { throw .shuttingDown }
+        let now = clock()
+        let jobs = state.jobs
+        let reservations = state.reservations
+        let start = max(now / 1_000_000, state.lastIDMilliseconds + 1)
+        let (id, milliseconds) = JobID.unique(milliseconds: start) { jobs[$0] != nil || reservations[$0] != nil }
+        state.lastIDMilliseconds = milliseconds
+        let created = Timestamp.rfc3339(secondsSinceEpoch: now / 1_000_000_000)
+        let job = Job(
+            id: id, command: spec.command, workdir: spec.workdir,
+            environment: spec.environment ?? Self.fallbackEnvironment,
+            createdAtNanos: now, sequence: state.nextSequence, createdAtText: created,
+            stdoutPath: paths.stdoutLog(id), stderrPath: paths.stderrLog(id),
+            pid: 0, startTime: nil, running: false, end: nil, endedAtText: nil,
+            startedAtNanos: now, startedAtText: created,
+            endedAtNanos: nil, description: spec.description,
+            groupMayLinger: false, busy: false)
+        state.nextSequence += 1
+        state.reservations[id] = Reservation(creating: job)
+        state.launchesInFlight += 1
+        return PendingJob(job: job, reapCount: state.reapCount)
+    }
+
+    /// The environment of a job created by a client that sent none (a raw protocol client):
+    /// never the daemon's own, but enough to find common programs.
+    static let fallbackEnvironment = ["PATH=/usr/local/bin:/usr/bin:/bin"]
+
+    /// Spawns a reserved job's first process and records the job; on any failure nothing
+    /// is left behind: no job, no log file, no process.
+    private func launchNewJob(_ pending: PendingJob, settings: ProcessSettings?) throws(SupervisorError) -> JobSnapshot {
+        let id = pending.job.id
+        let process: LaunchedProcess
+        do {
+            process = try launcher.launch(launchSpec(pending.job, settings: settings))
+        } catch {
+            state.withLockBroadcasting { state in finishLaunch(in: &state) }
+            _ = removeLogs(of: pending.job)
+            release(id)
+            throw SupervisorError(error.description, code: .spawnFailed)
+        }
+        let recorded = state.withLockBroadcasting { state -> (change: UInt64, job: JobSnapshot)? in
+            defer { finishLaunch(in: &state) }
+            // The shutdown's final stop may have passed this job by: it must not run.
+            if state.closed { return nil }
+            state.reservations[id] = nil
+            var job = pending.job
+            begin(&job, with: process)
+            var change = apply(.added(job), in: &state)
+            state.processes[id] = process
+            state.jobByPID[process.pid] = id
+            change = claimParkedExit(of: id, process: process, since: pending.reapCount, in: &state) ?? change
+            return (change, job.snapshot)
+        }
+        guard let recorded else {
+            _ = launcher.signalGroup(of: process, SIGKILL)
+            _ = removeLogs(of: pending.job)
+            release(id)
+            throw .shuttingDown
+        }
+        guard commit(through: recorded.change) else {
+            try rollBack(id, process: process, removing: true)
+        }
+        return recorded.job
+    }
+
+    /// Starts a new process for job `id`, which the caller holds busy.
+    func relaunch(
+        _ id: String, environment: [String]?, settings: ProcessSettings?, description: String?
+    ) throws(SupervisorError) -> JobSnapshot {
+        let (job, reapCount) = try state.withLock { state throws(SupervisorError) -> (Job, UInt64) in
+            guard let job = state.jobs[id] else { throw .notFound(id) }
+            if state.closed { throw .shuttingDown }
+            if job.running {
+                throw SupervisorError(
+                    "job \(id) is already running (use 'gob restart' to restart a running job)", code: .alreadyRunning)
+            }
+            state.launchesInFlight += 1
+            return (job, state.reapCount)
+        }
+        var next = job
+        if let environment { next.environment = environment }
+        if let description { next.description = description }
+        let process: LaunchedProcess
+        do {
+            process = try launcher.launch(launchSpec(next, settings: settings))
+        } catch {
+            state.withLockBroadcasting { state in finishLaunch(in: &state) }
+            throw SupervisorError(error.description, code: .spawnFailed)
+        }
+        let recorded = state.withLockBroadcasting { state -> (change: UInt64, job: JobSnapshot)? in
+            defer { finishLaunch(in: &state) }
+            // The job is held busy, so it is still there, unless the daemon is closing.
+            guard !state.closed, var job = state.jobs[id] else { return nil }
+            job.environment = next.environment
+            job.description = next.description
+            begin(&job, with: process)
+            var change = apply(.started(job), in: &state)
+            state.processes[id] = process
+            state.jobByPID[process.pid] = id
+            change = claimParkedExit(of: id, process: process, since: reapCount, in: &state) ?? change
+            return (change, job.snapshot)
+        }
+        guard let recorded else {
+            _ = launcher.signalGroup(of: process, SIGKILL)
+            throw .shuttingDown
+        }
+        guard commit(through: recorded.change) else {
+            try rollBack(id, process: process, removing: false)
+        }
+        return recorded.job
+    }
+
+    private func launchSpec(_ job: Job, settings: ProcessSettings?) -> LaunchSpec {
+        LaunchSpec(
+            command: job.command, workdir: job.workdir, environment: job.environment,
+            stdoutPath: job.stdoutPath, stderrPath: job.stderrPath, settings: settings)
+    }
+
+    /// Sets the process fields of `job` for a just-started `process`.
+    private func begin(_ job: inout Job, with process: LaunchedProcess) {
+        job.pid = process.pid
+        job.startTime = process.startTime
+        job.running = true
+        job.end = nil
+        job.endedAtText = nil
+        job.startedAtNanos = clock()
+        job.startedMonotonic = MonotonicClock.now()
+        job.endedAtNanos = nil
+        job.endedMonotonic = nil
+        job.groupMayLinger = false
+        job.stopRequested = false
+        job.stoppedByGob = false
+    }
+
+    /// A start is recorded (or failed): parked exits are kept only while starts are in flight.
+    private func finishLaunch(in state: inout State) {
+        state.launchesInFlight -= 1
+        if state.launchesInFlight == 0 { state.parked.removeAll() }
+    }
+
+    /// Applies an exit the reaper reported before the process was recorded, if there was
+    /// one since the start was reserved; the change's number.
+    private func claimParkedExit(
+        of id: String, process: LaunchedProcess, since reapCount: UInt64, in state: inout State
+    ) -> UInt64? {
+        guard let parked = state.parked.removeValue(forKey: process.pid), parked.reap > reapCount else { return nil }
+        // A cheap system call, no file: whether members of the group remain.
+        let lingers = launcher.groupMayHaveMembers(process)
+        return markEnded(id, pid: process.pid, status: parked.status, lingers: lingers, in: &state)
+    }
+
+    /// Frees an ID reserved by a failed creation or a removal.
+    func release(_ id: String) {
+        state.withLockBroadcasting { $0.reservations[id] = nil }
+    }
+
+    /// The record could not hold a started process: a daemon that crashed now could not
+    /// find it, so it must not run. Kills it, waits until it is gone, removes the job when
+    /// it was new, and fails with `io_error`.
+    private func rollBack(_ id: String, process: LaunchedProcess, removing: Bool) throws(SupervisorError) -> Never {
+        let reason = state.withLock { $0.recordError.map(\.description) } ?? "unknown error"
+        _ = launcher.signalGroup(of: process, SIGKILL)
+        _ = waitUntilGone([(id, process)], grace: killGrace)
+        if removing {
+            let removed = state.withLockBroadcasting { state -> Job? in
+                guard let job = state.jobs[id] else { return nil }
+                state.reservations[id] = Reservation(creating: nil)
+                apply(.removed(job), in: &state)
+                return job
+            }
+            if let removed { _ = removeLogs(of: removed) }
+            release(id)
+        }
+        commit(waiting: true)
+        throw SupervisorError("cannot write the job record \(paths.jobRecord): \(reason)", code: .ioError)
+    }
+}

@@ -1,0 +1,193 @@
+import Foundation
+@testable import GobDaemon
+import GobProtocol
+import Synchronization
+import Testing
+
+/// A record writer double: writes land in memory, and a test can make them wait or fail.
+final class RecordDouble: JobRecordWriter, @unchecked Sendable {
+    // @unchecked: all mutable state is inside `state`, a condition lock.
+    struct State {
+        var written: [[JobGroupRecord.Entry]] = []
+        var blocked = false
+        var writesBegun = 0
+        var failure: SystemError?
+    }
+
+    let state = ConditionLock(State())
+    /// Called when a write begins or ends, so a fixture's `eventually` looks again.
+    let notify = Mutex<(@Sendable () -> Void)?>(nil)
+
+    func write(_ entries: [JobGroupRecord.Entry]) throws(SystemError) {
+        state.withLockBroadcasting { $0.writesBegun += 1 }
+        notify.withLock { $0 }?()
+        defer { notify.withLock { $0 }?() }
+        _ = state.wait { $0.blocked ? nil : true }
+        let failure = state.withLock { state -> SystemError? in
+            if let failure = state.failure { return failure }
+            state.written.append(entries)
+            return nil
+        }
+        if let failure { throw failure }
+    }
+
+    var last: [JobGroupRecord.Entry]? { state.withLock { $0.written.last } }
+}
+
+/// Runs `body` on a thread of its own and says whether it returned within `seconds`;
+/// a body that never returns is left behind (the test fails either way).
+func finishes(within seconds: Double, _ body: @escaping @Sendable () -> Void) -> Bool {
+    let done = DispatchSemaphore(value: 0)
+    Thread.detachNewThread {
+        body()
+        done.signal()
+    }
+    return done.wait(timeout: .now() + seconds) == .success
+}
+
+@Suite("The one job-changed path", .timeLimit(.minutes(1)))
+struct JobChangePathTests {
+    /// A spawn stuck on a hung path (the launcher double waits) holds no lock: `list` and
+    /// `ping` are answered meanwhile.
+    @Test func listAndPingAnswerWhileALaunchIsStuck() throws {
+        let f = SupervisorFixture()
+        defer { f.remove() }
+        let handler = RequestHandler(supervisor: f.supervisor)
+        _ = try f.supervisor.add(f.spec(["before"]))
+        f.launcher.blocked.withLockBroadcasting { $0 = true }
+        let adding = Thread { _ = try? f.supervisor.add(f.spec(["stuck"])) }
+        adding.start()
+        #expect(f.eventually { f.launcher.table.withLock { $0.launchesBegun } == 2 })
+        #expect(finishes(within: 0.1) { _ = handler.reply(to: .list(workdir: nil)) }, "list waited for the spawn")
+        #expect(finishes(within: 0.1) { _ = handler.reply(to: .ping) }, "ping waited for the spawn")
+        #expect(f.supervisor.list(workdir: nil).map(\.command) == [["before"]], "a job being created is not listed yet")
+        f.launcher.blocked.withLockBroadcasting { $0 = false }
+        #expect(f.eventually { f.supervisor.jobCount == 2 })
+    }
+
+    /// A record write stuck on a hung disk holds no lock either.
+    @Test func listAndPingAnswerWhileTheRecordWriteIsStuck() throws {
+        let record = RecordDouble()
+        let f = SupervisorFixture(record: record)
+        defer { f.remove() }
+        record.notify.withLock { [launcher = f.launcher] in $0 = { launcher.advance() } }
+        let handler = RequestHandler(supervisor: f.supervisor)
+        record.state.withLockBroadcasting { $0.blocked = true }
+        let adding = Thread { _ = try? f.supervisor.add(f.spec(["sleep", "1"])) }
+        adding.start()
+        #expect(f.eventually { record.state.withLock { $0.writesBegun } == 1 })
+        #expect(finishes(within: 0.1) { _ = handler.reply(to: .list(workdir: nil)) }, "list waited for the record")
+        #expect(finishes(within: 0.1) { _ = handler.reply(to: .ping) }, "ping waited for the record")
+        record.state.withLockBroadcasting { $0.blocked = false }
+        #expect(f.eventually { record.last?.count == 1 })
+    }
+
+    /// An add whose job the record cannot hold fails with `io_error` and leaves nothing
+    /// running; once the record can be written again, `rewriteRecord` brings it up to date.
+    @Test func aRecordThatCannotBeWrittenFailsTheAdd() throws {
+        let record = RecordDouble()
+        let f = SupervisorFixture(record: record)
+        defer { f.remove() }
+        record.notify.withLock { [launcher = f.launcher] in $0 = { launcher.advance() } }
+        let kept = try f.supervisor.add(f.spec(["kept"]))
+        #expect(record.last == [.init(pgid: kept.pid, startTime: 1)])
+        record.state.withLock { $0.failure = SystemError(ENOSPC) }
+        let subscription = try #require(f.bus.subscribe(workdir: nil))
+        #expect(throws: SupervisorError(
+            "cannot write the job record \(f.directory)/daemon.jobs: no space left on device", code: .ioError)) {
+            try f.supervisor.add(f.spec(["lost"]))
+        }
+        let lost = f.launcher.table.withLock { table in table.processes.first { $0.value.spec.command == ["lost"] } }
+        #expect(lost?.value.alive == false, "the process the record could not hold was killed")
+        #expect(f.supervisor.list(workdir: nil).map(\.id) == [kept.id])
+        let logs = try FileManager.default.contentsOfDirectory(atPath: f.directory)
+        #expect(logs.allSatisfy { $0.hasPrefix(kept.id) }, "no log of the failed job: \(logs)")
+        #expect(drainEvents(subscription).map(\.kind) == [.jobAdded, .jobStopped, .jobRemoved])
+        record.state.withLock { $0.failure = nil }
+        #expect(f.supervisor.rewriteRecord())
+        #expect(record.last == [.init(pgid: kept.pid, startTime: 1)])
+    }
+
+    /// An exit the reaper reports before the spawner recorded the process is parked, then
+    /// applied: the job ends, announced after its start.
+    @Test func anExitBeforeTheRecordIsNotLost() throws {
+        let f = SupervisorFixture()
+        defer { f.remove() }
+        let subscription = try #require(f.bus.subscribe(workdir: nil))
+        f.launcher.table.withLock { $0.exitBeforeReturn = 3 }
+        let job = try f.supervisor.add(f.spec(["quick"]))
+        let now = try f.supervisor.job(job.id)
+        #expect(now.status == .stopped && now.exitCode == 3)
+        #expect(drainEvents(subscription).map(\.kind) == [.jobAdded, .jobStopped])
+    }
+
+    /// Events of each job come in the order of its changes, however the threads interleave.
+    @Test func eventsKeepTheOrderOfEachJobsChanges() throws {
+        let f = SupervisorFixture()
+        defer { f.remove() }
+        let subscription = try #require(f.bus.subscribe(workdir: nil))
+        let ids = Mutex<[String]>([])
+        // 20 jobs, 60 events: within the fixture's queue of 64.
+        let threads = (0..<4).map { n in
+            Thread {
+                for m in 0..<5 {
+                    guard let job = try? f.supervisor.add(f.spec(["job", "\(n)", "\(m)"])) else { continue }
+                    ids.withLock { $0.append(job.id) }
+                    f.launcher.exit(job.pid, code: 0)
+                }
+            }
+        }
+        for thread in threads { thread.start() }
+        #expect(f.eventually { ids.withLock { $0.count } == 20 && f.supervisor.runningCount == 0 })
+        #expect(f.supervisor.cleanup(workdir: nil) == 20)
+        var events: [JobEvent] = []
+        #expect(f.eventually {
+            events += drainEvents(subscription)
+            return events.count == 60
+        })
+        for id in ids.withLock({ $0 }) {
+            #expect(events.filter { $0.job.id == id }.map(\.kind) == [.jobAdded, .jobStopped, .jobRemoved])
+        }
+    }
+
+    /// `restart` of a job whose working directory is gone fails before it stops anything.
+    @Test func restartChecksTheWorkdirFirst() throws {
+        let f = SupervisorFixture()
+        defer { f.remove() }
+        let job = try f.supervisor.add(f.spec(["server"], workdir: "/missing/dir"))
+        #expect(throws: SupervisorError("working directory /missing/dir does not exist", code: .spawnFailed)) {
+            try f.supervisor.restart(job.id, environment: nil)
+        }
+        #expect(f.launcher.signalsSent.isEmpty)
+        #expect(try f.supervisor.job(job.id).status == .running)
+    }
+
+    /// A run time is measured on the monotonic clock: a wall clock set back meanwhile
+    /// does not make it negative.
+    @Test func runTimeIgnoresTheWallClockGoingBack() throws {
+        let wall = Mutex<Int64>(1_764_166_000_000_000_000)
+        let f = SupervisorFixture(clock: { wall.withLock { $0 } })
+        defer { f.remove() }
+        let job = try f.supervisor.add(f.spec(["sleep", "1"]))
+        wall.withLock { $0 -= 3_600_000_000_000 }
+        f.launcher.exit(job.pid, code: 0)
+        #expect(f.eventually { (try? f.supervisor.job(job.id).status) == .stopped })
+        let runTime = try #require(try f.supervisor.job(job.id).runTimeMilliseconds)
+        #expect(runTime >= 0 && runTime < 60_000, "run time \(runTime) ms")
+    }
+
+    /// The client's umask, nice value and limits reach the launcher.
+    @Test func settingsReachTheLauncher() throws {
+        let f = SupervisorFixture()
+        defer { f.remove() }
+        let settings = ProcessSettings(umask: 0o077, nice: 5, limits: [.init(name: "nofile", soft: 256, hard: 4096)])
+        var spec = f.spec(["a"])
+        spec.settings = settings
+        let job = try f.supervisor.add(spec)
+        f.launcher.exit(job.pid, code: 0)
+        #expect(f.eventually { (try? f.supervisor.job(job.id).status) == .stopped })
+        let again = try f.supervisor.start(job.id, environment: nil, settings: settings)
+        let launched = f.launcher.table.withLock { table in [job.pid, again.pid].map { table.processes[$0]?.spec.settings } }
+        #expect(launched == [settings, settings])
+    }
+}

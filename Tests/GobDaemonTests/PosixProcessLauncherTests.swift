@@ -1,0 +1,128 @@
+import Foundation
+@testable import GobDaemon
+import GobProtocol
+import Testing
+
+/// The real launcher with real processes. No reaper thread runs (it would reap the
+/// children of every test in this process): each test reaps its own.
+@Suite("Process launcher", .timeLimit(.minutes(1)))
+struct PosixProcessLauncherTests {
+    let directory: String
+
+    init() throws {
+        directory = NSTemporaryDirectory() + "gob-launch-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    }
+
+    func spec(_ command: [String], workdir: String? = nil, settings: ProcessSettings? = nil) -> LaunchSpec {
+        LaunchSpec(
+            command: command, workdir: workdir ?? directory, environment: ["PATH=/usr/bin:/bin"],
+            stdoutPath: directory + "/out", stderrPath: directory + "/err", settings: settings)
+    }
+
+    func reap(_ pid: Int32) -> Int32 {
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        return status
+    }
+
+    var output: String { (try? String(contentsOfFile: directory + "/out", encoding: .utf8)) ?? "" }
+
+    @Test func theJobGetsTheClientsUmaskNiceValueAndLimits() throws {
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let launcher = PosixProcessLauncher(reaper: Reaper())
+        let hard = try #require(ProcessSettings.current().limits.first { $0.name == "nofile" }?.hard)
+        let settings = ProcessSettings(umask: 0o027, nice: 7, limits: [
+            .init(name: "nofile", soft: 200, hard: hard),
+            .init(name: "core", soft: 0, hard: 0),
+        ])
+        let process = try launcher.launch(spec(["/bin/sh", "-c", "umask; ulimit -Sn; ulimit -Sc; nice"], settings: settings))
+        #expect(reap(process.pid) == 0)
+        #expect(output == "0027\n200\n0\n7\n")
+    }
+
+    @Test func withoutSettingsTheDefaultsApply() throws {
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let launcher = PosixProcessLauncher(
+            reaper: Reaper(), defaults: ProcessSettings(umask: 0o022, limits: [.init(name: "nofile", soft: 300, hard: 300)]))
+        let process = try launcher.launch(spec(["/bin/sh", "-c", "umask; ulimit -Sn"]))
+        #expect(reap(process.pid) == 0)
+        #expect(output == "0022\n300\n")
+    }
+
+    @Test func failuresInPlainWords() throws {
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let launcher = PosixProcessLauncher(reaper: Reaper())
+        try "echo hi\n".write(toFile: directory + "/notexec", atomically: true, encoding: .utf8)
+        let cases: [(LaunchSpec, String)] = [
+            (spec(["missing.sh"]), #"cannot start "missing.sh": no such file"#),
+            (spec(["./missing.sh"]), #"cannot start "./missing.sh": no such file"#),
+            (spec(["./notexec"]), #"cannot start "./notexec": permission denied"#),
+            (spec(["/tmp"]), #"cannot start "/tmp": is a directory"#),
+            (spec(["true"], workdir: directory + "/gone"), "working directory \(directory)/gone does not exist"),
+            (spec(["true"], workdir: directory + "/notexec"), "working directory \(directory)/notexec is not a directory"),
+        ]
+        for (spec, message) in cases {
+            #expect(throws: LaunchError(message)) { try launcher.launch(spec) }
+        }
+    }
+
+    /// Logs are appended to: a log truncated under the job gets its next line at the start.
+    @Test func logsAreOpenedForAppending() throws {
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let launcher = PosixProcessLauncher(reaper: Reaper())
+        let gate = directory + "/go"
+        let process = try launcher.launch(spec(["/bin/sh", "-c", "echo first-line; while [ ! -e \(gate) ]; do sleep 0.01; done; echo second"]))
+        let deadline = Date().addingTimeInterval(60)
+        while !output.contains("first-line") && Date() < deadline { usleep(5_000) }
+        #expect(truncate(directory + "/out", 0) == 0)
+        #expect(FileManager.default.createFile(atPath: gate, contents: nil))
+        #expect(reap(process.pid) == 0)
+        #expect(output == "second\n")
+    }
+
+    /// After its leader has been reaped, a group is reached only through the leader's pidfd
+    /// (which names it by identity); by number, nothing is signalled, as the number is no
+    /// longer provably the job's.
+    @Test(arguments: [PosixProcessLauncher.GroupSignalling.pidfd, .leaderNumber])
+    func aGroupWhoseLeaderIsReaped(signalling: PosixProcessLauncher.GroupSignalling) throws {
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        if signalling == .pidfd && !ProcessHandle.canSignalGroups { return }
+        let launcher = PosixProcessLauncher(reaper: Reaper(), signalling: signalling)
+        let process = try launcher.launch(spec(["/bin/sh", "-c", "sleep 300 & echo started"]))
+        #expect(process.handle != nil, "a pidfd from the clone itself")
+        #expect(process.startTime == nil || process.startTime != 0)
+        #expect(reap(process.pid) == 0)
+        let member = try #require(ProcessTable.members(of: [process.pid]).first { $0.isLive })
+        defer { kill(member.pid, SIGKILL) }
+        #expect(launcher.groupMayHaveMembers(process))
+        switch signalling {
+        case .pidfd:
+            #expect(launcher.groupHasLiveMembers(process))
+            #expect(launcher.signalGroup(of: process, SIGTERM) == 0)
+            let deadline = Date().addingTimeInterval(60)
+            while launcher.groupHasLiveMembers(process) && Date() < deadline { usleep(5_000) }
+            #expect(!launcher.groupHasLiveMembers(process), "the member got SIGTERM")
+        case .leaderNumber:
+            #expect(launcher.signalGroup(of: process, SIGTERM) == ESRCH)
+            #expect(!launcher.groupHasLiveMembers(process))
+            #expect(ProcessTable.entry(of: member.pid)?.isLive == true, "nothing was signalled")
+        }
+    }
+
+    /// While the leader is not reaped, a group is reached by number too, and a zombie
+    /// member does not count as alive.
+    @Test(arguments: [PosixProcessLauncher.GroupSignalling.pidfd, .leaderNumber])
+    func aRunningGroupIsReachedEitherWay(signalling: PosixProcessLauncher.GroupSignalling) throws {
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        if signalling == .pidfd && !ProcessHandle.canSignalGroups { return }
+        let launcher = PosixProcessLauncher(reaper: Reaper(), signalling: signalling)
+        let process = try launcher.launch(spec(["sleep", "300"]))
+        #expect(launcher.groupHasLiveMembers(process))
+        #expect(launcher.signalGroup(of: process, SIGTERM) == 0)
+        let deadline = Date().addingTimeInterval(60)
+        while ProcessTable.entry(of: process.pid)?.isLive == true && Date() < deadline { usleep(5_000) }
+        #expect(!launcher.groupHasLiveMembers(process), "a zombie leader is not alive")
+        #expect(reap(process.pid) == SIGTERM)
+    }
+}
