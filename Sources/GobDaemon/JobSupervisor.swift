@@ -38,9 +38,6 @@ public final class JobSupervisor: Sendable {
         /// Running leaders, for exit reports.
         var jobByPID: [Int32: String] = [:]
         var nextSequence: UInt64 = 0
-        /// The millisecond value of the last ID issued: a burst continues after it
-        /// instead of probing every taken value again (Decision D7).
-        var lastIDMilliseconds: Int64 = 0
         /// The daemon is shutting down: no process may start any more.
         var closed = false
     }
@@ -200,9 +197,7 @@ public final class JobSupervisor: Sendable {
     private func create(_ spec: JobSpec, in state: inout State) throws(SupervisorError) -> JobSnapshot {
         let now = clock()
         let jobs = state.jobs
-        let start = max(now / 1_000_000, state.lastIDMilliseconds + 1)
-        let (id, milliseconds) = JobID.unique(milliseconds: start) { jobs[$0] != nil }
-        state.lastIDMilliseconds = milliseconds
+        let id = JobID.unique { jobs[$0] != nil }
         let job = Job(
             id: id, command: spec.command, workdir: spec.workdir,
             environment: spec.environment ?? Self.fallbackEnvironment,
