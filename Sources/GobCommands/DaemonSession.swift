@@ -73,7 +73,7 @@ struct DaemonSession {
     }
 
     /// The client's working directory by the rule of §1.6.
-    static func workingDirectory() throws(CommandFailure) -> String {
+    static func workingDirectory() throws(CommandFailure) -> OSString {
         do { return try WorkingDirectory.current() } catch {
             throw CommandFailure("failed to get current directory: \(error)")
         }

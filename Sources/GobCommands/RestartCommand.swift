@@ -45,7 +45,7 @@ struct RestartCommand: ParsableCommand {
     func run() throws {
         let jobID = try ArgumentCount.exactlyOne(arguments)
         let wording = DaemonSession.ErrorWording.verbatim
-        let request = Request.restart(jobID: jobID, environment: currentEnvironment())
+        let request = Request.restart(jobID: jobID, environment: OSString.environment())
         // The job's workdir is not known yet: listen to all, the follow picks its process.
         let events = follow ? try JobFollowSupport.subscribe(workdir: nil) : nil
         let job = try DaemonSession().send(request, wording: wording).requireJob(wording: wording)

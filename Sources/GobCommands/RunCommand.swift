@@ -69,7 +69,9 @@ struct RunCommand: ParsableCommand {
         let workdir = try DaemonSession.workingDirectory()
         let events = try JobFollowSupport.subscribe(workdir: workdir)
         let wording = DaemonSession.ErrorWording(command: "failed to add job: ", daemon: "")
-        let spec = JobSpec(command: argv, workdir: workdir, environment: currentEnvironment(), description: description)
+        // The job gets the bytes the shell gave gob, not the parser's repaired text.
+        let command = OSString.exactWords(argv, from: OSString.arguments())
+        let spec = JobSpec(command: command, workdir: workdir, environment: OSString.environment(), description: description)
         let response = try DaemonSession().send(.run(spec), wording: wording)
         let job = try response.requireJob(wording: wording)
         if json { return try JobFollowSupport.awaitAsJSON(job, events: events) }

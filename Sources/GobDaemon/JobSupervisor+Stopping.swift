@@ -30,7 +30,7 @@ extension JobSupervisor {
     }
 
     /// `restart` (§2.8): stops the job's group if anything of it runs, then starts anew.
-    public func restart(_ id: String, environment: [String]?) throws(SupervisorError) -> JobSnapshot {
+    public func restart(_ id: String, environment: [OSString]?) throws(SupervisorError) -> JobSnapshot {
         try withJob(id) { () throws(SupervisorError) in
             guard let job = state.withLock({ $0.jobs[id] }) else { throw .notFound(id) }
             if job.mayHaveProcesses {
@@ -56,7 +56,7 @@ extension JobSupervisor {
     }
 
     /// `cleanup` (§2.11): drops every stopped job in scope. Returns how many.
-    public func cleanup(workdir: String?) -> Int {
+    public func cleanup(workdir: OSString?) -> Int {
         state.withLockBroadcasting { state in
             let removed = state.jobs.values
                 .filter { (workdir == nil || $0.workdir == workdir) && !$0.running && !$0.busy }
@@ -76,7 +76,7 @@ extension JobSupervisor {
 
     /// `nuke` (§2.12, §4.8.3): stops every job in scope — all groups at once, waiting until
     /// each is gone — then removes them and their logs.
-    public func nuke(workdir: String?) -> NukeResult {
+    public func nuke(workdir: OSString?) -> NukeResult {
         // Claim the jobs one by one in a fixed order, so two nukes cannot deadlock.
         let ids = state.withLock { state in
             state.jobs.values.filter { workdir == nil || $0.workdir == workdir }.map(\.id).sorted()

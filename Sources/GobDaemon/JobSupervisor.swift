@@ -34,7 +34,7 @@ public final class JobSupervisor: Sendable {
         var generation: UInt64 = 0
         /// The last `list` body written, with the scope and generation it was written at:
         /// a list asked for again while nothing changed is sent as it is.
-        var listBody: (scope: String?, generation: UInt64, bytes: [UInt8])?
+        var listBody: (scope: OSString?, generation: UInt64, bytes: [UInt8])?
         /// Running leaders, for exit reports.
         var jobByPID: [Int32: String] = [:]
         var nextSequence: UInt64 = 0
@@ -74,7 +74,7 @@ public final class JobSupervisor: Sendable {
     // MARK: Queries
 
     /// Jobs of `workdir` (all when nil), newest first.
-    public func list(workdir: String?) -> [JobSnapshot] {
+    public func list(workdir: OSString?) -> [JobSnapshot] {
         state.withLock { state in
             // Sort light keys, not whole job records: lists of thousands stay quick.
             state.jobs.values.lazy
@@ -89,7 +89,7 @@ public final class JobSupervisor: Sendable {
     /// comma-separated, to `out`: the body of a `list` reply. Each job's bytes are kept
     /// until the job changes (`Job.wire`), and the whole body until any job does, so a
     /// list of thousands is mostly copying.
-    public func writeList(workdir: String?, into out: inout [UInt8]) {
+    public func writeList(workdir: OSString?, into out: inout [UInt8]) {
         state.withLock { state in
             if let kept = state.listBody, kept.generation == state.generation, kept.scope == workdir {
                 out.append(contentsOf: kept.bytes)
@@ -175,7 +175,7 @@ public final class JobSupervisor: Sendable {
     }
 
     /// `start`: a stopped job gets a new process (contract §2.7).
-    public func start(_ id: String, environment: [String]?) throws(SupervisorError) -> JobSnapshot {
+    public func start(_ id: String, environment: [OSString]?) throws(SupervisorError) -> JobSnapshot {
         try withJob(id) { () throws(SupervisorError) in
             // What the previous process left in its group goes first (D4), so the job
             // never has two generations of processes.
@@ -222,11 +222,11 @@ public final class JobSupervisor: Sendable {
 
     /// The environment of a job created by a client that sent none (a raw protocol client):
     /// never the daemon's own (Decision D3), but enough to find common programs.
-    static let fallbackEnvironment = ["PATH=/usr/local/bin:/usr/bin:/bin"]
+    static let fallbackEnvironment: [OSString] = ["PATH=/usr/local/bin:/usr/bin:/bin"]
 
     /// Starts a new process for job `id` (logs truncated), records it and emits `event`.
     func spawn(
-        _ id: String, environment: [String]?, in state: inout State, event: JobEvent.Kind
+        _ id: String, environment: [OSString]?, in state: inout State, event: JobEvent.Kind
     ) throws(SupervisorError) -> JobSnapshot {
         guard var job = state.jobs[id] else { throw .notFound(id) }
         // A process started now would outlive the shutdown's final stop.

@@ -20,7 +20,7 @@ public struct PosixProcessLauncher: ProcessLauncher {
     public func launch(_ spec: LaunchSpec) throws(LaunchError) -> LaunchedProcess {
         guard let name = spec.command.first else { throw LaunchError("empty command") }
         var info = stat()
-        if stat(spec.workdir, &info) != 0 {
+        if spec.workdir.withCString({ stat($0, &info) }) != 0 {
             throw LaunchError("failed to start process: chdir \(spec.workdir): \(SystemError.last)")
         }
         guard (info.st_mode & S_IFMT) == S_IFDIR else {
@@ -35,7 +35,11 @@ public struct PosixProcessLauncher: ProcessLauncher {
         var pid: pid_t = 0
         let rc = withCStrings(spec.command) { argv in
             withCStrings(spec.environment) { envp in
-                gob_spawn(&pid, path, argv, envp, spec.workdir, -1, stdoutFD, stderrFD, -1, 0)
+                path.withCString { path in
+                    spec.workdir.withCString { workdir in
+                        gob_spawn(&pid, path, argv, envp, workdir, -1, stdoutFD, stderrFD, -1, 0)
+                    }
+                }
             }
         }
         onSpawn()
@@ -58,18 +62,18 @@ public struct PosixProcessLauncher: ProcessLauncher {
     /// Go's `exec.LookPath` over the job's `PATH`: a name with `/` is used as given (a
     /// relative one resolves in the workdir, after the child's chdir); otherwise the first
     /// executable regular file in `PATH`, relative entries taken from the workdir.
-    private func resolve(_ name: String, spec: LaunchSpec) throws(LaunchError) -> String {
-        if name.contains("/") { return name }
+    private func resolve(_ name: OSString, spec: LaunchSpec) throws(LaunchError) -> OSString {
+        if name.bytes.contains(UInt8(ascii: "/")) { return name }
         let notFound = LaunchError("failed to start process: exec: \"\(name)\": executable file not found in $PATH")
         guard !name.isEmpty,
               let entry = spec.environment.last(where: { $0.hasPrefix("PATH=") })
         else { throw notFound }
-        for directory in entry.dropFirst(5).split(separator: ":", omittingEmptySubsequences: false) {
-            var base = directory.isEmpty ? "." : String(directory)
-            if !base.hasPrefix("/") { base = spec.workdir + "/" + base }
+        for directory in entry.bytes.dropFirst(5).split(separator: UInt8(ascii: ":"), omittingEmptySubsequences: false) {
+            var base = directory.isEmpty ? OSString(".") : OSString(bytes: Array(directory))
+            if !base.isAbsolutePath { base = spec.workdir + "/" + base }
             let candidate = base + "/" + name
             var info = stat()
-            if stat(candidate, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, info.st_mode & 0o111 != 0 {
+            if candidate.withCString({ stat($0, &info) }) == 0, (info.st_mode & S_IFMT) == S_IFREG, info.st_mode & 0o111 != 0 {
                 return candidate
             }
         }
@@ -86,8 +90,8 @@ public struct PosixProcessLauncher: ProcessLauncher {
 }
 
 /// Calls `body` with a NULL-terminated array of C strings, freed afterwards.
-func withCStrings<R>(_ strings: [String], _ body: ([UnsafeMutablePointer<CChar>?]) -> R) -> R {
-    var pointers: [UnsafeMutablePointer<CChar>?] = strings.map { strdup($0) }
+func withCStrings<R>(_ strings: [OSString], _ body: ([UnsafeMutablePointer<CChar>?]) -> R) -> R {
+    var pointers: [UnsafeMutablePointer<CChar>?] = strings.map { $0.duplicateCString() }
     pointers.append(nil)
     defer { for pointer in pointers { free(pointer) } }
     return body(pointers)

@@ -1,13 +1,16 @@
+import GobProtocol
+
 /// What a job process needs to start.
 public struct LaunchSpec: Sendable, Equatable {
-    public var command: [String]
-    public var workdir: String
-    /// `KEY=VALUE` entries: exactly the job's environment (Decision D3).
-    public var environment: [String]
+    /// The job's argv and directory, byte for byte.
+    public var command: [OSString]
+    public var workdir: OSString
+    /// `KEY=VALUE` entries: exactly the job's environment (Decision D3), byte for byte.
+    public var environment: [OSString]
     public var stdoutPath: String
     public var stderrPath: String
 
-    public init(command: [String], workdir: String, environment: [String], stdoutPath: String, stderrPath: String) {
+    public init(command: [OSString], workdir: OSString, environment: [OSString], stdoutPath: String, stderrPath: String) {
         self.command = command
         self.workdir = workdir
         self.environment = environment

@@ -73,6 +73,13 @@ struct ByteWriter {
         append(escaped)
     }
 
+    /// `bytes` as a JSON string, escaped by `JSON.writeBytes`.
+    mutating func append(bytesString bytes: [UInt8]) {
+        var escaped: [UInt8] = []
+        JSON.writeBytes(bytes, into: &escaped)
+        append(escaped)
+    }
+
     /// A line feed and `2 * level` spaces: `list --json`'s indentation.
     @inline(__always)
     mutating func newline(level: Int) {

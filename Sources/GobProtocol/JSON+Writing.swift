@@ -24,6 +24,7 @@ extension JSON {
         case let .int(i): JSON.writeInteger(i, into: &out)
         case let .double(d): out.append(contentsOf: JSON.format(d).utf8)
         case let .string(s): JSON.writeString(s, into: &out)
+        case let .bytes(b): JSON.writeBytes(b, into: &out)
         case let .array(elements):
             if elements.isEmpty { out.append(contentsOf: "[]".utf8); return }
             out.append(UInt8(ascii: "["))
@@ -94,48 +95,73 @@ extension JSON {
     /// bytes and copies the runs that need no escape at once: `list` with thousands of
     /// jobs spends most of its time here.
     static func writeString(_ s: String, into out: inout [UInt8]) {
-        out.append(UInt8(ascii: "\""))
         var string = s
-        string.withUTF8 { bytes in
-            var runStart = 0
-            var index = 0
-            let count = bytes.count
-            while index < count {
-                let byte = bytes[index]
-                // Most bytes need nothing: skip them before the full check.
-                if byte >= 0x20 && byte != 0x22 && byte != 0x5C && byte != 0x3C && byte != 0x3E && byte != 0x26
-                    && byte != 0xE2 {
-                    index += 1
-                    continue
-                }
-                let escape: [UInt8]?
-                var width = 1
-                switch byte {
-                case UInt8(ascii: "\""): escape = Array(#"\""#.utf8)
-                case UInt8(ascii: "\\"): escape = Array(#"\\"#.utf8)
-                case 0x0A: escape = Array(#"\n"#.utf8)
-                case 0x0D: escape = Array(#"\r"#.utf8)
-                case 0x09: escape = Array(#"\t"#.utf8)
-                case UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "&"), 0x00..<0x20:
-                    escape = unicodeEscape(UInt32(byte))
-                case 0xE2 where index + 2 < count && bytes[index + 1] == 0x80
-                    && (bytes[index + 2] == 0xA8 || bytes[index + 2] == 0xA9):
-                    escape = unicodeEscape(bytes[index + 2] == 0xA8 ? 0x2028 : 0x2029)
-                    width = 3
-                default:
+        string.withUTF8 { bytes in writeEscaped(bytes, validating: false, into: &out) }
+    }
+
+    /// Writes bytes as a JSON string like `writeString`, with each byte that is not part
+    /// of valid UTF-8 as `\udc80`–`\udcff` (Python's `surrogateescape`).
+    static func writeBytes(_ bytes: [UInt8], into out: inout [UInt8]) {
+        bytes.withUnsafeBufferPointer { writeEscaped($0, validating: true, into: &out) }
+    }
+
+    /// `writeBytes` of bytes valid for the call.
+    static func writeBytes(_ bytes: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
+        writeEscaped(bytes, validating: true, into: &out)
+    }
+
+    /// The one string writer. `validating` is false for a Swift `String`, whose bytes are
+    /// UTF-8 by construction: its non-ASCII bytes then stay on the quick path, so plain
+    /// text pays nothing for the byte strings.
+    @inline(__always)
+    private static func writeEscaped(_ bytes: UnsafeBufferPointer<UInt8>, validating: Bool, into out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        var runStart = 0
+        var index = 0
+        let count = bytes.count
+        while index < count {
+            let byte = bytes[index]
+            // Most bytes need nothing: skip them before the full check.
+            if byte >= 0x20 && byte != 0x22 && byte != 0x5C && byte != 0x3C && byte != 0x3E && byte != 0x26
+                && byte != 0xE2 && (byte < 0x80 || !validating) {
+                index += 1
+                continue
+            }
+            let escape: [UInt8]?
+            var width = 1
+            switch byte {
+            case UInt8(ascii: "\""): escape = Array(#"\""#.utf8)
+            case UInt8(ascii: "\\"): escape = Array(#"\\"#.utf8)
+            case 0x0A: escape = Array(#"\n"#.utf8)
+            case 0x0D: escape = Array(#"\r"#.utf8)
+            case 0x09: escape = Array(#"\t"#.utf8)
+            case UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "&"), 0x00..<0x20:
+                escape = unicodeEscape(UInt32(byte))
+            case 0xE2 where index + 2 < count && bytes[index + 1] == 0x80
+                && (bytes[index + 2] == 0xA8 || bytes[index + 2] == 0xA9):
+                escape = unicodeEscape(bytes[index + 2] == 0xA8 ? 0x2028 : 0x2029)
+                width = 3
+            case 0x80...0xFF where validating:
+                width = UTF8Validation.sequenceLength(bytes, at: index)
+                if width == 0 {
+                    escape = unicodeEscape(0xDC00 + UInt32(byte))
+                    width = 1
+                } else {
                     escape = nil
                 }
-                if let escape {
-                    out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
-                    out.append(contentsOf: escape)
-                    index += width
-                    runStart = index
-                } else {
-                    index += 1
-                }
+            default:
+                escape = nil
             }
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<count]))
+            if let escape {
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
+                out.append(contentsOf: escape)
+                index += width
+                runStart = index
+            } else {
+                index += width
+            }
         }
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<count]))
         out.append(UInt8(ascii: "\""))
     }
 

@@ -147,10 +147,28 @@ extension JSONParser {
         return true
     }
 
-    /// The string whose raw contents `scanString` found at `contents`.
+    /// The string whose raw contents `scanString` found at `contents`, as text.
     func decodeString(at contents: Range<Int>) -> String {
         var parser = JSONParser(bytes: bytes)
         parser.index = contents.lowerBound - 1
         return (try? parser.parseString()) ?? ""
+    }
+
+    /// The string whose raw contents `scanString` found at `contents`, as `parseValue`
+    /// reads it: `.string`, or `.bytes` when it is not UTF-8.
+    func decodeStringValue(at contents: Range<Int>) -> JSON {
+        var parser = JSONParser(bytes: bytes)
+        parser.index = contents.lowerBound - 1
+        return (try? parser.parseStringValue()) ?? .string("")
+    }
+
+    /// Moves past `text` when the bytes at the reading position are exactly it.
+    mutating func skip(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
+        let count = text.count
+        guard index + count <= bytes.count, let base = bytes.baseAddress, let expected = text.baseAddress,
+              memcmp(base + index, expected, count) == 0
+        else { return false }
+        index += count
+        return true
     }
 }

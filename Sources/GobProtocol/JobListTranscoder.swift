@@ -57,6 +57,8 @@ private struct ReplyReader {
     var out = ByteWriter(into: UnsafeMutableBufferPointer(start: nil, count: 0))
     /// Whether there is a `jobs` member that `Response.jobs` would read.
     var valid = false
+    /// The job object's fields, as the jobs are read and written.
+    let layout = JobLayout.shared
 
     /// The top-level value, read as `parseDocument` reads it (depth 0).
     mutating func readReply(_ parser: inout JSONParser) throws(JSONError) {
@@ -107,24 +109,24 @@ private struct ReplyReader {
         out.append(UInt8(ascii: "["))
         var valid = true
         var count = 0
+        var job = RawJob(layout: layout)
         try parser.walkArray(depth: 3) { parser throws(JSONError) in
             guard parser.next == UInt8(ascii: "{") else {
                 _ = try parser.parseValue(depth: 3)
                 valid = false
                 return
             }
-            var job = RawJob()
-            if let canonical = try RawJob.readCanonical(&parser) {
-                job = canonical
-            } else {
+            job.reset()
+            if try !job.readCanonical(&parser, layout: layout) {
+                job.reset()
                 try parser.walkObject(depth: 4, rawKeys: { parser, key throws(JSONError) in
-                    try job.read(key: key, from: &parser)
+                    try job.read(key: key, from: &parser, layout: layout)
                 })
             }
             guard valid else { return }
             if count > 0 { out.append(UInt8(ascii: ",")) }
             out.newline(level: 1)
-            valid = job.write(into: &out, from: parser)
+            valid = job.write(into: &out, from: parser, layout: layout)
             count += 1
         }
         if count == 0 {

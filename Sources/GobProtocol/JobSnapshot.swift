@@ -1,5 +1,5 @@
-/// A job as the daemon reports it: the protocol's JobResponse (contract §5.4) with the exit
-/// status fields of Decision D1.
+/// A job as the daemon reports it: what it runs, where, and how its last process ended.
+/// Its members on the wire are `fields`.
 public struct JobSnapshot: Sendable, Equatable {
     public enum Status: String, Sendable {
         case running
@@ -9,8 +9,10 @@ public struct JobSnapshot: Sendable, Equatable {
     public var id: String
     public var pid: Int32
     public var status: Status
-    public var command: [String]
-    public var workdir: String
+    /// The job's argv, byte for byte.
+    public var command: [OSString]
+    /// The directory the job runs in, byte for byte.
+    public var workdir: OSString
     /// RFC 3339, whole seconds, the daemon's local time zone (contract §1.8).
     public var createdAt: String
     public var stdoutPath: String
@@ -32,7 +34,7 @@ public struct JobSnapshot: Sendable, Equatable {
     public var stoppedByGob: Bool
 
     public init(
-        id: String, pid: Int32, status: Status, command: [String], workdir: String,
+        id: String, pid: Int32, status: Status, command: [OSString], workdir: OSString,
         createdAt: String, stdoutPath: String, stderrPath: String,
         exitCode: Int32? = nil, signal: String? = nil, endedAt: String? = nil,
         startedAt: String? = nil, runTimeMilliseconds: Int64? = nil, description: String? = nil,
@@ -55,109 +57,63 @@ public struct JobSnapshot: Sendable, Equatable {
         self.stoppedByGob = stoppedByGob
     }
 
-    /// The command as the CLI prints it: argv joined by single spaces.
-    public var commandLine: String { Self.spaced(command) }
+    /// The command as the CLI prints it: argv joined by single spaces, bytes that are not
+    /// UTF-8 shown as U+FFFD.
+    public var commandLine: String { OSString.spaced(command) }
 
-    /// `words` joined by single spaces. A plain loop: the standard library's
-    /// `joined(separator:)` runs unspecialized here and looks up a protocol conformance at
-    /// run time, which costs a short-lived `gob list` a scan of every conformance record.
-    public static func spaced(_ words: [String]) -> String {
-        var line = ""
-        var first = true
-        for word in words {
-            if !first { line += " " }
-            line += word
-            first = false
+    /// Every member of the job object, in wire order: the contract's JobResponse, then
+    /// the exit status fields, then gob's own additions. Everything that reads or writes
+    /// a job object follows this list (see `JobField`).
+    public static let fields: [JobField] = [
+        .text("id", \.id, required: true),
+        .int32("pid", \.pid),
+        .status("status", \.status),
+        .words("command", \.command),
+        .bytes("workdir", \.workdir),
+        .text("created_at", \.createdAt),
+        .text("stdout_path", \.stdoutPath, listed: false),
+        .text("stderr_path", \.stderrPath, listed: false),
+        .optionalInt32("exit_code", \.exitCode),
+        .optionalText("signal", \.signal),
+        .optionalText("ended_at", \.endedAt),
+        .optionalText("started_at", \.startedAt),
+        .optionalInt64("run_time_ms", \.runTimeMilliseconds),
+        .optionalText("description", \.description),
+        .flag("stopped_by_gob", \.stoppedByGob),
+    ]
+
+    /// The wire object: every field.
+    public var json: JSON { Self.object(of: self, listedOnly: false) }
+
+    /// The `list --json` element: the listed fields (no log paths).
+    public var listJSON: JSON { Self.object(of: self, listedOnly: true) }
+
+    private static func object(of job: JobSnapshot, listedOnly: Bool) -> JSON {
+        var members: [(String, JSON)] = []
+        members.reserveCapacity(fields.count)
+        for field in fields where field.listed || !listedOnly {
+            members.append((field.key, field.get(job).json))
         }
-        return line
+        return .object(members)
     }
 
-    /// The wire object, keys in §5.4 order followed by D1's fields, then gob's own
-    /// additions (`started_at`, `run_time_ms`, `description`, `stopped_by_gob`).
-    public var json: JSON {
-        .object(commonMembers + [
-            ("stdout_path", .string(stdoutPath)),
-            ("stderr_path", .string(stderrPath)),
-        ] + exitMembers)
-    }
-
-    /// The `list --json` element (§2.5): no log paths.
-    public var listJSON: JSON { .object(commonMembers + exitMembers) }
-
-    private var commonMembers: [(String, JSON)] {
-        [
-            ("id", .string(id)),
-            ("pid", .int(Int64(pid))),
-            ("status", .string(status.rawValue)),
-            ("command", .array(command.map(JSON.string))),
-            ("workdir", .string(workdir)),
-            ("created_at", .string(createdAt)),
-        ]
-    }
-
-    private var exitMembers: [(String, JSON)] {
-        [
-            ("exit_code", JSON.optional(exitCode.map(Int64.init))),
-            ("signal", JSON.optional(signal)),
-            ("ended_at", JSON.optional(endedAt)),
-            ("started_at", JSON.optional(startedAt)),
-            ("run_time_ms", JSON.optional(runTimeMilliseconds)),
-            ("description", JSON.optional(description)),
-            ("stopped_by_gob", .bool(stoppedByGob)),
-        ]
-    }
-
-    /// Reads a JobResponse object; nil when a required field is missing or mistyped. One
-    /// pass over the members, a later duplicate replacing an earlier one (as `JSON`'s
-    /// lookup does): a `list` reply holds thousands of these.
+    /// Reads a job object; nil when a required field is missing or mistyped. One pass
+    /// over the members, a later duplicate replacing an earlier one (as `JSON`'s lookup
+    /// does): a `list` reply holds thousands of these.
     public init?(json: JSON) {
         guard case let .object(members) = json else { return nil }
-        var id, pid, status, command, workdir, createdAt, stdoutPath, stderrPath: JSON?
-        var exitCode, signal, endedAt, startedAt, runTime, description, stoppedByGob: JSON?
+        let fields = Self.fields
+        var values = [JSON?](repeating: nil, count: fields.count)
         for (key, value) in members {
-            switch key {
-            case "id": id = value
-            case "pid": pid = value
-            case "status": status = value
-            case "command": command = value
-            case "workdir": workdir = value
-            case "created_at": createdAt = value
-            case "stdout_path": stdoutPath = value
-            case "stderr_path": stderrPath = value
-            case "exit_code": exitCode = value
-            case "signal": signal = value
-            case "ended_at": endedAt = value
-            case "started_at": startedAt = value
-            case "run_time_ms": runTime = value
-            case "description": description = value
-            case "stopped_by_gob": stoppedByGob = value
-            default: break
-            }
+            if let slot = fields.firstIndex(where: { $0.key == key }) { values[slot] = value }
         }
-        guard let id = id?.stringValue,
-              let pid = pid?.intValue,
-              let statusText = status?.stringValue,
-              let status = Status(rawValue: statusText),
-              let commandValues = command?.arrayValue
-        else { return nil }
-        var words: [String] = []
-        words.reserveCapacity(commandValues.count)
-        for value in commandValues {
-            guard let word = value.stringValue else { return nil }
-            words.append(word)
+        var job = JobSnapshot(
+            id: "", pid: 0, status: .stopped, command: [], workdir: OSString(bytes: []), createdAt: "",
+            stdoutPath: "", stderrPath: "")
+        for (slot, field) in fields.enumerated() {
+            guard let value = field.read(values[slot]) else { return nil }
+            field.set(&job, value)
         }
-        self.init(
-            id: id, pid: Int32(truncatingIfNeeded: pid), status: status, command: words,
-            workdir: workdir?.stringValue ?? "",
-            createdAt: createdAt?.stringValue ?? "",
-            stdoutPath: stdoutPath?.stringValue ?? "",
-            stderrPath: stderrPath?.stringValue ?? "",
-            exitCode: exitCode?.intValue.map { Int32(truncatingIfNeeded: $0) },
-            signal: signal?.stringValue,
-            endedAt: endedAt?.stringValue,
-            startedAt: startedAt?.stringValue,
-            runTimeMilliseconds: runTime?.intValue,
-            description: description?.stringValue,
-            stoppedByGob: stoppedByGob?.boolValue ?? false)
+        self = job
     }
 }

@@ -1,7 +1,7 @@
-/// One job object of a `list` reply as `JobListTranscoder` reads it: where each member
-/// that `list --json` prints lies in the reply (the last of duplicates, as `JSON`'s lookup
-/// takes), not its decoded value; `write` then checks and prints it the way
-/// `JobSnapshot(json:)` and `listJSON` would.
+/// One job object of a `list` reply as `JobListTranscoder` reads it: where the value of
+/// each of `JobSnapshot.fields` lies in the reply (the last of duplicates, as `JSON`'s
+/// lookup takes), not its decoded value; `write` then checks and prints it, field by
+/// field and by each field's kind, the way `JobSnapshot(json:)` and `listJSON` would.
 struct RawJob {
     /// A member's value, as far as the output needs to know it.
     enum Value {
@@ -15,123 +15,61 @@ struct RawJob {
         /// An array of strings only, whose `[` is at the position.
         case strings(at: Int)
         case null
-        /// Anything else: a boolean, an object, an array holding a non-string.
+        /// Anything else: an object, an array holding a non-string.
         case other
     }
 
-    var id = Value.absent
-    var pid = Value.absent
-    var status = Value.absent
-    var command = Value.absent
-    var workdir = Value.absent
-    var createdAt = Value.absent
-    var exitCode = Value.absent
-    var signal = Value.absent
-    var endedAt = Value.absent
-    var startedAt = Value.absent
-    var runTime = Value.absent
-    var description = Value.absent
-    var stoppedByGob = Value.absent
+    /// One value per field, in `JobSnapshot.fields` order.
+    private(set) var values: [Value]
+
+    init(layout: JobLayout) {
+        values = Array(repeating: .absent, count: layout.kinds.count)
+    }
+
+    /// Forgets the values, for the next job object.
+    mutating func reset() {
+        for slot in values.indices { values[slot] = .absent }
+    }
 
     /// Reads the value of the member whose key `scanString` found (a job object's
-    /// member, depth 4), keeping it when the output shows it. Reads and refuses exactly
-    /// what `parseValue(depth: 4)` does.
-    mutating func read(key: (contents: Range<Int>, plain: Bool), from parser: inout JSONParser) throws(JSONError) {
+    /// member, depth 4), keeping it when it is a field. Reads and refuses exactly what
+    /// `parseValue(depth: 4)` does.
+    mutating func read(
+        key: (contents: Range<Int>, plain: Bool), from parser: inout JSONParser, layout: JobLayout
+    ) throws(JSONError) {
         let value = try Self.value(&parser)
-        guard key.plain else {
-            keep(value, as: parser.decodeString(at: key.contents))
-            return
+        let slot: Int?
+        if key.plain {
+            // Plain keys are compared as bytes: making a String of each was a tenth of the time.
+            slot = layout.slot(ofKey: UnsafeBufferPointer(rebasing: parser.bytes[key.contents]))
+        } else {
+            slot = layout.slot(ofKey: parser.decodeString(at: key.contents))
         }
-        let raw = UnsafeBufferPointer(rebasing: parser.bytes[key.contents])
-        // Plain keys are compared as bytes: making a String of each was a tenth of the time.
-        switch raw.count {
-        case 2 where Self.equal(raw, "id"): id = value
-        case 3 where Self.equal(raw, "pid"): pid = value
-        case 6 where Self.equal(raw, "status"): status = value
-        case 6 where Self.equal(raw, "signal"): signal = value
-        case 7 where Self.equal(raw, "command"): command = value
-        case 7 where Self.equal(raw, "workdir"): workdir = value
-        case 8 where Self.equal(raw, "ended_at"): endedAt = value
-        case 9 where Self.equal(raw, "exit_code"): exitCode = value
-        case 10 where Self.equal(raw, "created_at"): createdAt = value
-        case 10 where Self.equal(raw, "started_at"): startedAt = value
-        case 11 where Self.equal(raw, "run_time_ms"): runTime = value
-        case 11 where Self.equal(raw, "description"): description = value
-        case 14 where Self.equal(raw, "stopped_by_gob"): stoppedByGob = value
-        default: break
-        }
-    }
-
-    /// Keeps `value` as member `key` when the output shows it.
-    private mutating func keep(_ value: Value, as key: String) {
-        switch key {
-        case "id": id = value
-        case "pid": pid = value
-        case "status": status = value
-        case "command": command = value
-        case "workdir": workdir = value
-        case "created_at": createdAt = value
-        case "exit_code": exitCode = value
-        case "signal": signal = value
-        case "ended_at": endedAt = value
-        case "started_at": startedAt = value
-        case "run_time_ms": runTime = value
-        case "description": description = value
-        case "stopped_by_gob": stoppedByGob = value
-        default: break
-        }
-    }
-
-    private static func equal(_ raw: UnsafeBufferPointer<UInt8>, _ name: StaticString) -> Bool {
-        raw.elementsEqual(UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+        if let slot { values[slot] = value }
     }
 
     /// Reads a job object laid out as the daemon writes it (`JobSnapshot.writeJSON`:
-    /// compact, its members in its order) by matching each key where it must be, instead
-    /// of reading keys; nil, with the parser back at the `{`, for any other layout, which
-    /// `read(key:from:)` then reads. Values are read as there, at the same places, so
-    /// what it accepts and refuses is the same.
-    static func readCanonical(_ parser: inout JSONParser) throws(JSONError) -> RawJob? {
+    /// compact, its fields in their order) by matching each key where it must be, instead
+    /// of reading keys; false, with the parser back at the `{`, for any other layout,
+    /// which `read(key:from:layout:)` then reads. Values are read as there, at the same
+    /// places, so what it accepts and refuses is the same.
+    mutating func readCanonical(_ parser: inout JSONParser, layout: JobLayout) throws(JSONError) -> Bool {
         let start = parser.index
-        var job = RawJob()
-        for (slot, prefix) in canonicalPrefixes.enumerated() {
-            guard parser.skip(prefix) else {
-                parser.index = start
-                return nil
+        let matched = try layout.prefixes.withUnsafeBufferPointer { prefixes throws(JSONError) -> Bool in
+            var from = 0
+            for slot in values.indices {
+                let end = layout.prefixEnds[slot]
+                guard parser.skip(UnsafeBufferPointer(rebasing: prefixes[from..<end])) else { return false }
+                from = end
+                // As `walkObject` reads on after a key's colon.
+                parser.skipWhitespace()
+                values[slot] = try Self.value(&parser)
             }
-            // As `walkObject` reads on after a key's colon.
-            parser.skipWhitespace()
-            let value = try Self.value(&parser)
-            switch slot {
-            case 0: job.id = value
-            case 1: job.pid = value
-            case 2: job.status = value
-            case 3: job.command = value
-            case 4: job.workdir = value
-            case 5: job.createdAt = value
-            case 8: job.exitCode = value
-            case 9: job.signal = value
-            case 10: job.endedAt = value
-            case 11: job.startedAt = value
-            case 12: job.runTime = value
-            case 13: job.description = value
-            case 14: job.stoppedByGob = value
-            default: break  // the log paths, which `list --json` does not print
-            }
+            return parser.skip("}")
         }
-        guard parser.skip("}") else {
-            parser.index = start
-            return nil
-        }
-        return job
+        if !matched { parser.index = start }
+        return matched
     }
-
-    /// What comes before each value of a job object the daemon wrote.
-    private static let canonicalPrefixes: [StaticString] = [
-        #"{"id":"#, #","pid":"#, #","status":"#, #","command":"#, #","workdir":"#, #","created_at":"#,
-        #","stdout_path":"#, #","stderr_path":"#, #","exit_code":"#, #","signal":"#, #","ended_at":"#,
-        #","started_at":"#, #","run_time_ms":"#, #","description":"#, #","stopped_by_gob":"#,
-    ]
 
     private static func value(_ parser: inout JSONParser) throws(JSONError) -> Value {
         switch parser.next {
@@ -165,48 +103,59 @@ struct RawJob {
     /// Writes the job as its `listJSON` at level 1 of `list --json`'s array (the layout
     /// `JSON.write` gives it, spelled out); false, with `out` to be dropped, when
     /// `JobSnapshot(json:)` would refuse it.
-    func write(into out: inout ByteWriter, from parser: JSONParser) -> Bool {
-        guard case .string = id,
-              let pid = Self.integer(pid),
-              let status = jobStatus(parser),
-              case let .strings(at: commandStart) = command
-        else { return false }
+    func write(into out: inout ByteWriter, from parser: JSONParser, layout: JobLayout) -> Bool {
         out.append(UInt8(ascii: "{"))
-        out.append("\n    \"id\": ")
-        Self.write(id, into: &out, from: parser)
-        out.append(",\n    \"pid\": ")
-        out.append(integer: Int64(Int32(truncatingIfNeeded: pid)))
-        out.append(status == .running ? ",\n    \"status\": \"running\"" : ",\n    \"status\": \"stopped\"")
-        out.append(",\n    \"command\": ")
-        Self.writeCommand(at: commandStart, into: &out, from: parser)
-        out.append(",\n    \"workdir\": ")
-        Self.write(workdir, orEmpty: true, into: &out, from: parser)
-        out.append(",\n    \"created_at\": ")
-        Self.write(createdAt, orEmpty: true, into: &out, from: parser)
-        out.append(",\n    \"exit_code\": ")
-        Self.write(Self.integer(exitCode).map { Int64(Int32(truncatingIfNeeded: $0)) }, into: &out)
-        out.append(",\n    \"signal\": ")
-        Self.write(signal, into: &out, from: parser)
-        out.append(",\n    \"ended_at\": ")
-        Self.write(endedAt, into: &out, from: parser)
-        out.append(",\n    \"started_at\": ")
-        Self.write(startedAt, into: &out, from: parser)
-        out.append(",\n    \"run_time_ms\": ")
-        Self.write(Self.integer(runTime), into: &out)
-        out.append(",\n    \"description\": ")
-        Self.write(description, into: &out, from: parser)
-        if case .bool(true) = stoppedByGob {
-            out.append(",\n    \"stopped_by_gob\": true")
-        } else {
-            out.append(",\n    \"stopped_by_gob\": false")
+        var first = true
+        for slot in values.indices where layout.listed[slot] {
+            out.append(first ? "\n    \"" : ",\n    \"")
+            first = false
+            layout.writeKey(slot, into: &out)
+            out.append("\": ")
+            let value = values[slot]
+            switch layout.kinds[slot] {
+            case let .text(required):
+                guard case .string = value else {
+                    if required { return false }
+                    out.append(#""""#)
+                    continue
+                }
+                Self.writeText(value, into: &out, from: parser)
+            case .bytes:
+                guard case .string = value else {
+                    out.append(#""""#)
+                    continue
+                }
+                Self.writeBytes(value, into: &out, from: parser)
+            case .words:
+                guard case let .strings(at: start) = value else { return false }
+                Self.writeWords(at: start, into: &out, from: parser)
+            case .int32:
+                guard let number = Self.integer(value) else { return false }
+                out.append(integer: Int64(Int32(truncatingIfNeeded: number)))
+            case .status:
+                guard let status = Self.status(value, from: parser) else { return false }
+                out.append(status == .running ? #""running""# : #""stopped""#)
+            case .optionalText:
+                if case .string = value { Self.writeText(value, into: &out, from: parser) } else { out.append("null") }
+            case .optionalInt32:
+                if let number = Self.integer(value) {
+                    out.append(integer: Int64(Int32(truncatingIfNeeded: number)))
+                } else {
+                    out.append("null")
+                }
+            case .optionalInt64:
+                if let number = Self.integer(value) { out.append(integer: number) } else { out.append("null") }
+            case .flag:
+                if case .bool(true) = value { out.append("true") } else { out.append("false") }
+            }
         }
         out.append("\n  }")
         return true
     }
 
-    /// `status` as `Status(rawValue:)` reads the string, if it is one.
-    private func jobStatus(_ parser: JSONParser) -> JobSnapshot.Status? {
-        guard case let .string(contents, plain) = status else { return nil }
+    /// A status string as `Status(rawValue:)` reads it, if it is one.
+    private static func status(_ value: Value, from parser: JSONParser) -> JobSnapshot.Status? {
+        guard case let .string(contents, plain) = value else { return nil }
         if plain {
             let raw = UnsafeBufferPointer(rebasing: parser.bytes[contents])
             if raw.elementsEqual("running".utf8) { return .running }
@@ -225,27 +174,37 @@ struct RawJob {
         }
     }
 
-    /// A string member as `stringValue` gives it: the string, else `""` (`orEmpty`) or null.
-    private static func write(_ value: Value, orEmpty: Bool = false, into out: inout ByteWriter, from parser: JSONParser) {
-        guard case let .string(contents, plain) = value else {
-            out.append(orEmpty ? #""""# : "null")
-            return
-        }
+    /// A string as `stringValue` gives it: as text, bytes that are not UTF-8 as U+FFFD.
+    private static func writeText(_ value: Value, into out: inout ByteWriter, from parser: JSONParser) {
+        guard case let .string(contents, plain) = value else { return }
         if plain {
-            out.append(UInt8(ascii: "\""))
-            out.append(UnsafeBufferPointer(rebasing: parser.bytes[contents]))
-            out.append(UInt8(ascii: "\""))
+            writePlain(contents, into: &out, from: parser)
         } else {
             out.append(string: parser.decodeString(at: contents))
         }
     }
 
-    private static func write(_ value: Int64?, into out: inout ByteWriter) {
-        if let value { out.append(integer: value) } else { out.append("null") }
+    /// A string as `osStringValue` gives it: its exact bytes.
+    private static func writeBytes(_ value: Value, into out: inout ByteWriter, from parser: JSONParser) {
+        guard case let .string(contents, plain) = value else { return }
+        if plain {
+            writePlain(contents, into: &out, from: parser)
+            return
+        }
+        switch parser.decodeStringValue(at: contents) {
+        case let .bytes(bytes): out.append(bytesString: bytes)
+        case let decoded: out.append(string: decoded.stringValue ?? "")
+        }
     }
 
-    /// The command array (already read, so strings only) at level 2 of the output.
-    private static func writeCommand(at start: Int, into out: inout ByteWriter, from parser: JSONParser) {
+    private static func writePlain(_ contents: Range<Int>, into out: inout ByteWriter, from parser: JSONParser) {
+        out.append(UInt8(ascii: "\""))
+        out.append(UnsafeBufferPointer(rebasing: parser.bytes[contents]))
+        out.append(UInt8(ascii: "\""))
+    }
+
+    /// An argv array (already read, so strings only) at level 2 of the output.
+    private static func writeWords(at start: Int, into out: inout ByteWriter, from parser: JSONParser) {
         var reader = parser
         reader.index = start
         var count = 0
@@ -254,10 +213,68 @@ struct RawJob {
             let (contents, plain) = try reader.scanString()
             if count > 0 { out.append(UInt8(ascii: ",")) }
             out.newline(level: 3)
-            write(.string(contents, plain: plain), into: &out, from: reader)
+            writeBytes(.string(contents, plain: plain), into: &out, from: reader)
             count += 1
         }
         if count > 0 { out.newline(level: 2) }
         out.append(UInt8(ascii: "]"))
+    }
+}
+
+/// `JobSnapshot.fields` as the transcoder reads and writes them, worked out once: their
+/// kinds, which ones `list --json` shows, their keys, and the bytes that come before each
+/// value in a job object the daemon wrote (`{"id":`, `,"pid":`, …). Flat arrays, so the
+/// transcoder's loops over thousands of jobs copy no array of arrays.
+struct JobLayout: Sendable {
+    let kinds: [JobField.Kind]
+    let listed: [Bool]
+    /// The keys' bytes one after another; key `n` ends at `keyEnds[n]`.
+    let keys: [UInt8]
+    let keyEnds: [Int]
+    /// The daemon's bytes before each value, one after another; ends as `keyEnds`.
+    let prefixes: [UInt8]
+    let prefixEnds: [Int]
+
+    static let shared = JobLayout(JobSnapshot.fields)
+
+    init(_ fields: [JobField]) {
+        kinds = fields.map(\.kind)
+        listed = fields.map(\.listed)
+        var keys: [UInt8] = []
+        var keyEnds: [Int] = []
+        var prefixes: [UInt8] = []
+        var prefixEnds: [Int] = []
+        for (slot, field) in fields.enumerated() {
+            keys += field.keyBytes
+            keyEnds.append(keys.count)
+            prefixes.append(UInt8(ascii: slot == 0 ? "{" : ","))
+            prefixes.append(UInt8(ascii: "\""))
+            prefixes += field.keyBytes
+            prefixes += Array(#"":"#.utf8)
+            prefixEnds.append(prefixes.count)
+        }
+        self.keys = keys
+        self.keyEnds = keyEnds
+        self.prefixes = prefixes
+        self.prefixEnds = prefixEnds
+    }
+
+    private func keyRange(_ slot: Int) -> Range<Int> { (slot == 0 ? 0 : keyEnds[slot - 1])..<keyEnds[slot] }
+
+    /// The field whose key is exactly `raw`.
+    func slot(ofKey raw: UnsafeBufferPointer<UInt8>) -> Int? {
+        keys.withUnsafeBufferPointer { keys in
+            keyEnds.indices.first { UnsafeBufferPointer(rebasing: keys[keyRange($0)]).elementsEqual(raw) }
+        }
+    }
+
+    /// The field whose key is `key`.
+    func slot(ofKey key: String) -> Int? {
+        var key = key
+        return key.withUTF8 { slot(ofKey: $0) }
+    }
+
+    func writeKey(_ slot: Int, into out: inout ByteWriter) {
+        keys.withUnsafeBufferPointer { out.append(UnsafeBufferPointer(rebasing: $0[keyRange(slot)])) }
     }
 }

@@ -109,7 +109,7 @@ final class TUIRuntime {
     }
 
     /// Replaces the subscription; the outcome is queued as a message.
-    private func subscribe(workdir: String?) {
+    private func subscribe(workdir: OSString?) {
         subscription = nil
         let stream: EventStream
         do { stream = try client.subscribe(workdir: workdir) } catch {

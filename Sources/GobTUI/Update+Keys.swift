@@ -131,7 +131,7 @@ extension Update {
                 model.dialog = nil
                 let argv = input.text.split(whereSeparator: \.isWhitespace).map(String.init)
                 guard !argv.isEmpty else { return say("Empty command", isError: true) }
-                let spec = JobSpec(command: argv, workdir: model.context.workdir, environment: model.context.environment)
+                let spec = JobSpec(command: argv.map { OSString($0) }, workdir: model.context.workdir, environment: model.context.environment)
                 effects.append(.send(.add(spec), .add))
             default:
                 input.handle(key)

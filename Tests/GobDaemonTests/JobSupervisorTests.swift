@@ -197,7 +197,7 @@ struct JobSupervisorTests {
         let f = SupervisorFixture(clock: { 1_764_166_000_000_000_000 })
         defer { f.remove() }
         var ids = Set<String>()
-        for n in 0..<2000 { ids.insert(try f.supervisor.add(f.spec(["job", "\(n)"])).id) }
+        for n in 0..<2000 { ids.insert(try f.supervisor.add(f.spec(["job", OSString("\(n)")])).id) }
         #expect(ids.count == 2000)
         // 2,000 of 46,656 three-character IDs taken: eight taken draws in a row are
         // practically impossible, so every ID is short.

@@ -69,6 +69,11 @@ struct JobListTranscoderTests {
         JobSnapshot(id: "", pid: Int32.min, status: .stopped, command: ["", "a b", "<x>", "\u{7F}é", "\\"], workdir: "/w",
                     createdAt: "c", stdoutPath: "o", stderrPath: "e", exitCode: Int32.max, signal: "SIGKILL",
                     endedAt: "e", startedAt: "s", runTimeMilliseconds: Int64.min, description: ""),
+        // Arguments and a directory that are not UTF-8, beside text that is.
+        JobSnapshot(id: "k3f", pid: 3, status: .running,
+                    command: [OSString(bytes: [0x63, 0x61, 0x66, 0xE9]), OSString(bytes: [0xFF, 0x3C, 0xC3, 0xA9, 0xE2, 0x80])],
+                    workdir: OSString(bytes: [0x2F, 0xC3, 0xA9, 0xE9]), createdAt: "c", stdoutPath: "o", stderrPath: "e",
+                    stoppedByGob: true),
     ]
 
     @Test func theDaemonsOwnReplies() {
@@ -110,6 +115,8 @@ struct JobListTranscoderTests {
         #"{"success":true,"data":{"jobs":[{"\u0069d":"a","p\u0069d":1,"status":"running","command":["\u0078"],"descr\u0069ption":"d\u003c"}]}}"#,
         #"{"success":true,"data":{"jobs":[{"id":"a\/b","pid":1,"status":"running","command":["\"","\\","\b\f\n\r\t","\ud83d\ude42","\ud800"]}]}}"#,
         #"{"success":true,"data":{"jobs":[{"id":"<raw & raw>","pid":1,"status":"running","command":["é","\u2028"],"workdir":"/ü"}]}}"#,
+        // Bytes that are not UTF-8 where bytes are kept (argv, workdir) and where text is.
+        #"{"success":true,"data":{"jobs":[{"id":"a\udce9","pid":1,"status":"running","command":["x\udce9","\udcff<","\udcc3\udca9"],"workdir":"/\udce9","description":"\udce9","signal":"\ud800"}]}}"#,
         // The envelope: jobs null, empty, mistyped; data missing, mistyped, repeated; jobs repeated.
         #"{"success":true,"data":{"jobs":null}}"#,
         #"{"success":true,"data":{"jobs":[]}}"#,
@@ -145,6 +152,9 @@ struct JobListTranscoderTests {
         let job = Array(#"{"success":true,"data":{"jobs":[{"id":""#.utf8) + [0xFF, 0xC3] + Array(#"","pid":1,"status":"running","command":[""#.utf8)
             + [0xE2, 0x80] + Array(#""]}]}}"#.utf8)
         Self.expectAgreement(job)
+        let bytes = Array(#"{"success":true,"data":{"jobs":[{"id":"a","pid":1,"status":"running","command":[""#.utf8) + [0xE9]
+            + Array(#"x"],"workdir":"/"#.utf8) + [0xFF] + Array(#"","created_at":""#.utf8) + [0xFE] + Array(#""}]}}"#.utf8)
+        Self.expectAgreement(bytes)
     }
 
     @Test func nestingUpToTheLimit() {

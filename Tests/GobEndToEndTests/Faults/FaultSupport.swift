@@ -21,10 +21,10 @@ extension Sandbox {
 
     /// A raw `add` of `command` in the sandbox's workdir with its environment marker, so
     /// teardown finds the job; returns the reply's job.
-    func rawAdd(_ command: [String]) -> JobSnapshot? {
+    func rawAdd(_ command: [OSString]) -> JobSnapshot? {
         let spec = JobSpec(
-            command: command, workdir: workdir,
-            environment: ["PATH=/usr/bin:/bin", marker])
+            command: command, workdir: OSString(workdir),
+            environment: ["PATH=/usr/bin:/bin", OSString(marker)])
         return raw(Request.add(spec).json.compact)?.job
     }
 
