@@ -48,6 +48,28 @@ struct DaemonSession {
         return output
     }
 
+    /// `send` for `list`: the reply's jobs, read straight from its bytes
+    /// (`JobListTranscoder.jobs`) without a JSON value; a reply without jobs is a decode
+    /// failure.
+    func sendList(_ request: Request, wording: ErrorWording) throws(CommandFailure) -> [JobSnapshot] {
+        let line: ReplyLine
+        do { line = try client.sendForLine(request) } catch {
+            throw Self.failure(error, wording: wording)
+        }
+        let read: (response: Response, jobs: [JobSnapshot]?)?
+        do { read = try line.withBytes { bytes throws(JSONError) in try JobListTranscoder.jobs(bytes) } } catch {
+            throw Self.failure(.decode(detail: error.description), wording: wording)
+        }
+        guard let read else {
+            throw Self.failure(.decode(detail: "reply is not a response object"), wording: wording)
+        }
+        _ = try Self.checked(read.response, wording: wording)
+        guard let jobs = read.jobs else {
+            throw CommandFailure(wording.command + "failed to decode response: missing jobs")
+        }
+        return jobs
+    }
+
     /// Like `send`, but only when a daemon runs: nil when none does, and none is started.
     func sendIfRunning(_ request: Request, wording: ErrorWording) throws(CommandFailure) -> Response? {
         let response: Response?

@@ -14,10 +14,7 @@ extension Invocation {
             Console.out(bytes: output)
             return
         }
-        let response = try DaemonSession().send(.list(workdir: scope), wording: wording)
-        guard let jobs = response.jobs else {
-            throw CommandFailure(wording.command + "failed to decode response: missing jobs")
-        }
+        let jobs = try DaemonSession().sendList(.list(workdir: scope), wording: wording)
         guard !jobs.isEmpty else {
             Console.line("No jobs found")
             return

@@ -12,10 +12,10 @@ public enum JSON: Sendable, Equatable {
     /// Any other number.
     case double(Double)
     case string(String)
-    /// A string whose bytes are not all UTF-8 (an argument, a path): on the wire, each
-    /// byte outside a valid sequence is the lone surrogate escape `\udc80`–`\udcff`.
-    /// The parser gives `.string` for every string that is valid UTF-8, so a value is
-    /// `.bytes` only when it must be; build one with `JSON(_:)` from an `OSString`.
+    /// A string given as bytes (an argument, a path), which need not be UTF-8: on the
+    /// wire, each byte outside a valid sequence is the lone surrogate escape
+    /// `\udc80`–`\udcff`. Equal to the `.string` of the same bytes. The parser gives
+    /// `.bytes` only for strings that are not UTF-8.
     case bytes([UInt8])
     case array([JSON])
     /// Members in document order; a duplicated key keeps its last value on lookup.
@@ -63,9 +63,10 @@ public enum JSON: Sendable, Equatable {
         }
     }
 
-    /// `value` as a JSON string: `.string` when it is UTF-8 text, else `.bytes`.
+    /// `value` as a JSON string of its bytes; the writer checks them, so text costs no
+    /// conversion here.
     public init(_ value: OSString) {
-        self = value.text.map(JSON.string) ?? .bytes(value.bytes)
+        self = .bytes(value.bytes)
     }
 
     public var boolValue: Bool? {

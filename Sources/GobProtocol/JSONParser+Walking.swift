@@ -162,13 +162,16 @@ extension JSONParser {
         return (try? parser.parseStringValue()) ?? .string("")
     }
 
-    /// Moves past `text` when the bytes at the reading position are exactly it.
-    mutating func skip(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
-        let count = text.count
-        guard index + count <= bytes.count, let base = bytes.baseAddress, let expected = text.baseAddress,
-              memcmp(base + index, expected, count) == 0
+    /// Moves past `{"key":` (`,"key":` unless `first`) when the bytes at the reading
+    /// position are exactly that: how the daemon writes each member's key.
+    mutating func skipKey(_ key: StaticString, first: Bool) -> Bool {
+        let count = key.utf8CodeUnitCount
+        guard index + count + 4 <= bytes.count,
+              bytes[index] == (first ? UInt8(ascii: "{") : UInt8(ascii: ",")), bytes[index + 1] == UInt8(ascii: "\""),
+              bytes[index + count + 2] == UInt8(ascii: "\""), bytes[index + count + 3] == UInt8(ascii: ":")
         else { return false }
-        index += count
+        guard let base = bytes.baseAddress, memcmp(base + index + 2, key.utf8Start, count) == 0 else { return false }
+        index += count + 4
         return true
     }
 }

@@ -1,24 +1,76 @@
-/// One member of the job object: its key, its JSON type, whether `list --json` shows it,
-/// and the `JobSnapshot` property it carries.
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// One member of the job object. The cases are the members in wire order; `definition`
+/// gives each its JSON key, its kind and whether `list --json` shows it, and
+/// `JobSnapshot`'s subscript connects each to its property.
 ///
-/// `JobSnapshot.fields` lists every member once, in wire order. The daemon's bytes
-/// (`writeJSON`), the JSON value (`json`, `listJSON`), the client's reading
-/// (`JobSnapshot(json:)`) and the `list --json` transcoder all walk that list, so a new
-/// field is one property and one entry there; `JobFieldTests` fails when a field of the
-/// list is missing from an output or does not come back as it went.
-public struct JobField: Sendable {
+/// The daemon's bytes (`JobSnapshot.writeJSON`), the JSON value (`json`, `listJSON`), the
+/// client's reading (`JobSnapshot(json:)`) and the `list --json` transcoder all walk the
+/// cases, so a new field is one case, one line of `definition`, one property and its two
+/// lines in the subscript; the compiler refuses a case without its lines, and
+/// `JobFieldTests` fails when a field is missing from an output or does not come back as
+/// it went.
+///
+/// An enum and switches, not a table of key paths or closures: those are built at run
+/// time, and a short-lived `gob list` paid more for building them than for the rest of
+/// its work. Everything here is constant.
+public enum JobField: Int, CaseIterable, Sendable {
+    case id, pid, status, command, workdir, createdAt, stdoutPath, stderrPath
+    case exitCode, signal, endedAt, startedAt, runTime, description, stoppedByGob
+
+    /// What a field is on the wire.
+    struct Definition {
+        /// The JSON key: plain ASCII, so writers copy it without escaping.
+        let key: StaticString
+        let kind: Kind
+        /// Whether `list --json` shows it; every field is in the wire object (replies,
+        /// events, the job commands' `--json`).
+        let listed: Bool
+
+        init(_ key: StaticString, _ kind: Kind, listed: Bool = true) {
+            self.key = key
+            self.kind = kind
+            self.listed = listed
+        }
+    }
+
+    /// The definition of every field.
+    var definition: Definition {
+        switch self {
+        case .id: .init("id", .text(required: true))
+        case .pid: .init("pid", .int32)
+        case .status: .init("status", .status)
+        case .command: .init("command", .words)
+        case .workdir: .init("workdir", .bytes)
+        case .createdAt: .init("created_at", .text(required: false))
+        case .stdoutPath: .init("stdout_path", .text(required: false), listed: false)
+        case .stderrPath: .init("stderr_path", .text(required: false), listed: false)
+        case .exitCode: .init("exit_code", .optionalInt32)
+        case .signal: .init("signal", .optionalText)
+        case .endedAt: .init("ended_at", .optionalText)
+        case .startedAt: .init("started_at", .optionalText)
+        case .runTime: .init("run_time_ms", .optionalInt64)
+        case .description: .init("description", .optionalText)
+        case .stoppedByGob: .init("stopped_by_gob", .flag)
+        }
+    }
+
     /// The JSON type of a field's value, and what a reader does with a missing or
-    /// mistyped one: refuse the job (`required`), or use the empty value.
+    /// mistyped one: refuse the job, or use the empty value.
     public enum Kind: Sendable, Equatable {
         /// A string, as text. Missing or mistyped: `""`, or the job is refused.
         case text(required: Bool)
-        /// A string of bytes (a path): not UTF-8 where the OS's bytes are not. Missing or
+        /// A string of bytes (a path), not UTF-8 where the OS's bytes are not. Missing or
         /// mistyped: empty.
         case bytes
         /// An array of byte strings (argv). Refused when missing or holding a non-string.
         case words
-        /// An integer, truncated to 32 bits as the OS's values are. Missing or mistyped:
-        /// the job is refused.
+        /// An integer, truncated to 32 bits as the OS's values are. Refused when missing
+        /// or mistyped.
         case int32
         /// `"running"` or `"stopped"`; anything else refuses the job.
         case status
@@ -30,8 +82,71 @@ public struct JobField: Sendable {
         case optionalInt64
         /// `true` or `false`; false when missing or mistyped.
         case flag
+
+        /// Whether a job object without a good value of this kind is refused.
+        public var isRequired: Bool {
+            switch self {
+            case let .text(required): required
+            case .words, .int32, .status: true
+            default: false
+            }
+        }
     }
 
+    /// The JSON key.
+    public var key: String { definition.key.description }
+
+    public var kind: Kind { definition.kind }
+
+    /// Whether `list --json` shows the field.
+    public var listed: Bool { definition.listed }
+
+    /// The fields in wire order, without building an array.
+    static var inOrder: InOrder { InOrder() }
+
+    /// How many fields there are.
+    static var count: Int {
+        var count = 0
+        for _ in inOrder { count += 1 }
+        return count
+    }
+
+    /// Iterates the cases by raw value.
+    struct InOrder: Sequence, IteratorProtocol {
+        private var position = 0
+
+        @inline(__always)
+        mutating func next() -> JobField? {
+            defer { position += 1 }
+            return JobField(rawValue: position)
+        }
+    }
+
+    /// The field whose key is exactly `raw`; `expected`, the field after the last one
+    /// found, is tried first, since members come in wire order.
+    static func named(_ raw: UnsafeBufferPointer<UInt8>, expected: JobField? = nil) -> JobField? {
+        if let expected, expected.hasKey(raw) { return expected }
+        for field in inOrder where field.hasKey(raw) { return field }
+        return nil
+    }
+
+    /// The field whose key is `key`.
+    static func named(_ key: String, expected: JobField? = nil) -> JobField? {
+        var key = key
+        return key.withUTF8 { named($0, expected: expected) }
+    }
+
+    /// The field after this one in wire order, if any.
+    var successor: JobField? { JobField(rawValue: rawValue + 1) }
+
+    private func hasKey(_ raw: UnsafeBufferPointer<UInt8>) -> Bool {
+        let key = definition.key
+        guard key.utf8CodeUnitCount == raw.count, let start = raw.baseAddress else { return false }
+        return memcmp(key.utf8Start, start, raw.count) == 0
+    }
+}
+
+extension JobField {
     /// A field's value as the writers and readers pass it around.
     enum Value: Equatable {
         case null
@@ -40,107 +155,22 @@ public struct JobField: Sendable {
         case words([OSString])
         case integer(Int64)
         case flag(Bool)
+
+        static func optional(_ text: String?) -> Value { text.map(Value.text) ?? .null }
+        static func optional(_ number: Int64?) -> Value { number.map(Value.integer) ?? .null }
+
+        // What `set` takes from a value `read` made for the field's kind.
+        var text: String { if case let .text(text) = self { text } else { "" } }
+        var optionalText: String? { if case let .text(text) = self { text } else { nil } }
+        var bytes: OSString { if case let .bytes(bytes) = self { bytes } else { OSString(bytes: []) } }
+        var words: [OSString] { if case let .words(words) = self { words } else { [] } }
+        var int32: Int32 { optionalInt32 ?? 0 }
+        var optionalInt32: Int32? { if case let .integer(number) = self { Int32(truncatingIfNeeded: number) } else { nil } }
+        var optionalInt64: Int64? { if case let .integer(number) = self { number } else { nil } }
+        var status: JobSnapshot.Status { text == JobSnapshot.Status.running.rawValue ? .running : .stopped }
+        var flag: Bool { if case let .flag(flag) = self { flag } else { false } }
     }
 
-    /// The JSON key.
-    public let key: String
-    /// The key's UTF-8, for writers that copy bytes.
-    let keyBytes: [UInt8]
-    public let kind: Kind
-    /// Whether `list --json` shows the field. Every field is in the wire object: replies,
-    /// events and the job commands' `--json`.
-    public let listed: Bool
-    let get: @Sendable (JobSnapshot) -> Value
-    let set: @Sendable (inout JobSnapshot, Value) -> Void
-
-    private init(
-        _ key: String, _ kind: Kind, listed: Bool,
-        get: @escaping @Sendable (JobSnapshot) -> Value, set: @escaping @Sendable (inout JobSnapshot, Value) -> Void
-    ) {
-        self.key = key
-        keyBytes = Array(key.utf8)
-        self.kind = kind
-        self.listed = listed
-        self.get = get
-        self.set = set
-    }
-}
-
-extension JobField {
-    /// The `JobSnapshot` property a field carries.
-    typealias Path<Property> = any WritableKeyPath<JobSnapshot, Property> & Sendable
-
-    /// A text field.
-    static func text(
-        _ key: String, _ path: Path<String>, required: Bool = false, listed: Bool = true
-    ) -> JobField {
-        JobField(key, .text(required: required), listed: listed, get: { .text($0[keyPath: path]) }, set: { job, value in
-            if case let .text(text) = value { job[keyPath: path] = text }
-        })
-    }
-
-    /// A byte-string field (a path).
-    static func bytes(_ key: String, _ path: Path<OSString>) -> JobField {
-        JobField(key, .bytes, listed: true, get: { .bytes($0[keyPath: path]) }, set: { job, value in
-            if case let .bytes(bytes) = value { job[keyPath: path] = bytes }
-        })
-    }
-
-    /// An argv field.
-    static func words(_ key: String, _ path: Path<[OSString]>) -> JobField {
-        JobField(key, .words, listed: true, get: { .words($0[keyPath: path]) }, set: { job, value in
-            if case let .words(words) = value { job[keyPath: path] = words }
-        })
-    }
-
-    /// A required 32-bit integer.
-    static func int32(_ key: String, _ path: Path<Int32>) -> JobField {
-        JobField(key, .int32, listed: true, get: { .integer(Int64($0[keyPath: path])) }, set: { job, value in
-            if case let .integer(number) = value { job[keyPath: path] = Int32(truncatingIfNeeded: number) }
-        })
-    }
-
-    /// The job's status.
-    static func status(_ key: String, _ path: Path<JobSnapshot.Status>) -> JobField {
-        JobField(key, .status, listed: true, get: { .text($0[keyPath: path].rawValue) }, set: { job, value in
-            if case let .text(text) = value, let status = JobSnapshot.Status(rawValue: text) { job[keyPath: path] = status }
-        })
-    }
-
-    /// A string that may be null.
-    static func optionalText(_ key: String, _ path: Path<String?>) -> JobField {
-        JobField(key, .optionalText, listed: true, get: { $0[keyPath: path].map(Value.text) ?? .null }, set: { job, value in
-            if case let .text(text) = value { job[keyPath: path] = text } else { job[keyPath: path] = nil }
-        })
-    }
-
-    /// A 32-bit integer that may be null.
-    static func optionalInt32(_ key: String, _ path: Path<Int32?>) -> JobField {
-        JobField(key, .optionalInt32, listed: true, get: { $0[keyPath: path].map { .integer(Int64($0)) } ?? .null }, set: { job, value in
-            if case let .integer(number) = value {
-                job[keyPath: path] = Int32(truncatingIfNeeded: number)
-            } else {
-                job[keyPath: path] = nil
-            }
-        })
-    }
-
-    /// A 64-bit integer that may be null.
-    static func optionalInt64(_ key: String, _ path: Path<Int64?>) -> JobField {
-        JobField(key, .optionalInt64, listed: true, get: { $0[keyPath: path].map(Value.integer) ?? .null }, set: { job, value in
-            if case let .integer(number) = value { job[keyPath: path] = number } else { job[keyPath: path] = nil }
-        })
-    }
-
-    /// A boolean.
-    static func flag(_ key: String, _ path: Path<Bool>) -> JobField {
-        JobField(key, .flag, listed: true, get: { .flag($0[keyPath: path]) }, set: { job, value in
-            if case let .flag(flag) = value { job[keyPath: path] = flag }
-        })
-    }
-}
-
-extension JobField {
     /// What a reader makes of the member's JSON value (nil when it is missing): the
     /// field's value, or nil when the job must be refused.
     func read(_ json: JSON?) -> Value? {
@@ -165,11 +195,11 @@ extension JobField {
             guard let text = json?.stringValue, JobSnapshot.Status(rawValue: text) != nil else { return nil }
             return .text(text)
         case .optionalText:
-            return json?.stringValue.map(Value.text) ?? .null
+            return .optional(json?.stringValue)
         case .optionalInt32:
-            return json?.intValue.map { .integer(Int64(Int32(truncatingIfNeeded: $0))) } ?? .null
+            return .optional(json?.intValue.map { Int64(Int32(truncatingIfNeeded: $0)) })
         case .optionalInt64:
-            return json?.intValue.map(Value.integer) ?? .null
+            return .optional(json?.intValue)
         case .flag:
             return .flag(json?.boolValue ?? false)
         }
@@ -183,7 +213,7 @@ extension JobField.Value {
         case .null: .null
         case let .text(text): .string(text)
         case let .bytes(bytes): JSON(bytes)
-        case let .words(words): .array(words.map(JSON.init))
+        case let .words(words): .array(words.map { JSON($0) })
         case let .integer(number): .int(number)
         case let .flag(flag): .bool(flag)
         }
@@ -204,10 +234,10 @@ extension JobField.Value {
                 return
             }
             out.append(UInt8(ascii: "["))
-            for (n, word) in words.enumerated() {
+            for n in words.indices {
                 if n > 0 { out.append(UInt8(ascii: ",")) }
                 JSON.newline(&out, indent: indent, level: level + 1)
-                JSON.writeBytes(word.bytes, into: &out)
+                JSON.writeBytes(words[n].bytes, into: &out)
             }
             JSON.newline(&out, indent: indent, level: level)
             out.append(UInt8(ascii: "]"))

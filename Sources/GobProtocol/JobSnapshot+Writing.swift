@@ -6,9 +6,11 @@ extension JobSnapshot {
     public func writeJSON(into out: inout [UInt8], logPaths: Bool, indent: Int?, level: Int) {
         var object = JSONObjectWriter(indent: indent, level: level)
         out.append(UInt8(ascii: "{"))
-        for field in Self.fields where logPaths || field.listed {
-            object.key(field.keyBytes, into: &out)
-            field.get(self).write(into: &out, indent: indent, level: level + 1)
+        for field in JobField.inOrder {
+            let definition = field.definition
+            guard logPaths || definition.listed else { continue }
+            object.key(definition.key, into: &out)
+            self[field].write(into: &out, indent: indent, level: level + 1)
         }
         JSON.newline(&out, indent: indent, level: level)
         out.append(UInt8(ascii: "}"))

@@ -61,38 +61,16 @@ public struct JobSnapshot: Sendable, Equatable {
     /// UTF-8 shown as U+FFFD.
     public var commandLine: String { OSString.spaced(command) }
 
-    /// Every member of the job object, in wire order: the contract's JobResponse, then
-    /// the exit status fields, then gob's own additions. Everything that reads or writes
-    /// a job object follows this list (see `JobField`).
-    public static let fields: [JobField] = [
-        .text("id", \.id, required: true),
-        .int32("pid", \.pid),
-        .status("status", \.status),
-        .words("command", \.command),
-        .bytes("workdir", \.workdir),
-        .text("created_at", \.createdAt),
-        .text("stdout_path", \.stdoutPath, listed: false),
-        .text("stderr_path", \.stderrPath, listed: false),
-        .optionalInt32("exit_code", \.exitCode),
-        .optionalText("signal", \.signal),
-        .optionalText("ended_at", \.endedAt),
-        .optionalText("started_at", \.startedAt),
-        .optionalInt64("run_time_ms", \.runTimeMilliseconds),
-        .optionalText("description", \.description),
-        .flag("stopped_by_gob", \.stoppedByGob),
-    ]
-
     /// The wire object: every field.
-    public var json: JSON { Self.object(of: self, listedOnly: false) }
+    public var json: JSON { object(listedOnly: false) }
 
     /// The `list --json` element: the listed fields (no log paths).
-    public var listJSON: JSON { Self.object(of: self, listedOnly: true) }
+    public var listJSON: JSON { object(listedOnly: true) }
 
-    private static func object(of job: JobSnapshot, listedOnly: Bool) -> JSON {
+    private func object(listedOnly: Bool) -> JSON {
         var members: [(String, JSON)] = []
-        members.reserveCapacity(fields.count)
-        for field in fields where field.listed || !listedOnly {
-            members.append((field.key, field.get(job).json))
+        for field in JobField.inOrder where field.listed || !listedOnly {
+            members.append((field.key, self[field].json))
         }
         return .object(members)
     }
@@ -102,18 +80,27 @@ public struct JobSnapshot: Sendable, Equatable {
     /// does): a `list` reply holds thousands of these.
     public init?(json: JSON) {
         guard case let .object(members) = json else { return nil }
-        let fields = Self.fields
-        var values = [JSON?](repeating: nil, count: fields.count)
+        self.init(id: "", pid: 0, status: .stopped, command: [], workdir: OSString(bytes: []), createdAt: "",
+                  stdoutPath: "", stderrPath: "")
+        // Bit n: field n was read well (`seen`), or its last member was refused.
+        var seen: UInt64 = 0
+        var refused: UInt64 = 0
+        var expected: JobField? = .id
         for (key, value) in members {
-            if let slot = fields.firstIndex(where: { $0.key == key }) { values[slot] = value }
+            guard let field = JobField.named(key, expected: expected) else { continue }
+            expected = field.successor
+            let bit: UInt64 = 1 << UInt64(field.rawValue)
+            if let read = field.read(value) {
+                self[field] = read
+                seen |= bit
+                refused &= ~bit
+            } else {
+                refused |= bit
+            }
         }
-        var job = JobSnapshot(
-            id: "", pid: 0, status: .stopped, command: [], workdir: OSString(bytes: []), createdAt: "",
-            stdoutPath: "", stderrPath: "")
-        for (slot, field) in fields.enumerated() {
-            guard let value = field.read(values[slot]) else { return nil }
-            field.set(&job, value)
+        for field in JobField.inOrder where field.kind.isRequired {
+            let bit: UInt64 = 1 << UInt64(field.rawValue)
+            if seen & bit == 0 || refused & bit != 0 { return nil }
         }
-        self = job
     }
 }

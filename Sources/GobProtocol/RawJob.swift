@@ -1,5 +1,5 @@
 /// One job object of a `list` reply as `JobListTranscoder` reads it: where the value of
-/// each of `JobSnapshot.fields` lies in the reply (the last of duplicates, as `JSON`'s
+/// each `JobField` lies in the reply (the last of duplicates, as `JSON`'s
 /// lookup takes), not its decoded value; `write` then checks and prints it, field by
 /// field and by each field's kind, the way `JobSnapshot(json:)` and `listJSON` would.
 struct RawJob {
@@ -19,56 +19,50 @@ struct RawJob {
         case other
     }
 
-    /// One value per field, in `JobSnapshot.fields` order.
-    private(set) var values: [Value]
-
-    init(layout: JobLayout) {
-        values = Array(repeating: .absent, count: layout.kinds.count)
-    }
+    /// One value per field, by its raw value: memory the transcode lends for all its jobs.
+    let values: UnsafeMutableBufferPointer<Value>
 
     /// Forgets the values, for the next job object.
-    mutating func reset() {
+    func reset() {
         for slot in values.indices { values[slot] = .absent }
     }
 
     /// Reads the value of the member whose key `scanString` found (a job object's
     /// member, depth 4), keeping it when it is a field. Reads and refuses exactly what
     /// `parseValue(depth: 4)` does.
-    mutating func read(
-        key: (contents: Range<Int>, plain: Bool), from parser: inout JSONParser, layout: JobLayout
-    ) throws(JSONError) {
+    func read(key: (contents: Range<Int>, plain: Bool), from parser: inout JSONParser) throws(JSONError) {
         let value = try Self.value(&parser)
-        let slot: Int?
+        let field: JobField?
         if key.plain {
             // Plain keys are compared as bytes: making a String of each was a tenth of the time.
-            slot = layout.slot(ofKey: UnsafeBufferPointer(rebasing: parser.bytes[key.contents]))
+            field = JobField.named(UnsafeBufferPointer(rebasing: parser.bytes[key.contents]))
         } else {
-            slot = layout.slot(ofKey: parser.decodeString(at: key.contents))
+            field = JobField.named(parser.decodeString(at: key.contents))
         }
-        if let slot { values[slot] = value }
+        if let field { values[field.rawValue] = value }
     }
 
     /// Reads a job object laid out as the daemon writes it (`JobSnapshot.writeJSON`:
     /// compact, its fields in their order) by matching each key where it must be, instead
     /// of reading keys; false, with the parser back at the `{`, for any other layout,
-    /// which `read(key:from:layout:)` then reads. Values are read as there, at the same
-    /// places, so what it accepts and refuses is the same.
-    mutating func readCanonical(_ parser: inout JSONParser, layout: JobLayout) throws(JSONError) -> Bool {
+    /// which `read(key:from:)` then reads. Values are read as there, at the same places,
+    /// so what it accepts and refuses is the same.
+    func readCanonical(_ parser: inout JSONParser) throws(JSONError) -> Bool {
         let start = parser.index
-        let matched = try layout.prefixes.withUnsafeBufferPointer { prefixes throws(JSONError) -> Bool in
-            var from = 0
-            for slot in values.indices {
-                let end = layout.prefixEnds[slot]
-                guard parser.skip(UnsafeBufferPointer(rebasing: prefixes[from..<end])) else { return false }
-                from = end
-                // As `walkObject` reads on after a key's colon.
-                parser.skipWhitespace()
-                values[slot] = try Self.value(&parser)
+        for field in JobField.inOrder {
+            guard parser.skipKey(field.definition.key, first: field == .id) else {
+                parser.index = start
+                return false
             }
-            return parser.skip("}")
+            // As `walkObject` reads on after a key's colon.
+            parser.skipWhitespace()
+            values[field.rawValue] = try Self.value(&parser)
         }
-        if !matched { parser.index = start }
-        return matched
+        guard parser.skip("}") else {
+            parser.index = start
+            return false
+        }
+        return true
     }
 
     private static func value(_ parser: inout JSONParser) throws(JSONError) -> Value {
@@ -103,16 +97,16 @@ struct RawJob {
     /// Writes the job as its `listJSON` at level 1 of `list --json`'s array (the layout
     /// `JSON.write` gives it, spelled out); false, with `out` to be dropped, when
     /// `JobSnapshot(json:)` would refuse it.
-    func write(into out: inout ByteWriter, from parser: JSONParser, layout: JobLayout) -> Bool {
+    func write(into out: inout ByteWriter, from parser: JSONParser) -> Bool {
         out.append(UInt8(ascii: "{"))
         var first = true
-        for slot in values.indices where layout.listed[slot] {
-            out.append(first ? "\n    \"" : ",\n    \"")
+        for field in JobField.inOrder {
+            let definition = field.definition
+            guard definition.listed else { continue }
+            out.appendMemberKey(definition.key, first: first)
             first = false
-            layout.writeKey(slot, into: &out)
-            out.append("\": ")
-            let value = values[slot]
-            switch layout.kinds[slot] {
+            let value = values[field.rawValue]
+            switch definition.kind {
             case let .text(required):
                 guard case .string = value else {
                     if required { return false }
@@ -151,6 +145,69 @@ struct RawJob {
         }
         out.append("\n  }")
         return true
+    }
+
+    /// The job as `JobSnapshot(json:)` reads it, or nil when that refuses it: each field
+    /// by its kind, from where its value lies, without a JSON value in between.
+    func snapshot(from parser: JSONParser) -> JobSnapshot? {
+        var job = JobSnapshot(
+            id: "", pid: 0, status: .stopped, command: [], workdir: OSString(bytes: []), createdAt: "",
+            stdoutPath: "", stderrPath: "")
+        for field in JobField.inOrder {
+            let value = values[field.rawValue]
+            switch field.kind {
+            case let .text(required):
+                if case .string = value {
+                    job[field] = .text(Self.text(value, from: parser))
+                } else if required {
+                    return nil
+                }
+            case .bytes:
+                if case .string = value { job[field] = .bytes(Self.bytes(value, from: parser)) }
+            case .words:
+                guard case let .strings(at: start) = value else { return nil }
+                job[field] = .words(Self.words(at: start, from: parser))
+            case .int32:
+                guard let number = Self.integer(value) else { return nil }
+                job[field] = .integer(number)
+            case .status:
+                guard let status = Self.status(value, from: parser) else { return nil }
+                job[field] = .text(status.rawValue)
+            case .optionalText:
+                if case .string = value { job[field] = .text(Self.text(value, from: parser)) }
+            case .optionalInt32, .optionalInt64:
+                if let number = Self.integer(value) { job[field] = .integer(number) }
+            case .flag:
+                if case let .bool(flag) = value { job[field] = .flag(flag) }
+            }
+        }
+        return job
+    }
+
+    /// A string member as `stringValue` reads it.
+    private static func text(_ value: Value, from parser: JSONParser) -> String {
+        guard case let .string(contents, plain) = value else { return "" }
+        if plain { return String(decoding: UnsafeBufferPointer(rebasing: parser.bytes[contents]), as: UTF8.self) }
+        return parser.decodeString(at: contents)
+    }
+
+    /// A string member as `osStringValue` reads it.
+    private static func bytes(_ value: Value, from parser: JSONParser) -> OSString {
+        guard case let .string(contents, plain) = value else { return OSString(bytes: []) }
+        if plain { return OSString(bytes: Array(UnsafeBufferPointer(rebasing: parser.bytes[contents]))) }
+        return parser.decodeStringValue(at: contents).osStringValue ?? OSString(bytes: [])
+    }
+
+    /// An argv array (already read, so strings only), as `osStringValue` reads each.
+    private static func words(at start: Int, from parser: JSONParser) -> [OSString] {
+        var reader = parser
+        reader.index = start
+        var words: [OSString] = []
+        try? reader.walkArray(depth: 5) { reader throws(JSONError) in
+            let (contents, plain) = try reader.scanString()
+            words.append(bytes(.string(contents, plain: plain), from: reader))
+        }
+        return words
     }
 
     /// A status string as `Status(rawValue:)` reads it, if it is one.
@@ -198,9 +255,7 @@ struct RawJob {
     }
 
     private static func writePlain(_ contents: Range<Int>, into out: inout ByteWriter, from parser: JSONParser) {
-        out.append(UInt8(ascii: "\""))
-        out.append(UnsafeBufferPointer(rebasing: parser.bytes[contents]))
-        out.append(UInt8(ascii: "\""))
+        out.appendQuoted(UnsafeBufferPointer(rebasing: parser.bytes[contents]))
     }
 
     /// An argv array (already read, so strings only) at level 2 of the output.
@@ -218,63 +273,5 @@ struct RawJob {
         }
         if count > 0 { out.newline(level: 2) }
         out.append(UInt8(ascii: "]"))
-    }
-}
-
-/// `JobSnapshot.fields` as the transcoder reads and writes them, worked out once: their
-/// kinds, which ones `list --json` shows, their keys, and the bytes that come before each
-/// value in a job object the daemon wrote (`{"id":`, `,"pid":`, …). Flat arrays, so the
-/// transcoder's loops over thousands of jobs copy no array of arrays.
-struct JobLayout: Sendable {
-    let kinds: [JobField.Kind]
-    let listed: [Bool]
-    /// The keys' bytes one after another; key `n` ends at `keyEnds[n]`.
-    let keys: [UInt8]
-    let keyEnds: [Int]
-    /// The daemon's bytes before each value, one after another; ends as `keyEnds`.
-    let prefixes: [UInt8]
-    let prefixEnds: [Int]
-
-    static let shared = JobLayout(JobSnapshot.fields)
-
-    init(_ fields: [JobField]) {
-        kinds = fields.map(\.kind)
-        listed = fields.map(\.listed)
-        var keys: [UInt8] = []
-        var keyEnds: [Int] = []
-        var prefixes: [UInt8] = []
-        var prefixEnds: [Int] = []
-        for (slot, field) in fields.enumerated() {
-            keys += field.keyBytes
-            keyEnds.append(keys.count)
-            prefixes.append(UInt8(ascii: slot == 0 ? "{" : ","))
-            prefixes.append(UInt8(ascii: "\""))
-            prefixes += field.keyBytes
-            prefixes += Array(#"":"#.utf8)
-            prefixEnds.append(prefixes.count)
-        }
-        self.keys = keys
-        self.keyEnds = keyEnds
-        self.prefixes = prefixes
-        self.prefixEnds = prefixEnds
-    }
-
-    private func keyRange(_ slot: Int) -> Range<Int> { (slot == 0 ? 0 : keyEnds[slot - 1])..<keyEnds[slot] }
-
-    /// The field whose key is exactly `raw`.
-    func slot(ofKey raw: UnsafeBufferPointer<UInt8>) -> Int? {
-        keys.withUnsafeBufferPointer { keys in
-            keyEnds.indices.first { UnsafeBufferPointer(rebasing: keys[keyRange($0)]).elementsEqual(raw) }
-        }
-    }
-
-    /// The field whose key is `key`.
-    func slot(ofKey key: String) -> Int? {
-        var key = key
-        return key.withUTF8 { slot(ofKey: $0) }
-    }
-
-    func writeKey(_ slot: Int, into out: inout ByteWriter) {
-        keys.withUnsafeBufferPointer { out.append(UnsafeBufferPointer(rebasing: $0[keyRange(slot)])) }
     }
 }

@@ -13,7 +13,7 @@ import Testing
 struct AgentOutputTests {
     /// The keys of a job's `--json` object: the whole wire object, every field of the one
     /// definition in its order, so a field that reaches no `--json` fails here.
-    static let jobKeys = JobSnapshot.fields.map(\.key)
+    static let jobKeys = JobField.allCases.map(\.key)
 
     /// Parses an outcome's stdout as exactly one job object.
     static func job(_ outcome: Outcome, sourceLocation: SourceLocation = #_sourceLocation) throws -> JobSnapshot {

@@ -1,12 +1,12 @@
 import GobProtocol
 import Testing
 
-/// `JobSnapshot.fields` is the one definition of a job's members: every output (the wire
+/// `JobField` is the one definition of a job's members: every output (the wire
 /// object, `list --json` by value and by the transcoder, events, replies) must carry each
 /// field it should, and each field must come back as it went, on its own.
 @Suite("One definition of a job's fields")
 struct JobFieldTests {
-    static let fields = JobSnapshot.fields
+    static let fields = JobField.allCases
     static let allKeys = fields.map(\.key)
     static let listedKeys = fields.filter(\.listed).map(\.key)
 
@@ -60,6 +60,8 @@ struct JobFieldTests {
         #expect(Self.allKeys.allSatisfy { !$0.isEmpty && $0.utf8.allSatisfy { (0x61...0x7A).contains($0) || $0 == 0x5F } })
         // A stored property of the snapshot that is not a field would reach no output.
         #expect(Mirror(reflecting: Self.base).children.count == Self.fields.count)
+        // The cases are the wire order: raw values count up from 0.
+        #expect(Self.fields.map(\.rawValue) == Array(0..<Self.fields.count))
     }
 
     @Test func theWireOrderIsTheContracts() {
@@ -119,11 +121,7 @@ struct JobFieldTests {
         for (slot, field) in Self.fields.enumerated() {
             var members = try Self.full.json.objectMembers
             members.remove(at: slot)
-            let required: Bool
-            switch field.kind {
-            case .text(required: true), .words, .int32, .status: required = true
-            default: required = false
-            }
+            let required = field.kind.isRequired
             #expect((JobSnapshot(json: .object(members)) == nil) == required, "\(field.key)")
             let reply = Array(JSON.object([("success", .bool(true)), ("data", .object([("jobs", .array([.object(members)]))]))]).compact.utf8)
             let output = try reply.withUnsafeBufferPointer { try JobListTranscoder.transcode($0) }?.output

@@ -1,10 +1,11 @@
 import GobProtocol
 import Testing
 
-/// `JobListTranscoder` against the value route it replaces for `list --json`: parse the
-/// reply into a JSON value, read the `Response` and its `jobs`, print their `listJSON`
-/// pretty. For every line — the daemon's own, re-laid-out, odd, mistyped, truncated or
-/// mangled — both must give the same error, or the same response and output.
+/// `JobListTranscoder` against the value route it replaces for `list --json` and `list`:
+/// parse the reply into a JSON value, read the `Response` and its `jobs`, print their
+/// `listJSON` pretty. For every line — the daemon's own, re-laid-out, odd, mistyped,
+/// truncated or mangled — `transcode` and `jobs` must give the same error, or the same
+/// response, output and snapshots.
 @Suite("list --json transcoder agrees with the JSON value route")
 struct JobListTranscoderTests {
     /// What a route makes of a reply line.
@@ -41,9 +42,33 @@ struct JobListTranscoderTests {
         expectAgreement(Array(text.utf8), sourceLocation: sourceLocation)
     }
 
+    /// What `JobListTranscoder.jobs` makes of a reply line, in the same terms: its jobs
+    /// printed as the value route prints them.
+    static func read(_ line: [UInt8]) -> Outcome {
+        do {
+            let result = try line.withUnsafeBufferPointer { bytes throws(JSONError) in try JobListTranscoder.jobs(bytes) }
+            guard let (response, jobs) = result else { return .notResponse }
+            return .response(
+                success: response.success, error: response.error, data: JSON.object(response.data).compact,
+                output: jobs.map { JSON.array($0.map(\.listJSON)).pretty })
+        } catch {
+            return .error(error.description)
+        }
+    }
+
+    /// The snapshots `JobListTranscoder.jobs` reads, against `Response.jobs`, in full
+    /// (log paths included).
+    static func snapshotsAgree(_ line: [UInt8]) -> Bool {
+        let reference = (try? JSON(parsing: line)).flatMap(Response.init(json:))?.jobs
+        let read = try? line.withUnsafeBufferPointer { bytes throws(JSONError) in try JobListTranscoder.jobs(bytes) }
+        return read?.jobs == reference
+    }
+
     static func expectAgreement(_ line: [UInt8], sourceLocation: SourceLocation = #_sourceLocation) {
-        #expect(transcoded(line) == reference(line), "\(String(decoding: line, as: UTF8.self))",
-                sourceLocation: sourceLocation)
+        let expected = reference(line)
+        #expect(transcoded(line) == expected, "\(String(decoding: line, as: UTF8.self))", sourceLocation: sourceLocation)
+        #expect(read(line) == expected, "jobs: \(String(decoding: line, as: UTF8.self))", sourceLocation: sourceLocation)
+        #expect(snapshotsAgree(line), "snapshots: \(String(decoding: line, as: UTF8.self))", sourceLocation: sourceLocation)
     }
 
     /// A reply as the daemon writes it: compact, each job in `writeJSON`'s layout.
