@@ -76,6 +76,37 @@ struct ExactBytesTests {
         }
     }
 
+    /// A client in Python, as docs/protocol.md shows one: `surrogateescape` strings in,
+    /// the same bytes out.
+    static let pythonClient = #"""
+        import json, os, socket
+        xdg = os.environ.get("XDG_RUNTIME_DIR", "")
+        rt = os.path.join(xdg, "gob") if xdg.startswith("/") else f"/tmp/gob-{os.getuid()}"
+        s = socket.socket(socket.AF_UNIX)
+        s.connect(os.path.join(rt, "daemon.sock"))
+        request = {"type": "add", "payload": {
+            "command": ["printf", "%s|%s", os.fsdecode(b"caf\xe9"), os.fsdecode(b"\xc3\xa9\xff")],
+            "workdir": os.getcwd(),
+            "env": [os.fsdecode(k) + "=" + os.fsdecode(v) for k, v in os.environb.items()]}}
+        s.sendall(json.dumps(request).encode() + b"\n")
+        job = json.loads(s.makefile(encoding="utf-8", errors="surrogateescape").readline())["data"]["job"]
+        assert [os.fsencode(w) for w in job["command"]] == [b"printf", b"%s|%s", b"caf\xe9", b"\xc3\xa9\xff"], job
+        print(job["id"])
+        """#
+
+    @Test("a Python client speaks the same bytes (surrogateescape)",
+          .enabled(if: Sandbox.installedProgram("python3") != nil, "python3 is not installed"))
+    func pythonClient() async throws {
+        let python = try #require(Sandbox.installedProgram("python3"))
+        try await Sandbox.run { sandbox async throws in
+            #expect(try await sandbox.gob("ping").status == 0)
+            let outcome = try await sandbox.runProgram(python, ["-c", Self.pythonClient])
+            #expect(outcome.status == 0, "\(outcome)")
+            let id = outcome.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+            #expect(try await Self.output(of: id, in: sandbox) == Array("caf".utf8) + [0xE9, 0x7C, 0xC3, 0xA9, 0xFF])
+        }
+    }
+
     @Test("the daemon refuses NUL bytes and relative directories with invalid_argument")
     func nulAndRelativeWorkdirsAreRefused() async throws {
         try await Sandbox.run { sandbox async throws in
