@@ -5,7 +5,7 @@ public struct LaunchSpec: Sendable, Equatable {
     /// The job's argv and directory, byte for byte.
     public var command: [OSString]
     public var workdir: OSString
-    /// `KEY=VALUE` entries: exactly the job's environment (Decision D3), byte for byte.
+    /// `KEY=VALUE` entries: exactly the job's environment, never the daemon's, byte for byte.
     public var environment: [OSString]
     public var stdoutPath: String
     public var stderrPath: String

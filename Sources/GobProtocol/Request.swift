@@ -78,8 +78,8 @@ public struct JobSpec: Sendable, Equatable {
     public var command: [OSString]
     /// An absolute path, byte for byte.
     public var workdir: OSString
-    /// `KEY=VALUE` entries, byte for byte; the job gets exactly these (Decision D3). Nil:
-    /// none sent.
+    /// `KEY=VALUE` entries, byte for byte; the job gets exactly these, never the daemon's
+    /// environment. Nil: none sent.
     public var environment: [OSString]?
     /// A one-line note about the job; nil keeps a reused job's old one (`run`).
     public var description: String?
@@ -103,9 +103,9 @@ public struct JobSpec: Sendable, Equatable {
 }
 
 /// Why a request was refused before it reached the job table; `description` is the
-/// exact error text sent back (contract §5.3, §5.5, Decision D13), `code` its kind: a
-/// request that cannot be read is `invalid_request`, a value no job can have (a NUL byte,
-/// a relative directory) `invalid_argument`.
+/// exact error text sent back, `code` its kind: a request that cannot be read is
+/// `invalid_request`, a value no job can have (a NUL byte, a relative directory)
+/// `invalid_argument`.
 public struct RequestError: Error, Equatable, Sendable, CustomStringConvertible {
     public let description: String
     public let code: ErrorCode
