@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import GobProtocol
 
 /// Measures 7 and 8: the daemon at rest with many jobs, and under many clients at once.
 extension Benchmark {
@@ -43,7 +44,7 @@ extension Benchmark {
         let gob = try GobServer(gob: options.gob, sandbox: sandbox, name: "g")
         try gob.start()
         try gob.addJobs(10, command: ["sleep", "3600"])
-        let storm = ClientStorm(socketPath: gob.paths.socket, clients: 100, requests: 20, request: .list(workdir: sandbox.workdir))
+        let storm = ClientStorm(socketPath: gob.paths.socket, clients: 100, requests: 20, request: .list(workdir: OSString(sandbox.workdir)))
         let outcome = try storm.run(timeout: 120)
         try gob.stop()
 

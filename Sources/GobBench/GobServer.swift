@@ -47,7 +47,9 @@ final class GobServer {
         var jobs: [JobSnapshot] = []
         jobs.reserveCapacity(count)
         for _ in 0..<count {
-            let spec = JobSpec(command: command, workdir: sandbox.workdir, environment: environment)
+            let spec = JobSpec(
+                command: command.map { OSString($0) }, workdir: OSString(sandbox.workdir),
+                environment: environment.map { OSString($0) })
             let response = try DaemonConnection.call(.add(spec), socketPath: paths.socket)
             guard let job = response.job else { throw BenchError("`add` answered without a job") }
             jobs.append(job)

@@ -24,7 +24,7 @@ extension DaemonClient {
 
     /// Opens an event subscription for `workdir` (all directories when nil) and waits for
     /// its acknowledgement (contract §5.6). The stream stays open until dropped.
-    public func subscribe(workdir: String?) throws(SubscribeError) -> EventStream {
+    public func subscribe(workdir: OSString?) throws(SubscribeError) -> EventStream {
         let socket: UnixSocket
         do { socket = try connect() } catch { throw .connect(error) }
         var line = Array(Request.subscribe(workdir: workdir).wireJSON.compact.utf8)

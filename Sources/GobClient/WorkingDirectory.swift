@@ -15,12 +15,14 @@ public enum WorkingDirectory {
         public let description: String
     }
 
-    public static func current(pwd: String? = environmentValue("PWD")) throws(Failure) -> String {
+    /// The directory, byte for byte: a directory's name need not be UTF-8, and jobs must
+    /// start in, and be grouped by, the real one.
+    public static func current(pwd: OSString? = OSString.environmentValue("PWD")) throws(Failure) -> OSString {
         var dot = stat()
         guard stat(".", &dot) == 0 else { throw Failure(description: "stat .: \(SystemError.last)") }
-        if let pwd, pwd.hasPrefix("/") {
+        if let pwd, pwd.isAbsolutePath {
             var logical = stat()
-            if stat(pwd, &logical) == 0, logical.st_dev == dot.st_dev, logical.st_ino == dot.st_ino {
+            if pwd.withCString({ stat($0, &logical) }) == 0, logical.st_dev == dot.st_dev, logical.st_ino == dot.st_ino {
                 return pwd
             }
         }
@@ -29,6 +31,6 @@ public enum WorkingDirectory {
             throw Failure(description: "getwd: \(SystemError.last)")
         }
         let length = buffer.firstIndex(of: 0) ?? buffer.count
-        return String(decoding: buffer[0..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return OSString(bytes: buffer[0..<length].map { UInt8(bitPattern: $0) })
     }
 }

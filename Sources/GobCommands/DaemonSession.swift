@@ -46,6 +46,26 @@ struct DaemonSession {
         return output
     }
 
+    /// `send` for `list`: the reply's jobs, read straight from its bytes
+    /// (`JobListTranscoder.jobs`) without a JSON value; a reply without jobs is a decode
+    /// failure.
+    func sendList(_ request: Request, wording: ErrorWording) throws(CommandFailure) -> [JobSnapshot] {
+        let line: ReplyLine
+        do { line = try client.sendForLine(request) } catch {
+            throw Self.failure(error, wording: wording)
+        }
+        let read: (response: Response, jobs: [JobSnapshot]?)?
+        do { read = try line.withBytes { bytes throws(JSONError) in try JobListTranscoder.jobs(bytes) } } catch {
+            throw Self.failure(.decode(detail: error.description), wording: wording)
+        }
+        guard let read else {
+            throw Self.failure(.decode(detail: "reply is not a response object"), wording: wording)
+        }
+        _ = try Self.checked(read.response, wording: wording)
+        guard let jobs = read.jobs else { throw Self.missing("jobs", wording: wording) }
+        return jobs
+    }
+
     /// Like `send`, but only when a daemon runs: nil when none does, and none is started.
     func sendIfRunning(_ request: Request, wording: ErrorWording) throws(CommandFailure) -> Response? {
         let response: Response?
@@ -80,7 +100,7 @@ struct DaemonSession {
     }
 
     /// The client's working directory (the logical `$PWD` when it names this directory).
-    static func workingDirectory() throws(CommandFailure) -> String {
+    static func workingDirectory() throws(CommandFailure) -> OSString {
         do { return try WorkingDirectory.current() } catch {
             throw CommandFailure("failed to get current directory: \(error)", code: .ioError)
         }

@@ -7,7 +7,10 @@ extension Invocation {
         let description = try JobDescription.validated(description)
         let workdir = try DaemonSession.workingDirectory()
         let wording = DaemonSession.ErrorWording(prefix: "failed to add job: ")
-        let spec = JobSpec(command: argv, workdir: workdir, environment: currentEnvironment(), description: description,
+        // The job gets the bytes the shell gave gob, not the parser's repaired text.
+        let command = OSString.exactWords(argv, from: OSString.arguments())
+        let spec = JobSpec(
+            command: command, workdir: workdir, environment: OSString.environment(), description: description,
             settings: .current())
         let events = follow ? try JobFollowSupport.subscribe(workdir: workdir) : nil
         let job = try DaemonSession().send(.add(spec), wording: wording).requireJob(wording: wording)
@@ -15,7 +18,7 @@ extension Invocation {
             guard let events else { return Console.json(job.json) }
             return try JobFollowSupport.awaitAsJSON(job, events: events)
         }
-        Console.line(quiet ? job.id : "Added job \(job.id) running: \(ShellWords.quote(argv))")
+        Console.line(quiet ? job.id : "Added job \(job.id) running: \(job.commandLine)")
         if let events { try JobFollowSupport.follow(job, events: events) }
     }
 }

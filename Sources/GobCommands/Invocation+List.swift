@@ -21,7 +21,7 @@ extension Invocation {
             Console.out(bytes: output)
             return
         }
-        let jobs = try DaemonSession().send(.list(workdir: scope), wording: wording).requireJobs(wording: wording)
+        let jobs = try DaemonSession().sendList(.list(workdir: scope), wording: wording)
         guard !jobs.isEmpty else {
             Console.line("No jobs found")
             return

@@ -8,7 +8,7 @@ import GobProtocol
 enum JobFollowSupport {
     /// Opens the subscription that will report the job's end; call before the request
     /// that starts the job's process.
-    static func subscribe(workdir: String?) throws(CommandFailure) -> EventStream {
+    static func subscribe(workdir: OSString?) throws(CommandFailure) -> EventStream {
         do { return try DaemonSession().client.subscribe(workdir: workdir) } catch {
             switch error {
             case let .connect(cause): throw DaemonSession.failure(cause, wording: .verbatim)

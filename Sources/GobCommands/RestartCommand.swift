@@ -47,7 +47,7 @@ struct RestartCommand: ParsableCommand {
 
     func run() throws {
         let jobID = try ArgumentCount.jobID(arguments)
-        let request = Request.restart(jobID: jobID, environment: currentEnvironment(), settings: .current())
+        let request = Request.restart(jobID: jobID, environment: OSString.environment(), settings: .current())
         try JobFollowSupport.startProcess(request, follow: follow, quiet: quiet, json: json) { job in
             "Restarted job \(job.id) with new PID \(job.pid) running: \(job.commandLine)"
         }

@@ -69,7 +69,10 @@ struct RunCommand: ParsableCommand {
         let workdir = try DaemonSession.workingDirectory()
         let events = try JobFollowSupport.subscribe(workdir: workdir)
         let wording = DaemonSession.ErrorWording(prefix: "failed to add job: ")
-        let spec = JobSpec(command: argv, workdir: workdir, environment: currentEnvironment(), description: description,
+        // The job gets the bytes the shell gave gob, not the parser's repaired text.
+        let command = OSString.exactWords(argv, from: OSString.arguments())
+        let spec = JobSpec(
+            command: command, workdir: workdir, environment: OSString.environment(), description: description,
             settings: .current())
         let response = try DaemonSession().send(.run(spec), wording: wording)
         let job = try response.requireJob(wording: wording)

@@ -47,7 +47,7 @@ struct StartCommand: ParsableCommand {
 
     func run() throws {
         let jobID = try ArgumentCount.jobID(arguments)
-        let request = Request.start(jobID: jobID, environment: currentEnvironment(), settings: .current())
+        let request = Request.start(jobID: jobID, environment: OSString.environment(), settings: .current())
         try JobFollowSupport.startProcess(request, follow: follow, quiet: quiet, json: json) { job in
             "Started job \(job.id) with PID \(job.pid) running: \(job.commandLine)"
         }

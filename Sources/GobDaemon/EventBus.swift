@@ -30,7 +30,7 @@ public final class EventBus: Sendable {
 
     /// Registers a subscriber for events of `workdir` (all when nil); nil when no wake-up
     /// pipe could be made.
-    public func subscribe(workdir: String?) -> Subscription? {
+    public func subscribe(workdir: OSString?) -> Subscription? {
         guard let subscription = Subscription(workdir: workdir, limit: queueLimit) else { return nil }
         let total = subscribers.withLock { table in
             table[ObjectIdentifier(subscription)] = subscription
@@ -81,14 +81,14 @@ public final class Subscription: Sendable {
         var closed = false
     }
 
-    public let workdir: String?
+    public let workdir: OSString?
     private let limit: Int
     private let queue = Mutex(Queue())
     /// Read end polled by the connection thread; written to when lines arrive.
     public let wakeFD: Int32
     private let signalFD: Int32
 
-    init?(workdir: String?, limit: Int) {
+    init?(workdir: OSString?, limit: Int) {
         var fds: [Int32] = [-1, -1]
         guard gob_pipe(&fds, 1) == 0 else { return nil }
         self.workdir = workdir

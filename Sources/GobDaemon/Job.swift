@@ -4,9 +4,9 @@ import GobProtocol
 /// change; each (re)start replaces the process fields.
 struct Job: Sendable {
     let id: String
-    let command: [String]
-    let workdir: String
-    var environment: [String]
+    let command: [OSString]
+    let workdir: OSString
+    var environment: [OSString]
     /// Creation time with full precision, for sorting (contract §1.8).
     let createdAtNanos: Int64
     /// Creation order, to break ties between equal times.

@@ -53,7 +53,7 @@ extension JobSupervisor {
     }
 
     /// `start`: a stopped job gets a new process.
-    public func start(_ id: String, environment: [String]?, settings: ProcessSettings? = nil) throws(SupervisorError) -> JobSnapshot {
+    public func start(_ id: String, environment: [OSString]?, settings: ProcessSettings? = nil) throws(SupervisorError) -> JobSnapshot {
         try withJob(id) { () throws(SupervisorError) in
             // What the previous process left in its group goes first, so the job
             // never has two generations of processes.
@@ -86,9 +86,7 @@ extension JobSupervisor {
         let now = clock()
         let jobs = state.jobs
         let reservations = state.reservations
-        let start = max(now / 1_000_000, state.lastIDMilliseconds + 1)
-        let (id, milliseconds) = JobID.unique(milliseconds: start) { jobs[$0] != nil || reservations[$0] != nil }
-        state.lastIDMilliseconds = milliseconds
+        let id = JobID.unique { jobs[$0] != nil || reservations[$0] != nil }
         let created = Timestamp.rfc3339(secondsSinceEpoch: now / 1_000_000_000)
         let job = Job(
             id: id, command: spec.command, workdir: spec.workdir,
@@ -107,7 +105,7 @@ extension JobSupervisor {
 
     /// The environment of a job created by a client that sent none (a raw protocol client):
     /// never the daemon's own, but enough to find common programs.
-    static let fallbackEnvironment = ["PATH=/usr/local/bin:/usr/bin:/bin"]
+    static let fallbackEnvironment: [OSString] = ["PATH=/usr/local/bin:/usr/bin:/bin"]
 
     /// Spawns a reserved job's first process and records the job; on any failure nothing
     /// is left behind: no job, no log file, no process.
@@ -149,7 +147,7 @@ extension JobSupervisor {
 
     /// Starts a new process for job `id`, which the caller holds busy.
     func relaunch(
-        _ id: String, environment: [String]?, settings: ProcessSettings?, description: String?
+        _ id: String, environment: [OSString]?, settings: ProcessSettings?, description: String?
     ) throws(SupervisorError) -> JobSnapshot {
         let (job, reapCount) = try state.withLock { state throws(SupervisorError) -> (Job, UInt64) in
             guard let job = state.jobs[id] else { throw .notFound(id) }

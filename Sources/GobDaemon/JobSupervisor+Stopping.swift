@@ -31,7 +31,7 @@ extension JobSupervisor {
 
     /// `restart`: stops the job's group if anything of it runs, then starts anew. A
     /// job that could not start again (its working directory is gone) is left as it is.
-    public func restart(_ id: String, environment: [String]?, settings: ProcessSettings? = nil) throws(SupervisorError) -> JobSnapshot {
+    public func restart(_ id: String, environment: [OSString]?, settings: ProcessSettings? = nil) throws(SupervisorError) -> JobSnapshot {
         try withJob(id) { () throws(SupervisorError) in
             guard let (job, process) = jobAndProcess(id) else { throw .notFound(id) }
             do throws(LaunchError) {
@@ -63,7 +63,7 @@ extension JobSupervisor {
     }
 
     /// `cleanup` (§2.11): drops every stopped job in scope. Returns how many.
-    public func cleanup(workdir: String?) -> Int {
+    public func cleanup(workdir: OSString?) -> Int {
         let removed = state.withLockBroadcasting { state in
             let jobs = state.jobs.values
                 .filter { (workdir == nil || $0.workdir == workdir) && !$0.running && !$0.busy }
@@ -88,7 +88,7 @@ extension JobSupervisor {
 
     /// `nuke` (§2.12, §4.8.3): stops every job in scope — all groups at once, waiting until
     /// each is gone — then removes them and their logs.
-    public func nuke(workdir: String?) -> NukeResult {
+    public func nuke(workdir: OSString?) -> NukeResult {
         // Claim the jobs one by one in a fixed order, so two nukes cannot deadlock.
         let ids = state.withLock { state in
             state.jobs.values.filter { workdir == nil || $0.workdir == workdir }.map(\.id).sorted()

@@ -37,7 +37,7 @@ public final class JobSupervisor: Sendable {
         var generation: UInt64 = 0
         /// The last `list` body written, with the scope and generation it was written at:
         /// a list asked for again while nothing changed is sent as it is.
-        var listBody: (scope: String?, generation: UInt64, bytes: [UInt8])?
+        var listBody: (scope: OSString?, generation: UInt64, bytes: [UInt8])?
         /// Running leaders, for exit reports.
         var jobByPID: [Int32: String] = [:]
         /// Each job's current (or last) process, with the handle its group is reached by.
@@ -45,9 +45,6 @@ public final class JobSupervisor: Sendable {
         /// Jobs that ended while members of their group may remain.
         var lingering: Set<String> = []
         var nextSequence: UInt64 = 0
-        /// The millisecond value of the last ID issued: a burst continues after it
-        /// instead of probing every taken value again (Decision D7).
-        var lastIDMilliseconds: Int64 = 0
         /// The daemon is shutting down: no process may start any more.
         var closed = false
 
@@ -119,7 +116,7 @@ public final class JobSupervisor: Sendable {
     // MARK: Queries
 
     /// Jobs of `workdir` (all when nil), newest first.
-    public func list(workdir: String?) -> [JobSnapshot] {
+    public func list(workdir: OSString?) -> [JobSnapshot] {
         state.withLock { state in
             // Sort light keys, not whole job records: lists of thousands stay quick.
             state.jobs.values.lazy
@@ -134,7 +131,7 @@ public final class JobSupervisor: Sendable {
     /// comma-separated, to `out`: the body of a `list` reply. Each job's bytes are kept
     /// until the job changes (`Job.wire`), and the whole body until any job does, so a
     /// list of thousands is mostly copying.
-    public func writeList(workdir: String?, into out: inout [UInt8]) {
+    public func writeList(workdir: OSString?, into out: inout [UInt8]) {
         state.withLock { state in
             if let kept = state.listBody, kept.generation == state.generation, kept.scope == workdir {
                 out.append(contentsOf: kept.bytes)

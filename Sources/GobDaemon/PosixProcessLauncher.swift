@@ -102,9 +102,9 @@ public struct PosixProcessLauncher: ProcessLauncher {
         return LaunchedProcess(pid: pid, startTime: startTime, handle: handle)
     }
 
-    public func checkWorkdir(_ workdir: String) throws(LaunchError) {
+    public func checkWorkdir(_ workdir: OSString) throws(LaunchError) {
         var info = stat()
-        if stat(workdir, &info) != 0 { throw Self.workdirError(workdir, errno) }
+        if workdir.withCString({ stat($0, &info) }) != 0 { throw Self.workdirError(workdir, errno) }
         guard (info.st_mode & S_IFMT) == S_IFDIR else { throw Self.workdirError(workdir, ENOTDIR) }
     }
 
@@ -121,18 +121,18 @@ public struct PosixProcessLauncher: ProcessLauncher {
     /// Go's `exec.LookPath` over the job's `PATH`: a name with `/` is used as given (a
     /// relative one resolves in the workdir, after the child's chdir); otherwise the first
     /// executable regular file in `PATH`, relative entries taken from the workdir.
-    private func resolve(_ name: String, spec: LaunchSpec) throws(LaunchError) -> String {
-        if name.contains("/") { return name }
+    private func resolve(_ name: OSString, spec: LaunchSpec) throws(LaunchError) -> OSString {
+        if name.bytes.contains(UInt8(ascii: "/")) { return name }
         let notFound = LaunchError("cannot start \"\(name)\": no such file")
         guard !name.isEmpty,
               let entry = spec.environment.last(where: { $0.hasPrefix("PATH=") })
         else { throw notFound }
-        for directory in entry.dropFirst(5).split(separator: ":", omittingEmptySubsequences: false) {
-            var base = directory.isEmpty ? "." : String(directory)
-            if !base.hasPrefix("/") { base = spec.workdir + "/" + base }
+        for directory in entry.bytes.dropFirst(5).split(separator: UInt8(ascii: ":"), omittingEmptySubsequences: false) {
+            var base = directory.isEmpty ? OSString(".") : OSString(bytes: Array(directory))
+            if !base.isAbsolutePath { base = spec.workdir + "/" + base }
             let candidate = base + "/" + name
             var info = stat()
-            if stat(candidate, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, info.st_mode & 0o111 != 0 {
+            if candidate.withCString({ stat($0, &info) }) == 0, (info.st_mode & S_IFMT) == S_IFREG, info.st_mode & 0o111 != 0 {
                 return candidate
             }
         }
@@ -158,7 +158,7 @@ public struct PosixProcessLauncher: ProcessLauncher {
     }
 
     /// The message for a failed start, in plain words.
-    private func failure(_ code: Int32, step: Int32, name: String, path: String, workdir: String) -> LaunchError {
+    private func failure(_ code: Int32, step: Int32, name: OSString, path: OSString, workdir: OSString) -> LaunchError {
         if step == Int32(GOB_SPAWN_STEP_WORKDIR) { return Self.workdirError(workdir, code) }
         var reason: String
         switch code {
@@ -173,13 +173,13 @@ public struct PosixProcessLauncher: ProcessLauncher {
         }
         if code == EACCES {
             var info = stat()
-            let full = path.hasPrefix("/") ? path : workdir + "/" + path
-            if stat(full, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR { reason = "is a directory" }
+            let full = path.isAbsolutePath ? path : workdir + "/" + path
+            if full.withCString({ stat($0, &info) }) == 0, (info.st_mode & S_IFMT) == S_IFDIR { reason = "is a directory" }
         }
         return LaunchError("cannot start \"\(name)\": \(reason)")
     }
 
-    private static func workdirError(_ workdir: String, _ code: Int32) -> LaunchError {
+    private static func workdirError(_ workdir: OSString, _ code: Int32) -> LaunchError {
         switch code {
         case ENOENT: LaunchError("working directory \(workdir) does not exist")
         case ENOTDIR: LaunchError("working directory \(workdir) is not a directory")
@@ -234,8 +234,8 @@ public struct PosixProcessLauncher: ProcessLauncher {
 }
 
 /// Calls `body` with a NULL-terminated array of C strings, freed afterwards.
-func withCStrings<R>(_ strings: [String], _ body: ([UnsafeMutablePointer<CChar>?]) -> R) -> R {
-    var pointers: [UnsafeMutablePointer<CChar>?] = strings.map { strdup($0) }
+func withCStrings<R>(_ strings: [OSString], _ body: ([UnsafeMutablePointer<CChar>?]) -> R) -> R {
+    var pointers: [UnsafeMutablePointer<CChar>?] = strings.map { $0.duplicateCString() }
     pointers.append(nil)
     defer { for pointer in pointers { free(pointer) } }
     return body(pointers)

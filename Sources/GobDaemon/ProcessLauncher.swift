@@ -2,17 +2,18 @@ import GobProtocol
 
 /// What a job process needs to start.
 public struct LaunchSpec: Sendable, Equatable {
-    public var command: [String]
-    public var workdir: String
-    /// `KEY=VALUE` entries: exactly the job's environment (Decision D3).
-    public var environment: [String]
+    /// The job's argv and directory, byte for byte.
+    public var command: [OSString]
+    public var workdir: OSString
+    /// `KEY=VALUE` entries: exactly the job's environment, never the daemon's, byte for byte.
+    public var environment: [OSString]
     public var stdoutPath: String
     public var stderrPath: String
     /// The starting client's umask, nice value and limits; nil: the launcher's defaults.
     public var settings: ProcessSettings?
 
     public init(
-        command: [String], workdir: String, environment: [String], stdoutPath: String, stderrPath: String,
+        command: [OSString], workdir: OSString, environment: [OSString], stdoutPath: String, stderrPath: String,
         settings: ProcessSettings? = nil
     ) {
         self.command = command
@@ -66,7 +67,7 @@ public protocol ProcessLauncher: Sendable {
     /// the record and for when to look again, never a reason to signal.
     func groupMayHaveMembers(_ process: LaunchedProcess) -> Bool
     /// Refuses a working directory a job could not start in, before anything is stopped.
-    func checkWorkdir(_ workdir: String) throws(LaunchError)
+    func checkWorkdir(_ workdir: OSString) throws(LaunchError)
 }
 
 /// How a process ended, decoded from a `waitpid` status.

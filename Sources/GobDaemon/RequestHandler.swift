@@ -12,7 +12,7 @@ public struct RequestHandler: Sendable {
     public enum FollowUp: Sendable, Equatable {
         case close
         /// Keep the connection open as an event stream.
-        case subscribe(workdir: String?)
+        case subscribe(workdir: OSString?)
         /// Close, then shut the daemon down (`shutdown`, or `nuke` leaving no job: D6).
         case shutdown
     }

@@ -145,7 +145,7 @@ public final class SocketServer: Sendable {
         let json: JSON
         do { json = try JSON(parsing: line) } catch { return .invalid(error.description) }
         let request: Request
-        do throws(RequestError) { request = try Request(json: json) } catch { return .invalid(error.description) }
+        do throws(RequestError) { request = try Request(json: json) } catch { return .invalid(error.description, error.code) }
         // A client of another build must not be misunderstood; `status` still answers so
         // the user can find the daemon to restart.
         if let version = json["version"], request != .status {
@@ -180,7 +180,7 @@ public final class SocketServer: Sendable {
     }
 
     /// Streams events until the client leaves, falls behind, or the daemon shuts down.
-    private func stream(_ fd: Int32, workdir: String?) {
+    private func stream(_ fd: Int32, workdir: OSString?) {
         guard let subscription = bus.subscribe(workdir: workdir) else {
             logger.error("Error sending subscribe response: no wake-up pipe")
             return

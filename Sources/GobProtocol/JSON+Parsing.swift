@@ -80,7 +80,7 @@ struct JSONParser {
         switch bytes[index] {
         case UInt8(ascii: "{"): return try parseObject(depth: depth + 1)
         case UInt8(ascii: "["): return try parseArray(depth: depth + 1)
-        case UInt8(ascii: "\""): return .string(try parseString())
+        case UInt8(ascii: "\""): return try parseStringValue()
         case UInt8(ascii: "t"): try expectLiteral("true"); return .bool(true)
         case UInt8(ascii: "f"): try expectLiteral("false"); return .bool(false)
         case UInt8(ascii: "n"): try expectLiteral("null"); return .null
@@ -119,27 +119,48 @@ struct JSONParser {
         return .array(elements)
     }
 
+    /// Reads a string as text, with bytes that are not UTF-8 as U+FFFD: for keys, and
+    /// wherever only text is wanted.
     mutating func parseString() throws(JSONError) -> String {
+        switch try parseStringValue() {
+        case let .string(text): return text
+        case let .bytes(bytes): return String(decoding: bytes, as: UTF8.self)
+        default: return ""
+        }
+    }
+
+    /// Reads a string: `.string` when its bytes are UTF-8, else `.bytes`. The bytes are
+    /// the escapes decoded, where `\udc80`–`\udcff` standing alone is the byte 0x80–0xFF
+    /// (Python's `surrogateescape`), and raw bytes as they are, valid or not.
+    mutating func parseStringValue() throws(JSONError) -> JSON {
         index += 1  // opening quote
         let start = index
+        var ascii = true
         // Most strings have no escape: find the closing quote and decode them in one go.
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
                 index += 1
-                return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<(index - 1)]), as: UTF8.self)
+                let raw = UnsafeBufferPointer(rebasing: bytes[start..<(index - 1)])
+                if ascii || UTF8Validation.isValid(raw) { return .string(String(decoding: raw, as: UTF8.self)) }
+                return .bytes(Array(raw))
             }
             if byte == UInt8(ascii: "\\") || byte < 0x20 { break }
+            if byte >= 0x80 { ascii = false }
             index += 1
         }
         var utf8 = Array(UnsafeBufferPointer(rebasing: bytes[start..<index]))
+        var escapedBytes = false
         while true {
             guard index < bytes.count else { throw JSONError("unexpected EOF") }
             let byte = bytes[index]
             switch byte {
             case UInt8(ascii: "\""):
                 index += 1
-                return String(decoding: utf8, as: UTF8.self)
+                if (ascii && !escapedBytes) || utf8.withUnsafeBufferPointer(UTF8Validation.isValid) {
+                    return .string(String(decoding: utf8, as: UTF8.self))
+                }
+                return .bytes(utf8)
             case UInt8(ascii: "\\"):
                 index += 1
                 guard index < bytes.count else { throw JSONError("unexpected EOF") }
@@ -155,14 +176,20 @@ struct JSONParser {
                 case UInt8(ascii: "r"): utf8.append(0x0D)
                 case UInt8(ascii: "t"): utf8.append(0x09)
                 case UInt8(ascii: "u"):
-                    let scalar = try parseUnicodeEscape()
-                    utf8.append(contentsOf: Array(String(Character(scalar)).utf8))
+                    switch try parseUnicodeEscape() {
+                    case let .scalar(scalar):
+                        utf8.append(contentsOf: Array(String(Character(scalar)).utf8))
+                    case let .byte(raw):
+                        utf8.append(raw)
+                        escapedBytes = true
+                    }
                 default:
                     throw JSONError("invalid character \(quoted(escape)) in string escape code")
                 }
             case 0x00..<0x20:
                 throw JSONError("invalid character \(quoted(byte)) in string literal")
             default:
+                if byte >= 0x80 { ascii = false }
                 utf8.append(byte)
                 index += 1
             }
@@ -187,9 +214,17 @@ struct JSONParser {
         return value
     }
 
-    /// Decodes `\uXXXX` (the `\u` already consumed), joining surrogate pairs; a lone
-    /// surrogate becomes U+FFFD as in Go.
-    private mutating func parseUnicodeEscape() throws(JSONError) -> Unicode.Scalar {
+    /// What one `\uXXXX` escape stands for.
+    private enum UnicodeEscape {
+        case scalar(Unicode.Scalar)
+        /// A lone `\udc80`–`\udcff`: the byte 0x80–0xFF that was not UTF-8.
+        case byte(UInt8)
+    }
+
+    /// Decodes `\uXXXX` (the `\u` already consumed), joining surrogate pairs. A lone low
+    /// surrogate `\udc80`–`\udcff` is a byte that is not UTF-8; any other lone surrogate
+    /// becomes U+FFFD as in Go.
+    private mutating func parseUnicodeEscape() throws(JSONError) -> UnicodeEscape {
         let first = try parseHex4()
         if (0xD800..<0xDC00).contains(first),
            index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") {
@@ -198,11 +233,12 @@ struct JSONParser {
             let second = try parseHex4()
             if (0xDC00..<0xE000).contains(second) {
                 let combined = 0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00)
-                return Unicode.Scalar(combined) ?? "\u{FFFD}"
+                return .scalar(Unicode.Scalar(combined) ?? "\u{FFFD}")
             }
             index = save
         }
-        return Unicode.Scalar(first) ?? "\u{FFFD}"
+        if (0xDC80...0xDCFF).contains(first) { return .byte(UInt8(first - 0xDC00)) }
+        return .scalar(Unicode.Scalar(first) ?? "\u{FFFD}")
     }
 
     private mutating func parseNumber() throws(JSONError) -> JSON {

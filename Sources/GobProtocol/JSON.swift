@@ -12,6 +12,11 @@ public enum JSON: Sendable, Equatable {
     /// Any other number.
     case double(Double)
     case string(String)
+    /// A string given as bytes (an argument, a path), which need not be UTF-8: on the
+    /// wire, each byte outside a valid sequence is the lone surrogate escape
+    /// `\udc80`–`\udcff`. Equal to the `.string` of the same bytes. The parser gives
+    /// `.bytes` only for strings that are not UTF-8.
+    case bytes([UInt8])
     case array([JSON])
     /// Members in document order; a duplicated key keeps its last value on lookup.
     case object([(String, JSON)])
@@ -24,6 +29,8 @@ public enum JSON: Sendable, Equatable {
         case let (.double(a), .double(b)): return a == b
         case let (.int(a), .double(b)), let (.double(b), .int(a)): return Double(a) == b
         case let (.string(a), .string(b)): return a == b
+        case let (.bytes(a), .bytes(b)): return a == b
+        case let (.string(a), .bytes(b)), let (.bytes(b), .string(a)): return a.utf8.elementsEqual(b)
         case let (.array(a), .array(b)): return a == b
         case let (.object(a), .object(b)):
             return a.count == b.count && zip(a, b).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
@@ -37,9 +44,29 @@ public enum JSON: Sendable, Equatable {
         return members.last(where: { $0.0 == key })?.1
     }
 
+    /// A string as text; bytes that are not UTF-8 become U+FFFD. For an argument, an
+    /// environment entry or a path, which must reach the OS unchanged, use `osStringValue`.
     public var stringValue: String? {
-        if case let .string(s) = self { return s }
-        return nil
+        switch self {
+        case let .string(s): return s
+        case let .bytes(b): return String(decoding: b, as: UTF8.self)
+        default: return nil
+        }
+    }
+
+    /// A string's exact bytes.
+    public var osStringValue: OSString? {
+        switch self {
+        case let .string(s): return OSString(s)
+        case let .bytes(b): return OSString(bytes: b)
+        default: return nil
+        }
+    }
+
+    /// `value` as a JSON string of its bytes; the writer checks them, so text costs no
+    /// conversion here.
+    public init(_ value: OSString) {
+        self = .bytes(value.bytes)
     }
 
     public var boolValue: Bool? {
@@ -68,6 +95,9 @@ public enum JSON: Sendable, Equatable {
 
     /// A JSON string, or `null` for nil.
     public static func optional(_ s: String?) -> JSON { s.map(JSON.string) ?? .null }
+
+    /// A JSON string of `value`'s bytes, or `null` for nil.
+    public static func optional(_ value: OSString?) -> JSON { value.map(JSON.init) ?? .null }
 
     /// A JSON integer, or `null` for nil.
     public static func optional(_ i: Int64?) -> JSON { i.map(JSON.int) ?? .null }

@@ -1,5 +1,5 @@
 /// The separators and key of each member of one object written by hand, in
-/// `JSON.write`'s layout (`JobSnapshot.writeJSON`, `JobListTranscoder`).
+/// `JSON.write`'s layout (`JobSnapshot.writeJSON`).
 struct JSONObjectWriter {
     let indent: Int?
     let level: Int

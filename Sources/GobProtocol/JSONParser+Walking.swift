@@ -147,10 +147,31 @@ extension JSONParser {
         return true
     }
 
-    /// The string whose raw contents `scanString` found at `contents`.
+    /// The string whose raw contents `scanString` found at `contents`, as text.
     func decodeString(at contents: Range<Int>) -> String {
         var parser = JSONParser(bytes: bytes)
         parser.index = contents.lowerBound - 1
         return (try? parser.parseString()) ?? ""
+    }
+
+    /// The string whose raw contents `scanString` found at `contents`, as `parseValue`
+    /// reads it: `.string`, or `.bytes` when it is not UTF-8.
+    func decodeStringValue(at contents: Range<Int>) -> JSON {
+        var parser = JSONParser(bytes: bytes)
+        parser.index = contents.lowerBound - 1
+        return (try? parser.parseStringValue()) ?? .string("")
+    }
+
+    /// Moves past `{"key":` (`,"key":` unless `first`) when the bytes at the reading
+    /// position are exactly that: how the daemon writes each member's key.
+    mutating func skipKey(_ key: StaticString, first: Bool) -> Bool {
+        let count = key.utf8CodeUnitCount
+        guard index + count + 4 <= bytes.count,
+              bytes[index] == (first ? UInt8(ascii: "{") : UInt8(ascii: ",")), bytes[index + 1] == UInt8(ascii: "\""),
+              bytes[index + count + 2] == UInt8(ascii: "\""), bytes[index + count + 3] == UInt8(ascii: ":")
+        else { return false }
+        guard let base = bytes.baseAddress, memcmp(base + index + 2, key.utf8Start, count) == 0 else { return false }
+        index += count + 4
+        return true
     }
 }

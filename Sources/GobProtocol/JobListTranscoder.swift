@@ -1,14 +1,32 @@
-/// Turns a `list` reply line into `list --json`'s output in one pass over its bytes,
-/// with no JSON value, no `JobSnapshot` and, for plain text, no `String` in between:
-/// building, reference counting and freeing those for thousands of jobs was most of
-/// `gob list --json`'s time (README "Performance").
+/// Reads a `list` reply line in one pass over its bytes, with no JSON value in between:
+/// into `list --json`'s output (`transcode`), with no `JobSnapshot` and, for plain text,
+/// no `String` either, or into the jobs' snapshots (`jobs`). Building, reference counting
+/// and freeing a JSON value for every member of thousands of jobs was most of `gob list`'s
+/// time (README "Performance").
 ///
 /// The result is exactly what the value route gives — `Response(json: JSON(parsing:))`,
 /// its `jobs`, then `JSON.array(jobs.map(\.listJSON)).pretty` — for every line, with the
-/// same errors; `JobListTranscoderTests` holds the two side by side. Plain strings are
+/// same errors; `JobListTranscoderTests` holds the routes side by side. Plain strings are
 /// copied as they are, since `JSON.writeString` would write them back unchanged; any
 /// other string is decoded and written again.
 public enum JobListTranscoder {
+    /// The reply's response and its jobs, as `Response.jobs` reads them (nil when it
+    /// would be nil). The response's `data` holds every member but `jobs`. Nil when the
+    /// line is JSON but no response object.
+    public static func jobs(
+        _ line: UnsafeBufferPointer<UInt8>
+    ) throws(JSONError) -> (response: Response, jobs: [JobSnapshot]?)? {
+        var reader = ReplyReader()
+        reader.snapshots = []
+        var parser = JSONParser(bytes: line)
+        try parser.walkDocument { parser throws(JSONError) in try reader.readReply(&parser) }
+        guard reader.isObject, let success = reader.success?.boolValue else { return nil }
+        let response = Response(
+            success: success, error: reader.error?.stringValue,
+            code: reader.code?.stringValue.flatMap(ErrorCode.init(rawValue:)), data: reader.data)
+        return (response, reader.valid ? reader.snapshots : nil)
+    }
+
     /// The reply's response and `list --json`'s output for its jobs (without the final
     /// line feed), or nil output when `Response.jobs` would be nil. The response's `data`
     /// holds every member but `jobs`. Nil when the line is JSON but no response object.
@@ -57,6 +75,9 @@ private struct ReplyReader {
     var out = ByteWriter(into: UnsafeMutableBufferPointer(start: nil, count: 0))
     /// Whether there is a `jobs` member that `Response.jobs` would read.
     var valid = false
+    /// The last `jobs` member's snapshots, when they are collected (`jobs`) instead of
+    /// written out.
+    var snapshots: [JobSnapshot]?
 
     /// The top-level value, read as `parseDocument` reads it (depth 0).
     mutating func readReply(_ parser: inout JSONParser) throws(JSONError) {
@@ -92,6 +113,7 @@ private struct ReplyReader {
                 return
             }
             out.rewind()
+            if snapshots != nil { snapshots = [] }
             if parser.next == UInt8(ascii: "[") {
                 valid = try readJobs(&parser)
             } else {
@@ -107,25 +129,33 @@ private struct ReplyReader {
         out.append(UInt8(ascii: "["))
         var valid = true
         var count = 0
-        try parser.walkArray(depth: 3) { parser throws(JSONError) in
-            guard parser.next == UInt8(ascii: "{") else {
-                _ = try parser.parseValue(depth: 3)
-                valid = false
-                return
+        // One job's values at a time, on the stack.
+        try withUnsafeTemporaryAllocation(of: RawJob.Value.self, capacity: JobField.count) { values throws(JSONError) in
+            values.initialize(repeating: .absent)
+            let job = RawJob(values: values)
+            try parser.walkArray(depth: 3) { parser throws(JSONError) in
+                guard parser.next == UInt8(ascii: "{") else {
+                    _ = try parser.parseValue(depth: 3)
+                    valid = false
+                    return
+                }
+                // The daemon's layout sets every value; only another one needs them reset.
+                if try !job.readCanonical(&parser) {
+                    job.reset()
+                    try parser.walkObject(depth: 4, rawKeys: { parser, key throws(JSONError) in
+                        try job.read(key: key, from: &parser)
+                    })
+                }
+                guard valid else { return }
+                if snapshots != nil {
+                    if let snapshot = job.snapshot(from: parser) { snapshots?.append(snapshot) } else { valid = false }
+                    return
+                }
+                if count > 0 { out.append(UInt8(ascii: ",")) }
+                out.newline(level: 1)
+                valid = job.write(into: &out, from: parser)
+                count += 1
             }
-            var job = RawJob()
-            if let canonical = try RawJob.readCanonical(&parser) {
-                job = canonical
-            } else {
-                try parser.walkObject(depth: 4, rawKeys: { parser, key throws(JSONError) in
-                    try job.read(key: key, from: &parser)
-                })
-            }
-            guard valid else { return }
-            if count > 0 { out.append(UInt8(ascii: ",")) }
-            out.newline(level: 1)
-            valid = job.write(into: &out, from: parser)
-            count += 1
         }
         if count == 0 {
             out.rewind()

@@ -1,5 +1,5 @@
-/// A job as the daemon reports it: the protocol's JobResponse (contract §5.4) with the exit
-/// status fields of Decision D1.
+/// A job as the daemon reports it: what it runs, where, and how its last process ended.
+/// Its members on the wire are `fields`.
 public struct JobSnapshot: Sendable, Equatable {
     public enum Status: String, Sendable {
         case running
@@ -9,8 +9,10 @@ public struct JobSnapshot: Sendable, Equatable {
     public var id: String
     public var pid: Int32
     public var status: Status
-    public var command: [String]
-    public var workdir: String
+    /// The job's argv, byte for byte.
+    public var command: [OSString]
+    /// The directory the job runs in, byte for byte.
+    public var workdir: OSString
     /// RFC 3339, whole seconds, the daemon's local time zone (contract §1.8).
     public var createdAt: String
     public var stdoutPath: String
@@ -32,7 +34,7 @@ public struct JobSnapshot: Sendable, Equatable {
     public var stoppedByGob: Bool
 
     public init(
-        id: String, pid: Int32, status: Status, command: [String], workdir: String,
+        id: String, pid: Int32, status: Status, command: [OSString], workdir: OSString,
         createdAt: String, stdoutPath: String, stderrPath: String,
         exitCode: Int32? = nil, signal: String? = nil, endedAt: String? = nil,
         startedAt: String? = nil, runTimeMilliseconds: Int64? = nil, description: String? = nil,
@@ -55,96 +57,51 @@ public struct JobSnapshot: Sendable, Equatable {
         self.stoppedByGob = stoppedByGob
     }
 
-    /// The command as gob shows it: argv quoted where a shell would need it, so the line
-    /// can be pasted back into a shell and gives the same argv.
-    public var commandLine: String { ShellWords.quote(command) }
+    /// The command as gob shows it: argv quoted where a shell would need it (bytes that
+    /// are not UTF-8 as `$'\xHH'`), so the line can be pasted back into a shell and gives
+    /// the same argv.
+    public var commandLine: String { ShellWords.quote(byteWords: command.map(\.bytes)) }
 
-    /// The wire object, keys in §5.4 order followed by D1's fields, then gob's own
-    /// additions (`started_at`, `run_time_ms`, `description`, `stopped_by_gob`).
-    public var json: JSON {
-        .object(commonMembers + [
-            ("stdout_path", .string(stdoutPath)),
-            ("stderr_path", .string(stderrPath)),
-        ] + exitMembers)
+    /// The wire object: every field.
+    public var json: JSON { object(listedOnly: false) }
+
+    /// The `list --json` element: the listed fields (no log paths).
+    public var listJSON: JSON { object(listedOnly: true) }
+
+    private func object(listedOnly: Bool) -> JSON {
+        var members: [(String, JSON)] = []
+        for field in JobField.inOrder where field.listed || !listedOnly {
+            members.append((field.key, self[field].json))
+        }
+        return .object(members)
     }
 
-    /// The `list --json` element (§2.5): no log paths.
-    public var listJSON: JSON { .object(commonMembers + exitMembers) }
-
-    private var commonMembers: [(String, JSON)] {
-        [
-            ("id", .string(id)),
-            ("pid", .int(Int64(pid))),
-            ("status", .string(status.rawValue)),
-            ("command", .array(command.map(JSON.string))),
-            ("workdir", .string(workdir)),
-            ("created_at", .string(createdAt)),
-        ]
-    }
-
-    private var exitMembers: [(String, JSON)] {
-        [
-            ("exit_code", JSON.optional(exitCode.map(Int64.init))),
-            ("signal", JSON.optional(signal)),
-            ("ended_at", JSON.optional(endedAt)),
-            ("started_at", JSON.optional(startedAt)),
-            ("run_time_ms", JSON.optional(runTimeMilliseconds)),
-            ("description", JSON.optional(description)),
-            ("stopped_by_gob", .bool(stoppedByGob)),
-        ]
-    }
-
-    /// Reads a JobResponse object; nil when a required field is missing or mistyped. One
-    /// pass over the members, a later duplicate replacing an earlier one (as `JSON`'s
-    /// lookup does): a `list` reply holds thousands of these.
+    /// Reads a job object; nil when a required field is missing or mistyped. One pass
+    /// over the members, a later duplicate replacing an earlier one (as `JSON`'s lookup
+    /// does): a `list` reply holds thousands of these.
     public init?(json: JSON) {
         guard case let .object(members) = json else { return nil }
-        var id, pid, status, command, workdir, createdAt, stdoutPath, stderrPath: JSON?
-        var exitCode, signal, endedAt, startedAt, runTime, description, stoppedByGob: JSON?
+        self.init(id: "", pid: 0, status: .stopped, command: [], workdir: OSString(bytes: []), createdAt: "",
+                  stdoutPath: "", stderrPath: "")
+        // Bit n: field n was read well (`seen`), or its last member was refused.
+        var seen: UInt64 = 0
+        var refused: UInt64 = 0
+        var expected: JobField? = .id
         for (key, value) in members {
-            switch key {
-            case "id": id = value
-            case "pid": pid = value
-            case "status": status = value
-            case "command": command = value
-            case "workdir": workdir = value
-            case "created_at": createdAt = value
-            case "stdout_path": stdoutPath = value
-            case "stderr_path": stderrPath = value
-            case "exit_code": exitCode = value
-            case "signal": signal = value
-            case "ended_at": endedAt = value
-            case "started_at": startedAt = value
-            case "run_time_ms": runTime = value
-            case "description": description = value
-            case "stopped_by_gob": stoppedByGob = value
-            default: break
+            guard let field = JobField.named(key, expected: expected) else { continue }
+            expected = field.successor
+            let bit: UInt64 = 1 << UInt64(field.rawValue)
+            if let read = field.read(value) {
+                self[field] = read
+                seen |= bit
+                refused &= ~bit
+            } else {
+                refused |= bit
             }
         }
-        guard let id = id?.stringValue,
-              let pid = pid?.intValue,
-              let statusText = status?.stringValue,
-              let status = Status(rawValue: statusText),
-              let commandValues = command?.arrayValue
-        else { return nil }
-        var words: [String] = []
-        words.reserveCapacity(commandValues.count)
-        for value in commandValues {
-            guard let word = value.stringValue else { return nil }
-            words.append(word)
+        for field in JobField.inOrder where field.kind.isRequired {
+            let bit: UInt64 = 1 << UInt64(field.rawValue)
+            if seen & bit == 0 || refused & bit != 0 { return nil }
         }
-        self.init(
-            id: id, pid: Int32(truncatingIfNeeded: pid), status: status, command: words,
-            workdir: workdir?.stringValue ?? "",
-            createdAt: createdAt?.stringValue ?? "",
-            stdoutPath: stdoutPath?.stringValue ?? "",
-            stderrPath: stderrPath?.stringValue ?? "",
-            exitCode: exitCode?.intValue.map { Int32(truncatingIfNeeded: $0) },
-            signal: signal?.stringValue,
-            endedAt: endedAt?.stringValue,
-            startedAt: startedAt?.stringValue,
-            runTimeMilliseconds: runTime?.intValue,
-            description: description?.stringValue,
-            stoppedByGob: stoppedByGob?.boolValue ?? false)
     }
 }

@@ -1,7 +1,7 @@
-/// One job object of a `list` reply as `JobListTranscoder` reads it: where each member
-/// that `list --json` prints lies in the reply (the last of duplicates, as `JSON`'s lookup
-/// takes), not its decoded value; `write` then checks and prints it the way
-/// `JobSnapshot(json:)` and `listJSON` would.
+/// One job object of a `list` reply as `JobListTranscoder` reads it: where the value of
+/// each `JobField` lies in the reply (the last of duplicates, as `JSON`'s
+/// lookup takes), not its decoded value; `write` then checks and prints it, field by
+/// field and by each field's kind, the way `JobSnapshot(json:)` and `listJSON` would.
 struct RawJob {
     /// A member's value, as far as the output needs to know it.
     enum Value {
@@ -15,123 +15,55 @@ struct RawJob {
         /// An array of strings only, whose `[` is at the position.
         case strings(at: Int)
         case null
-        /// Anything else: a boolean, an object, an array holding a non-string.
+        /// Anything else: an object, an array holding a non-string.
         case other
     }
 
-    var id = Value.absent
-    var pid = Value.absent
-    var status = Value.absent
-    var command = Value.absent
-    var workdir = Value.absent
-    var createdAt = Value.absent
-    var exitCode = Value.absent
-    var signal = Value.absent
-    var endedAt = Value.absent
-    var startedAt = Value.absent
-    var runTime = Value.absent
-    var description = Value.absent
-    var stoppedByGob = Value.absent
+    /// One value per field, by its raw value: memory the transcode lends for all its jobs.
+    let values: UnsafeMutableBufferPointer<Value>
+
+    /// Forgets the values, for the next job object.
+    func reset() {
+        for slot in values.indices { values[slot] = .absent }
+    }
 
     /// Reads the value of the member whose key `scanString` found (a job object's
-    /// member, depth 4), keeping it when the output shows it. Reads and refuses exactly
-    /// what `parseValue(depth: 4)` does.
-    mutating func read(key: (contents: Range<Int>, plain: Bool), from parser: inout JSONParser) throws(JSONError) {
+    /// member, depth 4), keeping it when it is a field. Reads and refuses exactly what
+    /// `parseValue(depth: 4)` does.
+    func read(key: (contents: Range<Int>, plain: Bool), from parser: inout JSONParser) throws(JSONError) {
         let value = try Self.value(&parser)
-        guard key.plain else {
-            keep(value, as: parser.decodeString(at: key.contents))
-            return
+        let field: JobField?
+        if key.plain {
+            // Plain keys are compared as bytes: making a String of each was a tenth of the time.
+            field = JobField.named(UnsafeBufferPointer(rebasing: parser.bytes[key.contents]))
+        } else {
+            field = JobField.named(parser.decodeString(at: key.contents))
         }
-        let raw = UnsafeBufferPointer(rebasing: parser.bytes[key.contents])
-        // Plain keys are compared as bytes: making a String of each was a tenth of the time.
-        switch raw.count {
-        case 2 where Self.equal(raw, "id"): id = value
-        case 3 where Self.equal(raw, "pid"): pid = value
-        case 6 where Self.equal(raw, "status"): status = value
-        case 6 where Self.equal(raw, "signal"): signal = value
-        case 7 where Self.equal(raw, "command"): command = value
-        case 7 where Self.equal(raw, "workdir"): workdir = value
-        case 8 where Self.equal(raw, "ended_at"): endedAt = value
-        case 9 where Self.equal(raw, "exit_code"): exitCode = value
-        case 10 where Self.equal(raw, "created_at"): createdAt = value
-        case 10 where Self.equal(raw, "started_at"): startedAt = value
-        case 11 where Self.equal(raw, "run_time_ms"): runTime = value
-        case 11 where Self.equal(raw, "description"): description = value
-        case 14 where Self.equal(raw, "stopped_by_gob"): stoppedByGob = value
-        default: break
-        }
-    }
-
-    /// Keeps `value` as member `key` when the output shows it.
-    private mutating func keep(_ value: Value, as key: String) {
-        switch key {
-        case "id": id = value
-        case "pid": pid = value
-        case "status": status = value
-        case "command": command = value
-        case "workdir": workdir = value
-        case "created_at": createdAt = value
-        case "exit_code": exitCode = value
-        case "signal": signal = value
-        case "ended_at": endedAt = value
-        case "started_at": startedAt = value
-        case "run_time_ms": runTime = value
-        case "description": description = value
-        case "stopped_by_gob": stoppedByGob = value
-        default: break
-        }
-    }
-
-    private static func equal(_ raw: UnsafeBufferPointer<UInt8>, _ name: StaticString) -> Bool {
-        raw.elementsEqual(UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+        if let field { values[field.rawValue] = value }
     }
 
     /// Reads a job object laid out as the daemon writes it (`JobSnapshot.writeJSON`:
-    /// compact, its members in its order) by matching each key where it must be, instead
-    /// of reading keys; nil, with the parser back at the `{`, for any other layout, which
-    /// `read(key:from:)` then reads. Values are read as there, at the same places, so
-    /// what it accepts and refuses is the same.
-    static func readCanonical(_ parser: inout JSONParser) throws(JSONError) -> RawJob? {
+    /// compact, its fields in their order) by matching each key where it must be, instead
+    /// of reading keys; false, with the parser back at the `{`, for any other layout,
+    /// which `read(key:from:)` then reads. Values are read as there, at the same places,
+    /// so what it accepts and refuses is the same.
+    func readCanonical(_ parser: inout JSONParser) throws(JSONError) -> Bool {
         let start = parser.index
-        var job = RawJob()
-        for (slot, prefix) in canonicalPrefixes.enumerated() {
-            guard parser.skip(prefix) else {
+        for field in JobField.inOrder {
+            guard parser.skipKey(field.definition.key, first: field == .id) else {
                 parser.index = start
-                return nil
+                return false
             }
             // As `walkObject` reads on after a key's colon.
             parser.skipWhitespace()
-            let value = try Self.value(&parser)
-            switch slot {
-            case 0: job.id = value
-            case 1: job.pid = value
-            case 2: job.status = value
-            case 3: job.command = value
-            case 4: job.workdir = value
-            case 5: job.createdAt = value
-            case 8: job.exitCode = value
-            case 9: job.signal = value
-            case 10: job.endedAt = value
-            case 11: job.startedAt = value
-            case 12: job.runTime = value
-            case 13: job.description = value
-            case 14: job.stoppedByGob = value
-            default: break  // the log paths, which `list --json` does not print
-            }
+            values[field.rawValue] = try Self.value(&parser)
         }
         guard parser.skip("}") else {
             parser.index = start
-            return nil
+            return false
         }
-        return job
+        return true
     }
-
-    /// What comes before each value of a job object the daemon wrote.
-    private static let canonicalPrefixes: [StaticString] = [
-        #"{"id":"#, #","pid":"#, #","status":"#, #","command":"#, #","workdir":"#, #","created_at":"#,
-        #","stdout_path":"#, #","stderr_path":"#, #","exit_code":"#, #","signal":"#, #","ended_at":"#,
-        #","started_at":"#, #","run_time_ms":"#, #","description":"#, #","stopped_by_gob":"#,
-    ]
 
     private static func value(_ parser: inout JSONParser) throws(JSONError) -> Value {
         switch parser.next {
@@ -166,47 +98,121 @@ struct RawJob {
     /// `JSON.write` gives it, spelled out); false, with `out` to be dropped, when
     /// `JobSnapshot(json:)` would refuse it.
     func write(into out: inout ByteWriter, from parser: JSONParser) -> Bool {
-        guard case .string = id,
-              let pid = Self.integer(pid),
-              let status = jobStatus(parser),
-              case let .strings(at: commandStart) = command
-        else { return false }
         out.append(UInt8(ascii: "{"))
-        out.append("\n    \"id\": ")
-        Self.write(id, into: &out, from: parser)
-        out.append(",\n    \"pid\": ")
-        out.append(integer: Int64(Int32(truncatingIfNeeded: pid)))
-        out.append(status == .running ? ",\n    \"status\": \"running\"" : ",\n    \"status\": \"stopped\"")
-        out.append(",\n    \"command\": ")
-        Self.writeCommand(at: commandStart, into: &out, from: parser)
-        out.append(",\n    \"workdir\": ")
-        Self.write(workdir, orEmpty: true, into: &out, from: parser)
-        out.append(",\n    \"created_at\": ")
-        Self.write(createdAt, orEmpty: true, into: &out, from: parser)
-        out.append(",\n    \"exit_code\": ")
-        Self.write(Self.integer(exitCode).map { Int64(Int32(truncatingIfNeeded: $0)) }, into: &out)
-        out.append(",\n    \"signal\": ")
-        Self.write(signal, into: &out, from: parser)
-        out.append(",\n    \"ended_at\": ")
-        Self.write(endedAt, into: &out, from: parser)
-        out.append(",\n    \"started_at\": ")
-        Self.write(startedAt, into: &out, from: parser)
-        out.append(",\n    \"run_time_ms\": ")
-        Self.write(Self.integer(runTime), into: &out)
-        out.append(",\n    \"description\": ")
-        Self.write(description, into: &out, from: parser)
-        if case .bool(true) = stoppedByGob {
-            out.append(",\n    \"stopped_by_gob\": true")
-        } else {
-            out.append(",\n    \"stopped_by_gob\": false")
+        var first = true
+        for field in JobField.inOrder {
+            let definition = field.definition
+            guard definition.listed else { continue }
+            out.appendMemberKey(definition.key, first: first)
+            first = false
+            let value = values[field.rawValue]
+            switch definition.kind {
+            case let .text(required):
+                guard case .string = value else {
+                    if required { return false }
+                    out.append(#""""#)
+                    continue
+                }
+                Self.writeText(value, into: &out, from: parser)
+            case .bytes:
+                guard case .string = value else {
+                    out.append(#""""#)
+                    continue
+                }
+                Self.writeBytes(value, into: &out, from: parser)
+            case .words:
+                guard case let .strings(at: start) = value else { return false }
+                Self.writeWords(at: start, into: &out, from: parser)
+            case .int32:
+                guard let number = Self.integer(value) else { return false }
+                out.append(integer: Int64(Int32(truncatingIfNeeded: number)))
+            case .status:
+                guard let status = Self.status(value, from: parser) else { return false }
+                out.append(status == .running ? #""running""# : #""stopped""#)
+            case .optionalText:
+                if case .string = value { Self.writeText(value, into: &out, from: parser) } else { out.append("null") }
+            case .optionalInt32:
+                if let number = Self.integer(value) {
+                    out.append(integer: Int64(Int32(truncatingIfNeeded: number)))
+                } else {
+                    out.append("null")
+                }
+            case .optionalInt64:
+                if let number = Self.integer(value) { out.append(integer: number) } else { out.append("null") }
+            case .flag:
+                if case .bool(true) = value { out.append("true") } else { out.append("false") }
+            }
         }
         out.append("\n  }")
         return true
     }
 
-    /// `status` as `Status(rawValue:)` reads the string, if it is one.
-    private func jobStatus(_ parser: JSONParser) -> JobSnapshot.Status? {
-        guard case let .string(contents, plain) = status else { return nil }
+    /// The job as `JobSnapshot(json:)` reads it, or nil when that refuses it: each field
+    /// by its kind, from where its value lies, without a JSON value in between.
+    func snapshot(from parser: JSONParser) -> JobSnapshot? {
+        var job = JobSnapshot(
+            id: "", pid: 0, status: .stopped, command: [], workdir: OSString(bytes: []), createdAt: "",
+            stdoutPath: "", stderrPath: "")
+        for field in JobField.inOrder {
+            let value = values[field.rawValue]
+            switch field.kind {
+            case let .text(required):
+                if case .string = value {
+                    job[field] = .text(Self.text(value, from: parser))
+                } else if required {
+                    return nil
+                }
+            case .bytes:
+                if case .string = value { job[field] = .bytes(Self.bytes(value, from: parser)) }
+            case .words:
+                guard case let .strings(at: start) = value else { return nil }
+                job[field] = .words(Self.words(at: start, from: parser))
+            case .int32:
+                guard let number = Self.integer(value) else { return nil }
+                job[field] = .integer(number)
+            case .status:
+                guard let status = Self.status(value, from: parser) else { return nil }
+                job[field] = .text(status.rawValue)
+            case .optionalText:
+                if case .string = value { job[field] = .text(Self.text(value, from: parser)) }
+            case .optionalInt32, .optionalInt64:
+                if let number = Self.integer(value) { job[field] = .integer(number) }
+            case .flag:
+                if case let .bool(flag) = value { job[field] = .flag(flag) }
+            }
+        }
+        return job
+    }
+
+    /// A string member as `stringValue` reads it.
+    private static func text(_ value: Value, from parser: JSONParser) -> String {
+        guard case let .string(contents, plain) = value else { return "" }
+        if plain { return String(decoding: UnsafeBufferPointer(rebasing: parser.bytes[contents]), as: UTF8.self) }
+        return parser.decodeString(at: contents)
+    }
+
+    /// A string member as `osStringValue` reads it.
+    private static func bytes(_ value: Value, from parser: JSONParser) -> OSString {
+        guard case let .string(contents, plain) = value else { return OSString(bytes: []) }
+        if plain { return OSString(bytes: Array(UnsafeBufferPointer(rebasing: parser.bytes[contents]))) }
+        return parser.decodeStringValue(at: contents).osStringValue ?? OSString(bytes: [])
+    }
+
+    /// An argv array (already read, so strings only), as `osStringValue` reads each.
+    private static func words(at start: Int, from parser: JSONParser) -> [OSString] {
+        var reader = parser
+        reader.index = start
+        var words: [OSString] = []
+        try? reader.walkArray(depth: 5) { reader throws(JSONError) in
+            let (contents, plain) = try reader.scanString()
+            words.append(bytes(.string(contents, plain: plain), from: reader))
+        }
+        return words
+    }
+
+    /// A status string as `Status(rawValue:)` reads it, if it is one.
+    private static func status(_ value: Value, from parser: JSONParser) -> JobSnapshot.Status? {
+        guard case let .string(contents, plain) = value else { return nil }
         if plain {
             let raw = UnsafeBufferPointer(rebasing: parser.bytes[contents])
             if raw.elementsEqual("running".utf8) { return .running }
@@ -225,27 +231,35 @@ struct RawJob {
         }
     }
 
-    /// A string member as `stringValue` gives it: the string, else `""` (`orEmpty`) or null.
-    private static func write(_ value: Value, orEmpty: Bool = false, into out: inout ByteWriter, from parser: JSONParser) {
-        guard case let .string(contents, plain) = value else {
-            out.append(orEmpty ? #""""# : "null")
-            return
-        }
+    /// A string as `stringValue` gives it: as text, bytes that are not UTF-8 as U+FFFD.
+    private static func writeText(_ value: Value, into out: inout ByteWriter, from parser: JSONParser) {
+        guard case let .string(contents, plain) = value else { return }
         if plain {
-            out.append(UInt8(ascii: "\""))
-            out.append(UnsafeBufferPointer(rebasing: parser.bytes[contents]))
-            out.append(UInt8(ascii: "\""))
+            writePlain(contents, into: &out, from: parser)
         } else {
             out.append(string: parser.decodeString(at: contents))
         }
     }
 
-    private static func write(_ value: Int64?, into out: inout ByteWriter) {
-        if let value { out.append(integer: value) } else { out.append("null") }
+    /// A string as `osStringValue` gives it: its exact bytes.
+    private static func writeBytes(_ value: Value, into out: inout ByteWriter, from parser: JSONParser) {
+        guard case let .string(contents, plain) = value else { return }
+        if plain {
+            writePlain(contents, into: &out, from: parser)
+            return
+        }
+        switch parser.decodeStringValue(at: contents) {
+        case let .bytes(bytes): out.append(bytesString: bytes)
+        case let decoded: out.append(string: decoded.stringValue ?? "")
+        }
     }
 
-    /// The command array (already read, so strings only) at level 2 of the output.
-    private static func writeCommand(at start: Int, into out: inout ByteWriter, from parser: JSONParser) {
+    private static func writePlain(_ contents: Range<Int>, into out: inout ByteWriter, from parser: JSONParser) {
+        out.appendQuoted(UnsafeBufferPointer(rebasing: parser.bytes[contents]))
+    }
+
+    /// An argv array (already read, so strings only) at level 2 of the output.
+    private static func writeWords(at start: Int, into out: inout ByteWriter, from parser: JSONParser) {
         var reader = parser
         reader.index = start
         var count = 0
@@ -254,7 +268,7 @@ struct RawJob {
             let (contents, plain) = try reader.scanString()
             if count > 0 { out.append(UInt8(ascii: ",")) }
             out.newline(level: 3)
-            write(.string(contents, plain: plain), into: &out, from: reader)
+            writeBytes(.string(contents, plain: plain), into: &out, from: reader)
             count += 1
         }
         if count > 0 { out.newline(level: 2) }

@@ -2,20 +2,20 @@
 public enum Request: Sendable, Equatable {
     case ping
     case shutdown
-    case list(workdir: String?)
+    case list(workdir: OSString?)
     case add(JobSpec)
     case run(JobSpec)
     case stop(jobID: String, force: Bool)
-    /// `environment` replaces the job's stored environment when given (Decision D3);
+    /// `environment` replaces the job's stored environment when given;
     /// `settings` are the client's umask, nice value and limits for the new process.
-    case start(jobID: String, environment: [String]?, settings: ProcessSettings? = nil)
-    case restart(jobID: String, environment: [String]?, settings: ProcessSettings? = nil)
+    case start(jobID: String, environment: [OSString]?, settings: ProcessSettings? = nil)
+    case restart(jobID: String, environment: [OSString]?, settings: ProcessSettings? = nil)
     case remove(jobID: String)
-    case cleanup(workdir: String?)
-    case nuke(workdir: String?)
+    case cleanup(workdir: OSString?)
+    case nuke(workdir: OSString?)
     case signal(jobID: String, signal: Int32)
     case getJob(jobID: String)
-    case subscribe(workdir: String?)
+    case subscribe(workdir: OSString?)
     /// Daemon health: PID, version, uptime, job and subscriber counts, memory.
     case status
 
@@ -54,14 +54,14 @@ public enum Request: Sendable, Equatable {
         case .ping, .shutdown, .status:
             break
         case let .list(workdir), let .cleanup(workdir), let .nuke(workdir), let .subscribe(workdir):
-            if let workdir { payload.append(("workdir", .string(workdir))) }
+            if let workdir { payload.append(("workdir", JSON(workdir))) }
         case let .add(spec), let .run(spec):
             payload = spec.members
         case let .stop(jobID, force):
             payload = [("job_id", .string(jobID)), ("force", .bool(force))]
         case let .start(jobID, environment, settings), let .restart(jobID, environment, settings):
             payload = [("job_id", .string(jobID))]
-            if let environment { payload.append(("env", .array(environment.map(JSON.string)))) }
+            if let environment { payload.append(("env", .array(environment.map(JSON.init)))) }
             if let settings { payload += settings.members }
         case let .remove(jobID), let .getJob(jobID):
             payload = [("job_id", .string(jobID))]
@@ -76,17 +76,20 @@ public enum Request: Sendable, Equatable {
 
 /// The command, directory and environment of a job to create (`add`, `run`).
 public struct JobSpec: Sendable, Equatable {
-    public var command: [String]
-    public var workdir: String
-    /// `KEY=VALUE` entries; the job gets exactly these (Decision D3). Nil: none sent.
-    public var environment: [String]?
+    /// The job's argv, byte for byte.
+    public var command: [OSString]
+    /// An absolute path, byte for byte.
+    public var workdir: OSString
+    /// `KEY=VALUE` entries, byte for byte; the job gets exactly these, never the daemon's
+    /// environment. Nil: none sent.
+    public var environment: [OSString]?
     /// A one-line note about the job; nil keeps a reused job's old one (`run`).
     public var description: String?
     /// The client's umask, nice value and limits for the job's process; nil: none sent.
     public var settings: ProcessSettings?
 
     public init(
-        command: [String], workdir: String, environment: [String]?, description: String? = nil,
+        command: [OSString], workdir: OSString, environment: [OSString]?, description: String? = nil,
         settings: ProcessSettings? = nil
     ) {
         self.command = command
@@ -98,10 +101,10 @@ public struct JobSpec: Sendable, Equatable {
 
     var members: [(String, JSON)] {
         var members: [(String, JSON)] = [
-            ("command", .array(command.map(JSON.string))),
-            ("workdir", .string(workdir)),
+            ("command", .array(command.map(JSON.init))),
+            ("workdir", JSON(workdir)),
         ]
-        if let environment { members.append(("env", .array(environment.map(JSON.string)))) }
+        if let environment { members.append(("env", .array(environment.map(JSON.init)))) }
         if let description { members.append(("description", .string(description))) }
         if let settings { members += settings.members }
         return members
@@ -109,10 +112,16 @@ public struct JobSpec: Sendable, Equatable {
 }
 
 /// Why a request was refused before it reached the job table; `description` is the
-/// exact error text sent back (contract §5.3, §5.5, Decision D13).
+/// exact error text sent back, `code` its kind: a request that cannot be read is
+/// `invalid_request`, a value no job can have (a NUL byte, a relative directory)
+/// `invalid_argument`.
 public struct RequestError: Error, Equatable, Sendable, CustomStringConvertible {
     public let description: String
-    public init(_ description: String) { self.description = description }
+    public let code: ErrorCode
+    public init(_ description: String, code: ErrorCode = .invalidRequest) {
+        self.description = description
+        self.code = code
+    }
 }
 
 extension Request {
@@ -133,21 +142,21 @@ extension Request {
         case "ping": self = .ping
         case "shutdown": self = .shutdown
         case "status": self = .status
-        case "list": self = .list(workdir: try payload.optionalString("workdir"))
-        case "cleanup": self = .cleanup(workdir: try payload.optionalString("workdir"))
-        case "nuke": self = .nuke(workdir: try payload.optionalString("workdir"))
-        case "subscribe": self = .subscribe(workdir: try payload.optionalString("workdir"))
+        case "list": self = .list(workdir: try payload.scope())
+        case "cleanup": self = .cleanup(workdir: try payload.scope())
+        case "nuke": self = .nuke(workdir: try payload.scope())
+        case "subscribe": self = .subscribe(workdir: try payload.scope())
         case "add": self = .add(try payload.jobSpec())
         case "run": self = .run(try payload.jobSpec())
         case "stop":
             self = .stop(jobID: try payload.jobID(), force: try payload.optionalBool("force") ?? false)
         case "start":
             self = .start(
-                jobID: try payload.jobID(), environment: try payload.optionalStrings("env"),
+                jobID: try payload.jobID(), environment: try payload.optionalWords("env"),
                 settings: try ProcessSettings(payload: payload.members))
         case "restart":
             self = .restart(
-                jobID: try payload.jobID(), environment: try payload.optionalStrings("env"),
+                jobID: try payload.jobID(), environment: try payload.optionalWords("env"),
                 settings: try ProcessSettings(payload: payload.members))
         case "remove": self = .remove(jobID: try payload.jobID())
         case "get_job": self = .getJob(jobID: try payload.jobID())
@@ -163,7 +172,9 @@ extension Request {
     }
 }
 
-/// Typed access to a request's payload object.
+/// Typed access to a request's payload object. Every string is refused when it holds a
+/// NUL byte: the OS would cut an argument, an environment entry or a path there, so the
+/// job would run something else than was asked.
 private struct Payload {
     let members: JSON
 
@@ -177,9 +188,16 @@ private struct Payload {
     }
 
     func optionalString(_ key: String) throws(RequestError) -> String? {
+        guard let bytes = try optionalBytes(key) else { return nil }
+        return bytes.description
+    }
+
+    /// A string's exact bytes; nil when missing, null or empty.
+    func optionalBytes(_ key: String) throws(RequestError) -> OSString? {
         guard let value = members[key], !value.isNull else { return nil }
-        guard let s = value.stringValue else { throw RequestError("invalid \(key) format") }
-        return s.isEmpty ? nil : s
+        guard let bytes = value.osStringValue else { throw RequestError("invalid \(key) format") }
+        if bytes.containsNUL { throw Self.nul(in: key) }
+        return bytes.isEmpty ? nil : bytes
     }
 
     func optionalBool(_ key: String) throws(RequestError) -> Bool? {
@@ -188,16 +206,18 @@ private struct Payload {
         return b
     }
 
-    func optionalStrings(_ key: String) throws(RequestError) -> [String]? {
+    /// An array of byte strings (argv, environment entries).
+    func optionalWords(_ key: String) throws(RequestError) -> [OSString]? {
         guard let value = members[key], !value.isNull else { return nil }
         guard let elements = value.arrayValue else { throw RequestError("invalid \(key) format") }
-        var strings: [String] = []
-        strings.reserveCapacity(elements.count)
+        var words: [OSString] = []
+        words.reserveCapacity(elements.count)
         for element in elements {
-            guard let s = element.stringValue else { throw RequestError("invalid \(key) format") }
-            strings.append(s)
+            guard let word = element.osStringValue else { throw RequestError("invalid \(key) format") }
+            if word.containsNUL { throw Self.nul(in: key) }
+            words.append(word)
         }
-        return strings
+        return words
     }
 
     func jobID() throws(RequestError) -> String {
@@ -205,13 +225,37 @@ private struct Payload {
         return id
     }
 
+    /// The `workdir` of a request that works on one directory's jobs: nil for all.
+    func scope() throws(RequestError) -> OSString? {
+        guard let workdir = try optionalBytes("workdir") else { return nil }
+        return try Self.absolute(workdir)
+    }
+
     func jobSpec() throws(RequestError) -> JobSpec {
         guard let value = members["command"], !value.isNull else { throw RequestError("missing command") }
-        guard let command = try? optionalStrings("command") else { throw RequestError("invalid command format") }
-        guard !command.isEmpty else { throw RequestError("empty command") }
-        guard let workdir = try optionalString("workdir") else { throw RequestError("missing workdir") }
+        let command: [OSString]?
+        do throws(RequestError) { command = try optionalWords("command") } catch {
+            // A NUL byte is named as such; any other fault is the command's format.
+            if error.code == .invalidArgument { throw error }
+            throw RequestError("invalid command format")
+        }
+        guard let command, !command.isEmpty else { throw RequestError("empty command") }
+        guard let workdir = try optionalBytes("workdir") else { throw RequestError("missing workdir") }
         return JobSpec(
-            command: command, workdir: workdir, environment: try optionalStrings("env"),
+            command: command, workdir: try Self.absolute(workdir), environment: try optionalWords("env"),
             description: try optionalString("description"), settings: try ProcessSettings(payload: members))
+    }
+
+    /// A job runs in, and jobs are grouped by, one absolute directory: a relative one
+    /// would mean whatever directory the daemon happens to be in.
+    private static func absolute(_ workdir: OSString) throws(RequestError) -> OSString {
+        guard workdir.isAbsolutePath else {
+            throw RequestError("invalid workdir \"\(workdir)\": not an absolute path", code: .invalidArgument)
+        }
+        return workdir
+    }
+
+    private static func nul(in key: String) -> RequestError {
+        RequestError("invalid \(key): contains a NUL byte", code: .invalidArgument)
     }
 }

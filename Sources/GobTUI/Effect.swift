@@ -5,7 +5,7 @@ import GobProtocol
 public enum Effect: Equatable, Sendable {
     /// Close the current subscription and open one for `workdir` (all when nil); answered
     /// by `.subscribed` or `.subscriptionFailed`.
-    case subscribe(workdir: String?)
+    case subscribe(workdir: OSString?)
     /// Send `request` on its own connection without blocking the UI;
     /// answered by `.replied(purpose, …)`.
     case send(Request, Purpose)

@@ -5,15 +5,15 @@ public struct Model: Equatable, Sendable {
     /// What the TUI knows about its surroundings; fixed for its lifetime.
     public struct Context: Equatable, Sendable {
         /// The TUI's working directory (the logical `$PWD`): its scope and new jobs' workdir.
-        public var workdir: String
+        public var workdir: OSString
         /// `$HOME`, for shortening directories to `~`.
         public var home: String?
         /// The environment new and restarted jobs get: the TUI's own, never the daemon's.
-        public var environment: [String]
+        public var environment: [OSString]
         /// Draw Unicode glyphs (the locale is UTF-8); ASCII otherwise.
         public var unicode: Bool
 
-        public init(workdir: String, home: String?, environment: [String], unicode: Bool) {
+        public init(workdir: OSString, home: String?, environment: [OSString], unicode: Bool) {
             self.workdir = workdir
             self.home = home
             self.environment = environment
@@ -61,7 +61,7 @@ public struct Model: Equatable, Sendable {
     }
 
     /// The workdir that scopes the list and the subscription; nil in all-dirs mode.
-    public var scope: String? { allDirectories ? nil : context.workdir }
+    public var scope: OSString? { allDirectories ? nil : context.workdir }
 
     public var glyphs: Glyphs { context.unicode ? .unicode : .ascii }
 
@@ -76,7 +76,8 @@ public struct Model: Equatable, Sendable {
 
     /// `path` with a leading `$HOME` replaced by `~` — a plain prefix test, as upstream
     /// does.
-    public func shortened(_ path: String) -> String {
+    public func shortened(_ path: OSString) -> String {
+        let path = path.description
         guard let home = context.home, !home.isEmpty, path.hasPrefix(home) else { return path }
         return "~" + path.dropFirst(home.count)
     }

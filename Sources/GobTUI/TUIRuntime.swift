@@ -117,7 +117,7 @@ final class TUIRuntime {
 
     /// Closes the subscription and opens one for `workdir` on a work thread (opening it
     /// may start the daemon); `adopt` takes the result.
-    private func subscribe(workdir: String?) {
+    private func subscribe(workdir: OSString?) {
         subscription = nil
         subscriptionGeneration += 1
         let generation = subscriptionGeneration

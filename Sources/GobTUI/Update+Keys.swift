@@ -157,7 +157,7 @@ extension Update {
                 }
                 model.dialog = nil
                 say("Starting \(ShellWords.quote(argv))\(model.glyphs.ellipsis)")
-                let spec = JobSpec(command: argv, workdir: model.context.workdir, environment: model.context.environment)
+                let spec = JobSpec(command: argv.map { OSString($0) }, workdir: model.context.workdir, environment: model.context.environment)
                 effects.append(.send(.add(spec), .add))
             default:
                 input.handle(key)

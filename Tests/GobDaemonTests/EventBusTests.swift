@@ -8,7 +8,7 @@ import Testing
 struct EventBusTests {
     let logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
 
-    func event(_ kind: JobEvent.Kind, id: String, workdir: String) -> JobEvent {
+    func event(_ kind: JobEvent.Kind, id: String, workdir: OSString) -> JobEvent {
         JobEvent(kind: kind, job: JobSnapshot(
             id: id, pid: 42, status: .running, command: ["x"], workdir: workdir,
             createdAt: "2026-11-26T14:03:51Z", stdoutPath: "/o", stderrPath: "/e"))

@@ -106,7 +106,7 @@ final class FakeLauncher: ProcessLauncher, @unchecked Sendable {
 
     func groupMayHaveMembers(_ process: LaunchedProcess) -> Bool { groupHasLiveMembers(process) }
 
-    func checkWorkdir(_ workdir: String) throws(LaunchError) {
+    func checkWorkdir(_ workdir: OSString) throws(LaunchError) {
         if workdir.hasPrefix("/missing") { throw LaunchError("working directory \(workdir) does not exist") }
     }
 

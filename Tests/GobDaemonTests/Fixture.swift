@@ -24,7 +24,7 @@ struct SupervisorFixture {
         launcher.attach(supervisor)
     }
 
-    func spec(_ command: [String], workdir: String = "/work/a") -> JobSpec {
+    func spec(_ command: [OSString], workdir: OSString = "/work/a") -> JobSpec {
         JobSpec(command: command, workdir: workdir, environment: ["PATH=/bin"])
     }
 

@@ -131,7 +131,7 @@ struct JobChangePathTests {
         let threads = (0..<4).map { n in
             Thread {
                 for m in 0..<5 {
-                    guard let job = try? f.supervisor.add(f.spec(["job", "\(n)", "\(m)"])) else { continue }
+                    guard let job = try? f.supervisor.add(f.spec(["job", OSString("\(n)"), OSString("\(m)")])) else { continue }
                     ids.withLock { $0.append(job.id) }
                     f.launcher.exit(job.pid, code: 0)
                 }

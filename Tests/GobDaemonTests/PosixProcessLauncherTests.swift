@@ -16,7 +16,7 @@ struct PosixProcessLauncherTests {
 
     func spec(_ command: [String], workdir: String? = nil, settings: ProcessSettings? = nil) -> LaunchSpec {
         LaunchSpec(
-            command: command, workdir: workdir ?? directory, environment: ["PATH=/usr/bin:/bin"],
+            command: command.map { OSString($0) }, workdir: OSString(workdir ?? directory), environment: ["PATH=/usr/bin:/bin"],
             stdoutPath: directory + "/out", stderrPath: directory + "/err", settings: settings)
     }
 

@@ -119,7 +119,7 @@ struct AwaitTests {
             #expect(outcome.status == 0, "\(outcome)")
             let lines = outcome.stdout.split(separator: "\n").map(String.init)
             let id = try #require(lines.first?.dropFirst("id=".count)).description
-            #expect(id.count == 7)
+            #expect(id.count == 3)
             #expect(lines.count == 2)
             #expect(outcome.stdout.contains(Self.exited(id, 0)), "\(outcome)")
             #expect(lines[1].hasPrefix("Job \(id) exited with code 0 after "))

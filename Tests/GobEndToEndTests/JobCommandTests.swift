@@ -23,7 +23,7 @@ struct JobCommandTests {
     @Test func addListStopStartRestartRemove() async throws {
         try await Sandbox.run { sandbox async throws in
             let (id, pid) = try await sandbox.addJob("sleep", "300")
-            #expect(id.count == 7 && id.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) })
+            #expect(id.count == 3 && id.allSatisfy { $0.isASCII && ($0.isLowercase || $0.isNumber) })
 
             let list = try await sandbox.gob("list")
             #expect(list.stdout == "\(id): [\(pid)] running: sleep 300\n")

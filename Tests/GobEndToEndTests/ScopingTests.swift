@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import GobProtocol
 import Testing
 
 /// Jobs belong to the directory they were added from (contract §1.6).
@@ -44,7 +45,7 @@ struct ScopingTests {
             #expect(symlink(real, link) == 0)
 
             let (id, _) = try await sandbox.addJob("sleep", "300", in: link)
-            #expect(try await sandbox.listedJob(id)?.workdir == link)
+            #expect(try await sandbox.listedJob(id)?.workdir == OSString(link))
 
             let viaLink = try await sandbox.gob("list", in: link)
             #expect(viaLink.stdout.hasPrefix("\(id):"))
@@ -57,7 +58,7 @@ struct ScopingTests {
             let stalePWD = try await sandbox.gob("list", in: real, environment: ["PWD": sandbox.workdir])
             #expect(stalePWD.stdout == "No jobs found\n")
             let (physical, _) = try await sandbox.addJob("sleep", "300", in: link, environment: ["PWD": "relative/path"])
-            #expect(try await sandbox.listedJob(physical)?.workdir == real)
+            #expect(try await sandbox.listedJob(physical)?.workdir == OSString(real))
         }
     }
 }

@@ -1,33 +1,71 @@
 import GobProtocol
+import GobTestSupport
 import Testing
 
 @Suite("Job IDs")
 struct JobIDTests {
-    @Test func decodesTheObservedID() {
-        // `Vc5Ygdx` was observed for a job created at 2026-11-26T14:14:59Z (§2.16).
+    static func isShortAlphabet(_ id: String) -> Bool {
+        id.utf8.allSatisfy { JobID.alphabet.contains($0) }
+    }
+
+    @Test func newIDsAreThreeLowercaseLettersOrDigits() {
+        for _ in 0..<1000 {
+            let id = JobID.unique { _ in false }
+            #expect(id.utf8.count == 3)
+            #expect(Self.isShortAlphabet(id), "\(id)")
+        }
+    }
+
+    @Test("IDs come from the system's random source: 1,000 draws are mostly different")
+    func drawsDiffer() {
+        let ids = (0..<1000).map { _ in JobID.unique { _ in false } }
+        // 1,000 draws from 46,656 repeat about 11 times by the birthday bound.
+        #expect(Set(ids).count > 950)
+    }
+
+    @Test func neverAnIDThatIsTaken() {
+        var taken: Set<String> = []
+        for _ in 0..<5000 {
+            let id = JobID.unique { taken.contains($0) }
+            #expect(!taken.contains(id))
+            taken.insert(id)
+        }
+        #expect(taken.count == 5000)
+    }
+
+    @Test("eight taken draws at a length move on to the next length")
+    func crowdedShortIDsGrow() {
+        var generator = SplitMix(seed: 0x9E37_79B9_7F4A_7C15)
+        var replay = generator
+        // Everything of 3 characters is taken: the 9th draw is the first of 4 characters.
+        var asked: [String] = []
+        let id = JobID.unique(isTaken: { asked.append($0); return $0.utf8.count == 3 }, using: &generator)
+        #expect(id.utf8.count == 4)
+        #expect(Self.isShortAlphabet(id))
+        #expect(asked.count == JobID.drawsPerLength + 1)
+        #expect(asked.prefix(JobID.drawsPerLength).allSatisfy { $0.utf8.count == 3 })
+
+        // Seven taken draws are not yet crowded: the eighth, free, still has 3 characters.
+        var draws = 0
+        let short = JobID.unique(isTaken: { _ in draws += 1; return draws < JobID.drawsPerLength }, using: &replay)
+        #expect(short.utf8.count == 3)
+        #expect(short == asked[JobID.drawsPerLength - 1])
+    }
+
+    @Test func lengthsKeepGrowingWhileCrowded() {
+        let id = JobID.unique { $0.utf8.count < 6 }
+        #expect(id.utf8.count == 6)
+    }
+
+    @Test("log files of old and new IDs are recognised")
+    func oldAndNewIDsAreRecognised() {
+        // `Vc5Ygdx` was observed for a job created at 2026-11-26T14:14:59Z by an earlier gob.
         #expect(JobID.decode("Vc5Ygdx") == 1_795_702_499_477)
-        #expect(JobID.encode(milliseconds: 1_795_702_499_477) == "Vc5Ygdx")
-    }
-
-    @Test func currentTimesGiveSevenAlphanumerics() {
-        let now = Timestamp.nowNanoseconds() / 1_000_000
-        let id = JobID.encode(milliseconds: now)
-        #expect(id.count == 7)
-        #expect(id.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) })
-        #expect(JobID.decode(id) == now)
-    }
-
-    @Test func sevenCharactersFromLate1971To2081() {
-        let sixDigitsMax: Int64 = 56_800_235_583  // 62^6 - 1
-        #expect(JobID.encode(milliseconds: sixDigitsMax) == "zzzzzz")
-        #expect(JobID.encode(milliseconds: sixDigitsMax + 1) == "1000000")
-        #expect(JobID.encode(milliseconds: 3_521_614_606_207) == "zzzzzzz")  // 62^7 - 1, in 2081
-    }
-
-    @Test func encodeEdgeCases() {
-        #expect(JobID.encode(milliseconds: 0) == "0")
-        #expect(JobID.encode(milliseconds: 61) == "z")
-        #expect(JobID.encode(milliseconds: 62) == "10")
+        for id in ["k3f", "000", "zzz", "a1b2", JobID.unique { _ in false }] {
+            #expect(JobID.decode(id) != nil, "\(id)")
+            #expect(RuntimePaths.jobID(ofLogFile: id + ".stdout.log") == id)
+            #expect(RuntimePaths.jobID(ofLogFile: id + ".stderr.log") == id)
+        }
     }
 
     @Test func decodeRefusesNonBase62() {
@@ -35,29 +73,5 @@ struct JobIDTests {
         #expect(JobID.decode("abc-def") == nil)
         #expect(JobID.decode("ñ") == nil)
         #expect(JobID.decode(String(repeating: "z", count: 20)) == nil)
-    }
-
-    @Test func equalLengthIDsSortChronologically() {
-        let base: Int64 = 1_795_702_499_477
-        let ids = (0..<500).map { JobID.encode(milliseconds: base + Int64($0) * 977) }
-        #expect(ids == ids.sorted())
-    }
-
-    @Test("a burst in one millisecond still gives unique, ordered IDs (D7)")
-    func uniqueUnderBurst() {
-        var taken: Set<String> = []
-        var issued: [String] = []
-        let now: Int64 = 1_795_702_499_477
-        var consistent = true
-        for _ in 0..<300 {
-            let (id, value) = JobID.unique(milliseconds: now, isTaken: { taken.contains($0) })
-            consistent = consistent && JobID.encode(milliseconds: value) == id
-            taken.insert(id)
-            issued.append(id)
-        }
-        #expect(consistent)
-        #expect(Set(issued).count == 300)
-        #expect(issued == issued.sorted())
-        #expect(issued.first == JobID.encode(milliseconds: now))
     }
 }

@@ -2,10 +2,11 @@ import GobProtocol
 import GobTestSupport
 import Testing
 
-/// `JobListTranscoder` against the value route it replaces for `list --json`: parse the
-/// reply into a JSON value, read the `Response` and its `jobs`, print their `listJSON`
-/// pretty. For every line — the daemon's own, re-laid-out, odd, mistyped, truncated or
-/// mangled — both must give the same error, or the same response and output.
+/// `JobListTranscoder` against the value route it replaces for `list --json` and `list`:
+/// parse the reply into a JSON value, read the `Response` and its `jobs`, print their
+/// `listJSON` pretty. For every line — the daemon's own, re-laid-out, odd, mistyped,
+/// truncated or mangled — `transcode` and `jobs` must give the same error, or the same
+/// response, output and snapshots.
 @Suite("list --json transcoder agrees with the JSON value route")
 struct JobListTranscoderTests {
     /// What a route makes of a reply line.
@@ -42,9 +43,33 @@ struct JobListTranscoderTests {
         expectAgreement(Array(text.utf8), sourceLocation: sourceLocation)
     }
 
+    /// What `JobListTranscoder.jobs` makes of a reply line, in the same terms: its jobs
+    /// printed as the value route prints them.
+    static func read(_ line: [UInt8]) -> Outcome {
+        do {
+            let result = try line.withUnsafeBufferPointer { bytes throws(JSONError) in try JobListTranscoder.jobs(bytes) }
+            guard let (response, jobs) = result else { return .notResponse }
+            return .response(
+                success: response.success, error: response.error, data: JSON.object(response.data).compact,
+                output: jobs.map { JSON.array($0.map(\.listJSON)).pretty })
+        } catch {
+            return .error(error.description)
+        }
+    }
+
+    /// The snapshots `JobListTranscoder.jobs` reads, against `Response.jobs`, in full
+    /// (log paths included).
+    static func snapshotsAgree(_ line: [UInt8]) -> Bool {
+        let reference = (try? JSON(parsing: line)).flatMap(Response.init(json:))?.jobs
+        let read = try? line.withUnsafeBufferPointer { bytes throws(JSONError) in try JobListTranscoder.jobs(bytes) }
+        return read?.jobs == reference
+    }
+
     static func expectAgreement(_ line: [UInt8], sourceLocation: SourceLocation = #_sourceLocation) {
-        #expect(transcoded(line) == reference(line), "\(String(decoding: line, as: UTF8.self))",
-                sourceLocation: sourceLocation)
+        let expected = reference(line)
+        #expect(transcoded(line) == expected, "\(String(decoding: line, as: UTF8.self))", sourceLocation: sourceLocation)
+        #expect(read(line) == expected, "jobs: \(String(decoding: line, as: UTF8.self))", sourceLocation: sourceLocation)
+        #expect(snapshotsAgree(line), "snapshots: \(String(decoding: line, as: UTF8.self))", sourceLocation: sourceLocation)
     }
 
     /// A reply as the daemon writes it: compact, each job in `writeJSON`'s layout.
@@ -70,6 +95,11 @@ struct JobListTranscoderTests {
         JobSnapshot(id: "", pid: Int32.min, status: .stopped, command: ["", "a b", "<x>", "\u{7F}é", "\\"], workdir: "/w",
                     createdAt: "c", stdoutPath: "o", stderrPath: "e", exitCode: Int32.max, signal: "SIGKILL",
                     endedAt: "e", startedAt: "s", runTimeMilliseconds: Int64.min, description: ""),
+        // Arguments and a directory that are not UTF-8, beside text that is.
+        JobSnapshot(id: "k3f", pid: 3, status: .running,
+                    command: [OSString(bytes: [0x63, 0x61, 0x66, 0xE9]), OSString(bytes: [0xFF, 0x3C, 0xC3, 0xA9, 0xE2, 0x80])],
+                    workdir: OSString(bytes: [0x2F, 0xC3, 0xA9, 0xE9]), createdAt: "c", stdoutPath: "o", stderrPath: "e",
+                    stoppedByGob: true),
     ]
 
     @Test func theDaemonsOwnReplies() {
@@ -111,6 +141,8 @@ struct JobListTranscoderTests {
         #"{"success":true,"data":{"jobs":[{"\u0069d":"a","p\u0069d":1,"status":"running","command":["\u0078"],"descr\u0069ption":"d\u003c"}]}}"#,
         #"{"success":true,"data":{"jobs":[{"id":"a\/b","pid":1,"status":"running","command":["\"","\\","\b\f\n\r\t","\ud83d\ude42","\ud800"]}]}}"#,
         #"{"success":true,"data":{"jobs":[{"id":"<raw & raw>","pid":1,"status":"running","command":["é","\u2028"],"workdir":"/ü"}]}}"#,
+        // Bytes that are not UTF-8 where bytes are kept (argv, workdir) and where text is.
+        #"{"success":true,"data":{"jobs":[{"id":"a\udce9","pid":1,"status":"running","command":["x\udce9","\udcff<","\udcc3\udca9"],"workdir":"/\udce9","description":"\udce9","signal":"\ud800"}]}}"#,
         // The envelope: jobs null, empty, mistyped; data missing, mistyped, repeated; jobs repeated.
         #"{"success":true,"data":{"jobs":null}}"#,
         #"{"success":true,"data":{"jobs":[]}}"#,
@@ -146,6 +178,9 @@ struct JobListTranscoderTests {
         let job = Array(#"{"success":true,"data":{"jobs":[{"id":""#.utf8) + [0xFF, 0xC3] + Array(#"","pid":1,"status":"running","command":[""#.utf8)
             + [0xE2, 0x80] + Array(#""]}]}}"#.utf8)
         Self.expectAgreement(job)
+        let bytes = Array(#"{"success":true,"data":{"jobs":[{"id":"a","pid":1,"status":"running","command":[""#.utf8) + [0xE9]
+            + Array(#"x"],"workdir":"/"#.utf8) + [0xFF] + Array(#"","created_at":""#.utf8) + [0xFE] + Array(#""}]}}"#.utf8)
+        Self.expectAgreement(bytes)
     }
 
     @Test func nestingUpToTheLimit() {

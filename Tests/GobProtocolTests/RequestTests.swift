@@ -81,4 +81,33 @@ struct RequestTests {
     func validationError(line: String, message: String) {
         #expect(throws: RequestError(message)) { try Request(line: Array(line.utf8)) }
     }
+
+    @Test("a NUL byte in any string is refused: the OS would cut the string there", arguments: [
+        (#"{"type":"add","payload":{"command":["printf","a\u0000b"],"workdir":"/w"}}"#, "invalid command: contains a NUL byte"),
+        (#"{"type":"run","payload":{"command":["\u0000"],"workdir":"/w"}}"#, "invalid command: contains a NUL byte"),
+        (#"{"type":"add","payload":{"command":["ls"],"workdir":"/w\u0000/x"}}"#, "invalid workdir: contains a NUL byte"),
+        (#"{"type":"add","payload":{"command":["ls"],"workdir":"/w","env":["A=\u0000"]}}"#, "invalid env: contains a NUL byte"),
+        (#"{"type":"add","payload":{"command":["ls"],"workdir":"/w","description":"a\u0000"}}"#, "invalid description: contains a NUL byte"),
+        (#"{"type":"start","payload":{"job_id":"a","env":["\u0000=1"]}}"#, "invalid env: contains a NUL byte"),
+        (#"{"type":"stop","payload":{"job_id":"a\u0000"}}"#, "invalid job_id: contains a NUL byte"),
+        (#"{"type":"list","payload":{"workdir":"/\u0000"}}"#, "invalid workdir: contains a NUL byte"),
+    ])
+    func nulBytesAreRefused(line: String, message: String) {
+        #expect(throws: RequestError(message, code: .invalidArgument)) { try Request(line: Array(line.utf8)) }
+    }
+
+    @Test("a relative workdir is refused wherever a workdir is taken", arguments: [
+        #"{"type":"add","payload":{"command":["ls"],"workdir":"w"}}"#,
+        #"{"type":"run","payload":{"command":["ls"],"workdir":"./w"}}"#,
+        #"{"type":"list","payload":{"workdir":"w"}}"#,
+        #"{"type":"cleanup","payload":{"workdir":"../w"}}"#,
+        #"{"type":"nuke","payload":{"workdir":"~/w"}}"#,
+        #"{"type":"subscribe","payload":{"workdir":"w"}}"#,
+    ])
+    func relativeWorkdirsAreRefused(line: String) throws {
+        let workdir = try #require(JSON(parsing: line)["payload"]?["workdir"]?.stringValue)
+        #expect(throws: RequestError("invalid workdir \"\(workdir)\": not an absolute path", code: .invalidArgument)) {
+            try Request(line: Array(line.utf8))
+        }
+    }
 }

@@ -111,7 +111,7 @@ struct RenderTests {
     }
 
     @Test func longCommandsAreCut() {
-        let command = ["sh", "-c", String(repeating: "x", count: 200)]
+        let command: [OSString] = ["sh", "-c", OSString(String(repeating: "x", count: 200))]
         let screen = Self.render(F.loaded([F.job("A", pid: 1, command: command)]))
         // The command limit is max(J − 4 − 25, 10) = 19 columns.
         #expect(screen.line(2).hasPrefix("│  ● A [1] sh -c xxxxxxxxxxxx… "))

@@ -4,13 +4,13 @@ import GobProtocol
 
 /// Models, jobs and message sequences for the TUI's pure tests.
 enum TUIFixture {
-    static let workdir = "/home/me/app"
-    static let environment = ["PATH=/usr/bin:/bin", "HOME=/home/me"]
+    static let workdir: OSString = "/home/me/app"
+    static let environment: [OSString] = ["PATH=/usr/bin:/bin", "HOME=/home/me"]
     static let size = Size(rows: 40, columns: 120)
 
     static func job(
         _ id: String, pid: Int32 = 100, status: JobSnapshot.Status = .running,
-        command: [String] = ["sleep", "60"], workdir: String = workdir,
+        command: [OSString] = ["sleep", "60"], workdir: OSString = workdir,
         exitCode: Int32? = nil, signal: String? = nil, stoppedByGob: Bool = false
     ) -> JobSnapshot {
         JobSnapshot(

@@ -23,7 +23,9 @@ extension Sandbox {
     /// The `add` request of `command` in the sandbox's workdir with its environment
     /// marker, so teardown finds the job.
     public func addRequest(_ command: [String]) -> String {
-        let spec = JobSpec(command: command, workdir: workdir, environment: ["PATH=/usr/bin:/bin", marker])
+        let spec = JobSpec(
+            command: command.map { OSString($0) }, workdir: OSString(workdir),
+            environment: ["PATH=/usr/bin:/bin", OSString(marker)])
         return Request.add(spec).json.compact
     }
 

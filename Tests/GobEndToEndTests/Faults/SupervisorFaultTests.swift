@@ -55,7 +55,7 @@ struct SupervisorFaultTests {
             sandbox.addCleanup { mount.release() }
             let socket = sandbox.paths.socket
             let request = Request.add(JobSpec(
-                command: ["true"], workdir: mountPoint + "/work", environment: ["PATH=/usr/bin:/bin", sandbox.marker]))
+                command: ["true"], workdir: OSString(mountPoint + "/work"), environment: ["PATH=/usr/bin:/bin", OSString(sandbox.marker)]))
             let line = Array((request.wireJSON.compact + "\n").utf8)
             async let hungAdd = offThePool { RawConnection.exchange(socket: socket, sending: line) }
             #expect(try await eventually(timeout: .seconds(60)) { sandbox.daemonThreadWaits(in: "fuse") },
@@ -256,7 +256,7 @@ struct SupervisorFaultTests {
             ]
             for (command, workdir, message) in cases {
                 let reply = sandbox.raw(Request.add(JobSpec(
-                    command: command, workdir: workdir, environment: ["PATH=/usr/bin:/bin", sandbox.marker])).json.compact)
+                    command: command.map { OSString($0) }, workdir: OSString(workdir), environment: ["PATH=/usr/bin:/bin", OSString(sandbox.marker)])).json.compact)
                 #expect(reply?.error == message)
                 #expect(reply?.code == .spawnFailed)
             }
@@ -315,7 +315,7 @@ struct SupervisorFaultTests {
 
     /// A raw `add` in `directory` with the sandbox's marker.
     private func rawAdd(_ sandbox: Sandbox, _ command: [String], in directory: String) -> JobSnapshot? {
-        let spec = JobSpec(command: command, workdir: directory, environment: ["PATH=/usr/bin:/bin", sandbox.marker])
+        let spec = JobSpec(command: command.map { OSString($0) }, workdir: OSString(directory), environment: ["PATH=/usr/bin:/bin", OSString(sandbox.marker)])
         return sandbox.raw(Request.add(spec).json.compact)?.job
     }
 }

@@ -1,0 +1,44 @@
+extension JobSnapshot {
+    /// The value of `field`: where each `JobField` meets its property. The setter takes
+    /// what `JobField.read` made for the field's kind.
+    subscript(field: JobField) -> JobField.Value {
+        get {
+            switch field {
+            case .id: .text(id)
+            case .pid: .integer(Int64(pid))
+            case .status: .text(status.rawValue)
+            case .command: .words(command)
+            case .workdir: .bytes(workdir)
+            case .createdAt: .text(createdAt)
+            case .stdoutPath: .text(stdoutPath)
+            case .stderrPath: .text(stderrPath)
+            case .exitCode: .optional(exitCode.map(Int64.init))
+            case .signal: .optional(signal)
+            case .endedAt: .optional(endedAt)
+            case .startedAt: .optional(startedAt)
+            case .runTime: .optional(runTimeMilliseconds)
+            case .description: .optional(description)
+            case .stoppedByGob: .flag(stoppedByGob)
+            }
+        }
+        set {
+            switch field {
+            case .id: id = newValue.text
+            case .pid: pid = newValue.int32
+            case .status: status = newValue.status
+            case .command: command = newValue.words
+            case .workdir: workdir = newValue.bytes
+            case .createdAt: createdAt = newValue.text
+            case .stdoutPath: stdoutPath = newValue.text
+            case .stderrPath: stderrPath = newValue.text
+            case .exitCode: exitCode = newValue.optionalInt32
+            case .signal: signal = newValue.optionalText
+            case .endedAt: endedAt = newValue.optionalText
+            case .startedAt: startedAt = newValue.optionalText
+            case .runTime: runTimeMilliseconds = newValue.optionalInt64
+            case .description: description = newValue.optionalText
+            case .stoppedByGob: stoppedByGob = newValue.flag
+            }
+        }
+    }
+}
