@@ -162,6 +162,10 @@ struct CommandLineRunner {
             try body()
             return 0
         } catch let failure as CommandFailure {
+            if failure.exitStatus != 1 {
+                Console.error("Error: \(failure.message)\n")
+                return failure.exitStatus
+            }
             return fail(failure.message, command: type())
         } catch is HelpRequested {
             return printHelp(type())

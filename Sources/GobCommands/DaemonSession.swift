@@ -58,8 +58,10 @@ struct DaemonSession {
         return try Self.checked(response, wording: wording)
     }
 
-    private static func failure(_ error: ClientError, wording: ErrorWording) -> CommandFailure {
-        error.isConnectFailure ? CommandFailure(error.description) : CommandFailure(wording.command + error.description)
+    static func failure(_ error: ClientError, wording: ErrorWording) -> CommandFailure {
+        error.isConnectFailure
+            ? CommandFailure(error.description, exitStatus: error.exitStatus)
+            : CommandFailure(wording.command + error.description, exitStatus: error.exitStatus)
     }
 
     private static func checked(_ response: Response, wording: ErrorWording) throws(CommandFailure) -> Response {

@@ -11,7 +11,7 @@ enum JobFollowSupport {
     static func subscribe(workdir: String?) throws(CommandFailure) -> EventStream {
         do { return try DaemonSession().client.subscribe(workdir: workdir) } catch {
             switch error {
-            case let .connect(cause): throw CommandFailure(cause.description)
+            case let .connect(cause): throw CommandFailure(cause.description, exitStatus: cause.exitStatus)
             case let .refused(detail, code: .versionMismatch?):
                 throw CommandFailure(detail)
             case .refused: throw CommandFailure("subscription error: \(error.description)")

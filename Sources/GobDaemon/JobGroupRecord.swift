@@ -22,8 +22,33 @@ public struct JobGroupRecord: Sendable {
     }
 
     public let path: String
+    /// The runtime directory the file is opened in, never through a symlink; nil: by
+    /// `path` (tests).
+    let directory: RuntimeDirectory?
 
-    public init(path: String) { self.path = path }
+    public init(path: String) {
+        self.path = path
+        directory = nil
+    }
+
+    /// The record `daemon.jobs` of the daemon's runtime directory.
+    public init(directory: RuntimeDirectory) {
+        path = directory.paths.jobRecord
+        self.directory = directory
+    }
+
+    private func open(flags: Int32) -> Int32 {
+        guard let directory else { return Glibc.open(path, flags | O_CLOEXEC, 0o600) }
+        return (try? directory.open("daemon.jobs", flags: flags, mode: 0o600)) ?? -1
+    }
+
+    private func unlinkFile() {
+        guard let directory else {
+            _ = unlink(path)
+            return
+        }
+        try? directory.remove("daemon.jobs")
+    }
 
     /// Replaces the file's content with `entries`; removes the file when there are none.
     ///
@@ -35,13 +60,13 @@ public struct JobGroupRecord: Sendable {
     /// start time like any other.
     public func write(_ entries: [Entry]) {
         guard !entries.isEmpty else {
-            _ = unlink(path)
+            unlinkFile()
             return
         }
         var text = ""
         for entry in entries { text += "\(entry.pgid) \(entry.startTime)\n" }
         let bytes = Array(text.utf8)
-        let fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0o600)
+        let fd = open(flags: O_WRONLY | O_CREAT)
         guard fd >= 0 else { return }
         defer { closeDescriptor(fd) }
         guard writeAll(fd, bytes) else { return }
@@ -50,7 +75,7 @@ public struct JobGroupRecord: Sendable {
 
     /// The entries a previous daemon left; empty when there is no file.
     public func read() -> [Entry] {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        let fd = open(flags: O_RDONLY)
         guard fd >= 0 else { return [] }
         defer { closeDescriptor(fd) }
         let data = readAll(fd, limit: 16 << 20)
@@ -66,7 +91,7 @@ public struct JobGroupRecord: Sendable {
         return entries
     }
 
-    public func remove() { _ = unlink(path) }
+    public func remove() { unlinkFile() }
 
     /// The processes that provably belong to the recorded groups: a leader whose start time
     /// matches, or a member of the group that started no earlier than its leader. A PID

@@ -12,10 +12,13 @@ public final class RuntimeDirectory: Sendable {
     public let paths: RuntimePaths
     private let descriptor: Mutex<Int32>
 
-    /// Opens `paths.directory`, which must be a real directory (not a symlink).
+    /// Opens `paths.directory`, which must be a real directory (not a symlink); no owner
+    /// or mode check (tests, tools). The daemon uses `checked(_:)`.
     public init(paths: RuntimePaths) throws(SystemError) {
         self.paths = paths
-        descriptor = Mutex(try Self.openDirectory(paths.directory))
+        let fd = Glibc.open(paths.directory, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+        guard fd >= 0 else { throw SystemError.last }
+        descriptor = Mutex(fd)
     }
 
     /// A directory handle over an already open descriptor (tests, and a daemon that
@@ -23,6 +26,16 @@ public final class RuntimeDirectory: Sendable {
     public init(paths: RuntimePaths, descriptor fd: Int32) {
         self.paths = paths
         descriptor = Mutex(fd)
+    }
+
+    /// Creates `<rt>` when missing and opens it, refusing a symlink, a directory of
+    /// another user or one others can write to; one that others can only read or enter
+    /// is made private. Also returns the mode it had when it was tightened, to be logged.
+    public static func checked(_ paths: RuntimePaths) throws(RuntimeDirectoryError) -> (RuntimeDirectory, tightenedFrom: mode_t?) {
+        guard let opened = try paths.openDirectory(create: true, tighten: true) else {
+            throw RuntimeDirectoryError("cannot create runtime directory \(paths.directory)")
+        }
+        return (RuntimeDirectory(paths: paths, descriptor: opened.descriptor), opened.tightenedFrom)
     }
 
     deinit {
@@ -51,20 +64,38 @@ public final class RuntimeDirectory: Sendable {
         if rc != 0 && errno != ENOENT { throw SystemError.last }
     }
 
-    /// Opens the directory again by its path (after it was recreated) and uses the new
-    /// descriptor from then on.
-    public func reopen() throws(SystemError) {
-        let fresh = try Self.openDirectory(paths.directory)
+    /// Device and inode of `name` in the directory (a symlink itself, never its target);
+    /// nil when there is no such file.
+    func identity(of name: String) -> FileIdentity? {
+        var info = stat()
+        let rc = descriptor.withLock { fstatat($0, name, &info, AT_SYMLINK_NOFOLLOW) }
+        guard rc == 0 else { return nil }
+        return FileIdentity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
+    }
+
+    /// Whether `<rt>`'s path still names the directory this descriptor is open on: false
+    /// once it was deleted, moved, replaced (by a symlink, say) or hidden by a mount.
+    var isCurrent: Bool {
+        var named = stat()
+        var held = stat()
+        guard lstat(paths.directory, &named) == 0 else { return false }
+        return descriptor.withLock { fstat($0, &held) } == 0
+            && named.st_dev == held.st_dev && named.st_ino == held.st_ino
+    }
+
+    /// Opens `<rt>` again by its path (after it was recreated, or its filesystem mounted
+    /// anew), with the checks of `checked(_:)`, and uses the new descriptor from then on.
+    /// Returns the mode the directory had when it was tightened.
+    @discardableResult
+    public func reopen() throws(RuntimeDirectoryError) -> mode_t? {
+        guard let fresh = try paths.openDirectory(create: true, tighten: true) else {
+            throw RuntimeDirectoryError("cannot create runtime directory \(paths.directory)")
+        }
         let old = descriptor.withLock { current in
-            defer { current = fresh }
+            defer { current = fresh.descriptor }
             return current
         }
         _ = close(old)
-    }
-
-    private static func openDirectory(_ path: String) throws(SystemError) -> Int32 {
-        let fd = Glibc.open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
-        guard fd >= 0 else { throw SystemError.last }
-        return fd
+        return fresh.tightenedFrom
     }
 }
