@@ -26,7 +26,7 @@ public enum ClientError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .decode(detail): "failed to decode response: \(detail)"
         case let .notResponding(pid): pid > 0 ? "daemon (PID \(pid)) is not responding" : "the gob daemon is not responding"
         case .daemonStopped: "the gob daemon stopped"
-        case .timedOut: "timed out"
+        case .timedOut: "timed out before the gob daemon answered"
         }
     }
 

@@ -15,7 +15,13 @@ struct DaemonSession {
         static let verbatim = ErrorWording(command: "", daemon: "")
     }
 
-    let client = DaemonClient(paths: RuntimePaths.current())
+    let client: DaemonClient
+
+    /// - Parameter deadline: a `MonotonicClock` instant after which every request of the
+    ///   session gives up (`await --timeout` bounds the whole command); nil: none.
+    init(deadline: Int64? = nil) {
+        client = DaemonClient(paths: RuntimePaths.current(), deadline: deadline)
+    }
 
     /// Sends `request` and returns the successful reply; connection failures are
     /// reported unprefixed, everything else with `wording`.

@@ -21,8 +21,9 @@ struct EventsCommand: ParsableCommand {
             Output:
               {"type":"job_added","job_id":"V3x0QqI","job":{"id":"V3x0QqI","pid":29104,"status":"running",...}}
 
-            Exit status: runs until interrupted; 1 when the subscription fails or the \
-            daemon goes away ("subscription error: failed to decode event: EOF").
+            Exit status: runs until interrupted; 125 when the gob daemon goes away ("the \
+            gob daemon stopped") or cannot be reached; 1 when the subscription fails \
+            otherwise.
             """)
 
     @Flag(name: .shortAndLong, help: "Show events from all directories")
@@ -41,6 +42,7 @@ struct EventsCommand: ParsableCommand {
                 for event in try events.next() { text += event.json.compact + "\n" }
                 if !output.write(text) { return }
             } catch {
+                if error == .closed { throw JobFollowSupport.daemonStopped }
                 throw CommandFailure("subscription error: \(error.description)")
             }
         }

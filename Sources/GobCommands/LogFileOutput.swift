@@ -21,7 +21,8 @@ enum LogFileOutput {
         return """
             Prints everything the job has written to its \(name) so far, byte for byte, \
             with nothing added. With --follow, keeps printing what it writes next, as it \
-            writes it, until interrupted (Ctrl+C); when the job is restarted, following \
+            writes it, until the job has ended and all its output is printed (or until \
+            interrupted with Ctrl+C, which exits 0); when the job is restarted, following \
             continues from the start of the new output. Any job ID works, from any \
             directory.
 
@@ -34,24 +35,33 @@ enum LogFileOutput {
               gob \(name) --tail 20 V3x0QqI
 
             Exit status: 0 on success, 1 on any error (for example "job not found: \
-            V3x0QqI", or "\(name) log file not found: <path>").
+            V3x0QqI", or "\(name) log file not found: <path>"), 125 when the gob daemon \
+            could not be reached or stopped while following.
             """
     }
 
     static func show(_ stream: Stream, jobID: String, follow: Bool, lastLines: Int? = nil) throws {
+        // A follow learns the job's end from its events: subscribe before asking for the
+        // job, so no end falls between the two.
+        let events = follow ? try JobFollowSupport.subscribe(workdir: nil) : nil
         let job = try DaemonSession().send(.getJob(jobID: jobID), wording: .verbatim).requireJob(wording: .verbatim)
         let path = stream == .stdout ? job.stdoutPath : job.stderrPath
         guard access(path, F_OK) == 0 else { throw CommandFailure("\(stream.rawValue) log file not found: \(path)") }
         let output = OutputSink()
-        guard follow else {
+        guard let events else {
             try dump(path, stream: stream, lastLines: lastLines, to: output)
             return
         }
-        // Restarts are learnt from the job's events; without them truncation is still
-        // noticed from the file, so a refused subscription is not fatal.
-        let events = try? DaemonSession().client.subscribe(workdir: job.workdir)
-        let failure = RawFollower(path: path, jobID: job.id, events: events, output: output, lastLines: lastLines).run()
-        throw CommandFailure(failure)
+        switch RawFollower(path: path, job: job, events: events, output: output, lastLines: lastLines).run() {
+        case .ended, .interrupted, .removed:
+            return
+        case .daemonStopped:
+            throw JobFollowSupport.daemonStopped
+        case .logDeleted:
+            throw CommandFailure("the \(stream.rawValue) log of job \(job.id) was deleted while following it (\(path))")
+        case let .outputFailed(reason):
+            throw CommandFailure(reason)
+        }
     }
 
     /// Copies the file (or its last `lastLines` lines) to stdout, nothing appended.

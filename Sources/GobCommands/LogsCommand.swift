@@ -1,5 +1,6 @@
 import ArgumentParser
 import GobClient
+import GobProtocol
 
 /// `gob logs`: follow the output of every job of this directory, with `[monitor]` lines
 /// for jobs starting and stopping (contract §2.15, §3.3, Decision D9).
@@ -28,6 +29,9 @@ struct LogsCommand: ParsableCommand {
               [monitor] process stopped: make watch (pid:29104 id:V3x0QqI)
               [monitor] all processes stopped
 
+            When the gob daemon stops, a [monitor] line says so and gob logs reconnects \
+            every second, then follows the jobs of the daemon it finds.
+
             Exit status: runs until interrupted; 1 on an error (for example "stdout log \
             file not found: <path>").
             """)
@@ -44,12 +48,25 @@ struct LogsCommand: ParsableCommand {
         let workdir = try DaemonSession.workingDirectory()
         // Subscribe before listing, so no job started in between is missed (D9).
         let events = try JobFollowSupport.subscribe(workdir: workdir)
+        let jobs = try Self.list(workdir)
+        let reconnect: LogsMonitor.Connect = {
+            guard let events = try? JobFollowSupport.subscribe(workdir: workdir), let jobs = try? Self.list(workdir) else {
+                return nil
+            }
+            return (events, jobs)
+        }
+        let failure = LogsMonitor(events: events, output: OutputSink(), reconnect: reconnect)
+            .run(initialJobs: jobs, lastLines: lastLines)
+        throw CommandFailure(failure)
+    }
+
+    /// The jobs of `workdir`, newest first.
+    private static func list(_ workdir: String) throws(CommandFailure) -> [JobSnapshot] {
         let wording = DaemonSession.ErrorWording(command: "failed to list jobs: ", daemon: "list failed: ")
         let response = try DaemonSession().send(.list(workdir: workdir), wording: wording)
         guard let jobs = response.jobs else {
             throw CommandFailure(wording.command + "failed to decode response: missing jobs")
         }
-        let failure = LogsMonitor(events: events, output: OutputSink()).run(initialJobs: jobs, lastLines: lastLines)
-        throw CommandFailure(failure)
+        return jobs
     }
 }
