@@ -45,7 +45,12 @@ extension DaemonClient {
     /// daemon is shutting down.
     private func subscribeOnce(_ line: [UInt8]) throws(SubscribeError) -> EventStream? {
         let socket: UnixSocket
-        do { socket = try connect(timeoutMilliseconds: Self.quickTimeoutMilliseconds) } catch { throw .connect(error) }
+        do { socket = try connectOrStart(timeoutMilliseconds: Self.quickTimeoutMilliseconds) } catch {
+            switch error {
+            case let .final(error): throw .connect(error)
+            case .raced: return nil
+            }
+        }
         do { try socket.writeAll(line) } catch {
             if error.code == EAGAIN || error.code == EWOULDBLOCK { throw .connect(.notResponding(pid: socket.peerPID)) }
             return nil

@@ -113,7 +113,13 @@ public struct DaemonClient: Sendable {
     }
 
     private func attemptOnce(_ line: [UInt8], timeoutMilliseconds: Int64) throws(ClientError) -> Attempt {
-        let socket = try connect(timeoutMilliseconds: timeoutMilliseconds)
+        let socket: UnixSocket
+        do { socket = try connectOrStart(timeoutMilliseconds: timeoutMilliseconds) } catch {
+            switch error {
+            case let .final(error): throw error
+            case let .raced(error): return .retry(error)
+            }
+        }
         do { try socket.writeAll(line) } catch {
             if Self.isTimeout(error) { throw .notResponding(pid: socket.peerPID) }
             // Nothing was answered; a request cut short cannot have been carried out.
@@ -147,24 +153,50 @@ public struct DaemonClient: Sendable {
         error.code == EAGAIN || error.code == EWOULDBLOCK
     }
 
+    /// Why no connection could be had.
+    enum ConnectFailure: Error {
+        /// For good: report it.
+        case final(ClientError)
+        /// A daemon starting or shutting down at the same moment won the race: a new try
+        /// will find it, or start the next one.
+        case raced(ClientError)
+
+        var error: ClientError {
+            switch self {
+            case let .final(error), let .raced(error): error
+            }
+        }
+    }
+
+    /// A connection to the daemon, starting it first when nothing listens.
+    func connect(timeoutMilliseconds: Int64 = quickTimeoutMilliseconds) throws(ClientError) -> UnixSocket {
+        do { return try connectOrStart(timeoutMilliseconds: timeoutMilliseconds) } catch { throw error.error }
+    }
+
     /// A connection to the daemon, starting it first when nothing listens. `<rt>` is
     /// checked (and created when missing) before anything is connected.
-    func connect(timeoutMilliseconds: Int64 = quickTimeoutMilliseconds) throws(ClientError) -> UnixSocket {
-        let timeout = try bounded(timeoutMilliseconds)
+    func connectOrStart(timeoutMilliseconds: Int64) throws(ConnectFailure) -> UnixSocket {
+        let timeout: Int64
+        do { timeout = try bounded(timeoutMilliseconds) } catch { throw .final(error) }
         let directory: RuntimePaths.OpenedDirectory?
         do { directory = try paths.openDirectory(create: true, tighten: false) } catch {
-            throw .connect(cause: error.description)
+            throw .final(.connect(cause: error.description))
         }
-        guard let directory else { throw .connect(cause: "cannot create runtime directory \(paths.directory)") }
+        guard let directory else { throw .final(.connect(cause: "cannot create runtime directory \(paths.directory)")) }
         defer { close(directory.descriptor) }
         do { return try UnixSocket(connectingTo: paths.socket, timeoutMilliseconds: timeout) } catch {
             // A path the kernel cannot take will not work after a start either, and a
             // socket of another user is never replaced by ours.
-            if error.code == nil || error.isForeign { throw .connect(cause: error.description) }
+            if error.code == nil || error.isForeign { throw .final(.connect(cause: error.description)) }
         }
-        let lock = try StartLock(
-            directory: directory.descriptor, path: paths.lockFile,
-            timeoutNanoseconds: min(Self.lockTimeoutNanoseconds, remainingNanoseconds() ?? .max))
+        let lock: StartLock
+        do {
+            lock = try StartLock(
+                directory: directory.descriptor, path: paths.lockFile,
+                timeoutNanoseconds: min(Self.lockTimeoutNanoseconds, remainingNanoseconds() ?? .max))
+        } catch {
+            throw .final(error)
+        }
         return try startAndConnect(holding: lock, timeoutMilliseconds: timeout)
     }
 
@@ -182,26 +214,30 @@ public struct DaemonClient: Sendable {
 
     /// Starts the daemon unless another client did meanwhile, then connects. The borrowed
     /// lock is held for the whole call.
-    private func startAndConnect(holding lock: borrowing StartLock, timeoutMilliseconds: Int64) throws(ClientError) -> UnixSocket {
+    private func startAndConnect(holding lock: borrowing StartLock, timeoutMilliseconds: Int64) throws(ConnectFailure) -> UnixSocket {
         // Another client may have started it while this one waited for the lock.
         if let socket = try tryConnect(timeoutMilliseconds) { return socket }
         let launcher = DaemonLauncher(paths: paths)
         do { try launcher.launch() } catch {
             // A daemon started by other means may have won the race; use it if it answers.
-            guard let socket = try tryConnect(timeoutMilliseconds) else { throw error }
-            return socket
+            if let socket = try tryConnect(timeoutMilliseconds) { return socket }
+            switch error {
+            case let .final(error): throw .final(error)
+            case let .anotherDaemon(error): throw .raced(error)
+            }
         }
         for _ in 0..<50 {
             if let socket = try tryConnect(timeoutMilliseconds) { return socket }
             MonotonicClock.sleep(milliseconds: 10)
         }
-        throw .connect(cause: "failed to connect to daemon after starting it")
+        // It started and went again at once: a nuke or shutdown raced with this start.
+        throw .raced(.connect(cause: "failed to connect to daemon after starting it"))
     }
 
     /// A connection, or nil when nothing listens; a foreign socket is an error.
-    private func tryConnect(_ timeoutMilliseconds: Int64) throws(ClientError) -> UnixSocket? {
+    private func tryConnect(_ timeoutMilliseconds: Int64) throws(ConnectFailure) -> UnixSocket? {
         do { return try UnixSocket(connectingTo: paths.socket, timeoutMilliseconds: timeoutMilliseconds) } catch {
-            if error.isForeign { throw .connect(cause: error.description) }
+            if error.isForeign { throw .final(.connect(cause: error.description)) }
             return nil
         }
     }

@@ -29,10 +29,12 @@ extension Daemon {
                     closeDescriptor(fd)
                     if canConnect(directory) {
                         throw DaemonStartError(
-                            "failed to cleanup stale socket: daemon already running (socket in use: \(paths.socket))")
+                            "failed to cleanup stale socket: daemon already running (socket in use: \(paths.socket))",
+                            anotherDaemon: true)
                     }
                     throw DaemonStartError(
-                        "daemon already running (PID \(holder.isEmpty ? "unknown" : holder)) but not answering on \(paths.socket); stop it with: kill \(holder)")
+                        "daemon already running (PID \(holder.isEmpty ? "unknown" : holder)) but not answering on \(paths.socket); stop it with: kill \(holder)",
+                        anotherDaemon: true)
                 }
                 usleep(10_000)
             }
@@ -62,7 +64,8 @@ extension Daemon {
         guard directory.identity(of: "daemon.sock") != nil else { return }
         if canConnect(directory) {
             throw DaemonStartError(
-                "failed to cleanup stale socket: daemon already running (socket in use: \(paths.socket))")
+                "failed to cleanup stale socket: daemon already running (socket in use: \(paths.socket))",
+                anotherDaemon: true)
         }
         logger.info("Removing stale socket: \(paths.socket)")
         do { try directory.remove("daemon.sock") } catch {

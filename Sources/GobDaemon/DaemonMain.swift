@@ -11,7 +11,14 @@ import Synchronization
 /// A reason the daemon could not start; `description` is the contract's text (§2.22).
 public struct DaemonStartError: Error, Equatable, Sendable, CustomStringConvertible {
     public let description: String
-    public init(_ description: String) { self.description = description }
+    /// Another daemon holds the runtime directory (it runs, or is still shutting down):
+    /// a client that was starting one may simply try again.
+    public let anotherDaemon: Bool
+
+    public init(_ description: String, anotherDaemon: Bool = false) {
+        self.description = description
+        self.anotherDaemon = anotherDaemon
+    }
 }
 
 /// The daemon process: start-up, serving, and graceful shutdown (contract §4, Decisions
@@ -19,7 +26,8 @@ public struct DaemonStartError: Error, Equatable, Sendable, CustomStringConverti
 public enum DaemonMain {
     /// Runs the daemon in the foreground until it shuts down. `readyFD`: when non-nil, the
     /// daemon writes `ok\n` to it once it is listening, or `error: <message>\n` when
-    /// start-up fails, then closes it. Returns the exit status (0 after a graceful
+    /// start-up fails (`running: <message>\n` when it failed because another daemon
+    /// holds the runtime directory), then closes it. Returns the exit status (0 after a graceful
     /// shutdown).
     public static func run(paths: RuntimePaths, readyFD: Int32?) throws(DaemonStartError) -> Int32 {
         do throws(DaemonStartError) {
@@ -31,7 +39,9 @@ public enum DaemonMain {
             return daemon.serveUntilShutdown()
         } catch {
             if let readyFD {
-                _ = writeAll(readyFD, Array("error: \(error.description)\n".utf8))
+                // `running:` tells the client that another daemon won: it can try again.
+                let word = error.anotherDaemon ? "running" : "error"
+                _ = writeAll(readyFD, Array("\(word): \(error.description)\n".utf8))
                 closeDescriptor(readyFD)
             }
             throw error
