@@ -86,6 +86,10 @@ public struct DaemonClient: Sendable {
     /// answers that it is shutting down, within the retry window.
     private func exchangeWithRetries(_ request: Request) throws(ClientError) -> ReplyLine {
         let line = Self.line(for: request, requestID: request.changesState ? Self.newRequestID() : nil)
+        // Said before anything is sent: the daemon would only refuse it after reading it.
+        guard line.count <= RequestLimit.bytes else {
+            throw .send(detail: "the request is \(line.count) bytes, more than the \(RequestLimit.bytes >> 20) MiB the daemon accepts; the command and its environment are too large")
+        }
         let timeout = request.changesState && request.mayTakeLong ? Self.slowTimeoutMilliseconds : Self.quickTimeoutMilliseconds
         let giveUp = MonotonicClock.now() + Self.retryWindowNanoseconds
         var attempt = 0
