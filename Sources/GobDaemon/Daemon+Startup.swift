@@ -18,6 +18,7 @@ extension Daemon {
     static func lockPIDFile(_ directory: RuntimeDirectory) throws(DaemonStartError) -> Int32 {
         let paths = directory.paths
         let deadline = MonotonicClock.now() + MonotonicClock.seconds(3)
+        var replacements = 0
         while true {
             let fd: Int32
             do { fd = try directory.open("daemon.pid", flags: O_RDWR | O_CREAT, mode: 0o644) } catch {
@@ -44,7 +45,10 @@ extension Daemon {
                 return fd
             }
             closeDescriptor(fd)
-            guard MonotonicClock.now() < deadline else {
+            // The lock came free because its holder went: the new file is worth a try even
+            // if the wait took long (this daemon may have been stopped meanwhile).
+            replacements += 1
+            guard replacements < 100 else {
                 throw DaemonStartError("failed to write PID file: \(paths.pidFile) keeps being replaced")
             }
         }

@@ -86,9 +86,12 @@ struct ConnectionFaultTests {
                     (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(second.pid)/fd/\(fd)"))?.hasSuffix("daemon.pid") == true
                 }
             }, "the second daemon opened the PID file")
-            // …which the first one removes as it shuts down.
+            // …which the first one removes as it shuts down. The second is held still
+            // meanwhile, so that it cannot give up waiting however slow the machine is.
+            #expect(kill(second.pid, SIGSTOP) == 0)
             #expect(try await sandbox.gob("nuke", "--all").status == 0)
             #expect(try await eventually(timeout: .seconds(60)) { !ProcessScan.isLive(first) })
+            #expect(kill(second.pid, SIGCONT) == 0)
             #expect(try await eventually(timeout: .seconds(60)) { FileManager.default.fileExists(atPath: sandbox.paths.socket) })
             // Before: the second daemon locked the removed file and ran without one.
             #expect(sandbox.daemonPID == second.pid, "the PID file names the daemon that runs")
