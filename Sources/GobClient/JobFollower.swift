@@ -65,7 +65,7 @@ public struct JobFollower {
                 }
             } catch {
                 tail.finish(to: output)
-                return error == .closed ? .daemonStopped : .lost(error.description)
+                return error.isDaemonGone ? .daemonStopped : .lost(error.description)
             }
         }
     }

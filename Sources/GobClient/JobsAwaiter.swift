@@ -128,7 +128,7 @@ public final class JobsAwaiter {
     }
 
     private static func outcome(of end: EventStream.End) -> Outcome {
-        end == .closed ? .daemonStopped : .lost(end.description)
+        end.isDaemonGone ? .daemonStopped : .lost(end.description)
     }
 
     private var satisfied: Bool {

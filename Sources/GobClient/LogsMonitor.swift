@@ -81,7 +81,7 @@ public final class LogsMonitor {
                 followed = [:]
                 order = []
                 tracked = [:]
-                let why = error == .closed ? "the gob daemon stopped" : "event subscription error: \(error.description)"
+                let why = error.isDaemonGone ? "the gob daemon stopped" : "event subscription error: \(error.description)"
                 output.write(output.monitorLine("\(why); reconnecting..."))
                 events = nil
                 nextReconnect = MonotonicClock.now() + Self.reconnectDelayMilliseconds * 1_000_000

@@ -42,7 +42,7 @@ struct EventsCommand: ParsableCommand {
                 for event in try events.next() { text += event.json.compact + "\n" }
                 if !output.write(text) { return }
             } catch {
-                if error == .closed { throw JobFollowSupport.daemonStopped }
+                if error.isDaemonGone { throw JobFollowSupport.daemonStopped }
                 throw CommandFailure("subscription error: \(error.description)")
             }
         }
