@@ -18,9 +18,10 @@ struct ProcessLimitTests {
 
     @Test func aDaemonAtTheProcessLimitStillStopsJobs() async throws {
         guard getuid() == 0, FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv"),
-              FileManager.default.isExecutableFile(atPath: "/usr/bin/prlimit")
+              FileManager.default.isExecutableFile(atPath: "/usr/bin/prlimit"),
+              FileManager.default.isExecutableFile(atPath: "/usr/bin/python3")
         else {
-            print("skipped: needs root, setpriv and prlimit to run the daemon as another user under a process limit")
+            print("skipped: needs root, setpriv, prlimit and python3 to run the daemon as another user under a process limit")
             return
         }
         guard Self.tasks(of: Self.nobody) < 50 else {
@@ -33,9 +34,19 @@ struct ProcessLimitTests {
             // daemon's: room for its threads and a few more; the job takes the rest.
             let limit = Self.tasks(of: Self.nobody) + 30
             #expect(try await Self.gob(["ping"], as: sandbox, processLimit: limit).status == 0)
-            let added = try await Self.gob(
-                ["add", "--", "sh", "-c", "i=0; while [ $i -lt 200 ]; do sleep 300 & i=$((i+1)); done 2>/dev/null; wait"],
-                as: sandbox)
+            // A job that keeps forking: whenever a process of the user ends, it takes the
+            // free place, so the limit stays reached whatever else runs as that user.
+            let forker = """
+                import os, time
+                while True:
+                    try:
+                        if os.fork() == 0:
+                            time.sleep(300)
+                            os._exit(0)
+                    except OSError:
+                        time.sleep(0.01)
+                """
+            let added = try await Self.gob(["add", "--", "/usr/bin/python3", "-c", forker], as: sandbox)
             #expect(added.status == 0, "\(added)")
             let id = String(added.stdout.dropFirst("Added job ".count).prefix { $0 != " " })
             // A fork fails once the user's tasks would reach the limit.
