@@ -81,6 +81,22 @@ int gob_peer_uid(int fd, uid_t *uid) {
 #endif
 }
 
+int gob_peer_credentials(int fd, uid_t *uid, pid_t *pid) {
+#ifdef __linux__
+    struct ucred cred;
+    socklen_t len = sizeof(cred);
+    if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0) return errno;
+    *uid = cred.uid;
+    *pid = cred.pid;
+    return 0;
+#else
+    gid_t gid;
+    if (getpeereid(fd, uid, &gid) != 0) return errno;
+    *pid = 0;
+    return 0;
+#endif
+}
+
 int gob_set_child_subreaper(void) {
 #ifdef __linux__
     if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0) return errno;

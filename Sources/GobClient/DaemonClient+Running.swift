@@ -6,17 +6,36 @@ import Darwin
 import GobProtocol
 
 extension DaemonClient {
-    /// Sends `request` only when a daemon listens; nil when none runs. Never starts one,
-    /// so `gob status` and shell completion can look without leaving a daemon behind.
+    /// Sends `request` only when a daemon listens; nil when none runs. Never starts one
+    /// (nor creates `<rt>`), so `gob status` and shell completion can look without
+    /// leaving a daemon behind. Only for requests that change nothing: it is not retried.
     public func sendIfRunning(_ request: Request) throws(ClientError) -> Response? {
-        let socket: UnixSocket
-        do {
-            socket = try UnixSocket(connectingTo: paths.socket, timeoutSeconds: Self.ioTimeoutSeconds)
-        } catch {
-            // No socket file, or a stale one nobody listens on: no daemon.
-            if error.code == ENOENT || error.code == ECONNREFUSED || error.code == ENOTDIR { return nil }
+        let directory: RuntimePaths.OpenedDirectory?
+        do { directory = try paths.openDirectory(create: false, tighten: false) } catch {
             throw .connect(cause: error.description)
         }
-        return try exchange(request, over: socket)
+        guard let directory else { return nil }
+        close(directory.descriptor)
+        let timeout = try bounded(Self.quickTimeoutMilliseconds)
+        let socket: UnixSocket
+        do {
+            socket = try UnixSocket(connectingTo: paths.socket, timeoutMilliseconds: timeout)
+        } catch {
+            // No socket file, or a stale one nobody listens on: no daemon.
+            if !error.isForeign, error.code == ENOENT || error.code == ECONNREFUSED || error.code == ENOTDIR { return nil }
+            throw .connect(cause: error.description)
+        }
+        do { try socket.writeAll(Self.line(for: request, requestID: nil)) } catch {
+            if error.code == EAGAIN || error.code == EWOULDBLOCK { throw .notResponding(pid: socket.peerPID) }
+            throw .send(detail: "write unix \(paths.socket): \(error)")
+        }
+        let reply: ReplyLine
+        do { reply = try socket.readLine(limit: Int.max) } catch {
+            if error.code == EAGAIN || error.code == EWOULDBLOCK { throw .notResponding(pid: socket.peerPID) }
+            throw .decode(detail: "read unix \(paths.socket): \(error)")
+        }
+        // A daemon that went away meanwhile: as if none ran.
+        guard reply.count > 0 else { return nil }
+        return try Self.decode(reply)
     }
 }

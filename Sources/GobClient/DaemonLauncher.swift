@@ -13,19 +13,29 @@ struct DaemonLauncher {
     /// How long the daemon may take to say `ok` or `error: …`.
     var readinessTimeoutMilliseconds = 5_000
 
+    /// Why a daemon could not be started.
+    enum Failure: Error {
+        /// It refused for good (the message says why).
+        case final(ClientError)
+        /// Another daemon holds the runtime directory (running, or still shutting down).
+        case anotherDaemon(ClientError)
+    }
+
     /// Spawns the daemon in a new session with the write end of a pipe as descriptor 3
     /// and returns once it reports that it listens. Never waits for the daemon to exit.
-    func launch() throws(ClientError) {
+    func launch() throws(Failure) {
         let executable: String
         do { executable = try ExecutablePath.current() } catch {
-            throw Self.failure("failed to start daemon: \(error)")
+            throw .final(Self.failure("failed to start daemon: \(error)"))
         }
-        let (readEnd, writeEnd) = try Self.readinessPipe()
+        let readEnd: Int32
+        let writeEnd: Int32
+        do { (readEnd, writeEnd) = try Self.readinessPipe() } catch { throw .final(error) }
         defer { close(readEnd) }
         let pid: pid_t
         do {
             defer { close(writeEnd) }
-            pid = try Self.spawn(executable, readyFD: writeEnd)
+            do { pid = try Self.spawn(executable, readyFD: writeEnd) } catch { throw .final(error) }
         }
         let answer = readAnswer(from: readEnd)
         // Reap it only if it has already gone; a running daemon is never waited for.
@@ -35,9 +45,11 @@ struct DaemonLauncher {
         case .ready:
             return
         case let .refused(message):
-            throw Self.failure(message)
+            throw .final(Self.failure(message))
+        case let .anotherDaemon(message):
+            throw .anotherDaemon(Self.failure(message))
         case .silent:
-            throw Self.failure(lastDaemonLogLine() ?? "daemon failed to start (socket not created)")
+            throw .final(Self.failure(lastDaemonLogLine() ?? "daemon failed to start (socket not created)"))
         }
     }
 
@@ -45,6 +57,8 @@ struct DaemonLauncher {
     private enum Answer {
         case ready
         case refused(String)
+        /// Another daemon holds the runtime directory.
+        case anotherDaemon(String)
         /// End of file or timeout without a word.
         case silent
     }
@@ -109,6 +123,7 @@ struct DaemonLauncher {
         let line = String(decoding: received.prefix(while: { $0 != 0x0A }), as: UTF8.self)
         if line == "ok" { return .ready }
         if line.hasPrefix("error: ") { return .refused(String(line.dropFirst("error: ".count))) }
+        if line.hasPrefix("running: ") { return .anotherDaemon(String(line.dropFirst("running: ".count))) }
         if !line.isEmpty { return .refused(line) }
         return .silent
     }

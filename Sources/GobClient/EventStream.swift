@@ -27,6 +27,14 @@ public final class EventStream {
         case broken(String)
         case undecodable(String)
 
+        /// Whether the connection itself ended (closed or reset): the daemon went away.
+        public var isDaemonGone: Bool {
+            switch self {
+            case .closed, .broken: true
+            case .undecodable: false
+            }
+        }
+
         public var description: String {
             switch self {
             case .closed: "failed to decode event: EOF"

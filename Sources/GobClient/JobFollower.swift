@@ -15,7 +15,9 @@ public struct JobFollower {
         case completed(JobSnapshot)
         /// The user interrupted gob; the job keeps running.
         case interrupted
-        /// The event stream failed before the job ended.
+        /// The daemon went away (its event stream ended) before the job did.
+        case daemonStopped
+        /// Waiting failed for another reason.
         case lost(String)
     }
 
@@ -36,47 +38,34 @@ public struct JobFollower {
     public func run() -> Outcome {
         let interrupts = SignalPipe.interrupts()
         let watcher = FileWatcher()
-        let stdoutTail = LogTail(path: job.stdoutPath)
-        let stderrTail = LogTail(path: job.stderrPath)
-        var stdoutLines = LinePrefixer(prefix: output.stdoutPrefix(job.id))
-        var stderrLines = LinePrefixer(prefix: output.stderrPrefix(job.id))
+        var tail = JobOutputTail(job: job, output: output)
         watcher.watch(job.stdoutPath)
         watcher.watch(job.stderrPath)
 
-        func pump() {
-            output.write(stdoutLines.feed(stdoutTail.readAppended().bytes))
-            output.write(stderrLines.feed(stderrTail.readAppended().bytes))
-        }
-        func finish() {
-            pump()
-            output.write(stdoutLines.flush())
-            output.write(stderrLines.flush())
-        }
-
-        pump()
+        var more = tail.pump(to: output)
         while true {
             var pollers: [pollfd] = []
             if let fd = watcher.descriptor { pollers.append(pollfd(fd: fd, events: Int16(POLLIN), revents: 0)) }
             pollers.append(pollfd(fd: events.descriptor, events: Int16(POLLIN), revents: 0))
             if let interrupts { pollers.append(pollfd(fd: interrupts, events: Int16(POLLIN), revents: 0)) }
-            let timeout = watcher.descriptor == nil ? FileWatcher.fallbackInterval : -1
+            let timeout = more ? 0 : watcher.descriptor == nil ? FileWatcher.fallbackInterval : -1
             let ready = poll(&pollers, nfds_t(pollers.count), timeout)
             if ready < 0 && errno != EINTR { return .lost(SystemError.last.description) }
             if let interrupts, SignalPipe.received(interrupts) {
-                pump()
+                tail.pump(to: output)
                 return .interrupted
             }
             watcher.drain()
-            pump()
+            more = tail.pump(to: output)
             do throws(EventStream.End) {
                 for event in try events.read()
                 where event.kind == .jobStopped && event.job.id == job.id && event.job.pid == job.pid {
-                    finish()
+                    tail.finish(to: output)
                     return .completed(event.job)
                 }
             } catch {
-                finish()
-                return .lost(error.description)
+                tail.finish(to: output)
+                return error.isDaemonGone ? .daemonStopped : .lost(error.description)
             }
         }
     }

@@ -1,9 +1,15 @@
 import GobProtocol
 
-/// Both logs of one job, read as they grow and cut into prefixed lines (contract §3.1):
-/// stdout lines as `[<id>] `, stderr lines in orange on a terminal. The piece
-/// `JobsAwaiter` follows each awaited job with.
+/// Both logs of one job, read as they grow and cut into prefixed lines: stdout lines as
+/// `[<id>] `, stderr lines in orange on a terminal. Shared by `run` and the `-f` follows,
+/// `await` and `logs`.
+///
+/// Output goes through in chunks of `LogTail.chunk` bytes, never gathered: a follower's
+/// memory stays small whatever the size of the log.
 public struct JobOutputTail {
+    /// Bytes written per `pump` call at most, so a log that grows as fast as it is read
+    /// cannot keep a follower from its other duties (events, Ctrl+C).
+    public static let budget = 4 << 20
     private let stdoutTail: LogTail
     private let stderrTail: LogTail
     private var stdoutLines: LinePrefixer
@@ -17,14 +23,50 @@ public struct JobOutputTail {
         stderrLines = LinePrefixer(prefix: output.stderrPrefix(job.id))
     }
 
-    /// The complete lines both logs gained since the last call, prefixed.
-    public mutating func readLines() -> [UInt8] {
-        stdoutLines.feed(stdoutTail.readAppended().bytes) + stderrLines.feed(stderrTail.readAppended().bytes)
+    /// Starts each log at the offset given instead of its beginning (`--tail N`).
+    public func resume(stdoutAt stdoutOffset: Int64, stderrAt stderrOffset: Int64) {
+        stdoutTail.resume(at: stdoutOffset)
+        stderrTail.resume(at: stderrOffset)
     }
 
-    /// Everything left once the job's process ended: new complete lines, then each log's
-    /// partial last line with a line feed added (Decision D9).
-    public mutating func finish() -> [UInt8] {
-        readLines() + stdoutLines.flush() + stderrLines.flush()
+    /// Tells both tails that the job was restarted (its logs were truncated).
+    public func restartAnnounced() {
+        stdoutTail.restartAnnounced()
+        stderrTail.restartAnnounced()
+    }
+
+    /// Writes the complete lines both logs gained since the last call, up to `budget`
+    /// bytes; returns whether more is waiting (call again without waiting for a change).
+    @discardableResult
+    public mutating func pump(to output: OutputSink) -> Bool {
+        var written = 0
+        var more = false
+        for stream in 0..<2 {
+            while true {
+                let bytes = (stream == 0 ? stdoutTail : stderrTail).readAppended().bytes
+                if bytes.isEmpty { break }
+                written += bytes.count
+                let lines = stream == 0 ? stdoutLines.feed(bytes) : stderrLines.feed(bytes)
+                if !lines.isEmpty { output.write(lines) }
+                if written >= Self.budget {
+                    more = true
+                    break
+                }
+            }
+        }
+        return more
+    }
+
+    /// Writes everything left once the job's process ended: the rest of both logs, then
+    /// each log's partial last line with a line feed added.
+    public mutating func finish(to output: OutputSink) {
+        while pump(to: output) {}
+        flush(to: output)
+    }
+
+    /// Ends each log's partial last line with a line feed (before a restart's output).
+    public mutating func flush(to output: OutputSink) {
+        let rest = stdoutLines.flush() + stderrLines.flush()
+        if !rest.isEmpty { output.write(rest) }
     }
 }

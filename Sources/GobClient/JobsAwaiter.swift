@@ -25,7 +25,9 @@ public final class JobsAwaiter {
         case timedOut
         /// SIGINT or SIGTERM arrived; the jobs keep running.
         case interrupted
-        /// The event stream failed, so ends can no longer be learnt.
+        /// The daemon went away (its event stream ended), so ends can no longer be learnt.
+        case daemonStopped
+        /// The event stream failed otherwise.
         case lost(String)
     }
 
@@ -46,6 +48,7 @@ public final class JobsAwaiter {
     private let output: OutputSink?
     private let mode: Mode
     private let timeoutNanoseconds: Int64?
+    private let deadline: Int64?
     private let catchesInterrupts: Bool
     private var result: Result
     private var tails: [String: JobOutputTail] = [:]
@@ -59,16 +62,19 @@ public final class JobsAwaiter {
     ///   - events: a subscription covering every awaited job's directory.
     ///   - output: where to stream the jobs' output; nil waits silently.
     ///   - timeoutMilliseconds: give up after this long; nil waits for ever.
+    ///   - deadline: a `MonotonicClock` instant to give up at instead (a command whose
+    ///     whole run, connection included, is bounded); wins over `timeoutMilliseconds`.
     ///   - catchesInterrupts: turn SIGINT and SIGTERM into `.interrupted` (the command
     ///     line); false leaves the process's signal handling alone (tests).
     public init(
         jobs: [JobSnapshot], events: EventStream, output: OutputSink?, mode: Mode, timeoutMilliseconds: Int64?,
-        catchesInterrupts: Bool = true
+        deadline: Int64? = nil, catchesInterrupts: Bool = true
     ) {
         self.events = events
         self.output = output
         self.mode = mode
         self.timeoutNanoseconds = timeoutMilliseconds.map { $0 * 1_000_000 }
+        self.deadline = deadline
         self.catchesInterrupts = catchesInterrupts
         let ended = jobs.map { $0.status == .stopped }
         result = Result(outcome: .ended, jobs: jobs, ended: ended, endOrder: ended.indices.filter { ended[$0] })
@@ -77,7 +83,7 @@ public final class JobsAwaiter {
     /// Waits (streaming) until the mode is satisfied, the timeout passes, the user
     /// interrupts, or the event stream fails.
     public func run() -> Result {
-        let deadline = timeoutNanoseconds.map { MonotonicClock.now() + $0 }
+        let deadline = self.deadline ?? timeoutNanoseconds.map { MonotonicClock.now() + $0 }
         let interrupts = catchesInterrupts ? SignalPipe.interrupts() : nil
         if let output {
             for job in result.jobs where tails[job.id] == nil {
@@ -92,10 +98,11 @@ public final class JobsAwaiter {
         do throws(EventStream.End) {
             handle(try events.buffered())
         } catch {
-            return finished(.lost(error.description))
+            return finished(Self.outcome(of: error))
         }
+        var more = false
         while !satisfied {
-            var timeout: Int32 = watcher.descriptor == nil && output != nil ? FileWatcher.fallbackInterval : -1
+            var timeout: Int32 = more ? 0 : watcher.descriptor == nil && output != nil ? FileWatcher.fallbackInterval : -1
             if let deadline {
                 let remaining = deadline - MonotonicClock.now()
                 if remaining <= 0 { return finished(.timedOut) }
@@ -110,14 +117,18 @@ public final class JobsAwaiter {
             }
             if let interrupts, SignalPipe.received(interrupts) { return finished(.interrupted) }
             watcher.drain()
-            pump()
+            more = pump()
             do throws(EventStream.End) {
                 handle(try events.read())
             } catch {
-                return finished(.lost(error.description))
+                return finished(Self.outcome(of: error))
             }
         }
         return finished(.ended)
+    }
+
+    private static func outcome(of end: EventStream.End) -> Outcome {
+        end.isDaemonGone ? .daemonStopped : .lost(end.description)
     }
 
     private var satisfied: Bool {
@@ -143,20 +154,23 @@ public final class JobsAwaiter {
         }
     }
 
-    /// Prints what every tail gained.
-    private func pump() {
-        guard let output else { return }
+    /// Prints what every tail gained (a bounded amount each); whether more is waiting.
+    @discardableResult
+    private func pump() -> Bool {
+        guard let output else { return false }
+        var more = false
         for id in order {
             guard var tail = tails[id] else { continue }
-            output.write(tail.readLines())
+            if tail.pump(to: output) { more = true }
             tails[id] = tail
         }
+        return more
     }
 
     /// Prints the rest of an ended job's output, partial last lines included.
     private func finish(_ id: String) {
         guard let output, var tail = tails[id] else { return }
-        output.write(tail.finish())
+        tail.finish(to: output)
         // Its process is over: a later restart's output is not part of this wait.
         tails[id] = nil
     }

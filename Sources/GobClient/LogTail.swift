@@ -17,7 +17,9 @@ public final class LogTail {
     private static let headLength = 64
     /// Set when a read found the file rewritten; see `restartAnnounced()`.
     private var startedOverUnannounced = false
-    private static let chunk = 1 << 18
+    /// What one read returns at most: followers loop over reads of this size, so a huge
+    /// log passes through a small buffer instead of into memory.
+    public static let chunk = 1 << 16
 
     public init(path: String) {
         self.path = path
@@ -68,9 +70,10 @@ public final class LogTail {
         }
     }
 
-    /// Everything appended since the last call, at most `limit` bytes. Empty when nothing
-    /// is new. `truncated` tells that the file was found rewritten and reading restarted.
-    public func readAppended(limit: Int = 1 << 30) -> (bytes: [UInt8], truncated: Bool) {
+    /// What was appended since the last call, at most `limit` bytes (call again until it
+    /// is empty for the rest). Empty when nothing is new. `truncated` tells that the file
+    /// was found rewritten and reading restarted.
+    public func readAppended(limit: Int = chunk) -> (bytes: [UInt8], truncated: Bool) {
         guard open() else { return ([], false) }
         var truncated = false
         var info = stat()
@@ -84,9 +87,10 @@ public final class LogTail {
             if size == offset { return ([], truncated) }
         }
         var output: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: Self.chunk)
+        var buffer = [UInt8](repeating: 0, count: min(limit, Self.chunk))
         while output.count < limit {
-            let count = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, off_t(offset)) }
+            let wanted = min(buffer.count, limit - output.count)
+            let count = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, wanted, off_t(offset)) }
             if count < 0 && errno == EINTR { continue }
             if count <= 0 { break }
             if head.count < Self.headLength {
@@ -96,6 +100,14 @@ public final class LogTail {
             offset += Int64(count)
         }
         return (output, truncated)
+    }
+
+    /// Whether the file this tail reads was deleted (its last name removed) since it was
+    /// opened: its job's output then goes where no one can read it.
+    public var isDeleted: Bool {
+        guard fd >= 0 else { return false }
+        var info = stat()
+        return fstat(fd, &info) == 0 && info.st_nlink == 0
     }
 
     private func headMatches() -> Bool {

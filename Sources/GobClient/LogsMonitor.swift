@@ -5,34 +5,39 @@ import Darwin
 #endif
 import GobProtocol
 
-/// `gob logs` (contract §2.15, §3.3, Decision D9): follows both logs of every job of a
-/// directory with per-job prefixes, and reports jobs starting and stopping on `[monitor]`
-/// lines, picking up new jobs live from the event stream.
+/// `gob logs`: follows both logs of every job of a directory with per-job prefixes, and
+/// reports jobs starting and stopping on `[monitor]` lines, picking up new jobs live from
+/// the event stream. When the daemon goes away it says so and reconnects every second,
+/// as the TUI does, then follows the jobs of the daemon it finds.
 public final class LogsMonitor {
-    private struct Followed {
-        let stdoutTail: LogTail
-        let stderrTail: LogTail
-        var stdoutLines: LinePrefixer
-        var stderrLines: LinePrefixer
-    }
+    /// Opens a subscription and then lists the directory's jobs (in that order, so no job
+    /// started in between is missed); nil when the daemon cannot be reached.
+    public typealias Connect = () -> (events: EventStream, jobs: [JobSnapshot])?
 
-    private let events: EventStream
+    /// Delay between reconnection attempts.
+    public static let reconnectDelayMilliseconds: Int64 = 1_000
+
+    private var events: EventStream?
     private let output: OutputSink
+    private let reconnect: Connect
     private let watcher = FileWatcher()
-    private var followed: [String: Followed] = [:]
+    private var followed: [String: JobOutputTail] = [:]
     /// Order in which jobs were added, for a stable pump order.
     private var order: [String] = []
     /// Running jobs: ID → (PID, command line) as first seen.
     private var tracked: [String: (pid: Int32, command: String)] = [:]
 
-    /// - Parameter events: a subscription opened *before* the job list was fetched.
-    public init(events: EventStream, output: OutputSink) {
+    /// - Parameters:
+    ///   - events: a subscription opened *before* the job list was fetched.
+    ///   - reconnect: how to reach the daemon again after it went away.
+    public init(events: EventStream, output: OutputSink, reconnect: @escaping Connect) {
         self.events = events
         self.output = output
+        self.reconnect = reconnect
     }
 
     /// Starts with the listed jobs (newest first); fails when a job's log file is missing.
-    /// Then runs until the process is killed, or the output is gone.
+    /// Then runs until the process is killed.
     /// - Parameter lastLines: of the listed jobs' logs, print only the last this many lines
     ///   of each (`--tail N`); jobs seen later are followed from their beginning.
     public func run(initialJobs: [JobSnapshot], lastLines: Int? = nil) -> String {
@@ -40,33 +45,63 @@ public final class LogsMonitor {
             for path in [job.stdoutPath, job.stderrPath] where access(path, F_OK) != 0 {
                 return "\(path == job.stdoutPath ? "stdout" : "stderr") log file not found: \(path)"
             }
-            follow(job)
-            if let lastLines, let entry = followed[job.id] {
-                entry.stdoutTail.resume(at: LastLines.startOffset(ofLast: lastLines, inFileAt: job.stdoutPath))
-                entry.stderrTail.resume(at: LastLines.startOffset(ofLast: lastLines, inFileAt: job.stderrPath))
-            }
-            // Only jobs still running count as running (D9; upstream counted stopped ones).
-            if job.status == .running { tracked[job.id] = (job.pid, job.commandLine) }
         }
-        if tracked.isEmpty { output.write(output.monitorLine("waiting for jobs...")) }
-        var stream: EventStream? = events
+        adopt(initialJobs, lastLines: lastLines)
+        var nextReconnect: Int64 = 0
+        var more = false
         while true {
-            pump()
+            more = pump()
             var pollers: [pollfd] = []
             if let fd = watcher.descriptor { pollers.append(pollfd(fd: fd, events: Int16(POLLIN), revents: 0)) }
-            if let stream { pollers.append(pollfd(fd: stream.descriptor, events: Int16(POLLIN), revents: 0)) }
-            let timeout = watcher.descriptor == nil ? FileWatcher.fallbackInterval : -1
+            if let events { pollers.append(pollfd(fd: events.descriptor, events: Int16(POLLIN), revents: 0)) }
+            var timeout: Int32 = more ? 0 : watcher.descriptor == nil ? FileWatcher.fallbackInterval : -1
+            if events == nil {
+                let wait = Int32(clamping: max(0, (nextReconnect - MonotonicClock.now()) / 1_000_000))
+                timeout = timeout < 0 ? wait : min(timeout, wait)
+            }
             _ = poll(&pollers, nfds_t(pollers.count), timeout)
             watcher.drain()
-            guard let current = stream else { continue }
+            guard let current = events else {
+                if MonotonicClock.now() >= nextReconnect {
+                    nextReconnect = MonotonicClock.now() + Self.reconnectDelayMilliseconds * 1_000_000
+                    if let (stream, jobs) = reconnect() {
+                        output.write(output.monitorLine("reconnected to the gob daemon"))
+                        events = stream
+                        adopt(jobs, lastLines: nil)
+                    }
+                }
+                continue
+            }
             do throws(EventStream.End) {
                 for event in try current.read() { handle(event) }
             } catch {
-                pump()
-                output.write(output.monitorLine("event subscription error: \(error.description)"))
-                stream = nil  // tailing goes on (§2.15)
+                // Whatever was written is printed, partial last lines ended; the jobs
+                // went with their daemon.
+                for id in order { finishTail(id) }
+                followed = [:]
+                order = []
+                tracked = [:]
+                let why = error.isDaemonGone ? "the gob daemon stopped" : "event subscription error: \(error.description)"
+                output.write(output.monitorLine("\(why); reconnecting..."))
+                events = nil
+                nextReconnect = MonotonicClock.now() + Self.reconnectDelayMilliseconds * 1_000_000
             }
         }
+    }
+
+    /// Follows `jobs` (a fresh listing), their logs from `lastLines` from the end.
+    private func adopt(_ jobs: [JobSnapshot], lastLines: Int?) {
+        for job in jobs {
+            follow(job)
+            if let lastLines, let tail = followed[job.id] {
+                tail.resume(
+                    stdoutAt: LastLines.startOffset(ofLast: lastLines, inFileAt: job.stdoutPath),
+                    stderrAt: LastLines.startOffset(ofLast: lastLines, inFileAt: job.stderrPath))
+            }
+            // Only jobs still running count as running.
+            if job.status == .running { tracked[job.id] = (job.pid, job.commandLine) }
+        }
+        if tracked.isEmpty { output.write(output.monitorLine("waiting for jobs...")) }
     }
 
     private func handle(_ event: JobEvent) {
@@ -74,19 +109,18 @@ public final class LogsMonitor {
         switch event.kind {
         case .jobAdded, .jobStarted:
             guard job.status == .running, tracked[job.id] == nil else { return }
-            if let existing = followed[job.id], event.kind == .jobStarted {
+            if var existing = followed[job.id], event.kind == .jobStarted {
                 // A restart truncated the logs: end the old output's last line, start over.
-                output.write(flushed(job.id))
-                existing.stdoutTail.restartAnnounced()
-                existing.stderrTail.restartAnnounced()
+                existing.flush(to: output)
+                existing.restartAnnounced()
+                followed[job.id] = existing
             }
             follow(job)
             tracked[job.id] = (job.pid, job.commandLine)
             output.write(output.monitorLine("process started: \(job.commandLine) (pid:\(job.pid) id:\(job.id))"))
         case .jobStopped:
             guard let known = tracked[job.id], known.pid == job.pid else { return }
-            pump()
-            output.write(flushed(job.id))
+            finishTail(job.id)
             tracked[job.id] = nil
             output.write(output.monitorLine("process stopped: \(known.command) (pid:\(known.pid) id:\(job.id))"))
             if tracked.isEmpty { output.write(output.monitorLine("all processes stopped")) }
@@ -100,28 +134,25 @@ public final class LogsMonitor {
         guard followed[job.id] == nil else { return }
         watcher.watch(job.stdoutPath)
         watcher.watch(job.stderrPath)
-        followed[job.id] = Followed(
-            stdoutTail: LogTail(path: job.stdoutPath), stderrTail: LogTail(path: job.stderrPath),
-            stdoutLines: LinePrefixer(prefix: output.stdoutPrefix(job.id)),
-            stderrLines: LinePrefixer(prefix: output.stderrPrefix(job.id)))
+        followed[job.id] = JobOutputTail(job: job, output: output)
         order.append(job.id)
     }
 
-    /// Prints the complete lines every tail has gained.
-    private func pump() {
+    /// Prints what every tail gained, a bounded amount each; whether more is waiting.
+    private func pump() -> Bool {
+        var more = false
         for id in order {
-            guard var entry = followed[id] else { continue }
-            output.write(entry.stdoutLines.feed(entry.stdoutTail.readAppended().bytes))
-            output.write(entry.stderrLines.feed(entry.stderrTail.readAppended().bytes))
-            followed[id] = entry
+            guard var tail = followed[id] else { continue }
+            if tail.pump(to: output) { more = true }
+            followed[id] = tail
         }
+        return more
     }
 
-    /// The partial last lines of a job's logs, once its process ended.
-    private func flushed(_ id: String) -> [UInt8] {
-        guard var entry = followed[id] else { return [] }
-        let bytes = entry.stdoutLines.flush() + entry.stderrLines.flush()
-        followed[id] = entry
-        return bytes
+    /// Prints the rest of a job's logs once its process ended, partial last lines ended.
+    private func finishTail(_ id: String) {
+        guard var tail = followed[id] else { return }
+        tail.finish(to: output)
+        followed[id] = tail
     }
 }

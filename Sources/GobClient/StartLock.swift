@@ -11,9 +11,11 @@ struct StartLock: ~Copyable {
     private let fd: Int32
 
     /// Takes the lock, retrying a non-blocking `flock` every few milliseconds so a stuck
-    /// holder cannot hang the client forever.
-    init(path: String, timeoutNanoseconds: Int64) throws(ClientError) {
-        let fd = open(path, O_CREAT | O_RDWR | O_CLOEXEC, 0o600)
+    /// holder cannot hang the client forever. The file is opened relative to the checked
+    /// descriptor of `<rt>`, never following a symlink, so nothing planted under that name
+    /// is created or locked elsewhere; `path` is for messages.
+    init(directory: Int32, path: String, timeoutNanoseconds: Int64) throws(ClientError) {
+        let fd = openat(directory, "daemon.lock", O_CREAT | O_RDWR | O_CLOEXEC | O_NOFOLLOW, 0o600)
         guard fd >= 0 else {
             throw ClientError.connect(cause: "failed to open lock file \(path): \(SystemError.last)")
         }

@@ -3,21 +3,30 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import CGobShims
 import GobProtocol
 
-/// A connected Unix stream socket owned by the client: connect, write everything, read
-/// one line. Raw POSIX calls keep the client's start-up short (style.md).
+/// A connected Unix stream socket owned by the client: connect, check who serves it, write
+/// everything, read one line. Raw POSIX calls keep the client's start-up short (style.md).
 struct UnixSocket: ~Copyable {
     /// Why a socket could not be connected; `code` is the errno when there is one.
     struct ConnectError: Error {
         let code: Int32?
         let description: String
+        /// The socket is served by another user: never send it anything, never start a
+        /// daemon in its place.
+        var isForeign = false
     }
 
     private let fd: Int32
+    /// The process serving the socket, as the kernel reported it at connect (0: unknown).
+    let peerPID: pid_t
 
-    /// Connects to the socket at `path` with send and receive timeouts of `timeoutSeconds`.
-    init(connectingTo path: String, timeoutSeconds: Int) throws(ConnectError) {
+    /// Connects to the socket at `path`, with send and receive timeouts of
+    /// `timeoutMilliseconds` (the send timeout also bounds `connect` itself), and checks
+    /// with `SO_PEERCRED` that the process at the other end runs as this user. A socket
+    /// another user planted never receives a byte.
+    init(connectingTo path: String, timeoutMilliseconds: Int64) throws(ConnectError) {
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
         let capacity = MemoryLayout.size(ofValue: address.sun_path)
@@ -37,10 +46,7 @@ struct UnixSocket: ~Copyable {
         guard fd >= 0 else {
             throw ConnectError(code: errno, description: "socket: \(SystemError.last)")
         }
-        var timeout = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
-        let timeoutSize = socklen_t(MemoryLayout<timeval>.size)
-        _ = setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, timeoutSize)
-        _ = setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, timeoutSize)
+        Self.setTimeout(fd, milliseconds: timeoutMilliseconds)
         #if canImport(Darwin)
         var on: Int32 = 1
         _ = setsockopt(fd, SOL_SOCKET, SO_NOSIGPIPE, &on, socklen_t(MemoryLayout<Int32>.size))
@@ -55,10 +61,35 @@ struct UnixSocket: ~Copyable {
             close(fd)
             throw ConnectError(code: code, description: "dial unix \(path): connect: \(SystemError(code))")
         }
+        var uid: uid_t = 0
+        var pid: pid_t = 0
+        let rc = gob_peer_credentials(fd, &uid, &pid)
+        guard rc == 0, uid == getuid() else {
+            close(fd)
+            let who = rc == 0 ? "a process of uid \(uid)" : "a process whose user cannot be told (\(SystemError(rc)))"
+            throw ConnectError(
+                code: nil,
+                description: "refusing \(path): it is served by \(who), not by you (uid \(getuid())); someone else may have planted it",
+                isForeign: true)
+        }
         self.fd = fd
+        peerPID = pid
     }
 
     deinit { close(fd) }
+
+    /// Sets both timeouts of the connection; at least 1 ms (0 would mean none).
+    func setTimeout(milliseconds: Int64) {
+        Self.setTimeout(fd, milliseconds: milliseconds)
+    }
+
+    private static func setTimeout(_ fd: Int32, milliseconds: Int64) {
+        let bounded = max(1, milliseconds)
+        var timeout = timeval(tv_sec: .init(bounded / 1000), tv_usec: .init((bounded % 1000) * 1000))
+        let timeoutSize = socklen_t(MemoryLayout<timeval>.size)
+        _ = setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, timeoutSize)
+        _ = setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, timeoutSize)
+    }
 
     /// Writes all of `bytes`, retrying short writes and interruptions.
     func writeAll(_ bytes: [UInt8]) throws(SystemError) {

@@ -42,9 +42,11 @@ struct AwaitCommand: ParsableCommand {
 
             Exit status: with one job, its exit code, 128+N when signal N killed it; \
             with several, the first non-zero one in the order given, else 0; with \
-            --any, that of the job that ended first; 124 when --timeout passed first; \
-            130 when interrupted (Ctrl+C); 125 when the gob daemon went away; 1 on an \
-            error, reported before any waiting (for example "job not found: k3v").
+            --any, that of the job that ended first; 124 when --timeout passed first \
+            (it bounds the whole command, reaching the daemon included); 130 when \
+            interrupted (Ctrl+C); 125 when the gob daemon could not be reached or \
+            stopped while waiting; 1 on an error, reported before any waiting (for \
+            example "job not found: k3v").
             """)
 
     @Flag(help: "Return as soon as the first of the jobs ends, with its exit code")
@@ -64,19 +66,25 @@ struct AwaitCommand: ParsableCommand {
         var ids: [String] = []
         for argument in try ArgumentCount.atLeastOne(arguments) { ids.append(try JobIDArgument.checked(argument)) }
         let limit = try FlagValue.milliseconds(fromSeconds: timeout, flag: "--timeout")
+        // --timeout bounds the whole command: reaching the daemon and subscribing too,
+        // which get at least a second so that a short timeout still reports the jobs.
+        let started = MonotonicClock.now()
+        let deadline = limit.map { started + $0 * 1_000_000 }
+        let connectDeadline = limit.map { started + max($0, 1_000) * 1_000_000 }
         // Subscribe before asking for the jobs, so no end falls between the two.
-        let events = try JobFollowSupport.subscribe(workdir: nil)
-        let session = DaemonSession()
+        let events = try JobFollowSupport.subscribe(workdir: nil, deadline: connectDeadline)
+        let session = DaemonSession(deadline: connectDeadline)
         var jobs: [JobSnapshot] = []
         for id in ids {
             jobs.append(try session.send(.getJob(jobID: id), wording: .verbatim).requireJob(wording: .verbatim))
         }
         let awaiter = JobsAwaiter(
             jobs: jobs, events: events, output: json ? nil : JobFollowSupport.output(), mode: any ? .any : .all,
-            timeoutMilliseconds: limit)
+            timeoutMilliseconds: limit, deadline: deadline)
         let result = awaiter.run()
+        if case .daemonStopped = result.outcome { throw JobFollowSupport.daemonStopped }
         if case let .lost(reason) = result.outcome {
-            throw CommandFailure("event subscription error: \(reason)", code: .daemonUnavailable)
+            throw CommandFailure("event subscription error: \(reason)", code: .daemonUnavailable, exitStatus: 125)
         }
         let report = AwaitReport(result: result, any: any)
         if json {

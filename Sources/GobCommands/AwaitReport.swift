@@ -20,6 +20,7 @@ struct AwaitReport {
         case .timedOut: return Self.timedOutStatus
         case .interrupted: return Self.interruptedStatus
         case .lost: return 1
+        case .daemonStopped: return ClientError.daemonStopped.exitStatus
         case .ended:
             // Jobs that had ended before the wait count first, in argument order.
             if any, let first = result.endOrder.first { return JobFollower.exitStatus(of: result.jobs[first]) }
@@ -60,6 +61,7 @@ struct AwaitReport {
         case .timedOut: outcome = "timed_out"
         case .interrupted: outcome = "interrupted"
         case .lost: outcome = "lost"
+        case .daemonStopped: outcome = "daemon_stopped"
         }
         let jobs: [JSON] = result.jobs.enumerated().map { index, job in
             let ended = result.ended[index]

@@ -8,7 +8,9 @@ struct CommandFailure: Error, Equatable, CustomStringConvertible {
     let message: String
     /// What kind of failure this is, for scripts: the daemon's code, or the client's own.
     let code: ErrorCode
-    /// The process's exit status.
+    /// 1 for gob's own errors; 125 when the daemon could not be reached or went away and
+    /// 124 for a command's own deadline, so neither can be taken for a job's status. Only
+    /// usage mistakes print the usage block.
     let exitStatus: Int32
 
     init(_ message: String, code: ErrorCode, exitStatus: Int32 = 1) {

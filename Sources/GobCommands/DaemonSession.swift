@@ -15,7 +15,13 @@ struct DaemonSession {
         static let verbatim = ErrorWording(prefix: "")
     }
 
-    let client = DaemonClient(paths: RuntimePaths.current())
+    let client: DaemonClient
+
+    /// - Parameter deadline: a `MonotonicClock` instant after which every request of the
+    ///   session gives up (`await --timeout` bounds the whole command); nil: none.
+    init(deadline: Int64? = nil) {
+        client = DaemonClient(paths: RuntimePaths.current(), deadline: deadline)
+    }
 
     /// Sends `request` and returns the successful reply; connection failures are
     /// reported unprefixed, everything else with `wording`.
@@ -79,7 +85,7 @@ struct DaemonSession {
     /// A request that could not be made or answered.
     static func failure(_ error: ClientError, wording: ErrorWording) -> CommandFailure {
         let message = error.isConnectFailure ? error.description : wording.prefix + error.description
-        return CommandFailure(message, code: error.code)
+        return CommandFailure(message, code: error.code, exitStatus: error.exitStatus)
     }
 
     /// A reply that lacks a member it must have: the daemon speaks another protocol.
@@ -111,7 +117,8 @@ extension ClientError {
     /// The code a command reports for a request that got no usable answer.
     var code: ErrorCode {
         switch self {
-        case .connect, .send: .daemonUnavailable
+        case .connect, .send, .notResponding, .daemonStopped: .daemonUnavailable
+        case .timedOut: .timedOut
         case .decode: .internal
         }
     }

@@ -23,8 +23,9 @@ struct EventsCommand: ParsableCommand {
             Output (one line per event, shortened here):
               {"type":"job_added","job_id":"k3v","job":{"id":"k3v",...}}
 
-            Exit status: runs until interrupted; 1 when the subscription fails; 125 \
-            when the gob daemon goes away.
+            Exit status: runs until interrupted; 125 when the gob daemon goes away ("the \
+            gob daemon stopped") or cannot be reached; 1 when the subscription fails \
+            otherwise.
             """)
 
     @Flag(name: .shortAndLong, help: "Show events from all directories")
@@ -45,6 +46,7 @@ struct EventsCommand: ParsableCommand {
                 for event in try events.next() { text += event.json.compact + "\n" }
                 if !output.write(text) { return }
             } catch {
+                if error.isDaemonGone { throw JobFollowSupport.daemonStopped }
                 throw CommandFailure("subscription error: \(error.description)", code: .daemonUnavailable)
             }
         }

@@ -3,11 +3,13 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import GobClient
 
 /// The process entry point of the `gob` executable.
 public enum GobMain {
     /// Runs the command line and exits with its status.
     public static func main() -> Never {
+        StandardDescriptors.ensureOpen()
         let status = CommandLineRunner().run(Array(CommandLine.arguments.dropFirst()))
         exit(status)
     }

@@ -8,8 +8,8 @@ import GobProtocol
 enum JobFollowSupport {
     /// Opens the subscription that will report the job's end; call before the request
     /// that starts the job's process.
-    static func subscribe(workdir: OSString?) throws(CommandFailure) -> EventStream {
-        do { return try DaemonSession().client.subscribe(workdir: workdir) } catch {
+    static func subscribe(workdir: OSString?, deadline: Int64? = nil) throws(CommandFailure) -> EventStream {
+        do { return try DaemonSession(deadline: deadline).client.subscribe(workdir: workdir) } catch {
             switch error {
             case let .connect(cause): throw DaemonSession.failure(cause, wording: .verbatim)
             case let .refused(detail, code: .versionMismatch?):
@@ -43,6 +43,10 @@ enum JobFollowSupport {
         OutputSink(sanitizing: true)
     }
 
+    /// The failure of a command that was attached to the daemon when it went away: one
+    /// line, and an exit status no job's own status can be mistaken for.
+    static let daemonStopped = DaemonSession.failure(.daemonStopped, wording: .verbatim)
+
     /// Follows `job`'s output until its process ends or the user interrupts gob. Exits
     /// with the job's status: its exit code, 128+N when killed by signal N; 0 when
     /// interrupted (the job keeps running).
@@ -55,6 +59,8 @@ enum JobFollowSupport {
             if status != 0 { throw ExitCode(status) }
         case .interrupted:
             output.write("\nJob \(job.id) continues running in background\n")
+        case .daemonStopped:
+            throw daemonStopped
         case let .lost(reason):
             throw CommandFailure("event subscription error: \(reason)", code: .daemonUnavailable)
         }
@@ -74,6 +80,8 @@ enum JobFollowSupport {
             if status != 0 { throw ExitCode(status) }
         case .interrupted, .timedOut:
             Console.json(final.json)
+        case .daemonStopped:
+            throw daemonStopped
         case let .lost(reason):
             throw CommandFailure("event subscription error: \(reason)", code: .daemonUnavailable)
         }

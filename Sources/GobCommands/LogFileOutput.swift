@@ -35,27 +35,37 @@ enum LogFileOutput {
 
             Exit status: 0 on success, also when following ended with the job or was \
             interrupted; 1 on an error (for example "job not found: k3v", or \
-            "\(name) log file not found: <path>").
+            "\(name) log file not found: <path>"); 125 when the gob daemon could not be \
+            reached or stopped while following.
             """
     }
 
     /// Prints (or follows) one log; with `lastLines`, only that many lines from its end.
     static func show(_ stream: Stream, jobID: String, follow: Bool, lastLines: Int? = nil) throws {
+        // A follow learns the job's end from its events: subscribe before asking for the
+        // job, so no end falls between the two.
+        let events = follow ? try JobFollowSupport.subscribe(workdir: nil) : nil
         let job = try DaemonSession().send(.getJob(jobID: jobID), wording: .verbatim).requireJob(wording: .verbatim)
         let path = stream == .stdout ? job.stdoutPath : job.stderrPath
         guard access(path, F_OK) == 0 else {
             throw CommandFailure("\(stream.rawValue) log file not found: \(path)", code: .ioError)
         }
         let output = OutputSink()
-        guard follow else {
+        guard let events else {
             try dump(path, stream: stream, lastLines: lastLines, to: output)
             return
         }
-        // Restarts are learnt from the job's events; without them truncation is still
-        // noticed from the file, so a refused subscription is not fatal.
-        let events = try? DaemonSession().client.subscribe(workdir: job.workdir)
-        let failure = RawFollower(path: path, jobID: job.id, events: events, output: output, lastLines: lastLines).run()
-        throw CommandFailure(failure, code: .ioError)
+        switch RawFollower(path: path, job: job, events: events, output: output, lastLines: lastLines).run() {
+        case .ended, .interrupted, .removed:
+            return
+        case .daemonStopped:
+            throw JobFollowSupport.daemonStopped
+        case .logDeleted:
+            throw CommandFailure(
+                "the \(stream.rawValue) log of job \(job.id) was deleted while following it (\(path))", code: .ioError)
+        case let .outputFailed(reason):
+            throw CommandFailure(reason, code: .ioError)
+        }
     }
 
     /// Copies the file (or its last `lastLines` lines) to stdout, nothing appended.

@@ -31,6 +31,9 @@ struct LogsCommand: ParsableCommand {
               [monitor] process stopped: make watch (pid:29104 id:k3v)
               [monitor] all processes stopped
 
+            When the gob daemon stops, a [monitor] line says so and gob logs reconnects \
+            every second, then follows the jobs of the daemon it finds.
+
             Exit status: runs until interrupted; 1 on an error (for example "stdout log \
             file not found: <path>"); 125 when the gob daemon goes away.
             """)
@@ -47,9 +50,21 @@ struct LogsCommand: ParsableCommand {
         let workdir = try DaemonSession.workingDirectory()
         // Subscribe before listing, so no job started in between is missed.
         let events = try JobFollowSupport.subscribe(workdir: workdir)
-        let wording = DaemonSession.ErrorWording(prefix: "failed to list jobs: ")
-        let jobs = try DaemonSession().send(.list(workdir: workdir), wording: wording).requireJobs(wording: wording)
-        let failure = LogsMonitor(events: events, output: JobFollowSupport.output()).run(initialJobs: jobs, lastLines: lastLines)
+        let jobs = try Self.list(workdir)
+        let reconnect: LogsMonitor.Connect = {
+            guard let events = try? JobFollowSupport.subscribe(workdir: workdir), let jobs = try? Self.list(workdir) else {
+                return nil
+            }
+            return (events, jobs)
+        }
+        let failure = LogsMonitor(events: events, output: JobFollowSupport.output(), reconnect: reconnect)
+            .run(initialJobs: jobs, lastLines: lastLines)
         throw CommandFailure(failure, code: .ioError)
+    }
+
+    /// The jobs of `workdir`, newest first.
+    private static func list(_ workdir: OSString) throws(CommandFailure) -> [JobSnapshot] {
+        let wording = DaemonSession.ErrorWording(prefix: "failed to list jobs: ")
+        return try DaemonSession().sendList(.list(workdir: workdir), wording: wording)
     }
 }

@@ -20,68 +20,122 @@ struct FileIdentity: Equatable, Sendable {
     var inode: UInt64
 }
 
-/// The identity of the file at `path` (not following a final symlink), if there is one.
-func fileIdentity(_ path: String) -> FileIdentity? {
+/// The identity of the file open as `fd`.
+func fileIdentity(ofDescriptor fd: Int32) -> FileIdentity? {
     var info = stat()
-    guard lstat(path, &info) == 0 else { return nil }
+    guard fstat(fd, &info) == 0 else { return nil }
     return FileIdentity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
 }
 
 extension Daemon {
-    /// Watches `<rt>` so that a daemon whose socket, PID file or whole runtime directory
-    /// was deleted under it makes them again instead of running on unreachable with its
-    /// jobs. If meanwhile another daemon took the place, this one shuts down (stopping its
-    /// jobs) rather than leave them orphaned. inotify on Linux; polling elsewhere, or
-    /// when no inotify instance is left.
-    func startGuard() -> Bool {
-        #if os(Linux)
-        let fd = inotify_init1(Int32(IN_CLOEXEC))
-        if fd >= 0 { return DetachedThread.start { [self] in guardLoop(fd) } }
-        // Out of inotify instances (a per-user limit, 128 by default): look every 2 s.
-        logger.warning("Watching \(paths.directory) by polling: inotify: \(SystemError.last)")
-        #endif
-        return DetachedThread.start { [self] in pollingGuardLoop() }
+    /// What a look at the runtime files found.
+    enum RepairOutcome: Equatable {
+        /// Socket, PID file and directory are the daemon's own.
+        case intact
+        /// Something was missing and has been made again.
+        case repaired
+        /// `<rt>` cannot be used as it is (a symlink, another user's, writable by others):
+        /// the daemon keeps serving its jobs on what it holds and looks again later.
+        case unusable(String)
+        /// Another daemon holds the runtime directory now.
+        case lost
     }
 
-    /// The guard without inotify: two cheap `stat`s every 2 s.
-    private func pollingGuardLoop() {
-        while true {
-            let stop = shutdownReason.wait(until: MonotonicClock.now() + MonotonicClock.seconds(2)) { $0 != nil ? true : nil }
-            if stop == true { return }
-            if !repairIfNeeded() {
+    /// How often the guard looks again while `<rt>` is unusable, or without inotify.
+    static let guardPollMilliseconds: Int32 = 2_000
+
+    /// Watches `<rt>` so that a daemon whose socket, PID file or whole runtime directory
+    /// was deleted under it — or whose directory's filesystem was unmounted and mounted
+    /// again, as logind does at logout — makes them again instead of running on
+    /// unreachable with its jobs. If meanwhile another daemon took the place, this one
+    /// shuts down (stopping its jobs) rather than leave them orphaned.
+    ///
+    /// It sleeps until something happens: inotify on the directory it holds (deletions,
+    /// moves, its own removal and `IN_UNMOUNT`) and the kernel's mount-table notice on
+    /// `/proc/self/mountinfo` (a mount over a parent moves `<rt>` without touching the
+    /// directory itself). It polls every 2 s only while the directory is unusable, or
+    /// where neither is available.
+    func startGuard() -> Bool {
+        DetachedThread.start { [self] in guardLoop() }
+    }
+
+    private func guardLoop() {
+        #if os(Linux)
+        let notify = inotify_init1(Int32(IN_CLOEXEC | IN_NONBLOCK))
+        if notify < 0 { logger.warning("Watching \(paths.directory) by polling: inotify: \(SystemError.last)") }
+        let mounts = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC)
+        defer {
+            if notify >= 0 { closeDescriptor(notify) }
+            if mounts >= 0 { closeDescriptor(mounts) }
+        }
+        watchDirectory(notify)
+        #else
+        let notify: Int32 = -1
+        let mounts: Int32 = -1
+        #endif
+        var buffer = [UInt8](repeating: 0, count: 8192)
+        var problem: String?
+        while !isShuttingDown {
+            var pollers: [pollfd] = []
+            if notify >= 0 { pollers.append(pollfd(fd: notify, events: Int16(POLLIN), revents: 0)) }
+            if mounts >= 0 { pollers.append(pollfd(fd: mounts, events: Int16(POLLPRI), revents: 0)) }
+            let timeout = problem != nil || notify < 0 ? Self.guardPollMilliseconds : -1
+            let ready = poll(&pollers, nfds_t(pollers.count), timeout)
+            if ready < 0 && errno != EINTR { return }
+            if isShuttingDown { return }
+            var relevant = ready == 0 || problem != nil
+            #if os(Linux)
+            if notify >= 0 {
+                while true {
+                    let count = buffer.withUnsafeMutableBytes { read(notify, $0.baseAddress, $0.count) }
+                    if count <= 0 { break }
+                    // Most events are job logs being removed: nothing to do.
+                    if Self.touchesRuntimeFiles(buffer[0..<count]) { relevant = true }
+                }
+            }
+            if mounts >= 0, pollers.last?.revents ?? 0 != 0 {
+                // Re-arms the notice: it fires again only after the file was read anew.
+                _ = lseek(mounts, 0, SEEK_SET)
+                while buffer.withUnsafeMutableBytes({ read(mounts, $0.baseAddress, $0.count) }) > 0 {}
+                relevant = true
+            }
+            #endif
+            guard relevant else { continue }
+            switch repairIfNeeded() {
+            case .intact:
+                problem = nil
+            case .repaired:
+                problem = nil
+                watchDirectory(notify)
+            case let .unusable(message):
+                if problem != message {
+                    logger.error("Cannot recreate runtime files: \(message); still serving the jobs, looking again every 2 s")
+                }
+                problem = message
+            case .lost:
                 requestShutdown("Lost the runtime directory to another daemon")
                 return
             }
         }
+    }
+
+    /// Watches the directory the daemon holds (through its descriptor, so never a
+    /// directory put in its place). A watch of a directory that was replaced simply
+    /// stops reporting; none is ever removed here, since that queues an event of its own.
+    private func watchDirectory(_ notify: Int32) {
+        #if os(Linux)
+        guard notify >= 0 else { return }
+        let mask = UInt32(IN_DELETE | IN_MOVED_FROM | IN_DELETE_SELF | IN_MOVE_SELF | IN_UNMOUNT)
+        directory.withDescriptor { fd in
+            _ = inotify_add_watch(notify, "/proc/self/fd/\(fd)", mask)
+        }
+        #endif
     }
 
     #if os(Linux)
-    private func guardLoop(_ fd: Int32) {
-        let mask = UInt32(IN_DELETE | IN_MOVED_FROM | IN_DELETE_SELF | IN_MOVE_SELF)
-        _ = inotify_add_watch(fd, paths.directory, mask)
-        var buffer = [UInt8](repeating: 0, count: 8192)
-        while true {
-            let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if count < 0 && errno == EINTR { continue }
-            if count <= 0 || isShuttingDown { return }
-            let (relevant, directoryGone) = Self.inspect(buffer[0..<count])
-            // Most events are job logs being removed: nothing to do.
-            guard relevant else { continue }
-            guard repairIfNeeded() else {
-                requestShutdown("Lost the runtime directory to another daemon")
-                return
-            }
-            // A new directory needs a new watch. Never remove a watch here: that queues an
-            // IN_IGNORED event of its own, and reacting to it would spin.
-            if directoryGone { _ = inotify_add_watch(fd, paths.directory, mask) }
-        }
-    }
-
     /// Whether a batch of inotify events touches the socket, the PID file or the directory
-    /// itself, and whether the directory is gone.
-    private static func inspect(_ bytes: ArraySlice<UInt8>) -> (relevant: Bool, directoryGone: Bool) {
-        var relevant = false
-        var directoryGone = false
+    /// itself (removed, moved, unmounted).
+    private static func touchesRuntimeFiles(_ bytes: ArraySlice<UInt8>) -> Bool {
         var offset = bytes.startIndex
         let header = MemoryLayout<inotify_event>.size
         while offset + header <= bytes.endIndex {
@@ -89,57 +143,67 @@ extension Daemon {
             let nameStart = offset + header
             let nameEnd = min(nameStart + Int(event.len), bytes.endIndex)
             let name = String(decoding: bytes[nameStart..<nameEnd].prefix { $0 != 0 }, as: UTF8.self)
-            if event.mask & UInt32(IN_DELETE_SELF | IN_MOVE_SELF | IN_IGNORED) != 0 {
-                relevant = true
-                directoryGone = true
-            } else if name == "daemon.sock" || name == "daemon.pid" {
-                relevant = true
-            }
+            if event.mask & UInt32(IN_DELETE_SELF | IN_MOVE_SELF | IN_IGNORED | IN_UNMOUNT) != 0 { return true }
+            if name == "daemon.sock" || name == "daemon.pid" { return true }
             offset = nameEnd
         }
-        return (relevant, directoryGone)
+        return false
     }
     #endif
 
-    private var isShuttingDown: Bool { shutdownReason.withLock { $0 != nil } }
+    private var isShuttingDown: Bool {
+        shutdownRequest.withLock { $0.map { !$0.onlyIfNoJobs } ?? false }
+    }
 
-    /// Makes the runtime directory, PID file and socket exist again if any went missing.
-    /// False when another daemon holds them now.
-    func repairIfNeeded() -> Bool {
+    /// Makes the runtime directory, PID file and socket exist again if any went missing,
+    /// or was hidden by a mount.
+    func repairIfNeeded() -> RepairOutcome {
+        // A shutdown removes the socket itself: never make it again then.
+        if isShuttingDown { return .intact }
         let current = endpoint.withLock { $0 }
-        let socketIntact = current.socketInode != nil && fileIdentity(paths.socket) == current.socketInode
-        var pidInfo = stat()
-        var lockedInfo = stat()
-        let pidIntact = stat(paths.pidFile, &pidInfo) == 0 && fstat(current.pidFD, &lockedInfo) == 0
-            && pidInfo.st_ino == lockedInfo.st_ino && pidInfo.st_dev == lockedInfo.st_dev
-        if socketIntact && pidIntact { return true }
-
-        logger.warning("Runtime files were removed under the daemon; recreating \(paths.directory)")
-        do {
-            try paths.ensureDirectory()
+        let directoryCurrent = directory.isCurrent
+        if directoryCurrent {
+            let socketIntact = current.socketInode != nil && directory.identity(of: "daemon.sock") == current.socketInode
+            let pidIntact = directory.identity(of: "daemon.pid") == fileIdentity(ofDescriptor: current.pidFD)
+            if socketIntact && pidIntact { return .intact }
+        }
+        if directoryCurrent {
+            logger.warning("Runtime files were removed under the daemon; recreating them in \(paths.directory)")
+        } else {
+            logger.warning("The runtime directory \(paths.directory) was removed, replaced or unmounted; recreating it")
+            do {
+                if let mode = try directory.reopen() {
+                    logger.info("Made runtime directory \(paths.directory) private (mode \(String(mode, radix: 8)) → 700)")
+                }
+            } catch {
+                return .unusable(error.description)
+            }
+            logFile.reopen()
+        }
+        do throws(DaemonStartError) {
             // Our lock on an intact PID file stands; a new file must be locked anew (and a
             // daemon that locked it first has taken over).
-            let pidFD = pidIntact ? current.pidFD : try Self.lockPIDFile(paths)
-            try Self.removeStaleSocket(paths, logger: logger)
-            let listenFD = try Self.listen(on: paths.socket)
-            try Self.writePID(pidFD, paths: paths)
+            let pidIntact = directory.identity(of: "daemon.pid") == fileIdentity(ofDescriptor: current.pidFD)
+            let pidFD = pidIntact ? current.pidFD : try Self.lockPIDFile(directory)
+            try Self.removeStaleSocket(directory, logger: logger)
+            let listenFD = try Self.listen(in: directory)
+            try Self.writePID(pidFD)
             guard server.start(listening: listenFD) else {
                 closeDescriptor(listenFD)
-                return false
+                return .lost
             }
             endpoint.withLock {
-                $0 = Endpoint(listenFD: listenFD, pidFD: pidFD, socketInode: fileIdentity(paths.socket))
+                $0 = Endpoint(listenFD: listenFD, pidFD: pidFD, socketInode: directory.identity(of: "daemon.sock"))
             }
             shutdownSocket(current.listenFD)
             closeDescriptor(current.listenFD)
             if pidFD != current.pidFD { closeDescriptor(current.pidFD) }
+            if !directoryCurrent { supervisor.runtimeDirectoryRecreated() }
             logger.info("Daemon listening again on \(paths.socket)")
-            // The live-groups record went with the old directory: write it again.
-            supervisor.rewriteRecord()
-            return true
+            return .repaired
         } catch {
             logger.error("Cannot recreate runtime files: \(error)")
-            return false
+            return .lost
         }
     }
 }

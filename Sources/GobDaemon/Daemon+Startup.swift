@@ -10,28 +10,52 @@ extension Daemon {
     /// Locks `<rt>/daemon.pid` for the daemon's lifetime, so that a second daemon cannot run
     /// beside this one even when the socket file was deleted. A daemon that is shutting
     /// down holds it for a moment longer: wait up to 3 s for it.
-    static func lockPIDFile(_ paths: RuntimePaths) throws(DaemonStartError) -> Int32 {
-        let fd = open(paths.pidFile, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw DaemonStartError("failed to write PID file: \(SystemError.last)") }
+    ///
+    /// A lock taken on a file that is no longer the one named `daemon.pid` (the daemon
+    /// that held it removed it while shutting down, and a third may already have made a
+    /// new one) would let two daemons run: after `flock`, the descriptor must still be
+    /// the file of that name, or it is opened and locked again.
+    static func lockPIDFile(_ directory: RuntimeDirectory) throws(DaemonStartError) -> Int32 {
+        let paths = directory.paths
         let deadline = MonotonicClock.now() + MonotonicClock.seconds(3)
-        while flock(fd, LOCK_EX | LOCK_NB) != 0 {
-            guard errno == EWOULDBLOCK || errno == EINTR, MonotonicClock.now() < deadline else {
-                let holder = String(decoding: readAll(fd, limit: 32), as: UTF8.self)
-                closeDescriptor(fd)
-                if canConnect(paths.socket) {
-                    throw DaemonStartError(
-                        "failed to cleanup stale socket: daemon already running (socket in use: \(paths.socket))")
-                }
-                throw DaemonStartError(
-                    "daemon already running (PID \(holder.isEmpty ? "unknown" : holder)) but not answering on \(paths.socket); stop it with: kill \(holder)")
+        var replacements = 0
+        while true {
+            let fd: Int32
+            do { fd = try directory.open("daemon.pid", flags: O_RDWR | O_CREAT, mode: 0o644) } catch {
+                throw DaemonStartError("failed to write PID file: \(error)")
             }
-            usleep(10_000)
+            while flock(fd, LOCK_EX | LOCK_NB) != 0 {
+                guard errno == EWOULDBLOCK || errno == EINTR, MonotonicClock.now() < deadline else {
+                    let holder = String(decoding: readAll(fd, limit: 32), as: UTF8.self)
+                    closeDescriptor(fd)
+                    if canConnect(directory) {
+                        throw DaemonStartError(
+                            "failed to cleanup stale socket: daemon already running (socket in use: \(paths.socket))",
+                            anotherDaemon: true)
+                    }
+                    throw DaemonStartError(
+                        "daemon already running (PID \(holder.isEmpty ? "unknown" : holder)) but not answering on \(paths.socket); stop it with: kill \(holder)",
+                        anotherDaemon: true)
+                }
+                usleep(10_000)
+            }
+            var held = stat()
+            if fstat(fd, &held) == 0,
+               directory.identity(of: "daemon.pid") == FileIdentity(device: UInt64(held.st_dev), inode: UInt64(held.st_ino)) {
+                return fd
+            }
+            closeDescriptor(fd)
+            // The lock came free because its holder went: the new file is worth a try even
+            // if the wait took long (this daemon may have been stopped meanwhile).
+            replacements += 1
+            guard replacements < 100 else {
+                throw DaemonStartError("failed to write PID file: \(paths.pidFile) keeps being replaced")
+            }
         }
-        return fd
     }
 
-    /// Writes the PID, without a newline (contract §4.1).
-    static func writePID(_ fd: Int32, paths: RuntimePaths) throws(DaemonStartError) {
+    /// Writes the PID, without a newline.
+    static func writePID(_ fd: Int32) throws(DaemonStartError) {
         guard ftruncate(fd, 0) == 0, pwrite(fd, "\(getpid())", "\(getpid())".utf8.count, 0) > 0 else {
             throw DaemonStartError("failed to write PID file: \(SystemError.last)")
         }
@@ -39,16 +63,17 @@ extension Daemon {
     }
 
     /// A live daemon on the socket is an error; anything else there is stale and removed.
-    static func removeStaleSocket(_ paths: RuntimePaths, logger: Logger) throws(DaemonStartError) {
-        var info = stat()
-        guard lstat(paths.socket, &info) == 0 else { return }
-        if canConnect(paths.socket) {
+    static func removeStaleSocket(_ directory: RuntimeDirectory, logger: Logger) throws(DaemonStartError) {
+        let paths = directory.paths
+        guard directory.identity(of: "daemon.sock") != nil else { return }
+        if canConnect(directory) {
             throw DaemonStartError(
-                "failed to cleanup stale socket: daemon already running (socket in use: \(paths.socket))")
+                "failed to cleanup stale socket: daemon already running (socket in use: \(paths.socket))",
+                anotherDaemon: true)
         }
         logger.info("Removing stale socket: \(paths.socket)")
-        if unlink(paths.socket) != 0 && errno != ENOENT {
-            throw DaemonStartError("failed to cleanup stale socket: \(SystemError.last)")
+        do { try directory.remove("daemon.sock") } catch {
+            throw DaemonStartError("failed to cleanup stale socket: \(error)")
         }
     }
 
@@ -56,7 +81,7 @@ extension Daemon {
     /// daemon left, in the background (SIGTERM, then SIGKILL after 3 s), verifying each
     /// process's start time. Job logs in `<rt>` belong to no job of the new, empty table and
     /// are removed.
-    static func cleanUpAfterPredecessor(_ paths: RuntimePaths, record: JobGroupRecord, logger: Logger) {
+    static func cleanUpAfterPredecessor(_ directory: RuntimeDirectory, record: JobGroupRecord, logger: Logger) {
         let entries = record.read()
         if !entries.isEmpty {
             let survivors = JobGroupRecord.survivors(of: entries)
@@ -78,65 +103,81 @@ extension Daemon {
             }
         }
         record.remove()
-        removeOrphanLogs(paths, logger: logger)
+        removeOrphanLogs(directory, logger: logger)
     }
 
-    private static func removeOrphanLogs(_ paths: RuntimePaths, logger: Logger) {
-        guard let directory = opendir(paths.directory) else { return }
-        defer { closedir(directory) }
+    /// Removes the job logs in `<rt>`, listed and unlinked through the directory's
+    /// descriptor.
+    private static func removeOrphanLogs(_ directory: RuntimeDirectory, logger: Logger) {
+        let names: [String] = directory.withDescriptor { fd in
+            // fdopendir takes the descriptor over: give it a copy.
+            let copy = dup(fd)
+            guard copy >= 0, let stream = fdopendir(copy) else {
+                if copy >= 0 { closeDescriptor(copy) }
+                return []
+            }
+            defer { closedir(stream) }
+            var names: [String] = []
+            while let item = readdir(stream) {
+                names.append(withUnsafeBytes(of: item.pointee.d_name) { raw in
+                    String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+                })
+            }
+            return names
+        }
         var removed = 0
-        while let item = readdir(directory) {
-            let name = withUnsafeBytes(of: item.pointee.d_name) { raw in
-                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
-            }
-            if RuntimePaths.jobID(ofLogFile: name) != nil, unlink(paths.directory + "/" + name) == 0 {
-                removed += 1
-            }
+        for name in names where RuntimePaths.jobID(ofLogFile: name) != nil {
+            if (try? directory.remove(name)) != nil { removed += 1 }
         }
         if removed > 0 { logger.info("Removed \(removed) log file(s) that belong to no job") }
     }
 
-    /// Creates the listening socket with a umask that keeps it 0600 from birth (D11).
-    static func listen(on path: String) throws(DaemonStartError) -> Int32 {
-        guard var address = socketAddress(path) else {
-            throw DaemonStartError("failed to create socket: path too long (\(path.utf8.count) bytes): \(path)")
-        }
+    /// Creates the listening socket `daemon.sock` in the directory, bound through the
+    /// directory's descriptor (never through `<rt>`'s name, which could have been swapped),
+    /// with a umask that keeps it 0600 from birth.
+    static func listen(in directory: RuntimeDirectory) throws(DaemonStartError) -> Int32 {
         #if canImport(Glibc)
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         #else
         let fd = socket(AF_UNIX, SOCK_STREAM, 0)
         #endif
         guard fd >= 0 else { throw DaemonStartError("failed to create socket: \(SystemError.last)") }
-        let previous = umask(0o177)
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+        let (bound, bindError): (Int32, Int32) = directory.withDescriptor { dirFD in
+            guard var address = socketAddress(directory.paths.path(of: "daemon.sock", inDirectory: dirFD)) else {
+                return (-1, ENAMETOOLONG)
             }
+            let previous = umask(0o177)
+            let bound = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+                }
+            }
+            let bindError = errno
+            umask(previous)
+            return (bound, bindError)
         }
-        let bindError = errno
-        umask(previous)
         guard bound == 0 else {
             closeDescriptor(fd)
             throw DaemonStartError("failed to create socket: \(SystemError(bindError))")
         }
-        guard chmod(path, 0o600) == 0 else {
+        let modeSet = directory.withDescriptor { fchmodat($0, "daemon.sock", 0o600, 0) }
+        guard modeSet == 0 else {
             let error = SystemError.last
             closeDescriptor(fd)
-            _ = unlink(path)
+            try? directory.remove("daemon.sock")
             throw DaemonStartError("failed to set socket permissions: \(error)")
         }
         guard Glibc.listen(fd, 512) == 0 else {
             let error = SystemError.last
             closeDescriptor(fd)
-            _ = unlink(path)
+            try? directory.remove("daemon.sock")
             throw DaemonStartError("failed to create socket: \(error)")
         }
         return fd
     }
 
-    /// Whether something accepts connections on `path`.
-    static func canConnect(_ path: String) -> Bool {
-        guard var address = socketAddress(path) else { return false }
+    /// Whether something accepts connections on `daemon.sock` of the directory.
+    static func canConnect(_ directory: RuntimeDirectory) -> Bool {
         #if canImport(Glibc)
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         #else
@@ -144,9 +185,12 @@ extension Daemon {
         #endif
         guard fd >= 0 else { return false }
         defer { closeDescriptor(fd) }
-        let rc = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+        let rc: Int32 = directory.withDescriptor { dirFD in
+            guard var address = socketAddress(directory.paths.path(of: "daemon.sock", inDirectory: dirFD)) else { return -1 }
+            return withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+                }
             }
         }
         return rc == 0

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import GobProtocol
 import Logging
 import Synchronization
 
@@ -11,21 +12,36 @@ import Synchronization
 /// `limit` bytes by dropping the oldest part.
 public final class DaemonLogFile: Sendable {
     private let fd = Mutex<Int32>(-1)
-    private let path: String
+    private let directory: RuntimeDirectory
     private let limit: Int
     private let keep: Int
 
-    public init?(path: String, limit: Int = 1 << 20) {
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else { return nil }
+    /// Opens `daemon.log` in the runtime directory, never through a symlink; nil when
+    /// it cannot be opened (errno set).
+    public init?(directory: RuntimeDirectory, limit: Int = 1 << 20) {
+        guard let descriptor = try? Self.open(in: directory) else { return nil }
         fd.withLock { $0 = descriptor }
-        self.path = path
+        self.directory = directory
         self.limit = limit
         keep = limit / 4
     }
 
     deinit {
         fd.withLock { closeDescriptor($0) }
+    }
+
+    private static func open(in directory: RuntimeDirectory) throws(SystemError) -> Int32 {
+        try directory.open("daemon.log", flags: O_WRONLY | O_CREAT | O_APPEND, mode: 0o600)
+    }
+
+    /// Writes to `daemon.log` of the runtime directory as it is now: after the directory
+    /// was recreated or mounted anew, the old file is out of reach.
+    public func reopen() {
+        guard let reopened = try? Self.open(in: directory) else { return }
+        fd.withLock { fd in
+            closeDescriptor(fd)
+            fd = reopened
+        }
     }
 
     /// Appends one line.
@@ -35,12 +51,9 @@ public final class DaemonLogFile: Sendable {
         fd.withLock { fd in
             var info = stat()
             // Deleted with the runtime directory: write to the new file once there is one.
-            if fstat(fd, &info) == 0, info.st_nlink == 0 {
-                let reopened = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
-                if reopened >= 0 {
-                    closeDescriptor(fd)
-                    fd = reopened
-                }
+            if fstat(fd, &info) == 0, info.st_nlink == 0, let reopened = try? Self.open(in: directory) {
+                closeDescriptor(fd)
+                fd = reopened
             }
             _ = writeAll(fd, line)
             if fstat(fd, &info) == 0, Int(info.st_size) > limit { trim(fd, size: Int(info.st_size)) }

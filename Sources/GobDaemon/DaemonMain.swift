@@ -11,7 +11,14 @@ import Synchronization
 /// A reason the daemon could not start; `description` is the contract's text (§2.22).
 public struct DaemonStartError: Error, Equatable, Sendable, CustomStringConvertible {
     public let description: String
-    public init(_ description: String) { self.description = description }
+    /// Another daemon holds the runtime directory (it runs, or is still shutting down):
+    /// a client that was starting one may simply try again.
+    public let anotherDaemon: Bool
+
+    public init(_ description: String, anotherDaemon: Bool = false) {
+        self.description = description
+        self.anotherDaemon = anotherDaemon
+    }
 }
 
 /// The daemon process: start-up, serving, and graceful shutdown (contract §4, Decisions
@@ -19,7 +26,8 @@ public struct DaemonStartError: Error, Equatable, Sendable, CustomStringConverti
 public enum DaemonMain {
     /// Runs the daemon in the foreground until it shuts down. `readyFD`: when non-nil, the
     /// daemon writes `ok\n` to it once it is listening, or `error: <message>\n` when
-    /// start-up fails, then closes it. Returns the exit status (0 after a graceful
+    /// start-up fails (`running: <message>\n` when it failed because another daemon
+    /// holds the runtime directory), then closes it. Returns the exit status (0 after a graceful
     /// shutdown).
     public static func run(paths: RuntimePaths, readyFD: Int32?) throws(DaemonStartError) -> Int32 {
         do throws(DaemonStartError) {
@@ -31,7 +39,9 @@ public enum DaemonMain {
             return daemon.serveUntilShutdown()
         } catch {
             if let readyFD {
-                _ = writeAll(readyFD, Array("error: \(error.description)\n".utf8))
+                // `running:` tells the client that another daemon won: it can try again.
+                let word = error.anotherDaemon ? "running" : "error"
+                _ = writeAll(readyFD, Array("\(word): \(error.description)\n".utf8))
                 closeDescriptor(readyFD)
             }
             throw error
@@ -39,9 +49,19 @@ public enum DaemonMain {
     }
 }
 
+/// Why the daemon is to shut down.
+struct ShutdownRequest: Sendable {
+    var reason: String
+    /// Asked by a `nuke` that left no job: carried out only if no job was added since.
+    var onlyIfNoJobs = false
+}
+
 /// A running daemon's parts.
 final class Daemon: Sendable {
     let paths: RuntimePaths
+    /// `<rt>`, through which every runtime file of the daemon is opened.
+    let directory: RuntimeDirectory
+    let logFile: DaemonLogFile
     let logger: Logger
     let supervisor: JobSupervisor
     let bus: EventBus
@@ -50,14 +70,16 @@ final class Daemon: Sendable {
     /// The socket and PID file in use; replaced when they are deleted under the daemon.
     let endpoint: Mutex<Endpoint>
     /// Set once a shutdown was asked for; the main thread waits on it.
-    let shutdownReason: ConditionLock<String?>
+    let shutdownRequest: ConditionLock<ShutdownRequest?>
 
     private init(
-        paths: RuntimePaths, logger: Logger, supervisor: JobSupervisor, bus: EventBus,
-        record: JobGroupRecord, server: SocketServer, endpoint: Endpoint, shutdownReason: ConditionLock<String?>
+        directory: RuntimeDirectory, logFile: DaemonLogFile, logger: Logger, supervisor: JobSupervisor, bus: EventBus,
+        record: JobGroupRecord, server: SocketServer, endpoint: Endpoint, shutdownRequest: ConditionLock<ShutdownRequest?>
     ) {
-        self.shutdownReason = shutdownReason
-        self.paths = paths
+        self.shutdownRequest = shutdownRequest
+        self.paths = directory.paths
+        self.directory = directory
+        self.logFile = logFile
         self.logger = logger
         self.supervisor = supervisor
         self.bus = bus
@@ -68,8 +90,10 @@ final class Daemon: Sendable {
 
     static func start(paths: RuntimePaths) throws(DaemonStartError) -> Daemon {
         _ = chdir("/")
+        let directory: RuntimeDirectory
+        let tightenedFrom: mode_t?
         do {
-            try paths.ensureDirectory()
+            (directory, tightenedFrom) = try RuntimeDirectory.checked(paths)
         } catch {
             throw DaemonStartError("failed to ensure runtime directory: \(error.description)")
         }
@@ -77,10 +101,13 @@ final class Daemon: Sendable {
         // for itself (when their client sends none of its own).
         let jobDefaults = ProcessSettings(umask: 0o022, limits: ProcessSettings.current().limits)
         raiseDescriptorLimit()
-        guard let logFile = DaemonLogFile(path: paths.daemonLog) else {
+        guard let logFile = DaemonLogFile(directory: directory) else {
             throw DaemonStartError("failed to open daemon log \(paths.daemonLog): \(SystemError.last)")
         }
         let logger = Logger(label: "gob.daemon") { _ in DaemonLogHandler(file: logFile) }
+        if let tightenedFrom {
+            logger.info("Made runtime directory \(paths.directory) private (mode \(String(tightenedFrom, radix: 8)) → 700)")
+        }
 
         // Signals: SIGTERM/SIGINT/SIGHUP are taken by one waiting thread; blocking them
         // here, before any thread exists, makes every thread inherit the mask. Jobs get a
@@ -91,28 +118,33 @@ final class Daemon: Sendable {
         pthread_sigmask(SIG_BLOCK, &handled, nil)
         signal(SIGPIPE, SIG_IGN)
 
-        let pidLockFD = try lockPIDFile(paths)
+        let pidLockFD = try lockPIDFile(directory)
         do throws(DaemonStartError) {
-            try removeStaleSocket(paths, logger: logger)
-            let record = JobGroupRecord(path: paths.jobRecord)
-            cleanUpAfterPredecessor(paths, record: record, logger: logger)
+            try removeStaleSocket(directory, logger: logger)
+            let record = JobGroupRecord(directory: directory)
+            cleanUpAfterPredecessor(directory, record: record, logger: logger)
             _ = gob_set_child_subreaper()
-            let listenFD = try listen(on: paths.socket)
-            try writePID(pidLockFD, paths: paths)
+            let listenFD = try listen(in: directory)
+            try writePID(pidLockFD)
 
             let bus = EventBus(logger: logger)
             let reaper = Reaper()
-            let launcher = PosixProcessLauncher(reaper: reaper, defaults: jobDefaults)
+            let launcher = PosixProcessLauncher(reaper: reaper, directory: directory, defaults: jobDefaults)
             let supervisor = JobSupervisor(
-                launcher: launcher, bus: bus, paths: paths, record: record, logger: logger)
-            let shutdown = ConditionLock<String?>(nil)
+                launcher: launcher, bus: bus, paths: paths, record: record, directory: directory, logger: logger)
+            let shutdown = ConditionLock<ShutdownRequest?>(nil)
             let server = SocketServer(
                 handler: RequestHandler(supervisor: supervisor), bus: bus, logger: logger,
-                onShutdown: { shutdown.withLockBroadcasting { if $0 == nil { $0 = "Shutdown requested" } } })
+                onShutdown: { onlyIfNoJobs in
+                    shutdown.withLockBroadcasting { current in
+                        if current == nil { current = ShutdownRequest(reason: "Shutdown requested", onlyIfNoJobs: onlyIfNoJobs) }
+                    }
+                })
             let daemon = Daemon(
-                paths: paths, logger: logger, supervisor: supervisor, bus: bus, record: record, server: server,
-                endpoint: Endpoint(listenFD: listenFD, pidFD: pidLockFD, socketInode: fileIdentity(paths.socket)),
-                shutdownReason: shutdown)
+                directory: directory, logFile: logFile, logger: logger, supervisor: supervisor, bus: bus,
+                record: record, server: server,
+                endpoint: Endpoint(listenFD: listenFD, pidFD: pidLockFD, socketInode: directory.identity(of: "daemon.sock")),
+                shutdownRequest: shutdown)
             guard reaper.start(onExit: { pid, status in supervisor.processExited(pid: pid, status: status) }),
                   server.start(listening: listenFD), daemon.startSignalThread(handled), daemon.startGuard()
             else {
@@ -128,23 +160,48 @@ final class Daemon: Sendable {
 
     /// Blocks until a shutdown is requested, then shuts down gracefully (contract §4.5).
     func serveUntilShutdown() -> Int32 {
-        let reason = shutdownReason.wait { $0 } ?? "unknown"
+        var reason = "unknown"
+        while true {
+            guard let request = shutdownRequest.wait(until: nil, recheckEvery: nil, { $0 }) else { continue }
+            reason = request.reason
+            // A nuke that left no job shuts the daemon down, unless a job was added since
+            // (its client was told it was added: it must not be stopped by this shutdown).
+            if !request.onlyIfNoJobs || supervisor.closeIfEmpty() {
+                // Committed: from now on every part of the daemon sees it shutting down.
+                shutdownRequest.withLockBroadcasting { $0?.onlyIfNoJobs = false }
+                break
+            }
+            logger.info("A job was added after the nuke that emptied the daemon; staying up")
+            shutdownRequest.withLock { current in
+                if current?.onlyIfNoJobs == true { current = nil }
+            }
+        }
         logger.info("\(reason), shutting down...")
         logger.info("Shutting down daemon...")
-        // Stop taking requests: new clients will start a fresh daemon once this one is gone.
-        let listenFD = endpoint.withLock { $0.listenFD }
-        shutdownSocket(listenFD)
-        closeDescriptor(listenFD)
-        bus.closeAll()
         supervisor.close()
+        // Stop taking requests: the socket goes first, so new clients start a fresh daemon
+        // (which waits for this one's PID file lock) instead of queueing here; clients
+        // already queued are told that this daemon is shutting down, before they sent
+        // anything, so they can safely send their request again.
+        let current = endpoint.withLock { $0 }
+        if current.socketInode != nil, directory.identity(of: "daemon.sock") == current.socketInode {
+            do { try directory.remove("daemon.sock") } catch {
+                logger.warning("Warning: failed to remove socket: \(error)")
+            }
+        }
+        server.turnAwayQueued(current.listenFD)
+        shutdownSocket(current.listenFD)
+        closeDescriptor(current.listenFD)
+        bus.closeAll()
         let running = supervisor.runningCount
         _ = supervisor.nuke(workdir: nil)
         if running > 0 { logger.info("Stopped \(running) running job(s)") }
-        if unlink(paths.socket) != 0 && errno != ENOENT {
-            logger.warning("Warning: failed to remove socket: \(SystemError.last)")
-        }
-        if unlink(paths.pidFile) != 0 && errno != ENOENT {
-            logger.warning("Warning: failed to remove PID file: \(SystemError.last)")
+        var held = stat()
+        if fstat(current.pidFD, &held) == 0,
+           directory.identity(of: "daemon.pid") == FileIdentity(device: UInt64(held.st_dev), inode: UInt64(held.st_ino)) {
+            do { try directory.remove("daemon.pid") } catch {
+                logger.warning("Warning: failed to remove PID file: \(error)")
+            }
         }
         record.remove()
         logger.info("Daemon shut down")
@@ -153,8 +210,8 @@ final class Daemon: Sendable {
 
     /// Asks the main thread to shut the daemon down.
     func requestShutdown(_ reason: String) {
-        shutdownReason.withLockBroadcasting { current in
-            if current == nil { current = reason }
+        shutdownRequest.withLockBroadcasting { current in
+            if current == nil || current?.onlyIfNoJobs == true { current = ShutdownRequest(reason: reason) }
         }
     }
 

@@ -7,64 +7,104 @@ import Synchronization
 /// symlink could redirect is never followed after start-up.
 ///
 /// The descriptor is replaced when the directory is recreated (deleted, or its filesystem
-/// unmounted and mounted again); users ask for it at each operation.
+/// unmounted and mounted again); users ask for it at each operation. The lock guards only
+/// which descriptor is current, never a system call: opening a log that someone replaced
+/// by a FIFO blocks that one open, not every other file operation of the daemon.
 public final class RuntimeDirectory: Sendable {
-    public let paths: RuntimePaths
-    private let descriptor: Mutex<Int32>
+    /// One open descriptor of the directory, closed when the last operation using it has
+    /// let it go (after a `reopen` replaced it).
+    private final class Descriptor: Sendable {
+        let fd: Int32
+        init(_ fd: Int32) { self.fd = fd }
+        deinit { _ = close(fd) }
+    }
 
-    /// Opens `paths.directory`, which must be a real directory (not a symlink).
+    public let paths: RuntimePaths
+    private let descriptor: Mutex<Descriptor>
+
+    /// The current descriptor, kept open for as long as the caller holds it.
+    private var current: Descriptor { descriptor.withLock { $0 } }
+
+    /// Opens `paths.directory`, which must be a real directory (not a symlink); no owner
+    /// or mode check (tests, tools). The daemon uses `checked(_:)`.
     public init(paths: RuntimePaths) throws(SystemError) {
         self.paths = paths
-        descriptor = Mutex(try Self.openDirectory(paths.directory))
+        let fd = Glibc.open(paths.directory, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+        guard fd >= 0 else { throw SystemError.last }
+        descriptor = Mutex(Descriptor(fd))
     }
 
     /// A directory handle over an already open descriptor (tests, and a daemon that
     /// inherited it); the object owns it from then on.
     public init(paths: RuntimePaths, descriptor fd: Int32) {
         self.paths = paths
-        descriptor = Mutex(fd)
+        descriptor = Mutex(Descriptor(fd))
     }
 
-    deinit {
-        descriptor.withLock { _ = close($0) }
+    /// Creates `<rt>` when missing and opens it, refusing a symlink, a directory of
+    /// another user or one others can write to; one that others can only read or enter
+    /// is made private. Also returns the mode it had when it was tightened, to be logged.
+    public static func checked(_ paths: RuntimePaths) throws(RuntimeDirectoryError) -> (RuntimeDirectory, tightenedFrom: mode_t?) {
+        guard let opened = try paths.openDirectory(create: true, tighten: true) else {
+            throw RuntimeDirectoryError("cannot create runtime directory \(paths.directory)")
+        }
+        return (RuntimeDirectory(paths: paths, descriptor: opened.descriptor), opened.tightenedFrom)
     }
 
     /// Runs `body` with the current descriptor of the directory, which stays open (and
     /// current) until `body` returns: for `*at` calls this type does not wrap.
     public func withDescriptor<T, E: Error>(_ body: (Int32) throws(E) -> T) throws(E) -> T {
-        try descriptor.withLock { fd throws(E) in try body(fd) }
+        let directory = current
+        return try withExtendedLifetime(directory) { () throws(E) -> T in try body(directory.fd) }
     }
 
     /// Opens `name` (a plain file name in `<rt>`) relative to the directory, never
     /// following a symlink; `O_CLOEXEC` is always added.
     public func open(_ name: String, flags: Int32, mode: mode_t = 0o600) throws(SystemError) -> Int32 {
-        let fd = descriptor.withLock { directory in
-            openat(directory, name, flags | O_NOFOLLOW | O_CLOEXEC, mode)
-        }
+        let directory = current
+        let fd = withExtendedLifetime(directory) { openat(directory.fd, name, flags | O_NOFOLLOW | O_CLOEXEC, mode) }
         guard fd >= 0 else { throw SystemError.last }
         return fd
     }
 
     /// Removes `name` from the directory; ENOENT counts as done.
     public func remove(_ name: String) throws(SystemError) {
-        let rc = descriptor.withLock { unlinkat($0, name, 0) }
+        let directory = current
+        let rc = withExtendedLifetime(directory) { unlinkat(directory.fd, name, 0) }
         if rc != 0 && errno != ENOENT { throw SystemError.last }
     }
 
-    /// Opens the directory again by its path (after it was recreated) and uses the new
-    /// descriptor from then on.
-    public func reopen() throws(SystemError) {
-        let fresh = try Self.openDirectory(paths.directory)
-        let old = descriptor.withLock { current in
-            defer { current = fresh }
-            return current
-        }
-        _ = close(old)
+    /// Device and inode of `name` in the directory (a symlink itself, never its target);
+    /// nil when there is no such file.
+    func identity(of name: String) -> FileIdentity? {
+        var info = stat()
+        let directory = current
+        let rc = withExtendedLifetime(directory) { fstatat(directory.fd, name, &info, AT_SYMLINK_NOFOLLOW) }
+        guard rc == 0 else { return nil }
+        return FileIdentity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
     }
 
-    private static func openDirectory(_ path: String) throws(SystemError) -> Int32 {
-        let fd = Glibc.open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
-        guard fd >= 0 else { throw SystemError.last }
-        return fd
+    /// Whether `<rt>`'s path still names the directory this descriptor is open on: false
+    /// once it was deleted, moved, replaced (by a symlink, say) or hidden by a mount.
+    var isCurrent: Bool {
+        var named = stat()
+        var held = stat()
+        guard lstat(paths.directory, &named) == 0 else { return false }
+        let directory = current
+        return withExtendedLifetime(directory) { fstat(directory.fd, &held) } == 0
+            && named.st_dev == held.st_dev && named.st_ino == held.st_ino
+    }
+
+    /// Opens `<rt>` again by its path (after it was recreated, or its filesystem mounted
+    /// anew), with the checks of `checked(_:)`, and uses the new descriptor from then on.
+    /// Returns the mode the directory had when it was tightened.
+    @discardableResult
+    public func reopen() throws(RuntimeDirectoryError) -> mode_t? {
+        guard let fresh = try paths.openDirectory(create: true, tighten: true) else {
+            throw RuntimeDirectoryError("cannot create runtime directory \(paths.directory)")
+        }
+        // The old descriptor closes once no operation still uses it.
+        descriptor.withLock { $0 = Descriptor(fresh.descriptor) }
+        return fresh.tightenedFrom
     }
 }

@@ -7,23 +7,33 @@ import CGobShims
 import GobProtocol
 import Logging
 
-/// Accepts connections on the daemon's socket and serves each on its own thread
-/// (contract §5.1, Decisions D8, D11, D13): one request per connection, or an event stream
-/// after `subscribe`. Nothing a client sends can take the daemon down: peers of another uid
-/// are closed, requests are capped at 1 MiB and 10 s, bad requests get an error response.
+/// Accepts connections on the daemon's socket and serves each on its own thread: one
+/// request per connection, or an event stream after `subscribe`. Nothing a client sends
+/// can take the daemon down: peers of another uid are closed, requests are capped in size
+/// (`RequestLimit`) and to 10 s, bad requests get an error response.
+///
+/// When no thread can be had (the user's process limit is reached), the connection is
+/// served on the accepting thread itself, so `stop`, `nuke`, `status` and `list` still
+/// work; only a subscription, which would hold that thread, is answered `busy`.
 public final class SocketServer: Sendable {
     /// Largest request line accepted.
-    public static let requestLimit = 1 << 20
+    public static let requestLimit = RequestLimit.bytes
     /// Time a client has to send one complete request.
     public static let requestTimeout = MonotonicClock.seconds(10)
+    /// The same on the accepting thread, which serves nobody else meanwhile.
+    static let inlineRequestTimeout = MonotonicClock.seconds(2)
 
     private let handler: RequestHandler
     private let bus: EventBus
     private let logger: Logger
-    private let onShutdown: @Sendable () -> Void
+    private let ledger = RequestLedger()
+    /// Called after a reply asked for a shutdown; true when the shutdown is to happen
+    /// only if no job is left by then (a `nuke`).
+    private let onShutdown: @Sendable (_ onlyIfNoJobs: Bool) -> Void
 
     public init(
-        handler: RequestHandler, bus: EventBus, logger: Logger, onShutdown: @escaping @Sendable () -> Void
+        handler: RequestHandler, bus: EventBus, logger: Logger,
+        onShutdown: @escaping @Sendable (_ onlyIfNoJobs: Bool) -> Void
     ) {
         self.handler = handler
         self.bus = bus
@@ -41,7 +51,12 @@ public final class SocketServer: Sendable {
             let fd = gob_accept(listenFD)
             if fd < 0 {
                 switch errno {
-                case EINTR, ECONNABORTED, EAGAIN:
+                case EINTR, ECONNABORTED:
+                    continue
+                case EAGAIN, EWOULDBLOCK:
+                    // The listener was made non-blocking for the shutdown's last sweep.
+                    var poller = pollfd(fd: listenFD, events: Int16(POLLIN), revents: 0)
+                    _ = poll(&poller, 1, 100)
                     continue
                 case EMFILE, ENFILE, ENOBUFS, ENOMEM:
                     logger.error("Error accepting connection: \(SystemError.last)")
@@ -51,15 +66,38 @@ public final class SocketServer: Sendable {
                     return  // the listener was closed: shutting down
                 }
             }
-            if !DetachedThread.start({ [self] in serve(fd) }) {
-                logger.error("Error accepting connection: no thread for it")
-                closeDescriptor(fd)
+            if !DetachedThread.start({ [self] in serve(fd, inline: false) }) {
+                logger.error("No thread for a connection (process limit reached?): serving it on the accepting thread")
+                serve(fd, inline: true)
             }
         }
     }
 
-    /// Serves one connection to its end.
-    private func serve(_ fd: Int32) {
+    /// Answers every connection still queued on `listenFD` with `shutting_down`, without
+    /// reading its request, so its client knows the request was not carried out and can
+    /// send it again to the next daemon. Called once the socket's name is gone, just
+    /// before the listener is closed.
+    func turnAwayQueued(_ listenFD: Int32) {
+        let flags = fcntl(listenFD, F_GETFL)
+        guard flags >= 0, fcntl(listenFD, F_SETFL, flags | O_NONBLOCK) == 0 else { return }
+        var line: [UInt8] = []
+        Response.failure("the gob daemon is shutting down", code: .shuttingDown).json.write(into: &line, indent: nil, level: 0)
+        line.append(0x0A)
+        while true {
+            let fd = gob_accept(listenFD)
+            if fd < 0 {
+                if errno == EINTR || errno == ECONNABORTED { continue }
+                return
+            }
+            var timeout = timeval(tv_sec: 1, tv_usec: 0)
+            _ = setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+            _ = sendAll(fd, line)
+            closeDescriptor(fd)
+        }
+    }
+
+    /// Serves one connection to its end; `inline`: on the accepting thread.
+    private func serve(_ fd: Int32, inline: Bool) {
         defer { closeDescriptor(fd) }
         var uid: uid_t = 0
         let rc = gob_peer_uid(fd, &uid)
@@ -71,9 +109,11 @@ public final class SocketServer: Sendable {
         _ = setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
 
         let request: Request
-        switch readRequest(fd) {
-        case let .request(decoded):
+        let requestID: String?
+        switch readRequest(fd, within: inline ? Self.inlineRequestTimeout : Self.requestTimeout) {
+        case let .request(decoded, id):
             request = decoded
+            requestID = id
         case let .invalid(message, code):
             logger.info("Error decoding request: \(message)")
             sendLine(fd, Response.failure(message, code: code).json)
@@ -81,34 +121,58 @@ public final class SocketServer: Sendable {
         case .closed:
             return
         }
+        if inline, case .subscribe = request {
+            sendLine(fd, Response.failure("process limit reached: cannot follow events now", code: .busy).json)
+            return
+        }
+        guard let requestID else {
+            respond(fd, to: request)
+            return
+        }
+        switch ledger.claim(requestID) {
+        case .fresh:
+            let line = respond(fd, to: request)
+            ledger.finish(requestID, reply: line)
+        case let .replay(line):
+            logger.info("Answering a repeated \(request.typeName) request with its first reply")
+            _ = sendAll(fd, line)
+        }
+    }
+
+    /// Carries `request` out, writes the reply and does what follows it; returns the reply.
+    @discardableResult
+    private func respond(_ fd: Int32, to request: Request) -> [UInt8] {
         let (line, followUp) = handler.reply(to: request)
         let delivered = sendAll(fd, line)
         switch followUp {
         case .close:
             break
         case .shutdown:
-            onShutdown()
+            if case .nuke = request { onShutdown(true) } else { onShutdown(false) }
         case let .subscribe(workdir):
             if delivered { stream(fd, workdir: workdir) }
         }
+        return line
     }
 
     private enum ReadOutcome {
-        case request(Request)
+        case request(Request, id: String?)
         case invalid(String, ErrorCode = .invalidRequest)
         case closed
     }
 
-    /// Reads one request: up to a newline, or a complete JSON object without one
-    /// (contract §5.1 tolerates a missing newline), within the size and time limits.
-    private func readRequest(_ fd: Int32) -> ReadOutcome {
-        let deadline = MonotonicClock.now() + Self.requestTimeout
+    /// Reads one request: up to a newline, or a complete JSON object without one (a
+    /// missing newline is tolerated), within the size and time limits. Each byte is
+    /// looked at once (`RequestFramer`), and the request parsed once it is complete.
+    private func readRequest(_ fd: Int32, within limit: Int64) -> ReadOutcome {
+        let deadline = MonotonicClock.now() + limit
         var buffer: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 16384)
+        var framer = RequestFramer()
+        var chunk = [UInt8](repeating: 0, count: 65_536)
         while true {
             let remaining = (deadline - MonotonicClock.now()) / 1_000_000
             if remaining <= 0 {
-                logger.info("Closing connection: no complete request within 10 s")
+                logger.info("Closing connection: no complete request within \(limit / 1_000_000_000) s")
                 return .closed
             }
             var poller = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
@@ -121,17 +185,14 @@ public final class SocketServer: Sendable {
                 guard buffer.contains(where: { !Self.isSpace($0) }) else { return .closed }
                 return decode(buffer)
             }
-            if let newline = chunk[0..<n].firstIndex(of: 0x0A) {
-                buffer.append(contentsOf: chunk[0..<newline])
+            let start = buffer.count
+            buffer.append(contentsOf: chunk[0..<n])
+            if let end = framer.end(in: buffer[start...]) {
+                buffer.removeSubrange(end...)
                 if buffer.count > Self.requestLimit { return .invalid(Self.tooLarge) }
                 return decode(buffer)
             }
-            buffer.append(contentsOf: chunk[0..<n])
             if buffer.count > Self.requestLimit { return .invalid(Self.tooLarge) }
-            if buffer.last(where: { !Self.isSpace($0) }) == UInt8(ascii: "}"),
-               case let .request(request) = decode(buffer) {
-                return .request(request)
-            }
         }
     }
 
@@ -154,7 +215,14 @@ public final class SocketServer: Sendable {
                 return .invalid(GobVersion.mismatch(client: text, daemonPID: getpid()), .versionMismatch)
             }
         }
-        return .request(request)
+        var requestID: String?
+        if let value = json["request_id"], !value.isNull {
+            guard let text = value.stringValue, !text.isEmpty, text.utf8.count <= 128 else {
+                return .invalid("invalid request_id format")
+            }
+            requestID = text
+        }
+        return .request(request, id: requestID)
     }
 
     /// Writes one JSON line; false when the client is gone.

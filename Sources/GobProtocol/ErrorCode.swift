@@ -35,4 +35,6 @@ public enum ErrorCode: String, Sendable, Equatable, CaseIterable {
     case usage = "usage"
     /// The daemon could not be reached or started, or went away before it answered.
     case daemonUnavailable = "daemon_unavailable"
+    /// The command's own deadline (`--timeout`) passed first.
+    case timedOut = "timed_out"
 }

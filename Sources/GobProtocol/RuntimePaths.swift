@@ -12,9 +12,12 @@ public struct RuntimePaths: Sendable, Equatable {
 
     public init(directory: String) { self.directory = directory }
 
-    /// The runtime directory for this process's environment and user.
+    /// The runtime directory for this process's environment and user. A relative
+    /// `XDG_RUNTIME_DIR` is ignored, as the XDG specification asks: it would name a
+    /// different directory for every working directory (and for the daemon, which runs
+    /// in `/`).
     public static func current(xdgRuntimeDir: String? = environmentValue("XDG_RUNTIME_DIR")) -> RuntimePaths {
-        if let base = xdgRuntimeDir, !base.isEmpty {
+        if let base = xdgRuntimeDir, base.hasPrefix("/") {
             return RuntimePaths(directory: base.hasSuffix("/") ? base + "gob" : base + "/gob")
         }
         return RuntimePaths(directory: "/tmp/gob-\(getuid())")

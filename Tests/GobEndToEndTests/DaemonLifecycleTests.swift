@@ -39,13 +39,27 @@ struct DaemonLifecycleTests {
 
     @Test func looseRuntimeDirectoryIsRefused() async throws {
         try await Sandbox.run { sandbox async throws in
-            #expect(mkdir(sandbox.paths.directory, 0o755) == 0)
-            #expect(chmod(sandbox.paths.directory, 0o755) == 0)
+            #expect(mkdir(sandbox.paths.directory, 0o775) == 0)
+            #expect(chmod(sandbox.paths.directory, 0o775) == 0)
             let outcome = try await sandbox.gob("ping")
-            #expect(outcome.status == 1)
+            #expect(outcome.status == 125)
             #expect(outcome.stderr.hasPrefix("Error: failed to connect to daemon: "), "\(outcome)")
             #expect(outcome.stderr.contains("chmod 700 \(sandbox.paths.directory)"), "\(outcome)")
             #expect(sandbox.daemons.isEmpty)
+        }
+    }
+
+    @Test func aRuntimeDirectoryOnlyTheUserCanWriteIsMadePrivate() async throws {
+        try await Sandbox.run { sandbox async throws in
+            // What `mkdir -p` makes under umask 022.
+            #expect(mkdir(sandbox.paths.directory, 0o755) == 0)
+            #expect(chmod(sandbox.paths.directory, 0o755) == 0)
+            let outcome = try await sandbox.gob("ping")
+            #expect(outcome.status == 0, "\(outcome)")
+            var info = stat()
+            #expect(stat(sandbox.paths.directory, &info) == 0)
+            #expect(info.st_mode & 0o777 == 0o700)
+            #expect(sandbox.daemonLog.contains("Made runtime directory \(sandbox.paths.directory) private (mode 755 → 700)"))
         }
     }
 
@@ -56,7 +70,7 @@ struct DaemonLifecycleTests {
             #expect(mkdir(sandbox.paths.socket, 0o700) == 0)
             #expect(mkdir(sandbox.paths.socket + "/x", 0o700) == 0)
             let outcome = try await sandbox.gob("list")
-            #expect(outcome.status == 1)
+            #expect(outcome.status == 125, "the daemon could not be reached")
             #expect(outcome.stderr.hasPrefix("Error: failed to connect to daemon: failed to start daemon: "), "\(outcome)")
             #expect(!outcome.stderr.hasPrefix("Error: failed to connect to daemon: failed to start daemon: \n"))
         }
@@ -87,12 +101,12 @@ struct DaemonLifecycleTests {
                 ("unknown type", Array(#"{"type":"x"}"#.utf8) + [0x0A]),
                 ("wrong field type", Array(#"{"type":"stop","payload":{"job_id":5}}"#.utf8) + [0x0A]),
                 ("wrong command type", Array(#"{"type":"add","payload":{"command":"ls","workdir":"/"}}"#.utf8) + [0x0A]),
-                ("over 1 MiB", Array(#"{"type":"ping","payload":{"pad":""#.utf8) + [UInt8](repeating: 0x61, count: 1_100_000) + Array("\"}}\n".utf8)),
+                ("over the limit", Array(#"{"type":"ping","payload":{"pad":""#.utf8) + [UInt8](repeating: 0x61, count: RequestLimit.bytes + 1) + Array("\"}}\n".utf8)),
             ]
             for (name, bytes) in requests {
                 let reply = await RawConnection.reply(socket: sandbox.paths.socket, sending: bytes)
                 let line = reply.prefix { $0 != 0x0A }
-                if line.isEmpty, name == "over 1 MiB" { continue }  // refused by closing early
+                if line.isEmpty, name == "over the limit" { continue }  // refused by closing early
                 let response = try #require(Response(json: try JSON(parsing: line)), "\(name): \(String(decoding: reply, as: UTF8.self))")
                 #expect(!response.success, "\(name)")
                 #expect(!(response.error ?? "").isEmpty, "\(name)")

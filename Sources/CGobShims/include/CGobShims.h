@@ -16,6 +16,10 @@ int gob_spawn(pid_t *pid, const char *path, char *const argv[], char *const envp
 /// The user ID of the process at the other end of a connected Unix socket; 0 or errno.
 int gob_peer_uid(int fd, uid_t *uid);
 
+/// The user ID and process ID of the process at the other end of a connected Unix socket
+/// (the PID is 0 where the system does not tell it); 0 or errno.
+int gob_peer_credentials(int fd, uid_t *uid, pid_t *pid);
+
 /// Makes this process the reaper of its orphaned descendants (Linux); 0 or errno.
 int gob_set_child_subreaper(void);
 
