@@ -16,6 +16,12 @@ let version: String = {
     return allowed.isEmpty ? "dev" : allowed
 }()
 
+/// What a static release link of Foundation (full, through GRDB) needs by name.
+let staticFoundation = [
+    "CoreFoundation", "_FoundationICU", "_FoundationCollections", "_FoundationCShims",
+    "swiftSynchronization", "BlocksRuntime", "stdc++", "m",
+]
+
 let package = Package(
     name: "gob",
     platforms: [.macOS(.v15)],
@@ -26,6 +32,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
+        // SQLite for the daemon's durable state; builds against Debian's libsqlite3-dev.
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
     ],
     targets: [
         // What Swift's Glibc module cannot reach: posix_spawn with setsid/chdir/closefrom,
@@ -36,10 +44,17 @@ let package = Package(
         // Wire types, JSON, paths, job IDs, signal names. No Foundation: the client pays
         // for every import at every call.
         .target(name: "GobProtocol", dependencies: ["CGobVersion"], swiftSettings: strict),
+        // The daemon's durable state: jobs, runs and their history in SQLite (GRDB). The
+        // only module that imports GRDB, and with it Foundation; its interface shows
+        // neither, and no client code path calls into it.
+        .target(
+            name: "GobStore",
+            dependencies: ["GobProtocol", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict),
         .target(
             name: "GobDaemon",
             dependencies: [
-                "GobProtocol", "CGobShims",
+                "GobProtocol", "GobStore", "CGobShims",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
@@ -57,30 +72,35 @@ let package = Package(
         // Release `gob` is a fully static executable: no dynamic loader, relocations or
         // shared-library page faults at each start (`gob list` 5.1 → 2.3 ms; with only
         // `-static-stdlib` 3.6 ms; docs/performance.md). ArgumentParser imports
-        // FoundationEssentials through the dynamic module, which does not name the static
-        // archive's own dependencies, so those two are linked by name. Debug builds and
-        // tests stay dynamic.
+        // FoundationEssentials, and the store (GRDB) full Foundation, through the dynamic
+        // modules, which do not name the static archives' own dependencies, so those are
+        // linked by name; SQLite comes from Debian's libsqlite3.a. Debug builds and tests
+        // stay dynamic.
         .executableTarget(
             name: "gob", dependencies: ["GobCommands"], swiftSettings: strict,
-            linkerSettings: [
-                .unsafeFlags(["-static-executable"], .when(platforms: [.linux], configuration: .release)),
-                .linkedLibrary("_FoundationCollections", .when(platforms: [.linux], configuration: .release)),
-                .linkedLibrary("_FoundationCShims", .when(platforms: [.linux], configuration: .release)),
-            ]),
+            linkerSettings: [.unsafeFlags(["-static-executable"], .when(platforms: [.linux], configuration: .release))]
+                + staticFoundation.map { .linkedLibrary($0, .when(platforms: [.linux], configuration: .release)) }),
         // The benchmark that holds gob against tmux (docs/performance.md).
-        .executableTarget(name: "GobBench", dependencies: ["GobProtocol", "CGobShims"], swiftSettings: strict),
+        // It writes large histories straight into a state database (`GobStore`) to measure
+        // daemons that hold them.
+        .executableTarget(name: "GobBench", dependencies: ["GobProtocol", "GobStore", "CGobShims"], swiftSettings: strict),
         // What the test targets share: sandboxes around the built `gob`, waits that end on
         // the event itself, process and socket helpers, bounded end-to-end parallelism.
         .target(name: "CGobTestShims", path: "Tests/CGobTestShims"),
         .target(
             name: "GobTestSupport",
-            dependencies: ["GobProtocol", "CGobShims", "CGobTestShims"],
+            dependencies: ["GobProtocol", "GobStore", "CGobShims", "CGobTestShims"],
             path: "Tests/GobTestSupport",
             swiftSettings: strict),
         .testTarget(name: "GobProtocolTests", dependencies: ["GobProtocol", "GobTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "GobDaemonTests",
             dependencies: ["GobDaemon", "GobProtocol", "GobTestSupport", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict),
+        .testTarget(
+            name: "GobStoreTests",
+            dependencies: ["GobStore", "GobProtocol", "GobTestSupport"],
+            exclude: ["Fixtures"],
             swiftSettings: strict),
         .testTarget(name: "GobClientTests", dependencies: ["GobClient", "GobProtocol", "GobTestSupport"], swiftSettings: strict),
         .testTarget(name: "GobTUITests", dependencies: ["GobTUI", "GobProtocol", "GobTestSupport"], swiftSettings: strict),

@@ -5,6 +5,7 @@ import Darwin
 #endif
 import CGobShims
 import GobProtocol
+import GobStore
 import Logging
 import Synchronization
 
@@ -21,8 +22,7 @@ public struct DaemonStartError: Error, Equatable, Sendable, CustomStringConverti
     }
 }
 
-/// The daemon process: start-up, serving, and graceful shutdown (contract §4, Decisions
-/// D6, D11, D12, D14).
+/// The daemon process: start-up, serving, and graceful shutdown.
 public enum DaemonMain {
     /// Runs the daemon in the foreground until it shuts down. `readyFD`: when non-nil, the
     /// daemon writes `ok\n` to it once it is listening, or `error: <message>\n` when
@@ -65,7 +65,9 @@ final class Daemon: Sendable {
     let logger: Logger
     let supervisor: JobSupervisor
     let bus: EventBus
-    let record: JobGroupRecord
+    /// `<state>`, held (and locked) for the daemon's life.
+    let state: StateDirectory
+    let flusher: WALFlusher?
     let server: SocketServer
     /// The socket and PID file in use; replaced when they are deleted under the daemon.
     let endpoint: Mutex<Endpoint>
@@ -74,7 +76,8 @@ final class Daemon: Sendable {
 
     private init(
         directory: RuntimeDirectory, logFile: DaemonLogFile, logger: Logger, supervisor: JobSupervisor, bus: EventBus,
-        record: JobGroupRecord, server: SocketServer, endpoint: Endpoint, shutdownRequest: ConditionLock<ShutdownRequest?>
+        state: StateDirectory, flusher: WALFlusher?, server: SocketServer, endpoint: Endpoint,
+        shutdownRequest: ConditionLock<ShutdownRequest?>
     ) {
         self.shutdownRequest = shutdownRequest
         self.paths = directory.paths
@@ -83,7 +86,8 @@ final class Daemon: Sendable {
         self.logger = logger
         self.supervisor = supervisor
         self.bus = bus
-        self.record = record
+        self.state = state
+        self.flusher = flusher
         self.server = server
         self.endpoint = Mutex(endpoint)
     }
@@ -121,20 +125,25 @@ final class Daemon: Sendable {
         let pidLockFD = try lockPIDFile(directory)
         do throws(DaemonStartError) {
             try removeStaleSocket(directory, logger: logger)
-            let record = JobGroupRecord(directory: directory)
-            cleanUpAfterPredecessor(directory, record: record, logger: logger)
+            let bootID = BootID.current()
+            let history = try openHistory(bootID: bootID, logger: logger)
+            cleanUpAfterPredecessor(directory, logger: logger)
             _ = gob_set_child_subreaper()
             let listenFD = try listen(in: directory)
             try writePID(pidLockFD)
 
             let bus = EventBus(logger: logger)
             let reaper = Reaper()
-            let launcher = PosixProcessLauncher(reaper: reaper, directory: directory, defaults: jobDefaults)
+            let launcher = PosixProcessLauncher(reaper: reaper, logs: history.directory, defaults: jobDefaults)
+            let flusher = WALFlusher(walPath: history.store.walPath)
             let supervisor = JobSupervisor(
-                launcher: launcher, bus: bus, paths: paths, record: record, directory: directory, logger: logger)
+                launcher: launcher, bus: bus, paths: paths, store: history.store,
+                logs: LogFiles(state: history.directory), directory: directory, flusher: flusher, bootID: bootID,
+                logger: logger)
+            supervisor.restore(history.jobs)
             let shutdown = ConditionLock<ShutdownRequest?>(nil)
             let server = SocketServer(
-                handler: RequestHandler(supervisor: supervisor), bus: bus, logger: logger,
+                handler: RequestHandler(supervisor: supervisor, statePaths: history.directory.paths), bus: bus, logger: logger,
                 onShutdown: { onlyIfNoJobs in
                     shutdown.withLockBroadcasting { current in
                         if current == nil { current = ShutdownRequest(reason: "Shutdown requested", onlyIfNoJobs: onlyIfNoJobs) }
@@ -142,7 +151,7 @@ final class Daemon: Sendable {
                 })
             let daemon = Daemon(
                 directory: directory, logFile: logFile, logger: logger, supervisor: supervisor, bus: bus,
-                record: record, server: server,
+                state: history.directory, flusher: flusher, server: server,
                 endpoint: Endpoint(listenFD: listenFD, pidFD: pidLockFD, socketInode: directory.identity(of: "daemon.sock")),
                 shutdownRequest: shutdown)
             guard reaper.start(onExit: { pid, status in supervisor.processExited(pid: pid, status: status) }),
@@ -150,6 +159,14 @@ final class Daemon: Sendable {
             else {
                 throw DaemonStartError("failed to start daemon threads: \(SystemError.last)")
             }
+            // The jobs' `<rt>` links and the logs that belong to no run are seen to after
+            // the daemon answers: a thousand links take longer than the rest of start-up.
+            let tidy: @Sendable () -> Void = {
+                supervisor.relinkAll()
+                supervisor.removeOrphanRunLogs()
+            }
+            if !DetachedThread.start(tidy) { tidy() }
+            logger.info("State database \(history.store.path): \(history.jobs.count) job(s)")
             logger.info("Daemon started, listening on \(paths.socket)")
             return daemon
         } catch {
@@ -193,9 +210,10 @@ final class Daemon: Sendable {
         shutdownSocket(current.listenFD)
         closeDescriptor(current.listenFD)
         bus.closeAll()
-        let running = supervisor.runningCount
-        _ = supervisor.nuke(workdir: nil)
+        // Jobs and their history stay; only their processes end.
+        let running = supervisor.stopAll()
         if running > 0 { logger.info("Stopped \(running) running job(s)") }
+        flusher?.stopAndSync()
         var held = stat()
         if fstat(current.pidFD, &held) == 0,
            directory.identity(of: "daemon.pid") == FileIdentity(device: UInt64(held.st_dev), inode: UInt64(held.st_ino)) {
@@ -203,7 +221,6 @@ final class Daemon: Sendable {
                 logger.warning("Warning: failed to remove PID file: \(error)")
             }
         }
-        record.remove()
         logger.info("Daemon shut down")
         return 0
     }

@@ -1,20 +1,15 @@
 import Glibc
 import GobProtocol
+import GobStore
 
 /// Creating jobs and starting their processes. Each start is three steps: reserve under
 /// the lock (a new job's ID, or an existing job held busy), open the logs and spawn
 /// outside it, then record the process under it again and commit the change.
 extension JobSupervisor {
-    /// Creates a job and starts its process (`add`, and `run` without a reusable job).
-    public func add(_ spec: JobSpec) throws(SupervisorError) -> JobSnapshot {
-        let pending = try state.withLock { state throws(SupervisorError) in try reserveNewJob(spec, in: &state) }
-        return try launchNewJob(pending, settings: spec.settings)
-    }
-
-    /// `run`: restarts the newest stopped job of the same workdir and argv, refuses when such
-    /// a job is running, otherwise creates one. Returns the job and whether
-    /// an existing one was restarted.
-    public func run(_ spec: JobSpec) throws(SupervisorError) -> (job: JobSnapshot, restarted: Bool) {
+    /// `add` and `run`: a new run of the newest stopped job of the same workdir and argv,
+    /// or, when there is none (or every match is running: two instances are allowed), a
+    /// new job. Returns the job and whether an existing one was started again.
+    public func submit(_ spec: JobSpec) throws(SupervisorError) -> (job: JobSnapshot, restarted: Bool) {
         enum Decision {
             case reuse(String)
             case create(PendingJob)
@@ -29,9 +24,7 @@ extension JobSupervisor {
                     state.jobs[reusable.id]?.busy = true
                     return .reuse(reusable.id)
                 }
-                if let running = matches.first(where: \.running) {
-                    throw SupervisorError("job \(running.id) is already running with the same command", code: .alreadyRunning)
-                }
+                // A match being worked on may be about to stop: wait for it, then decide.
                 if matches.contains(where: \.busy) || Self.creationPending(like: spec, in: state) { return .wait }
                 return .create(try reserveNewJob(spec, in: &state))
             }
@@ -43,13 +36,17 @@ extension JobSupervisor {
             case let .create(pending):
                 return (try launchNewJob(pending, settings: spec.settings), false)
             case .wait:
-                // A matching job is being worked on or created: wait for it, then decide again.
                 _ = state.wait(recheckEvery: MonotonicClock.seconds(0.05)) { state in
                     state.jobs.values.contains { $0.workdir == spec.workdir && $0.command == spec.command && $0.busy }
                         || Self.creationPending(like: spec, in: state) ? nil : true
                 }
             }
         }
+    }
+
+    /// `submit`, for callers that need only the job.
+    public func add(_ spec: JobSpec) throws(SupervisorError) -> JobSnapshot {
+        try submit(spec).job
     }
 
     /// `start`: a stopped job gets a new process.
@@ -92,11 +89,8 @@ extension JobSupervisor {
             id: id, command: spec.command, workdir: spec.workdir,
             environment: spec.environment ?? Self.fallbackEnvironment,
             createdAtNanos: now, sequence: state.nextSequence, createdAtText: created,
-            stdoutPath: paths.stdoutLog(id), stderrPath: paths.stderrLog(id),
-            pid: 0, startTime: nil, running: false, end: nil, endedAtText: nil,
-            startedAtNanos: now, startedAtText: created,
-            endedAtNanos: nil, description: spec.description,
-            groupMayLinger: false, busy: false)
+            stdoutPath: paths.stdoutLog(id), stderrPath: paths.stderrLog(id), bootID: bootID,
+            description: spec.description)
         state.nextSequence += 1
         state.reservations[id] = Reservation(creating: job)
         state.launchesInFlight += 1
@@ -113,10 +107,10 @@ extension JobSupervisor {
         let id = pending.job.id
         let process: LaunchedProcess
         do {
-            process = try launcher.launch(launchSpec(pending.job, settings: settings))
+            process = try launcher.launch(launchSpec(pending.job, run: 1, settings: settings))
         } catch {
             state.withLockBroadcasting { state in finishLaunch(in: &state) }
-            _ = removeLogs(of: pending.job)
+            logs.removeRun(job: id, number: 1)
             release(id)
             throw SupervisorError(error.description, code: .spawnFailed)
         }
@@ -126,7 +120,7 @@ extension JobSupervisor {
             if state.closed { return nil }
             state.reservations[id] = nil
             var job = pending.job
-            begin(&job, with: process)
+            begin(&job, run: 1, with: process)
             var change = apply(.added(job), in: &state)
             state.processes[id] = process
             state.jobByPID[process.pid] = id
@@ -135,7 +129,7 @@ extension JobSupervisor {
         }
         guard let recorded else {
             _ = launcher.signalGroup(of: process, SIGKILL)
-            _ = removeLogs(of: pending.job)
+            logs.removeRun(job: id, number: 1)
             release(id)
             throw .shuttingDown
         }
@@ -162,11 +156,13 @@ extension JobSupervisor {
         var next = job
         if let environment { next.environment = environment }
         if let description { next.description = description }
+        let number = job.runNumber + 1
         let process: LaunchedProcess
         do {
-            process = try launcher.launch(launchSpec(next, settings: settings))
+            process = try launcher.launch(launchSpec(next, run: number, settings: settings))
         } catch {
             state.withLockBroadcasting { state in finishLaunch(in: &state) }
+            logs.removeRun(job: id, number: number)
             throw SupervisorError(error.description, code: .spawnFailed)
         }
         let recorded = state.withLockBroadcasting { state -> (change: UInt64, job: JobSnapshot)? in
@@ -175,7 +171,7 @@ extension JobSupervisor {
             guard !state.closed, var job = state.jobs[id] else { return nil }
             job.environment = next.environment
             job.description = next.description
-            begin(&job, with: process)
+            begin(&job, run: number, with: process)
             var change = apply(.started(job), in: &state)
             state.processes[id] = process
             state.jobByPID[process.pid] = id
@@ -184,6 +180,7 @@ extension JobSupervisor {
         }
         guard let recorded else {
             _ = launcher.signalGroup(of: process, SIGKILL)
+            logs.removeRun(job: id, number: number)
             throw .shuttingDown
         }
         guard commit(through: recorded.change) else {
@@ -192,26 +189,32 @@ extension JobSupervisor {
         return recorded.job
     }
 
-    private func launchSpec(_ job: Job, settings: ProcessSettings?) -> LaunchSpec {
+    /// What the launcher needs to start run `number` of `job`: its own log files.
+    private func launchSpec(_ job: Job, run number: Int64, settings: ProcessSettings?) -> LaunchSpec {
         LaunchSpec(
             command: job.command, workdir: job.workdir, environment: job.environment,
-            stdoutPath: job.stdoutPath, stderrPath: job.stderrPath, settings: settings)
+            stdoutPath: logs.path(job: job.id, number: number, .stdout),
+            stderrPath: logs.path(job: job.id, number: number, .stderr), settings: settings)
     }
 
-    /// Sets the process fields of `job` for a just-started `process`.
-    private func begin(_ job: inout Job, with process: LaunchedProcess) {
+    /// Sets the process fields of `job` for run `number`, a just-started `process`.
+    private func begin(_ job: inout Job, run number: Int64, with process: LaunchedProcess) {
+        job.runNumber = number
+        job.bootID = bootID
         job.pid = process.pid
         job.startTime = process.startTime
         job.running = true
         job.end = nil
+        job.outcome = nil
         job.endedAtText = nil
         job.startedAtNanos = clock()
         job.startedMonotonic = MonotonicClock.now()
         job.endedAtNanos = nil
-        job.endedMonotonic = nil
+        job.runTimeMilliseconds = nil
         job.groupMayLinger = false
         job.stopRequested = false
         job.stoppedByGob = false
+        job.summary.runStarted()
     }
 
     /// A start is recorded (or failed): parked exits are kept only while starts are in flight.
@@ -236,11 +239,13 @@ extension JobSupervisor {
         state.withLockBroadcasting { $0.reservations[id] = nil }
     }
 
-    /// The record could not hold a started process: a daemon that crashed now could not
-    /// find it, so it must not run. Kills it, waits until it is gone, removes the job when
-    /// it was new, and fails with `io_error`.
+    /// The store could not hold a started run: a daemon that crashed now could not find
+    /// it, and history would not know it, so it must not run. Kills it, waits until it is
+    /// gone, removes the job when it was new, and fails with `io_error`.
     private func rollBack(_ id: String, process: LaunchedProcess, removing: Bool) throws(SupervisorError) -> Never {
-        let reason = state.withLock { $0.recordError.map(\.description) } ?? "unknown error"
+        let reason = storeFailure
+        // gob's doing, not the job's: the run counts as neither success nor failure.
+        markStopRequested([(id, process)])
         _ = launcher.signalGroup(of: process, SIGKILL)
         _ = waitUntilGone([(id, process)], grace: killGrace)
         if removing {
@@ -250,10 +255,10 @@ extension JobSupervisor {
                 apply(.removed(job), in: &state)
                 return job
             }
-            if let removed { _ = removeLogs(of: removed) }
+            if let removed { _ = removeFiles(of: [removed]) }
             release(id)
         }
         commit(waiting: true)
-        throw SupervisorError("cannot write the job record \(paths.jobRecord): \(reason)", code: .ioError)
+        throw SupervisorError(reason, code: .ioError)
     }
 }

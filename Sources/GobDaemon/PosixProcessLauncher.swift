@@ -25,24 +25,24 @@ public struct PosixProcessLauncher: ProcessLauncher {
     }
 
     private let reaper: Reaper
-    private let directory: RuntimeDirectory?
+    private let logs: StateDirectory?
     private let defaults: ProcessSettings
     /// The daemon's hard limits: a job's limit can be no higher.
     private let hardLimits: [String: UInt64]
     private let signalling: GroupSignalling
 
     /// - Parameters:
-    ///   - directory: when given, logs inside it are opened through its descriptor.
+    ///   - logs: when given, logs inside its `logs/` are opened through its descriptor.
     ///   - defaults: what a job gets when its request carries no settings: umask 022 and
     ///     the limits the daemon started with (before it raised its own descriptor limit).
     ///   - signalling: nil picks the best the kernel offers.
     public init(
-        reaper: Reaper, directory: RuntimeDirectory? = nil,
+        reaper: Reaper, logs: StateDirectory? = nil,
         defaults: ProcessSettings = ProcessSettings(umask: 0o022),
         signalling: GroupSignalling? = nil
     ) {
         self.reaper = reaper
-        self.directory = directory
+        self.logs = logs
         self.defaults = defaults
         var hard: [String: UInt64] = [:]
         for limit in ProcessSettings.current().limits { hard[limit.name] = limit.hard }
@@ -144,10 +144,10 @@ public struct PosixProcessLauncher: ProcessLauncher {
     /// of NUL bytes at the old offset.
     private func openLog(_ path: String) throws(LaunchError) -> Int32 {
         let flags = O_WRONLY | O_CREAT | O_TRUNC | O_APPEND
-        let prefix = (directory?.paths.directory ?? "") + "/"
-        if let directory, path.hasPrefix(prefix), !path.dropFirst(prefix.count).contains("/") {
+        let prefix = (logs?.paths.logs ?? "") + "/"
+        if let logs, path.hasPrefix(prefix), !path.dropFirst(prefix.count).contains("/") {
             do {
-                return try directory.open(String(path.dropFirst(prefix.count)), flags: flags, mode: 0o644)
+                return try logs.openLog(String(path.dropFirst(prefix.count)), flags: flags, mode: 0o644)
             } catch {
                 throw LaunchError("cannot open log file \(path): \(error)")
             }

@@ -21,6 +21,7 @@ import Darwin
 public enum JobField: Int, CaseIterable, Sendable {
     case id, pid, status, command, workdir, createdAt, stdoutPath, stderrPath
     case exitCode, signal, endedAt, startedAt, runTime, description, stoppedByGob
+    case run, runs, stats, estimate, outcome
 
     /// What a field is on the wire.
     struct Definition {
@@ -56,6 +57,11 @@ public enum JobField: Int, CaseIterable, Sendable {
         case .runTime: .init("run_time_ms", .optionalInt64)
         case .description: .init("description", .optionalText)
         case .stoppedByGob: .init("stopped_by_gob", .flag)
+        case .run: .init("run", .optionalText)
+        case .runs: .init("runs", .count)
+        case .stats: .init("stats", .counts(.stats))
+        case .estimate: .init("estimate", .counts(.estimate))
+        case .outcome: .init("outcome", .optionalText)
         }
     }
 
@@ -82,6 +88,10 @@ public enum JobField: Int, CaseIterable, Sendable {
         case optionalInt64
         /// `true` or `false`; false when missing or mistyped.
         case flag
+        /// An integer; 0 when missing or mistyped.
+        case count
+        /// A small object of integer members with fixed keys (`stats`, `estimate`).
+        case counts(CountObject)
 
         /// Whether a job object without a good value of this kind is refused.
         public var isRequired: Bool {
@@ -91,6 +101,37 @@ public enum JobField: Int, CaseIterable, Sendable {
             default: false
             }
         }
+    }
+
+    /// The objects of integer members a job carries, each with its fixed keys.
+    public enum CountObject: Sendable, Equatable {
+        /// `{"runs","successes","failures"}`: a missing or mistyped member reads as 0,
+        /// anything but an object as all zeros.
+        case stats
+        /// `{"typical_ms","upper_ms"}` or `null`: anything but an object with both reads
+        /// as `null`.
+        case estimate
+
+        /// The member keys, in wire order.
+        var keys: [StaticString] {
+            switch self {
+            case .stats: RunStats.keys
+            case .estimate: RunEstimate.keys
+            }
+        }
+
+        /// Whether an incomplete object reads as `null` rather than with zeros.
+        var nullable: Bool { self == .estimate }
+
+        /// The value of an object whose members under `keys` had these integers (nil:
+        /// missing or not an integer).
+        func value(_ found: [Int64?]) -> Value {
+            if nullable && found.contains(nil) { return .null }
+            return .counts(self, found.map { $0 ?? 0 })
+        }
+
+        /// The value of anything that is not an object.
+        var absent: Value { nullable ? .null : .counts(self, keys.map { _ in 0 }) }
     }
 
     /// The JSON key.
@@ -155,6 +196,8 @@ extension JobField {
         case words([OSString])
         case integer(Int64)
         case flag(Bool)
+        /// An object of integers under the keys of its kind, in their order.
+        case counts(CountObject, [Int64])
 
         static func optional(_ text: String?) -> Value { text.map(Value.text) ?? .null }
         static func optional(_ number: Int64?) -> Value { number.map(Value.integer) ?? .null }
@@ -169,6 +212,8 @@ extension JobField {
         var optionalInt64: Int64? { if case let .integer(number) = self { number } else { nil } }
         var status: JobSnapshot.Status { text == JobSnapshot.Status.running.rawValue ? .running : .stopped }
         var flag: Bool { if case let .flag(flag) = self { flag } else { false } }
+        var count: Int64 { optionalInt64 ?? 0 }
+        var counts: [Int64]? { if case let .counts(_, values) = self { values } else { nil } }
     }
 
     /// What a reader makes of the member's JSON value (nil when it is missing): the
@@ -202,6 +247,11 @@ extension JobField {
             return .optional(json?.intValue)
         case .flag:
             return .flag(json?.boolValue ?? false)
+        case .count:
+            return .integer(json?.intValue ?? 0)
+        case let .counts(object):
+            guard let json, case .object = json else { return object.absent }
+            return object.value(object.keys.map { json[$0.description]?.intValue })
         }
     }
 }
@@ -216,6 +266,8 @@ extension JobField.Value {
         case let .words(words): .array(words.map { JSON($0) })
         case let .integer(number): .int(number)
         case let .flag(flag): .bool(flag)
+        case let .counts(object, values):
+            .object(zip(object.keys, values).map { key, value in (key.description, JSON.int(value)) })
         }
     }
 
@@ -228,6 +280,15 @@ extension JobField.Value {
         case let .bytes(bytes): JSON.writeBytes(bytes.bytes, into: &out)
         case let .integer(number): JSON.writeInteger(number, into: &out)
         case let .flag(flag): out.append(contentsOf: (flag ? "true" : "false").utf8)
+        case let .counts(object, values):
+            var writer = JSONObjectWriter(indent: indent, level: level)
+            out.append(UInt8(ascii: "{"))
+            for (key, value) in zip(object.keys, values) {
+                writer.key(key, into: &out)
+                JSON.writeInteger(value, into: &out)
+            }
+            JSON.newline(&out, indent: indent, level: level)
+            out.append(UInt8(ascii: "}"))
         case let .words(words):
             if words.isEmpty {
                 out.append(contentsOf: "[]".utf8)

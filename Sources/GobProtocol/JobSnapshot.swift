@@ -32,13 +32,24 @@ public struct JobSnapshot: Sendable, Equatable {
     /// The last process ended because gob stopped it (`stop`, `restart`, `nuke`, daemon
     /// shutdown): its signal or exit code is gob's doing, not a failure of the job.
     public var stoppedByGob: Bool
+    /// The current (or last) run's ID, `<job>-<n>`: run n of the job, counted from 1.
+    public var run: String?
+    /// How many runs the job has on record, the current one included.
+    public var runs: Int64
+    /// How its runs went.
+    public var stats: RunStats
+    /// How long a run usually takes, once 3 or more succeeded; nil before.
+    public var estimate: RunEstimate?
+    /// How the current (or last) run ended; nil while it runs.
+    public var outcome: RunOutcome?
 
     public init(
         id: String, pid: Int32, status: Status, command: [OSString], workdir: OSString,
         createdAt: String, stdoutPath: String, stderrPath: String,
         exitCode: Int32? = nil, signal: String? = nil, endedAt: String? = nil,
         startedAt: String? = nil, runTimeMilliseconds: Int64? = nil, description: String? = nil,
-        stoppedByGob: Bool = false
+        stoppedByGob: Bool = false, run: String? = nil, runs: Int64 = 0, stats: RunStats = RunStats(),
+        estimate: RunEstimate? = nil, outcome: RunOutcome? = nil
     ) {
         self.id = id
         self.pid = pid
@@ -55,6 +66,11 @@ public struct JobSnapshot: Sendable, Equatable {
         self.runTimeMilliseconds = runTimeMilliseconds
         self.description = description
         self.stoppedByGob = stoppedByGob
+        self.run = run
+        self.runs = runs
+        self.stats = stats
+        self.estimate = estimate
+        self.outcome = outcome
     }
 
     /// The command as gob shows it: argv quoted where a shell would need it (bytes that

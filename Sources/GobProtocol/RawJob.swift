@@ -14,6 +14,8 @@ struct RawJob {
         case bool(Bool)
         /// An array of strings only, whose `[` is at the position.
         case strings(at: Int)
+        /// An object, whose `{` is at the position.
+        case object(at: Int)
         case null
         /// Anything else: an object, an array holding a non-string.
         case other
@@ -83,6 +85,11 @@ struct RawJob {
                 }
             }
             return strings ? .strings(at: start) : .other
+        case UInt8(ascii: "{"):
+            // As `parseValue(depth: 4)` reads an object: its members 5 deep.
+            let start = parser.index
+            try parser.walkObject(depth: 5, rawKeys: { parser, _ throws(JSONError) in _ = try parser.parseValue(depth: 5) })
+            return .object(at: start)
         default:
             switch try parser.parseValue(depth: 4) {
             case let .int(value): return .int(value)
@@ -141,6 +148,24 @@ struct RawJob {
                 if let number = Self.integer(value) { out.append(integer: number) } else { out.append("null") }
             case .flag:
                 if case .bool(true) = value { out.append("true") } else { out.append("false") }
+            case .count:
+                out.append(integer: Self.integer(value) ?? 0)
+            case let .counts(object):
+                guard case let .counts(_, numbers) = Self.counts(value, object, from: parser) else {
+                    out.append("null")
+                    continue
+                }
+                out.append(UInt8(ascii: "{"))
+                for (n, (key, number)) in zip(object.keys, numbers).enumerated() {
+                    if n > 0 { out.append(UInt8(ascii: ",")) }
+                    out.newline(level: 3)
+                    out.append(UInt8(ascii: "\""))
+                    out.append(key)
+                    out.append("\": ")
+                    out.append(integer: number)
+                }
+                out.newline(level: 2)
+                out.append(UInt8(ascii: "}"))
             }
         }
         out.append("\n  }")
@@ -179,9 +204,28 @@ struct RawJob {
                 if let number = Self.integer(value) { job[field] = .integer(number) }
             case .flag:
                 if case let .bool(flag) = value { job[field] = .flag(flag) }
+            case .count:
+                job[field] = .integer(Self.integer(value) ?? 0)
+            case let .counts(object):
+                job[field] = Self.counts(value, object, from: parser)
             }
         }
         return job
+    }
+
+    /// An object of integer members as `JobField.read` reads it: the last member of each
+    /// key, as `JSON`'s lookup takes it, and its integer value if it has one.
+    private static func counts(_ value: Value, _ object: JobField.CountObject, from parser: JSONParser) -> JobField.Value {
+        guard case let .object(at: start) = value else { return object.absent }
+        let keys = object.keys.map(\.description)
+        var found = [Int64?](repeating: nil, count: keys.count)
+        var reader = parser
+        reader.index = start
+        try? reader.walkObject(depth: 5) { (reader: inout JSONParser, key: String) throws(JSONError) in
+            let member = try reader.parseValue(depth: 5)
+            if let slot = keys.firstIndex(of: key) { found[slot] = member.intValue }
+        }
+        return object.value(found)
     }
 
     /// A string member as `stringValue` reads it.

@@ -1,0 +1,63 @@
+import GRDB
+
+/// The database's tables, one migration per schema version. A migration, once shipped,
+/// never changes: a later version adds one (the issue that stores readiness rules adds
+/// its columns to `job` and `run` that way), and `Tests/GobStoreTests/Fixtures` keeps a
+/// database of every version, which the tests migrate to the newest.
+enum Schema {
+    /// The newest schema version: the number of migrations.
+    static let version = 1
+
+    static let migrator: DatabaseMigrator = {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in try version1(db) }
+        return migrator
+    }()
+
+    /// Jobs, and their runs.
+    ///
+    /// `job` holds what a job is (command and directory as bytes, the argv NUL-separated)
+    /// and a summary of its history (counts, and the latest durations of successful and
+    /// failed runs as comma-separated milliseconds), kept up to date by every write, so
+    /// that start-up and `list` never read the runs. `run` holds each run; while it runs
+    /// (`outcome` NULL) or its group may linger, enough to find its processes again.
+    private static func version1(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE job (
+                id TEXT PRIMARY KEY NOT NULL,
+                sequence INTEGER NOT NULL,
+                command BLOB NOT NULL,
+                workdir BLOB NOT NULL,
+                created_at INTEGER NOT NULL,
+                description TEXT,
+                run_count INTEGER NOT NULL DEFAULT 0,
+                success_count INTEGER NOT NULL DEFAULT 0,
+                failure_count INTEGER NOT NULL DEFAULT 0,
+                success_durations TEXT NOT NULL DEFAULT '',
+                failure_durations TEXT NOT NULL DEFAULT ''
+            );
+            CREATE TABLE run (
+                job_id TEXT NOT NULL REFERENCES job(id) ON DELETE CASCADE,
+                number INTEGER NOT NULL,
+                pid INTEGER NOT NULL,
+                pgid INTEGER NOT NULL,
+                process_start INTEGER,
+                boot_id TEXT NOT NULL,
+                started_at INTEGER NOT NULL,
+                ended_at INTEGER,
+                duration_ms INTEGER,
+                exit_code INTEGER,
+                signal INTEGER,
+                stopped_by_gob INTEGER NOT NULL DEFAULT 0,
+                outcome TEXT,
+                group_lingers INTEGER NOT NULL DEFAULT 0,
+                logs_pruned INTEGER NOT NULL DEFAULT 0,
+                PRIMARY KEY (job_id, number)
+            ) WITHOUT ROWID;
+            CREATE INDEX run_open ON run(job_id, number) WHERE outcome IS NULL OR group_lingers = 1;
+            CREATE INDEX run_with_logs ON run(job_id, number) WHERE logs_pruned = 0;
+            PRAGMA application_id = \(Store.applicationID);
+            PRAGMA user_version = 1;
+            """)
+    }
+}

@@ -1,0 +1,99 @@
+import Foundation
+import GRDB
+import GobProtocol
+
+extension Store {
+    public func write(_ changes: StoreChanges) throws(StoreError) -> [RunKey] {
+        guard !changes.isEmpty else { return [] }
+        return try transaction { db in
+            var pruned: [RunKey] = []
+            for (id, entry) in changes.entries {
+                if entry.replacesStored {
+                    try db.cachedStatement(sql: "DELETE FROM job WHERE id = ?").execute(arguments: [id])
+                }
+                if let job = entry.job { try Self.upsert(job, in: db) }
+                for run in entry.runs.values.sorted(by: { $0.number < $1.number }) {
+                    try Self.upsert(run, in: db)
+                }
+                for number in entry.removedRuns {
+                    try db.cachedStatement(sql: "DELETE FROM run WHERE job_id = ? AND number = ?")
+                        .execute(arguments: [id, number])
+                }
+                if let through = entry.pruneLogsThrough {
+                    let numbers = try Int64.fetchAll(
+                        db.cachedStatement(sql: """
+                            UPDATE run SET logs_pruned = 1
+                            WHERE job_id = ? AND number <= ? AND logs_pruned = 0 RETURNING number
+                            """),
+                        arguments: [id, through])
+                    pruned += numbers.map { RunKey(jobID: id, number: $0) }
+                }
+            }
+            return pruned
+        }
+    }
+
+    static func upsert(_ job: StoredJob, in db: Database) throws {
+        let statement = try db.cachedStatement(sql: """
+            INSERT INTO job (id, sequence, command, workdir, created_at, description, run_count, success_count,
+                failure_count, success_durations, failure_durations)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (id) DO UPDATE SET
+                sequence = excluded.sequence, command = excluded.command, workdir = excluded.workdir,
+                created_at = excluded.created_at, description = excluded.description, run_count = excluded.run_count,
+                success_count = excluded.success_count, failure_count = excluded.failure_count,
+                success_durations = excluded.success_durations, failure_durations = excluded.failure_durations
+            """)
+        let summary = job.summary
+        try statement.execute(arguments: [
+            job.id, job.sequence, Data(Coding.command(job.command)), Data(job.workdir.bytes), job.createdAtNanos,
+            job.description, summary.runs, summary.successes, summary.failures,
+            Coding.durations(summary.successDurations), Coding.durations(summary.failureDurations),
+        ])
+    }
+
+    static func upsert(_ run: RunRecord, in db: Database) throws {
+        let statement = try db.cachedStatement(sql: """
+            INSERT INTO run (job_id, number, pid, pgid, process_start, boot_id, started_at, ended_at, duration_ms,
+                exit_code, signal, stopped_by_gob, outcome, group_lingers, logs_pruned)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (job_id, number) DO UPDATE SET
+                pid = excluded.pid, pgid = excluded.pgid, process_start = excluded.process_start,
+                boot_id = excluded.boot_id, started_at = excluded.started_at, ended_at = excluded.ended_at,
+                duration_ms = excluded.duration_ms, exit_code = excluded.exit_code, signal = excluded.signal,
+                stopped_by_gob = excluded.stopped_by_gob, outcome = excluded.outcome,
+                group_lingers = excluded.group_lingers, logs_pruned = max(run.logs_pruned, excluded.logs_pruned)
+            """)
+        try statement.execute(arguments: [
+            run.jobID, run.number, run.pid, run.pgid, run.processStartTime.map { Int64(bitPattern: $0) }, run.bootID,
+            run.startedAtNanos, run.endedAtNanos, run.durationMilliseconds, run.exitCode, run.signal,
+            run.stoppedByGob, run.outcome?.rawValue, run.groupMayLinger, run.logsPruned,
+        ])
+    }
+}
+
+/// How values that SQLite has no type for are stored.
+enum Coding {
+    /// An argv as one BLOB: the words separated by NUL bytes, which no word can hold.
+    static func command(_ words: [OSString]) -> [UInt8] {
+        var bytes: [UInt8] = []
+        for (n, word) in words.enumerated() {
+            if n > 0 { bytes.append(0) }
+            bytes += word.bytes
+        }
+        return bytes
+    }
+
+    static func command(from bytes: [UInt8]) -> [OSString] {
+        bytes.split(separator: 0, omittingEmptySubsequences: false).map { OSString(bytes: Array($0)) }
+    }
+
+    /// Milliseconds as `1200,1350,980`.
+    static func durations(_ values: [Int64]) -> String {
+        values.map(String.init).joined(separator: ",")
+    }
+
+    static func durations(from text: String) -> [Int64] {
+        text.split(separator: ",").compactMap { Int64($0) }
+    }
+}
