@@ -33,9 +33,9 @@ struct Gob: ParsableCommand {
         subcommands: [
             AddCommand.self, AwaitCommand.self, CleanupCommand.self, CompletionCommand.self, EventsCommand.self,
             ListCommand.self, LogsCommand.self, NukeCommand.self, OverviewCommand.self, PingCommand.self,
-            RemoveCommand.self, RestartCommand.self, RunCommand.self, SignalCommand.self, StartCommand.self,
-            StatusCommand.self, StderrCommand.self, StdoutCommand.self, StopCommand.self, TuiCommand.self,
-            DaemonCommand.self,
+            RemoveCommand.self, RestartCommand.self, RunCommand.self, RunsCommand.self, ShutdownCommand.self,
+            SignalCommand.self, StartCommand.self, StatsCommand.self, StatusCommand.self, StderrCommand.self,
+            StdoutCommand.self, StopCommand.self, TuiCommand.self, DaemonCommand.self,
         ])
 
     @Flag(name: [.short, .customLong("version")], help: "version for gob")

@@ -13,12 +13,20 @@ extension Invocation {
             command: command, workdir: workdir, environment: OSString.environment(), description: description,
             settings: .current())
         let events = follow ? try JobFollowSupport.subscribe(workdir: workdir) : nil
-        let job = try DaemonSession().send(.add(spec), wording: wording).requireJob(wording: wording)
+        let response = try DaemonSession().send(.add(spec), wording: wording)
+        let job = try response.requireJob(wording: wording)
         if json {
             guard let events else { return Console.json(job.json) }
             return try JobFollowSupport.awaitAsJSON(job, events: events)
         }
-        Console.line(quiet ? job.id : "Added job \(job.id) running: \(job.commandLine)")
+        if quiet {
+            Console.line(job.id)
+        } else {
+            // A stopped job with the same command here got a new run.
+            let verb = response["restarted"]?.boolValue == true ? "Restarted" : "Added"
+            Console.line("\(verb) job \(job.id) running: \(job.commandLine)")
+            if let estimate = RunText.estimateLine(job) { Console.line(estimate) }
+        }
         if let events { try JobFollowSupport.follow(job, events: events) }
     }
 }

@@ -26,7 +26,8 @@ extension Invocation {
             Console.line("No jobs found")
             return
         }
-        Console.out(listText(jobs, showDirectory: all || workdir, style: ListStyle.current()))
+        Console.out(listText(
+            jobs, showDirectory: all || workdir, style: ListStyle.current(), nowSeconds: Timestamp.nowNanoseconds() / 1_000_000_000))
     }
 
     /// How `list` draws its lines where it writes.
@@ -50,10 +51,11 @@ extension Invocation {
     }
 
     /// One line per job, `<id>: [<pid>] <status>: <command>` (with `showDirectory`, the
-    /// status is followed by ` (<workdir>)`), then `  ✗ exit 7` when the job failed, then
-    /// its description on a line of its own. On a terminal a long command is cut so that
-    /// the line fits.
-    static func listText(_ jobs: [JobSnapshot], showDirectory: Bool, style: ListStyle) -> String {
+    /// status is followed by ` (<workdir>)`), then `  ✗ exit 7` when the job failed; then,
+    /// indented on a line of its own, its description and, for a running job whose runs
+    /// give an estimate, its progress (`40% of ~1m30s`). On a terminal a long command is
+    /// cut so that the line fits.
+    static func listText(_ jobs: [JobSnapshot], showDirectory: Bool, style: ListStyle, nowSeconds: Int64) -> String {
         var text = ""
         for job in jobs {
             var head = "\(job.id): [\(job.pid)] \(job.status.rawValue)"
@@ -68,14 +70,16 @@ extension Invocation {
             }
             var command = job.commandLine
             var description = job.description ?? ""
+            let progress = RunText.progress(job, nowSeconds: nowSeconds).map { (description.isEmpty ? "" : "  ") + $0 } ?? ""
             if let columns = style.columns {
                 let ellipsis = style.unicode ? "…" : "~"
                 let room = max(columns - DisplayWidth.of(head) - markWidth, 10)
                 command = Fit.cut(command, width: room, ellipsis: ellipsis)
-                description = Fit.cut(description, width: max(columns - descriptionIndent.count, 10), ellipsis: ellipsis)
+                let descriptionRoom = max(columns - descriptionIndent.count - DisplayWidth.of(progress), 10)
+                description = Fit.cut(description, width: descriptionRoom, ellipsis: ellipsis)
             }
             text += head + command + mark + "\n"
-            if !description.isEmpty { text += descriptionIndent + description + "\n" }
+            if !description.isEmpty || !progress.isEmpty { text += descriptionIndent + description + progress + "\n" }
         }
         return text
     }

@@ -33,7 +33,10 @@ enum JobFollowSupport {
             guard let events else { return Console.json(job.json) }
             return try awaitAsJSON(job, events: events)
         }
-        if !quiet { Console.line(header(job)) }
+        if !quiet {
+            Console.line(header(job))
+            if let estimate = RunText.estimateLine(job) { Console.line(estimate) }
+        }
         if let events { try self.follow(job, events: events) }
     }
 

@@ -9,8 +9,9 @@ struct RestartCommand: ParsableCommand {
         usage: "gob restart [--follow] [--quiet] [--json] <job_id>",
         discussion: """
             Stops the job if it is running (SIGTERM to its process group, SIGKILL after \
-            10 seconds), clears its logs and starts its command again with the same ID \
-            and this shell's environment. On a stopped job it is the same as `gob \
+            10 seconds), then starts its command again with the same ID and this \
+            shell's environment, as the job's next run, with logs of its own. On a \
+            stopped job it is the same as `gob \
             start`. When the job's directory is gone, nothing is stopped and the restart \
             fails. Any job ID works, from any directory.
 
@@ -27,6 +28,7 @@ struct RestartCommand: ParsableCommand {
 
             Output:
               Restarted job k3v with new PID 29377 running: make watch
+              Expected ~1m30s (up to 2m10s); 11 of 12 runs succeeded
 
             Exit status: 0 on success; 1 on an error (for example "job not found: \
             k3v"); with --follow, the job's exit code.

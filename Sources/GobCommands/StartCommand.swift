@@ -9,8 +9,10 @@ struct StartCommand: ParsableCommand {
         usage: "gob start [--follow] [--quiet] [--json] <job_id>",
         discussion: """
             Starts a stopped job again: same ID, same command, same directory, a new \
-            process with this shell's environment. Its stdout and stderr logs are \
-            cleared first. A running job is not touched (use `gob restart`). Any job ID \
+            process with this shell's environment. It is the job's next run, with \
+            stdout and stderr logs of its own (`gob runs` lists the earlier ones); once \
+            3 or more runs succeeded, a second line says how long it usually takes. A \
+            running job is not touched (use `gob restart`). Any job ID \
             works, from any directory.
 
             With --follow, gob then prints the job's output until it ends and exits with \
@@ -26,6 +28,7 @@ struct StartCommand: ParsableCommand {
 
             Output:
               Started job k3v with PID 29104 running: make watch
+              Expected ~1m30s (up to 2m10s); 11 of 12 runs succeeded
 
             Exit status: 0 on success; 1 on an error (for example "job k3v is already \
             running (use 'gob restart' to restart a running job)"); with --follow, the \

@@ -67,6 +67,7 @@ final class Daemon: Sendable {
     let bus: EventBus
     /// `<state>`, held (and locked) for the daemon's life.
     let state: StateDirectory
+    let store: Store
     let flusher: WALFlusher?
     let server: SocketServer
     /// The socket and PID file in use; replaced when they are deleted under the daemon.
@@ -76,7 +77,7 @@ final class Daemon: Sendable {
 
     private init(
         directory: RuntimeDirectory, logFile: DaemonLogFile, logger: Logger, supervisor: JobSupervisor, bus: EventBus,
-        state: StateDirectory, flusher: WALFlusher?, server: SocketServer, endpoint: Endpoint,
+        state: StateDirectory, store: Store, flusher: WALFlusher?, server: SocketServer, endpoint: Endpoint,
         shutdownRequest: ConditionLock<ShutdownRequest?>
     ) {
         self.shutdownRequest = shutdownRequest
@@ -87,6 +88,7 @@ final class Daemon: Sendable {
         self.supervisor = supervisor
         self.bus = bus
         self.state = state
+        self.store = store
         self.flusher = flusher
         self.server = server
         self.endpoint = Mutex(endpoint)
@@ -151,7 +153,7 @@ final class Daemon: Sendable {
                 })
             let daemon = Daemon(
                 directory: directory, logFile: logFile, logger: logger, supervisor: supervisor, bus: bus,
-                state: history.directory, flusher: flusher, server: server,
+                state: history.directory, store: history.store, flusher: flusher, server: server,
                 endpoint: Endpoint(listenFD: listenFD, pidFD: pidLockFD, socketInode: directory.identity(of: "daemon.sock")),
                 shutdownRequest: shutdown)
             guard reaper.start(onExit: { pid, status in supervisor.processExited(pid: pid, status: status) }),
@@ -213,7 +215,11 @@ final class Daemon: Sendable {
         // Jobs and their history stay; only their processes end.
         let running = supervisor.stopAll()
         if running > 0 { logger.info("Stopped \(running) running job(s)") }
+        // Everything is written: the next daemon may have the database before this one has
+        // let go of its runtime directory.
         flusher?.stopAndSync()
+        store.close()
+        state.unlock()
         var held = stat()
         if fstat(current.pidFD, &held) == 0,
            directory.identity(of: "daemon.pid") == FileIdentity(device: UInt64(held.st_dev), inode: UInt64(held.st_ino)) {

@@ -122,6 +122,11 @@ public final class Store: JobStore {
         error.message ?? "\(error.resultCode)"
     }
 
+    /// Closes the database (the daemon's shutdown): later accesses fail.
+    public func close() {
+        try? queue.close()
+    }
+
     /// Runs `body` against the database and maps its errors.
     func access<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
         do {

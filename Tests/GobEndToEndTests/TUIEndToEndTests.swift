@@ -69,9 +69,9 @@ struct TUIEndToEndTests {
 
             let daemon = try #require(sandbox.daemonPID)
             kill(daemon, SIGKILL)
-            // The next daemon starts with a clean slate (Decision D14): the job is gone.
+            // The next daemon ends the job's processes and keeps the job, stopped.
             try await tmux.waitFor("the reconnection") {
-                $0.contains("Reconnected to the daemon") && $0.contains("0 jobs (0 running)")
+                $0.contains("Reconnected to the daemon") && $0.contains("1 jobs (0 running)")
             }
             #expect(sandbox.daemonPID != daemon)
 

@@ -45,7 +45,14 @@ public final class StateDirectory: Sendable {
             _ = close(fd)
             throw RuntimeDirectoryError("cannot open \(paths.lockFile): \(error)")
         }
-        guard flock(lockFD, LOCK_EX | LOCK_NB) == 0 else {
+        // A daemon shutting down holds it a moment longer: wait up to 3 s for it.
+        let deadline = MonotonicClock.now() + MonotonicClock.seconds(3)
+        var locked = flock(lockFD, LOCK_EX | LOCK_NB) == 0
+        while !locked && (errno == EWOULDBLOCK || errno == EINTR) && MonotonicClock.now() < deadline {
+            usleep(10_000)
+            locked = flock(lockFD, LOCK_EX | LOCK_NB) == 0
+        }
+        guard locked else {
             let holder = String(decoding: readAll(lockFD, limit: 32), as: UTF8.self)
             _ = close(lockFD)
             _ = close(fd)
@@ -73,6 +80,12 @@ public final class StateDirectory: Sendable {
         }
         return StateDirectory(
             paths: paths, directoryFD: fd, logsFD: logsFD, lockFD: lockFD, tightenedFrom: opened.tightenedFrom)
+    }
+
+    /// Lets another daemon have the database: the daemon's last act, once it wrote what
+    /// it had to.
+    public func unlock() {
+        _ = flock(lockFD, LOCK_UN)
     }
 
     /// Opens the log file `name` in `logs/`, never following a symlink; `O_CLOEXEC` is
