@@ -89,7 +89,9 @@ let package = Package(
         .target(name: "CGobTestShims", path: "Tests/CGobTestShims"),
         .target(
             name: "GobTestSupport",
-            dependencies: ["GobProtocol", "GobStore", "CGobShims", "CGobTestShims"],
+            dependencies: [
+                "GobProtocol", "GobStore", "CGobShims", "CGobTestShims", .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             path: "Tests/GobTestSupport",
             swiftSettings: strict),
         .testTarget(name: "GobProtocolTests", dependencies: ["GobProtocol", "GobTestSupport"], swiftSettings: strict),
@@ -99,7 +101,9 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "GobStoreTests",
-            dependencies: ["GobStore", "GobProtocol", "GobTestSupport"],
+            dependencies: [
+                "GobStore", "GobProtocol", "GobTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             exclude: ["Fixtures"],
             swiftSettings: strict),
         .testTarget(name: "GobClientTests", dependencies: ["GobClient", "GobProtocol", "GobTestSupport"], swiftSettings: strict),
