@@ -45,6 +45,8 @@ struct Benchmark {
             case .warmAdd: return try warmAdd(in: sandbox, onDisk: false)
             case .warmAddOnDisk: return try warmAdd(in: sandbox, onDisk: true)
             case .coldStart: return try coldStart(in: sandbox)
+            case .coldStartHistory: return try coldStartWithHistory(in: sandbox)
+            case .runsHistory: return try runsOfALongHistory(in: sandbox)
             case .listScaling: return try listScaling(in: sandbox)
             case .followLatency: return try followLatency(in: sandbox)
             case .stopEventLatency: return try stopEventLatency(in: sandbox)

@@ -1,5 +1,5 @@
 /// Reads the exact shapes of the hot commands (`list`, `ping`, `status`, `stop`, `add`,
-/// `--version`) without ArgumentParser, whose start-up costs each run ≈ 2 ms of runtime
+/// `runs`, `--version`) without ArgumentParser, whose start-up costs each run ≈ 2 ms of runtime
 /// conformance scans and reflection (docs/performance.md).
 ///
 /// It accepts only what it reads exactly as the parser does and declines everything else
@@ -24,6 +24,7 @@ enum FastPath {
         case "list": return list(rest)
         case "stop": return stop(rest)
         case "add": return add(rest)
+        case "runs": return runs(rest)
         default: return nil
         }
     }
@@ -86,6 +87,30 @@ enum FastPath {
         }
         guard arguments.count == 1 else { return nil }
         return .stop(force: force, quiet: quiet, json: json, arguments: arguments)
+    }
+
+    /// `runs` with exactly one job ID; `--limit` with its value in the next word.
+    private static func runs(_ words: ArraySlice<String>) -> Invocation? {
+        var json = false
+        var limit: String?
+        var arguments: [String] = []
+        var rest = words
+        while let word = rest.first {
+            switch word {
+            case "--json": guard set(&json) else { return nil }
+            case "--limit":
+                let value = rest.dropFirst().first
+                guard limit == nil, let value, isPlain(value) else { return nil }
+                limit = value
+                rest = rest.dropFirst()
+            default:
+                guard isPlain(word) else { return nil }
+                arguments.append(word)
+            }
+            rest = rest.dropFirst()
+        }
+        guard arguments.count == 1 else { return nil }
+        return .runs(limit: limit, json: json, arguments: arguments)
     }
 
     /// `add`: gob's options, then the job's command from the first plain word on, or

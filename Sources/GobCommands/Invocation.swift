@@ -22,6 +22,9 @@ enum Invocation: Equatable {
     /// `gob add [-f] [-d <text>] [-q] [--json] [--] <command> [args...]`: `command` is the
     /// job's argv with gob's own leading options and one `--` already taken off.
     case add(follow: Bool, description: String?, quiet: Bool, json: Bool, command: [String])
+    /// `gob runs [--limit <n>] [--json] <job_id>`; the value of `limit` and the count of
+    /// `arguments` are checked by `run()`.
+    case runs(limit: String?, json: Bool, arguments: [String])
 
     /// Does what the command line asked; errors are the command's own (`CommandFailure`)
     /// or a follow's exit status, reported by `CommandLineRunner`.
@@ -40,6 +43,8 @@ enum Invocation: Equatable {
             try Self.runStop(force: force, quiet: quiet, json: json, arguments: arguments)
         case let .add(follow, description, quiet, json, command):
             try Self.runAdd(follow: follow, description: description, quiet: quiet, json: json, command: command)
+        case let .runs(limit, json, arguments):
+            try Self.runRuns(limit: limit, json: json, arguments: arguments)
         }
     }
 }

@@ -1,7 +1,5 @@
 import ArgumentParser
-import GobClient
 import GobProtocol
-import GobTUI
 
 /// `gob runs <job_id> [--limit N] [--json]`: a job's runs, newest first.
 struct RunsCommand: ParsableCommand {
@@ -10,14 +8,15 @@ struct RunsCommand: ParsableCommand {
         abstract: "List a job's runs, newest first",
         usage: "gob runs [--limit <n>] [--json] <job_id>",
         discussion: """
-            Every start of a job (add, run, start, restart) is a run, numbered 1, 2, … \
+            Every start of a job (add, run, start, restart) is a run, numbered 1, 2, ... \
             and named <job>-<n>. This lists the job's runs, newest first, one line each: \
             the run's ID, when it started, how long it ran (or "running"), and how it \
-            ended: ✓ and the exit code for a success, ✗ and the exit code or signal for \
-            a failure, ■ for a run gob stopped (neither a success nor a failure), ? for \
-            a run whose end nobody saw (the machine or the gob daemon restarted). Only \
-            the newest 10 runs of a job keep their logs; older ones say "(logs pruned)". \
-            Plain ASCII replaces the symbols when the terminal is not UTF-8.
+            ended: "ok" and the exit code for a success, "!" and the exit code or signal \
+            for a failure, "- stopped by gob" for a run gob stopped (neither a success \
+            nor a failure), "? lost" or "? unknown" for a run whose end nobody saw (the \
+            machine or the gob daemon restarted). On a UTF-8 terminal a check mark, a \
+            cross and a square stand for ok, ! and -. Only the newest 10 runs of a job \
+            keep their logs; older ones say "(logs pruned)".
 
             --limit N shows the newest N runs (default 20; 0 shows every run). --json \
             prints the runs as one JSON array instead. `gob stdout <run_id>` and `gob \
@@ -29,10 +28,10 @@ struct RunsCommand: ParsableCommand {
               gob runs --limit 5 k3v
               gob runs --json k3v
 
-            Output:
-              k3v-12  5m ago   running
-              k3v-11  2h ago   1m32s    ✓ 0
-              k3v-10  3h ago   0.4s     ✗ 2
+            Output (not UTF-8):
+              k3v-12  5m ago  running
+              k3v-11  2h ago  1m32s    ok 0
+              k3v-10  3h ago  0.4s     ! 2
 
             Exit status: 0 on success; 1 on an error (for example "job not found: k3v").
             """)
@@ -47,17 +46,8 @@ struct RunsCommand: ParsableCommand {
               completion: .custom(JobCompletion.runsJobID))
     var arguments: [String] = []
 
-    /// Runs shown without `--limit`.
-    static let defaultLimit = 20
+    func run() throws { try invocation().run() }
 
-    func run() throws {
-        let jobID = try ArgumentCount.jobID(arguments)
-        let count = try FlagValue.lineCount(limit, flag: "--limit") ?? Self.defaultLimit
-        let response = try DaemonSession().send(.runs(jobID: jobID, limit: count == 0 ? nil : count), wording: .verbatim)
-        guard let elements = response["runs"]?.arrayValue else { throw DaemonSession.missing("runs", wording: .verbatim) }
-        let runs = elements.compactMap(RunSnapshot.init(json:))
-        if json { return Console.json(.array(runs.map(\.json))) }
-        let unicode = TerminalCapabilities(environment: environmentValue).unicode
-        Console.out(RunText.table(runs, nowSeconds: Timestamp.nowNanoseconds() / 1_000_000_000, unicode: unicode))
-    }
+    /// The parsed command line as the fast path would read it.
+    func invocation() -> Invocation { .runs(limit: limit, json: json, arguments: arguments) }
 }

@@ -58,11 +58,11 @@ struct FastPathTests {
         "-a", "--all", "--workdir", "--json", "--json=false", "--json=true", "--all=1", "-af", "-fa", "-aa",
         "-f", "--force", "-ff", "-fq", "-q", "--quiet", "--follow", "--follow=false", "-d", "--description",
         "--description=x", "-dx", "-d=x", "--", "-", "-h", "--help", "-help", "help", "x", "V3x0QqI", "",
-        "--bogus", "-z", "-la", "web UI", "--version", "-v", "-w",
+        "--bogus", "-z", "-la", "web UI", "--version", "-v", "-w", "--limit", "--limit=3", "5", "-3",
     ]
 
     /// The first words tried: the hot commands, root flags, and near misses.
-    static let heads = ["list", "ping", "status", "stop", "add", "--version", "-v", "start", "help", "lst", "-h"]
+    static let heads = ["list", "ping", "status", "stop", "add", "runs", "--version", "-v", "start", "help", "lst", "-h"]
 
     @Test("every shape of up to two words after the command", arguments: heads)
     func shortShapes(head: String) {
@@ -74,7 +74,7 @@ struct FastPathTests {
                 accepted += 1
             }
         }
-        if ["list", "ping", "status", "add", "stop"].contains(head) {
+        if ["list", "ping", "status", "add", "stop", "runs"].contains(head) {
             #expect(accepted > 0, "the fast path takes some shapes of \(head)")
         }
     }
@@ -85,11 +85,12 @@ struct FastPathTests {
         "list": ["-a", "--all", "--workdir", "--json", "x", "help"],
         "stop": ["-f", "--force", "--json", "V3x0QqI"],
         "add": ["-f", "--follow", "-q", "--quiet", "--json", "-d", "x", "--", "web UI"],
+        "runs": ["--json", "--limit", "5", "k3v", "0"],
     ]
 
     /// `ping` and `status` take no positional and no repeated flag, so no shape of three
     /// words or more is theirs: the exhaustive short shapes above cover them.
-    @Test("longer shapes, drawn at random (fixed seed)", arguments: ["list", "stop", "add"])
+    @Test("longer shapes, drawn at random (fixed seed)", arguments: ["list", "stop", "add", "runs"])
     func longShapes(head: String) throws {
         var generator = SplitMix(seed: 0x9E37_79B9 &+ UInt64(head.utf8.count))
         let taken = try #require(Self.takenWords[head])
@@ -123,6 +124,9 @@ struct FastPathTests {
         (["add", "make", "-j4", "--", "x"], .add(follow: false, description: nil, quiet: false, json: false, command: ["make", "-j4", "--", "x"])),
         (["add", "-q", "-d", "web UI", "--", "-weird"], .add(follow: false, description: "web UI", quiet: true, json: false, command: ["-weird"])),
         (["add", "-f", "--json", "--", "--", "x"], .add(follow: true, description: nil, quiet: false, json: true, command: ["--", "x"])),
+        (["runs", "k3v"], .runs(limit: nil, json: false, arguments: ["k3v"])),
+        (["runs", "--limit", "5", "--json", "k3v"], .runs(limit: "5", json: true, arguments: ["k3v"])),
+        (["runs", "k3v", "--limit", "0"], .runs(limit: "0", json: false, arguments: ["k3v"])),
     ])
     func hotShapes(arguments: [String], expected: Invocation) {
         #expect(FastPath.invocation(arguments) == expected)
