@@ -34,21 +34,24 @@ enum HistorySeed {
             ids.append(id)
             var changes = StoreChanges()
             var summary = RunSummary()
+            var runs: [RunRecord] = []
             for number in 1...max(runsPerJob, 1) {
                 let failed = number % 12 == 0
                 let duration = Int64(80_000 + (number * 7919) % 20_000)
                 let began = start + Int64(number) * 60_000_000_000 + Int64(job) * 1_000_000
                 summary.runStarted()
                 summary.runEnded(failed ? .failure : .success, milliseconds: duration)
-                changes.write(RunRecord(
+                runs.append(RunRecord(
                     jobID: id, number: Int64(number), pid: Int32(100_000 + number % 50_000), processStartTime: 1,
                     bootID: "seeded", startedAtNanos: began, endedAtNanos: began + duration * 1_000_000,
                     durationMilliseconds: duration, exitCode: failed ? 1 : 0, outcome: failed ? .failure : .success,
                     logsPruned: number <= runsPerJob - 10))
             }
+            // The job first: noting it as new drops whatever was noted for its ID before.
             changes.replace(StoredJob(
                 id: id, sequence: Int64(job), command: command.map { OSString($0) }, workdir: OSString(workdir),
                 createdAtNanos: start + Int64(job) * 1_000_000, description: nil, summary: summary))
+            for run in runs { changes.write(run) }
             do { _ = try store.write(changes) } catch {
                 throw BenchError("cannot seed the state database: \(error)")
             }

@@ -217,6 +217,7 @@ struct RawJob {
     /// key, as `JSON`'s lookup takes it, and its integer value if it has one.
     private static func counts(_ value: Value, _ object: JobField.CountObject, from parser: JSONParser) -> JobField.Value {
         guard case let .object(at: start) = value else { return object.absent }
+        if let canonical = canonicalCounts(at: start, object, from: parser) { return canonical }
         let keys = object.keys.map(\.description)
         var found = [Int64?](repeating: nil, count: keys.count)
         var reader = parser
@@ -226,6 +227,25 @@ struct RawJob {
             if let slot = keys.firstIndex(of: key) { found[slot] = member.intValue }
         }
         return object.value(found)
+    }
+
+    /// The object at `start` when it is laid out as the daemon writes it — every key of
+    /// `object` in order, each with an integer, nothing else — read without making a
+    /// `String` of any key; nil for any other layout, which `counts` then walks.
+    private static func canonicalCounts(at start: Int, _ object: JobField.CountObject, from parser: JSONParser) -> JobField.Value? {
+        var reader = parser
+        reader.index = start
+        var numbers: [Int64] = []
+        numbers.reserveCapacity(3)
+        for (n, key) in object.keys.enumerated() {
+            guard reader.skipKey(key, first: n == 0), let next = reader.next,
+                  next == UInt8(ascii: "-") || (next >= UInt8(ascii: "0") && next <= UInt8(ascii: "9")),
+                  case let .int(number)? = try? reader.parseValue(depth: 5)
+            else { return nil }
+            numbers.append(number)
+        }
+        guard reader.skip("}") else { return nil }
+        return .counts(object, numbers)
     }
 
     /// A string member as `stringValue` reads it.

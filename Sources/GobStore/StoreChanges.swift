@@ -52,7 +52,9 @@ public struct StoreChanges: Sendable, Equatable {
         entries[run.jobID, default: Entry()].runs[run.number] = run
     }
 
-    /// Notes that whatever is stored under `jobID` goes first (a new job took the ID).
+    /// Notes that whatever is stored under the job's ID goes first (a new job took the ID),
+    /// and forgets what was noted for that ID before, which concerned the old job: note
+    /// the new job's runs after it.
     public mutating func replace(_ job: StoredJob) {
         var entry = Entry()
         entry.replacesStored = true
