@@ -31,24 +31,9 @@ enum RunText {
         return "\(elapsed / 86_400)d ago"
     }
 
-    /// How a run ended: `✓ 0`, `✗ 2`, `✗ SIGKILL`, `■ stopped by gob`, `? lost`,
-    /// `? unknown`; in ASCII (`unicode` false) `ok 0`, `! 2`, `- stopped by gob`. Empty
-    /// while it runs.
+    /// How a run ended (`RunOutcome.mark`); empty while it runs.
     static func outcome(_ run: RunSnapshot, unicode: Bool) -> String {
-        switch run.outcome {
-        case nil:
-            return ""
-        case .success:
-            return (unicode ? "✓ " : "ok ") + (run.exitCode.map(String.init) ?? "0")
-        case .failure:
-            return (unicode ? "✗ " : "! ") + (run.exitCode.map(String.init) ?? run.signal ?? "?")
-        case .stopped:
-            return (unicode ? "■" : "-") + " stopped by gob"
-        case .lost:
-            return "? lost"
-        case .unknown:
-            return "? unknown"
-        }
+        RunOutcome.mark(run.outcome, exitCode: run.exitCode, signal: run.signal, unicode: unicode)
     }
 
     /// One line per run, newest first, in aligned columns: ID, start, duration (or

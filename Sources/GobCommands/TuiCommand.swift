@@ -11,8 +11,9 @@ struct TuiCommand: ParsableCommand {
         discussion: """
             Opens a full-screen view of the jobs of the current directory that updates \
             live: the Jobs panel on the left (a green dot: running; a circle: ended \
-            well or stopped by gob; a red cross: failed), the selected job's stdout and \
-            stderr on the right, key hints at the bottom. Every key gets an answer in \
+            well or stopped by gob; a red cross: failed; after a stopped job's command, \
+            how its last run ended), the selected job's stdout and stderr on the right, \
+            key hints at the bottom. Every key gets an answer in \
             the status bar. Starts the daemon if needed.
 
             Keys:
@@ -21,6 +22,8 @@ struct TuiCommand: ParsableCommand {
               s, S             stop the selected job (SIGTERM), kill it (SIGKILL)
               r, d             restart it, delete it (stopped jobs only)
               c                copy its command to the clipboard
+              [, ]             show an earlier run's logs, a later one's (back to
+                               the current run, live)
               n                start a new job in this directory (typed as in a
                                shell: quotes and backslashes, no expansion)
               a                show jobs of all directories, or this one again

@@ -68,7 +68,7 @@ extension Renderer {
             ("Navigation", [("\(glyphs.upKey) \(glyphs.downKey)", "move cursor"), ("g/G", "first/last"), ("tab", "switch panel")]),
             ("Job Actions", [
                 ("s", "stop (SIGTERM)"), ("S", "kill (SIGKILL)"), ("r", "restart"), ("d", "delete stopped"),
-                ("c", "copy command"), ("n", "new job"),
+                ("c", "copy command"), ("n", "new job"), ("[ ]", "earlier/later run's logs"),
             ]),
             ("Log Viewer", [
                 ("\(glyphs.upKey) \(glyphs.downKey)", "scroll"), ("pgup/pgdn", "page scroll"), ("g/G", "top/bottom"),

@@ -100,4 +100,29 @@ struct TUIEndToEndTests {
             try await tmux.waitForShell()
         }
     }
+
+    @Test("an earlier run's logs are shown with [ and the current run's again with ]")
+    func earlierRuns() async throws {
+        try await Sandbox.run { sandbox async throws in
+            // Each run says which it is: the first "run-one", the next ones "run-two".
+            let script = "[ -e seen ] && echo run-two || { touch seen; echo run-one; }"
+            let id = String(try await sandbox.gob("run", "sh", "-c", script).stdout.split(separator: " ")[2])
+            #expect(try await sandbox.gob("run", "sh", "-c", script).status == 0)
+            let tmux = try await TUITmux.start(in: sandbox)
+            try await tmux.launchTUI()
+            try await tmux.waitFor("the job's second run") {
+                $0.contains("2 stdout: \(id) ○ \(id)-2") && $0.contains("│ run-two") && $0.contains("\(id) [") && $0.contains("✓ 0")
+            }
+            try await tmux.press("[")
+            try await tmux.waitFor("the first run's output") {
+                $0.contains("2 stdout: \(id)-1 ✓ 0 (earlier run of \(id)") && $0.contains("│ run-one") && !$0.contains("│ run-two")
+            }
+            try await tmux.press("]")
+            try await tmux.waitFor("the current run's output again") {
+                $0.contains("2 stdout: \(id) ○ \(id)-2") && $0.contains("│ run-two")
+            }
+            try await tmux.press("q")
+            try await tmux.waitForShell()
+        }
+    }
 }
