@@ -11,6 +11,11 @@ import GobProtocol
 extension JobSupervisor {
     /// Points job `id`'s two links at run `number`'s logs.
     func linkLogs(of id: String, number: Int64) {
+        linkLock.withLock { _ in writeLinks(of: id, number: number) }
+    }
+
+    /// `linkLogs` for a caller that holds `linkLock`.
+    private func writeLinks(of id: String, number: Int64) {
         for stream in RunLogs.Stream.allCases {
             let target = logs.path(job: id, number: number, stream)
             let name = "\(id).\(stream.rawValue).log"
@@ -61,7 +66,10 @@ extension JobSupervisor {
             for name in names {
                 guard let id = RuntimePaths.jobID(ofLogFile: name) else { continue }
                 guard let number = current[id] else {
-                    try? directory.remove(name)
+                    // Unless a job of that ID was made since the look at the table.
+                    linkLock.withLock { _ in
+                        if state.withLock({ $0.jobs[id] == nil }) { try? directory.remove(name) }
+                    }
                     continue
                 }
                 let stream: RunLogs.Stream = name.hasSuffix(".stdout.log") ? .stdout : .stderr
@@ -71,8 +79,13 @@ extension JobSupervisor {
                 }
             }
         }
-        for (id, number) in current where !linked.contains("\(id).stdout.log") || !linked.contains("\(id).stderr.log") {
-            linkLogs(of: id, number: number)
+        for (id, _) in current where !linked.contains("\(id).stdout.log") || !linked.contains("\(id).stderr.log") {
+            // The job's run now, read under the link lock: a start since the look above
+            // has pointed them at its new run already, or will after this.
+            linkLock.withLock { _ in
+                guard let number = state.withLock({ $0.jobs[id]?.runNumber }), number > 0 else { return }
+                writeLinks(of: id, number: number)
+            }
         }
         state.withLockBroadcasting { $0.linksPending = false }
     }

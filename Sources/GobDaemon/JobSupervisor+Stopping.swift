@@ -24,7 +24,9 @@ extension JobSupervisor {
             if job.mayHaveProcesses {
                 killed = try terminateGroup(of: id, process: process, force: force)
             }
-            commit()
+            guard commit() else {
+                throw SupervisorError("job \(id) was stopped, but \(storeFailure)", code: .ioError)
+            }
             return StopResult(pid: job.pid, wasRunning: job.running, killed: killed)
         }
     }

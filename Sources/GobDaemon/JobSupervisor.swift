@@ -2,6 +2,7 @@ import Glibc
 import GobProtocol
 import GobStore
 import Logging
+import Synchronization
 
 /// An error a job operation reports to the client: the message for people and the code
 /// clients decide on.
@@ -89,6 +90,10 @@ public final class JobSupervisor: Sendable {
     }
 
     let state = ConditionLock(State())
+    /// Held while a job's `<rt>` links are pointed at a run, so that a repair of all links
+    /// (`relinkAll`) never points one back at an older run; taken before `state`, never
+    /// while holding it.
+    let linkLock = Mutex(())
     let launcher: any ProcessLauncher
     let bus: EventBus
     let paths: RuntimePaths

@@ -143,6 +143,21 @@ struct JobChangePathTests {
         #expect(store.runningRuns.map(\.jobID) == [next.id], "the kept job's end reached the store")
     }
 
+    /// A stop whose end the store cannot record says so: the job is stopped, the client
+    /// is told it could not be recorded.
+    @Test func aStopTheStoreCannotRecordIsReported() throws {
+        let store = StoreDouble()
+        let f = SupervisorFixture(keeping: .double(store))
+        defer { f.remove() }
+        let job = try f.supervisor.add(f.spec(["sleep", "9"]))
+        let full = StoreError(.full, "cannot write state database /x/state.db: no space left on device")
+        store.state.withLock { $0.failure = full }
+        #expect(throws: SupervisorError("job \(job.id) was stopped, but \(full.description)", code: .ioError)) {
+            try f.supervisor.stop(job.id, force: false)
+        }
+        #expect(try f.supervisor.job(job.id).status == .stopped)
+    }
+
     /// An exit the reaper reports before the spawner recorded the process is parked, then
     /// applied: the job ends, announced after its start.
     @Test func anExitBeforeTheRecordIsNotLost() throws {
