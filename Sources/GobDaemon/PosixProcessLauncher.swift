@@ -27,8 +27,6 @@ public struct PosixProcessLauncher: ProcessLauncher {
     private let reaper: Reaper
     private let logs: StateDirectory?
     private let defaults: ProcessSettings
-    /// The daemon's hard limits: a job's limit can be no higher.
-    private let hardLimits: [String: UInt64]
     private let signalling: GroupSignalling
 
     /// - Parameters:
@@ -44,9 +42,6 @@ public struct PosixProcessLauncher: ProcessLauncher {
         self.reaper = reaper
         self.logs = logs
         self.defaults = defaults
-        var hard: [String: UInt64] = [:]
-        for limit in ProcessSettings.current().limits { hard[limit.name] = limit.hard }
-        hardLimits = hard
         self.signalling = signalling ?? (ProcessHandle.canSignalGroups ? .pidfd : .leaderNumber)
     }
 
@@ -109,9 +104,13 @@ public struct PosixProcessLauncher: ProcessLauncher {
     }
 
     /// The requested limits as the shim takes them, none above the daemon's hard limits
-    /// (which an unprivileged process cannot raise) and the soft one within the hard one.
+    /// (which a process without CAP_SYS_RESOURCE cannot raise: the start would fail) and
+    /// the soft one within the hard one. The daemon's limits are read at each start, as
+    /// they may have been lowered since it began (`prlimit`).
     private func clamped(_ limits: [ProcessSettings.Limit]) -> [gob_limit] {
-        limits.compactMap { limit in
+        var hardLimits: [String: UInt64] = [:]
+        for limit in ProcessSettings.current().limits { hardLimits[limit.name] = limit.hard }
+        return limits.compactMap { limit in
             guard let resource = ProcessSettings.resource(named: limit.name) else { return nil }
             let hard = min(limit.hard, hardLimits[limit.name] ?? UInt64.max)
             return gob_limit(resource: resource, soft: min(limit.soft, hard), hard: hard)
