@@ -50,7 +50,8 @@ enum HistorySeed {
             // The job first: noting it as new drops whatever was noted for its ID before.
             changes.replace(StoredJob(
                 id: id, sequence: Int64(job), command: command.map { OSString($0) }, workdir: OSString(workdir),
-                createdAtNanos: start + Int64(job) * 1_000_000, description: nil, summary: summary))
+                createdAtNanos: start + Int64(job) * 1_000_000, description: nil, lastRun: Int64(max(runsPerJob, 1)),
+                summary: summary))
             for run in runs { changes.write(run) }
             do { _ = try store.write(changes) } catch {
                 throw BenchError("cannot seed the state database: \(error)")

@@ -112,7 +112,7 @@ struct Job: Sendable {
     var stored: StoredJob {
         StoredJob(
             id: id, sequence: Int64(bitPattern: sequence), command: command, workdir: workdir,
-            createdAtNanos: createdAtNanos, description: description, summary: summary)
+            createdAtNanos: createdAtNanos, description: description, lastRun: runNumber, summary: summary)
     }
 
     /// The current run's row in the store.

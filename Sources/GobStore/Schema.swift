@@ -16,10 +16,10 @@ enum Schema {
 
     /// Jobs, and their runs.
     ///
-    /// `job` holds what a job is (command and directory as bytes, the argv NUL-separated)
-    /// and a summary of its history (counts, and the latest durations of successful and
-    /// failed runs as comma-separated milliseconds), kept up to date by every write, so
-    /// that start-up and `list` never read the runs. `run` holds each run; while it runs
+    /// `job` holds what a job is (command and directory as bytes, the argv NUL-separated),
+    /// the number of its latest run, and a summary of its history (counts, and the latest
+    /// durations of successful and failed runs as comma-separated milliseconds), kept up to
+    /// date by every write, so that start-up reads one run per job, by its key. `run` holds each run; while it runs
     /// (`outcome` NULL) or its group may linger, enough to find its processes again.
     private static func version1(_ db: Database) throws {
         try db.execute(sql: """
@@ -30,6 +30,7 @@ enum Schema {
                 workdir BLOB NOT NULL,
                 created_at INTEGER NOT NULL,
                 description TEXT,
+                last_run INTEGER NOT NULL DEFAULT 0,
                 run_count INTEGER NOT NULL DEFAULT 0,
                 success_count INTEGER NOT NULL DEFAULT 0,
                 failure_count INTEGER NOT NULL DEFAULT 0,

@@ -10,21 +10,21 @@ extension Store {
         """
 
     /// Every job with its latest run, in creation order: what a starting daemon holds.
-    /// It reads one row per job (and one run each, by the primary key), never the whole
+    /// It reads one row per job and its latest run by the primary key, never the whole
     /// history.
     public func load() throws(StoreError) -> [LoadedJob] {
         try access { db in
             let rows = try Row.fetchCursor(db, sql: """
                 SELECT job.id, job.sequence, job.command, job.workdir, job.created_at, job.description, job.run_count,
-                    job.success_count, job.failure_count, job.success_durations, job.failure_durations, \(Self.runColumns)
-                FROM job LEFT JOIN run ON run.job_id = job.id
-                    AND run.number = (SELECT max(number) FROM run AS latest WHERE latest.job_id = job.id)
+                    job.success_count, job.failure_count, job.success_durations, job.failure_durations, job.last_run,
+                    \(Self.runColumns)
+                FROM job LEFT JOIN run ON run.job_id = job.id AND run.number = job.last_run
                 ORDER BY job.sequence
                 """)
             var jobs: [LoadedJob] = []
             while let row = try rows.next() {
                 let job = Self.storedJob(row)
-                let run: RunRecord? = (row[11] as String?) == nil ? nil : Self.runRecord(row, at: 11)
+                let run: RunRecord? = (row[12] as String?) == nil ? nil : Self.runRecord(row, at: 12)
                 jobs.append(LoadedJob(job: job, latestRun: run))
             }
             return jobs
@@ -92,6 +92,7 @@ extension Store {
         return StoredJob(
             id: row[0] ?? "", sequence: row[1] ?? 0, command: Coding.command(from: [UInt8](command)),
             workdir: OSString(bytes: [UInt8](workdir)), createdAtNanos: row[4] ?? 0, description: row[5],
+            lastRun: row[11] ?? 0,
             summary: RunSummary(
                 runs: row[6] ?? 0, successes: row[7] ?? 0, failures: row[8] ?? 0,
                 successDurations: Coding.durations(from: row[9] ?? ""),

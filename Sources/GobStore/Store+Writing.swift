@@ -35,19 +35,20 @@ extension Store {
 
     static func upsert(_ job: StoredJob, in db: Database) throws {
         let statement = try db.cachedStatement(sql: """
-            INSERT INTO job (id, sequence, command, workdir, created_at, description, run_count, success_count,
+            INSERT INTO job (id, sequence, command, workdir, created_at, description, last_run, run_count, success_count,
                 failure_count, success_durations, failure_durations)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (id) DO UPDATE SET
                 sequence = excluded.sequence, command = excluded.command, workdir = excluded.workdir,
-                created_at = excluded.created_at, description = excluded.description, run_count = excluded.run_count,
+                created_at = excluded.created_at, description = excluded.description, last_run = excluded.last_run,
+                run_count = excluded.run_count,
                 success_count = excluded.success_count, failure_count = excluded.failure_count,
                 success_durations = excluded.success_durations, failure_durations = excluded.failure_durations
             """)
         let summary = job.summary
         try statement.execute(arguments: [
             job.id, job.sequence, Data(Coding.command(job.command)), Data(job.workdir.bytes), job.createdAtNanos,
-            job.description, summary.runs, summary.successes, summary.failures,
+            job.description, job.lastRun, summary.runs, summary.successes, summary.failures,
             Coding.durations(summary.successDurations), Coding.durations(summary.failureDurations),
         ])
     }

@@ -11,11 +11,13 @@ public struct StoredJob: Sendable, Equatable {
     /// Nanoseconds since the epoch.
     public var createdAtNanos: Int64
     public var description: String?
+    /// The number of its latest run (0 before the first).
+    public var lastRun: Int64
     public var summary: RunSummary
 
     public init(
         id: String, sequence: Int64, command: [OSString], workdir: OSString, createdAtNanos: Int64,
-        description: String?, summary: RunSummary
+        description: String?, lastRun: Int64, summary: RunSummary
     ) {
         self.id = id
         self.sequence = sequence
@@ -23,6 +25,7 @@ public struct StoredJob: Sendable, Equatable {
         self.workdir = workdir
         self.createdAtNanos = createdAtNanos
         self.description = description
+        self.lastRun = lastRun
         self.summary = summary
     }
 }

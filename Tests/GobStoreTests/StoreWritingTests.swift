@@ -9,10 +9,10 @@ import Testing
 /// can be repeated, summaries kept with the jobs.
 @Suite("Writing the state database")
 struct StoreWritingTests {
-    static func job(_ id: String, sequence: Int64 = 0, summary: RunSummary = RunSummary()) -> StoredJob {
+    static func job(_ id: String, sequence: Int64 = 0, lastRun: Int64 = 0, summary: RunSummary = RunSummary()) -> StoredJob {
         StoredJob(
             id: id, sequence: sequence, command: ["make", OSString(bytes: [0x74, 0xE9])], workdir: "/work",
-            createdAtNanos: 1_796_161_159_000_000_000 + sequence, description: nil, summary: summary)
+            createdAtNanos: 1_796_161_159_000_000_000 + sequence, description: nil, lastRun: lastRun, summary: summary)
     }
 
     static func run(_ job: String, _ number: Int64, outcome: RunOutcome? = .success, pruned: Bool = false) -> RunRecord {
@@ -29,7 +29,7 @@ struct StoreWritingTests {
         let store = try Store.open(path: directory.path + "/state.db")
         var changes = StoreChanges()
         let summary = RunSummary(runs: 2, successes: 1, failures: 0, successDurations: [100], failureDurations: [])
-        changes.replace(Self.job("a", summary: summary))
+        changes.replace(Self.job("a", lastRun: 2, summary: summary))
         changes.write(Self.run("a", 1))
         changes.write(Self.run("a", 2, outcome: nil))
         changes.replace(Self.job("b", sequence: 1))
@@ -37,7 +37,7 @@ struct StoreWritingTests {
         // The same changes again leave the same database.
         _ = try store.write(changes)
         let loaded = try store.load()
-        #expect(loaded.map(\.job) == [Self.job("a", summary: summary), Self.job("b", sequence: 1)])
+        #expect(loaded.map(\.job) == [Self.job("a", lastRun: 2, summary: summary), Self.job("b", sequence: 1)])
         #expect(loaded[0].latestRun == Self.run("a", 2, outcome: nil))
         #expect(loaded[1].latestRun == nil)
         #expect(try store.openRuns().map(\.id) == ["a-2"])

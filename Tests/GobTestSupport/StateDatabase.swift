@@ -33,7 +33,7 @@ public enum StateDatabase {
         var changes = StoreChanges()
         changes.replace(StoredJob(
             id: job, sequence: 0, command: ["sleep", "300"], workdir: OSString(workdir), createdAtNanos: Timestamp.nowNanoseconds(),
-            description: nil, summary: RunSummary(runs: 1)))
+            description: nil, lastRun: 1, summary: RunSummary(runs: 1)))
         changes.write(RunRecord(
             jobID: job, number: 1, pid: pid, processStartTime: startTime, bootID: bootID,
             startedAtNanos: Timestamp.nowNanoseconds()))
