@@ -18,8 +18,9 @@ enum Schema {
     ///
     /// `job` holds what a job is (command and directory as bytes, the argv NUL-separated),
     /// the number of its latest run, and a summary of its history (counts, and the latest
-    /// durations of successful and failed runs as comma-separated milliseconds), kept up to
-    /// date by every write, so that start-up reads one run per job, by its key. `run` holds each run; while it runs
+    /// durations of successful and failed runs, milliseconds as little-endian 64-bit
+    /// integers, read back without parsing text), kept up to date by every write, so that
+    /// start-up reads one run per job, by its key. `run` holds each run; while it runs
     /// (`outcome` NULL) or its group may linger, enough to find its processes again.
     private static func version1(_ db: Database) throws {
         try db.execute(sql: """
@@ -34,8 +35,8 @@ enum Schema {
                 run_count INTEGER NOT NULL DEFAULT 0,
                 success_count INTEGER NOT NULL DEFAULT 0,
                 failure_count INTEGER NOT NULL DEFAULT 0,
-                success_durations TEXT NOT NULL DEFAULT '',
-                failure_durations TEXT NOT NULL DEFAULT ''
+                success_durations BLOB NOT NULL DEFAULT x'',
+                failure_durations BLOB NOT NULL DEFAULT x''
             );
             CREATE TABLE run (
                 job_id TEXT NOT NULL REFERENCES job(id) ON DELETE CASCADE,

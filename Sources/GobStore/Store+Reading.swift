@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 import GobProtocol
 
 extension Store {
@@ -11,20 +12,46 @@ extension Store {
 
     /// Every job with its latest run, in creation order: what a starting daemon holds.
     /// It reads one row per job and its latest run by the primary key, never the whole
-    /// history.
+    /// history. The rows are read straight from SQLite's statement, column by column: a
+    /// thousand jobs took milliseconds through GRDB's `Row`, most of a cold start.
     public func load() throws(StoreError) -> [LoadedJob] {
         try access { db in
-            let rows = try Row.fetchCursor(db, sql: """
+            let statement = try db.makeStatement(sql: """
                 SELECT job.id, job.sequence, job.command, job.workdir, job.created_at, job.description, job.run_count,
                     job.success_count, job.failure_count, job.success_durations, job.failure_durations, job.last_run,
                     \(Self.runColumns)
                 FROM job LEFT JOIN run ON run.job_id = job.id AND run.number = job.last_run
                 ORDER BY job.sequence
                 """)
+            let s = statement.sqliteStatement
             var jobs: [LoadedJob] = []
-            while let row = try rows.next() {
-                let job = Self.storedJob(row)
-                let run: RunRecord? = (row[12] as String?) == nil ? nil : Self.runRecord(row, at: 12)
+            while true {
+                let rc = sqlite3_step(s)
+                if rc == SQLITE_DONE { break }
+                guard rc == SQLITE_ROW else {
+                    throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+                }
+                let column = Columns(statement: s)
+                let job = StoredJob(
+                    id: column.text(0) ?? "", sequence: column.integer(1) ?? 0,
+                    command: Coding.command(from: column.blob(2)), workdir: OSString(bytes: column.blob(3)),
+                    createdAtNanos: column.integer(4) ?? 0, description: column.text(5), lastRun: column.integer(11) ?? 0,
+                    summary: RunSummary(
+                        runs: column.integer(6) ?? 0, successes: column.integer(7) ?? 0, failures: column.integer(8) ?? 0,
+                        successDurations: Coding.durations(from: column.blob(9)),
+                        failureDurations: Coding.durations(from: column.blob(10))))
+                let run: RunRecord? = column.isNull(12) ? nil : RunRecord(
+                    jobID: column.text(12) ?? "", number: column.integer(13) ?? 0,
+                    pid: Int32(truncatingIfNeeded: column.integer(14) ?? 0),
+                    pgid: Int32(truncatingIfNeeded: column.integer(15) ?? 0),
+                    processStartTime: column.integer(16).map { UInt64(bitPattern: $0) }, bootID: column.text(17) ?? "",
+                    startedAtNanos: column.integer(18) ?? 0, endedAtNanos: column.integer(19),
+                    durationMilliseconds: column.integer(20),
+                    exitCode: column.integer(21).map { Int32(truncatingIfNeeded: $0) },
+                    signal: column.integer(22).map { Int32(truncatingIfNeeded: $0) },
+                    stoppedByGob: (column.integer(23) ?? 0) != 0,
+                    outcome: column.text(24).flatMap(RunOutcome.init(rawValue:)),
+                    groupMayLinger: (column.integer(25) ?? 0) != 0, logsPruned: (column.integer(26) ?? 0) != 0)
                 jobs.append(LoadedJob(job: job, latestRun: run))
             }
             return jobs
@@ -86,17 +113,26 @@ extension Store {
         }
     }
 
-    static func storedJob(_ row: Row) -> StoredJob {
-        let command: Data = row[2] ?? Data()
-        let workdir: Data = row[3] ?? Data()
-        return StoredJob(
-            id: row[0] ?? "", sequence: row[1] ?? 0, command: Coding.command(from: [UInt8](command)),
-            workdir: OSString(bytes: [UInt8](workdir)), createdAtNanos: row[4] ?? 0, description: row[5],
-            lastRun: row[11] ?? 0,
-            summary: RunSummary(
-                runs: row[6] ?? 0, successes: row[7] ?? 0, failures: row[8] ?? 0,
-                successDurations: Coding.durations(from: row[9] ?? ""),
-                failureDurations: Coding.durations(from: row[10] ?? "")))
+    /// The columns of the current row of a statement being stepped.
+    private struct Columns {
+        let statement: SQLiteStatement
+
+        func isNull(_ index: Int32) -> Bool { sqlite3_column_type(statement, index) == SQLITE_NULL }
+
+        func integer(_ index: Int32) -> Int64? {
+            isNull(index) ? nil : sqlite3_column_int64(statement, index)
+        }
+
+        func text(_ index: Int32) -> String? {
+            guard !isNull(index), let text = sqlite3_column_text(statement, index) else { return nil }
+            return String(cString: text)
+        }
+
+        func blob(_ index: Int32) -> [UInt8] {
+            guard let bytes = sqlite3_column_blob(statement, index) else { return [] }
+            let count = Int(sqlite3_column_bytes(statement, index))
+            return Array(UnsafeRawBufferPointer(start: bytes, count: count))
+        }
     }
 
     /// The run whose columns (`runColumns`) start at `base` in `row`.

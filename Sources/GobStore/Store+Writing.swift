@@ -49,7 +49,7 @@ extension Store {
         try statement.execute(arguments: [
             job.id, job.sequence, Data(Coding.command(job.command)), Data(job.workdir.bytes), job.createdAtNanos,
             job.description, job.lastRun, summary.runs, summary.successes, summary.failures,
-            Coding.durations(summary.successDurations), Coding.durations(summary.failureDurations),
+            Data(Coding.durations(summary.successDurations)), Data(Coding.durations(summary.failureDurations)),
         ])
     }
 
@@ -89,12 +89,17 @@ enum Coding {
         bytes.split(separator: 0, omittingEmptySubsequences: false).map { OSString(bytes: Array($0)) }
     }
 
-    /// Milliseconds as `1200,1350,980`.
-    static func durations(_ values: [Int64]) -> String {
-        values.map(String.init).joined(separator: ",")
+    /// Milliseconds as little-endian 64-bit integers, one after the other.
+    static func durations(_ values: [Int64]) -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(values.count * 8)
+        for value in values { withUnsafeBytes(of: value.littleEndian) { bytes += $0 } }
+        return bytes
     }
 
-    static func durations(from text: String) -> [Int64] {
-        text.split(separator: ",").compactMap { Int64($0) }
+    static func durations(from bytes: [UInt8]) -> [Int64] {
+        bytes.withUnsafeBytes { raw in
+            (0..<(raw.count / 8)).map { Int64(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 8, as: Int64.self)) }
+        }
     }
 }

@@ -55,15 +55,18 @@ public final class Store: JobStore {
         }
         let store = Store(path: path, queue: queue)
         do {
-            try queue.writeWithoutTransaction { db in
-                try store.checkOwnership(db)
+            let current = try queue.writeWithoutTransaction { db in
+                let current = try store.checkOwnership(db)
                 if isNew { try db.execute(sql: "PRAGMA synchronous = OFF") }
                 guard try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL") == "wal" else {
                     throw StoreError(.io, "cannot use state database \(path): it cannot be put in WAL mode")
                 }
+                return current
             }
-            try Schema.migrator.migrate(queue)
-            try queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
+            if !current { try Schema.migrator.migrate(queue) }
+            try queue.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            }
         } catch let error as StoreError {
             throw error
         } catch {
@@ -72,9 +75,13 @@ public final class Store: JobStore {
         return store
     }
 
-    /// Refuses a database that is not gob's or is of a newer schema.
-    private func checkOwnership(_ db: Database) throws {
+    /// Refuses a database that is not gob's or is of a newer schema; true when its schema
+    /// is this gob's newest (every migration sets `user_version` with its tables, in one
+    /// transaction), so the migrator need not look.
+    private func checkOwnership(_ db: Database) throws -> Bool {
         let application = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
+        let version = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
+        if application == Self.applicationID && version == Schema.version { return true }
         let objects = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") ?? 0
         if application != Self.applicationID && !(application == 0 && objects == 0) {
             throw StoreError(
@@ -82,13 +89,13 @@ public final class Store: JobStore {
                 "\(path) is not gob's state database (it belongs to another program); gob never changes or deletes it: "
                     + Self.moveAside(path))
         }
-        if try Schema.migrator.hasBeenSuperseded(db) {
-            let version = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
+        if try version > Schema.version || Schema.migrator.hasBeenSuperseded(db) {
             throw StoreError(
                 .newerSchema,
                 "state database \(path) was written by a newer gob (schema version \(version); this gob knows up to "
                     + "\(Schema.version)): run the newer gob, or start over with an empty history: " + Self.moveAside(path))
         }
+        return false
     }
 
     /// How to move the database (and its write-ahead log, when there is one) aside.
