@@ -1,5 +1,5 @@
 /// Reads the exact shapes of the hot commands (`list`, `ping`, `status`, `stop`, `add`,
-/// `runs`, `--version`) without ArgumentParser, whose start-up costs each run ≈ 2 ms of runtime
+/// `runs`, `--version`, and the hidden `daemon` that auto-start runs) without ArgumentParser, whose start-up costs each run ≈ 2 ms of runtime
 /// conformance scans and reflection (docs/performance.md).
 ///
 /// It accepts only what it reads exactly as the parser does and declines everything else
@@ -25,6 +25,7 @@ enum FastPath {
         case "stop": return stop(rest)
         case "add": return add(rest)
         case "runs": return runs(rest)
+        case "daemon": return daemon(rest)
         default: return nil
         }
     }
@@ -40,6 +41,15 @@ enum FastPath {
         if flag { return false }
         flag = true
         return true
+    }
+
+    /// `daemon` alone or with `--ready-fd <fd>`, as auto-start runs it.
+    private static func daemon(_ words: ArraySlice<String>) -> Invocation? {
+        if words.isEmpty { return .daemon(readyFD: nil) }
+        guard words.count == 2, words.first == "--ready-fd", let value = words.last, isPlain(value),
+              let descriptor = Int32(value)
+        else { return nil }
+        return .daemon(readyFD: descriptor)
     }
 
     private static func status(_ words: ArraySlice<String>) -> Invocation? {

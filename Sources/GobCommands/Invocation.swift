@@ -25,6 +25,9 @@ enum Invocation: Equatable {
     /// `gob runs [--limit <n>] [--json] <job_id>`; the value of `limit` and the count of
     /// `arguments` are checked by `run()`.
     case runs(limit: String?, json: Bool, arguments: [String])
+    /// Hidden `gob daemon [--ready-fd <fd>]`, which auto-start runs: the parser's
+    /// start-up would add to every cold start.
+    case daemon(readyFD: Int32?)
 
     /// Does what the command line asked; errors are the command's own (`CommandFailure`)
     /// or a follow's exit status, reported by `CommandLineRunner`.
@@ -45,6 +48,8 @@ enum Invocation: Equatable {
             try Self.runAdd(follow: follow, description: description, quiet: quiet, json: json, command: command)
         case let .runs(limit, json, arguments):
             try Self.runRuns(limit: limit, json: json, arguments: arguments)
+        case let .daemon(readyFD):
+            try Self.runDaemon(readyFD: readyFD)
         }
     }
 }

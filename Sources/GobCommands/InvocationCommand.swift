@@ -13,6 +13,7 @@ extension StatusCommand: InvocationCommand {}
 extension StopCommand: InvocationCommand {}
 extension AddCommand: InvocationCommand {}
 extension RunsCommand: InvocationCommand {}
+extension DaemonCommand: InvocationCommand {}
 
 extension Invocation {
     /// The command's ArgumentParser definition, for the usage block under an error: only
@@ -26,6 +27,7 @@ extension Invocation {
         case .stop: StopCommand.self
         case .add: AddCommand.self
         case .runs: RunsCommand.self
+        case .daemon: DaemonCommand.self
         }
     }
 }

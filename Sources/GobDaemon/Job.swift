@@ -15,7 +15,6 @@ struct Job: Sendable {
     let createdAtNanos: Int64
     /// Creation order, to break ties between equal times.
     let sequence: UInt64
-    let createdAtText: String
     /// `<rt>/<id>.stdout.log` and `.stderr.log`: symbolic links to the current run's logs.
     let stdoutPath: String
     let stderrPath: String
@@ -35,17 +34,11 @@ struct Job: Sendable {
     var end: ProcessEnd? { didSet { wire = nil } }
     /// How the current run ended, as history counts it; nil while it runs.
     var outcome: RunOutcome? { didSet { wire = nil } }
-    var endedAtText: String? { didSet { wire = nil } }
-    /// Wall-clock start and end of the current (or last) process, nanoseconds.
-    var startedAtNanos: Int64 {
-        didSet {
-            startedAtText = Timestamp.rfc3339(secondsSinceEpoch: startedAtNanos / 1_000_000_000)
-            wire = nil
-        }
-    }
-    /// `startedAtNanos` as RFC 3339, kept with it: `list` reports it for every job.
-    private(set) var startedAtText: String
-    var endedAtNanos: Int64?
+    /// Wall-clock start and end of the current (or last) process, nanoseconds. Their
+    /// RFC 3339 texts are made only for a snapshot (and kept in `wire`): a daemon
+    /// reading a thousand jobs back at start-up need not format three thousand times.
+    var startedAtNanos: Int64 { didSet { wire = nil } }
+    var endedAtNanos: Int64? { didSet { wire = nil } }
     /// Monotonic start of the current process, nanoseconds: its run time, which a change
     /// of the wall clock must not stretch or make negative, is measured from it.
     var startedMonotonic: Int64 = 0
@@ -84,12 +77,17 @@ struct Job: Sendable {
         }
         return JobSnapshot(
             id: id, pid: pid, status: running ? .running : .stopped, command: command,
-            workdir: workdir, createdAt: createdAtText, stdoutPath: stdoutPath, stderrPath: stderrPath,
-            exitCode: exitCode, signal: signal, endedAt: endedAtText,
-            startedAt: startedAtText, runTimeMilliseconds: runTimeMilliseconds,
+            workdir: workdir, createdAt: Self.text(createdAtNanos), stdoutPath: stdoutPath, stderrPath: stderrPath,
+            exitCode: exitCode, signal: signal, endedAt: endedAtNanos.map(Self.text),
+            startedAt: Self.text(startedAtNanos), runTimeMilliseconds: runTimeMilliseconds,
             description: description, stoppedByGob: stoppedByGob,
             run: runNumber > 0 ? RunID.make(job: id, number: runNumber) : nil, runs: summary.runs,
             stats: summary.stats, estimate: summary.estimate, outcome: outcome)
+    }
+
+    /// A wall-clock time in nanoseconds as the snapshot's RFC 3339 text (whole seconds).
+    static func text(_ nanoseconds: Int64) -> String {
+        Timestamp.rfc3339(secondsSinceEpoch: nanoseconds / 1_000_000_000)
     }
 
     /// The snapshot's compact wire object, as `snapshot.json` writes it.
@@ -141,7 +139,6 @@ struct Job: Sendable {
         self.environment = environment
         createdAtNanos = stored.createdAtNanos
         sequence = UInt64(bitPattern: stored.sequence)
-        createdAtText = Timestamp.rfc3339(secondsSinceEpoch: stored.createdAtNanos / 1_000_000_000)
         stdoutPath = paths.stdoutLog(stored.id)
         stderrPath = paths.stderrLog(stored.id)
         runNumber = run?.number ?? 0
@@ -157,11 +154,8 @@ struct Job: Sendable {
             end = nil
         }
         outcome = run?.outcome ?? .unknown
-        let started = run?.startedAtNanos ?? stored.createdAtNanos
-        startedAtNanos = started
-        startedAtText = Timestamp.rfc3339(secondsSinceEpoch: started / 1_000_000_000)
+        startedAtNanos = run?.startedAtNanos ?? stored.createdAtNanos
         endedAtNanos = run?.endedAtNanos
-        endedAtText = run?.endedAtNanos.map { Timestamp.rfc3339(secondsSinceEpoch: $0 / 1_000_000_000) }
         runTimeMilliseconds = run?.durationMilliseconds
         stoppedByGob = run?.stoppedByGob ?? false
         description = stored.description
@@ -172,7 +166,7 @@ struct Job: Sendable {
 
     init(
         id: String, command: [OSString], workdir: OSString, environment: [OSString], createdAtNanos: Int64,
-        sequence: UInt64, createdAtText: String, stdoutPath: String, stderrPath: String, bootID: String,
+        sequence: UInt64, stdoutPath: String, stderrPath: String, bootID: String,
         description: String?
     ) {
         self.id = id
@@ -181,7 +175,6 @@ struct Job: Sendable {
         self.environment = environment
         self.createdAtNanos = createdAtNanos
         self.sequence = sequence
-        self.createdAtText = createdAtText
         self.stdoutPath = stdoutPath
         self.stderrPath = stderrPath
         self.bootID = bootID
@@ -189,7 +182,6 @@ struct Job: Sendable {
         pid = 0
         running = false
         startedAtNanos = createdAtNanos
-        startedAtText = createdAtText
         self.description = description
         groupMayLinger = false
         summary = RunSummary()

@@ -84,11 +84,10 @@ extension JobSupervisor {
         let jobs = state.jobs
         let reservations = state.reservations
         let id = JobID.unique { jobs[$0] != nil || reservations[$0] != nil }
-        let created = Timestamp.rfc3339(secondsSinceEpoch: now / 1_000_000_000)
         let job = Job(
             id: id, command: spec.command, workdir: spec.workdir,
             environment: spec.environment ?? Self.fallbackEnvironment,
-            createdAtNanos: now, sequence: state.nextSequence, createdAtText: created,
+            createdAtNanos: now, sequence: state.nextSequence,
             stdoutPath: paths.stdoutLog(id), stderrPath: paths.stderrLog(id), bootID: bootID,
             description: spec.description)
         state.nextSequence += 1
@@ -206,7 +205,6 @@ extension JobSupervisor {
         job.running = true
         job.end = nil
         job.outcome = nil
-        job.endedAtText = nil
         job.startedAtNanos = clock()
         job.startedMonotonic = MonotonicClock.now()
         job.endedAtNanos = nil

@@ -204,6 +204,12 @@ public final class JobSupervisor: Sendable {
 
     public var jobCount: Int { state.withLock { $0.jobs.count } }
 
+    /// How many jobs there are, and how many of them run: what `status` reports, counted
+    /// without making a snapshot of each.
+    public var jobCounts: (all: Int, running: Int) {
+        state.withLock { state in (state.jobs.count, state.jobs.values.reduce(0) { $0 + ($1.running ? 1 : 0) }) }
+    }
+
     /// No job exists and none is being created: what lets a `nuke` that leaves no job end the daemon.
     public var isEmpty: Bool {
         state.withLock { state in state.jobs.isEmpty && !state.reservations.values.contains { $0.creating != nil } }
@@ -261,7 +267,6 @@ public final class JobSupervisor: Sendable {
         job.running = false
         job.end = end
         job.endedAtNanos = now
-        job.endedAtText = Timestamp.rfc3339(secondsSinceEpoch: now / 1_000_000_000)
         job.runTimeMilliseconds = milliseconds
         job.groupMayLinger = lingers
         job.stoppedByGob = job.stopRequested

@@ -153,8 +153,7 @@ extension RequestHandler {
     /// The `status` reply: who the daemon is, how long it has run, what it holds.
     func status() -> [(String, JSON)] {
         let now = Timestamp.nowNanoseconds()
-        let jobs = supervisor.list(workdir: nil)
-        let running = jobs.filter { $0.status == .running }.count
+        let jobs = supervisor.jobCounts
         return [
             ("pid", .int(Int64(getpid()))),
             ("version", .string(GobVersion.current)),
@@ -163,8 +162,8 @@ extension RequestHandler {
             ("uptime_seconds", .int((now - startedAtNanos) / 1_000_000_000)),
             ("runtime_dir", .string(supervisor.paths.directory)),
             ("state_dir", statePaths.map { .string($0.directory) } ?? .null),
-            ("jobs_running", .int(Int64(running))),
-            ("jobs_stopped", .int(Int64(jobs.count - running))),
+            ("jobs_running", .int(Int64(jobs.running))),
+            ("jobs_stopped", .int(Int64(jobs.all - jobs.running))),
             ("subscribers", .int(Int64(supervisor.bus.subscriberCount))),
             ("rss_bytes", .int(ProcessTable.residentBytes() ?? 0)),
         ]

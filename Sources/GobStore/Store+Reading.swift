@@ -11,17 +11,17 @@ extension Store {
         """
 
     /// Every job with its latest run, in creation order: what a starting daemon holds.
-    /// It reads one row per job and its latest run by the primary key, never the whole
-    /// history. The rows are read straight from SQLite's statement, column by column: a
-    /// thousand jobs took milliseconds through GRDB's `Row`, most of a cold start.
+    /// It reads the `job` table alone, whose rows carry a copy of their latest run, never
+    /// the history. The rows are read straight from SQLite's statement, column by column:
+    /// a thousand jobs took milliseconds through GRDB's `Row`, most of a cold start.
     public func load() throws(StoreError) -> [LoadedJob] {
         try access { db in
             let statement = try db.makeStatement(sql: """
-                SELECT job.id, job.sequence, job.command, job.workdir, job.created_at, job.description, job.run_count,
-                    job.success_count, job.failure_count, job.success_durations, job.failure_durations, job.last_run,
-                    \(Self.runColumns)
-                FROM job LEFT JOIN run ON run.job_id = job.id AND run.number = job.last_run
-                ORDER BY job.sequence
+                SELECT id, sequence, command, workdir, created_at, description, run_count, success_count, failure_count,
+                    success_durations, failure_durations, last_run, latest_pid, latest_pgid, latest_process_start,
+                    latest_boot_id, latest_started_at, latest_ended_at, latest_duration_ms, latest_exit_code,
+                    latest_signal, latest_stopped_by_gob, latest_outcome, latest_group_lingers, latest_logs_pruned
+                FROM job
                 """)
             let s = statement.sqliteStatement
             var jobs: [LoadedJob] = []
@@ -34,26 +34,30 @@ extension Store {
                 let column = Columns(statement: s)
                 let job = StoredJob(
                     id: column.text(0) ?? "", sequence: column.integer(1) ?? 0,
-                    command: Coding.command(from: column.blob(2)), workdir: OSString(bytes: column.blob(3)),
+                    command: column.withBlob(2, Coding.command(from:)), workdir: OSString(bytes: column.blob(3)),
                     createdAtNanos: column.integer(4) ?? 0, description: column.text(5), lastRun: column.integer(11) ?? 0,
                     summary: RunSummary(
                         runs: column.integer(6) ?? 0, successes: column.integer(7) ?? 0, failures: column.integer(8) ?? 0,
-                        successDurations: Coding.durations(from: column.blob(9)),
-                        failureDurations: Coding.durations(from: column.blob(10))))
-                let run: RunRecord? = column.isNull(12) ? nil : RunRecord(
-                    jobID: column.text(12) ?? "", number: column.integer(13) ?? 0,
-                    pid: Int32(truncatingIfNeeded: column.integer(14) ?? 0),
-                    pgid: Int32(truncatingIfNeeded: column.integer(15) ?? 0),
-                    processStartTime: column.integer(16).map { UInt64(bitPattern: $0) }, bootID: column.text(17) ?? "",
-                    startedAtNanos: column.integer(18) ?? 0, endedAtNanos: column.integer(19),
-                    durationMilliseconds: column.integer(20),
-                    exitCode: column.integer(21).map { Int32(truncatingIfNeeded: $0) },
-                    signal: column.integer(22).map { Int32(truncatingIfNeeded: $0) },
-                    stoppedByGob: (column.integer(23) ?? 0) != 0,
-                    outcome: column.text(24).flatMap(RunOutcome.init(rawValue:)),
-                    groupMayLinger: (column.integer(25) ?? 0) != 0, logsPruned: (column.integer(26) ?? 0) != 0)
+                        successDurations: column.withBlob(9, Coding.durations(from:)),
+                        failureDurations: column.withBlob(10, Coding.durations(from:))))
+                // A run's start time is never NULL: a NULL copy means no run yet.
+                let run: RunRecord? = column.isNull(16) ? nil : RunRecord(
+                    jobID: job.id, number: job.lastRun,
+                    pid: Int32(truncatingIfNeeded: column.integer(12) ?? 0),
+                    pgid: Int32(truncatingIfNeeded: column.integer(13) ?? 0),
+                    processStartTime: column.integer(14).map { UInt64(bitPattern: $0) }, bootID: column.text(15) ?? "",
+                    startedAtNanos: column.integer(16) ?? 0, endedAtNanos: column.integer(17),
+                    durationMilliseconds: column.integer(18),
+                    exitCode: column.integer(19).map { Int32(truncatingIfNeeded: $0) },
+                    signal: column.integer(20).map { Int32(truncatingIfNeeded: $0) },
+                    stoppedByGob: (column.integer(21) ?? 0) != 0,
+                    outcome: column.text(22).flatMap(RunOutcome.init(rawValue:)),
+                    groupMayLinger: (column.integer(23) ?? 0) != 0, logsPruned: (column.integer(24) ?? 0) != 0)
                 jobs.append(LoadedJob(job: job, latestRun: run))
             }
+            // Sorted here rather than by SQLite, which would sort the whole rows in a
+            // temporary tree; rows come in insertion order, which is nearly this one.
+            jobs.sort { $0.job.sequence < $1.job.sequence }
             return jobs
         }
     }
@@ -128,10 +132,14 @@ extension Store {
             return String(cString: text)
         }
 
-        func blob(_ index: Int32) -> [UInt8] {
-            guard let bytes = sqlite3_column_blob(statement, index) else { return [] }
-            let count = Int(sqlite3_column_bytes(statement, index))
-            return Array(UnsafeRawBufferPointer(start: bytes, count: count))
+        func blob(_ index: Int32) -> [UInt8] { withBlob(index) { Array($0) } }
+
+        /// The column's bytes where SQLite holds them, valid only during `body`.
+        func withBlob<T>(_ index: Int32, _ body: (UnsafeRawBufferPointer) -> T) -> T {
+            // The pointer first, then the size, as SQLite asks.
+            let bytes = sqlite3_column_blob(statement, index)
+            let count = bytes == nil ? 0 : Int(sqlite3_column_bytes(statement, index))
+            return body(UnsafeRawBufferPointer(start: bytes, count: count))
         }
     }
 

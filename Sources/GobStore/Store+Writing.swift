@@ -28,10 +28,26 @@ extension Store {
                         arguments: [id, through])
                     pruned += numbers.map { RunKey(jobID: id, number: $0) }
                 }
+                if entry.job != nil || !entry.runs.isEmpty || entry.pruneLogsThrough != nil {
+                    try db.cachedStatement(sql: Self.copyLatestRun).execute(arguments: [id])
+                }
             }
             return pruned
         }
     }
+
+    /// Copies the job's latest run (by `last_run`) into its `latest_` columns, NULL when
+    /// there is none, after the job or its runs were written: one statement for every
+    /// kind of change, so the copy cannot disagree with the run within a transaction.
+    static let copyLatestRun = """
+        UPDATE job SET (latest_pid, latest_pgid, latest_process_start, latest_boot_id, latest_started_at,
+            latest_ended_at, latest_duration_ms, latest_exit_code, latest_signal, latest_stopped_by_gob, latest_outcome,
+            latest_group_lingers, latest_logs_pruned) = (
+            SELECT pid, pgid, process_start, boot_id, started_at, ended_at, duration_ms, exit_code, signal,
+                stopped_by_gob, outcome, group_lingers, logs_pruned
+            FROM run WHERE run.job_id = job.id AND run.number = job.last_run)
+        WHERE id = ?
+        """
 
     static func upsert(_ job: StoredJob, in db: Database) throws {
         let statement = try db.cachedStatement(sql: """
@@ -85,8 +101,15 @@ enum Coding {
         return bytes
     }
 
-    static func command(from bytes: [UInt8]) -> [OSString] {
-        bytes.split(separator: 0, omittingEmptySubsequences: false).map { OSString(bytes: Array($0)) }
+    /// The words of a stored argv, read in one pass over SQLite's bytes.
+    static func command(from bytes: UnsafeRawBufferPointer) -> [OSString] {
+        var words: [OSString] = []
+        var start = 0
+        for index in 0...bytes.count where index == bytes.count || bytes[index] == 0 {
+            words.append(OSString(bytes: Array(UnsafeRawBufferPointer(rebasing: bytes[start..<index]))))
+            start = index + 1
+        }
+        return words
     }
 
     /// Milliseconds as little-endian 64-bit integers, one after the other.
@@ -97,9 +120,13 @@ enum Coding {
         return bytes
     }
 
-    static func durations(from bytes: [UInt8]) -> [Int64] {
-        bytes.withUnsafeBytes { raw in
-            (0..<(raw.count / 8)).map { Int64(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 8, as: Int64.self)) }
+    static func durations(from bytes: UnsafeRawBufferPointer) -> [Int64] {
+        let count = bytes.count / 8
+        return [Int64](unsafeUninitializedCapacity: count) { values, initialized in
+            for index in 0..<count {
+                values[index] = Int64(littleEndian: bytes.loadUnaligned(fromByteOffset: index * 8, as: Int64.self))
+            }
+            initialized = count
         }
     }
 }

@@ -40,7 +40,10 @@ public final class Store: JobStore {
         // disk (4 syncs, ≈ 4 ms of the first daemon's start). A power loss in those
         // milliseconds can at worst leave an empty file, made again, or a damaged one,
         // which the next daemon reports with how to move it aside; no history is lost.
-        let isNew = ((try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0) == 0
+        // (`stat` rather than FileManager, whose attributes are cast from `Any`: the
+        // first such cast scans every protocol conformance in the executable.)
+        var status = stat()
+        let isNew = stat(path, &status) != 0 || status.st_size == 0
         var configuration = Configuration()
         configuration.label = "gob.store"
         configuration.foreignKeysEnabled = true

@@ -86,6 +86,51 @@ struct StoreWritingTests {
         #expect(try store.run(ofJob: "a", number: 3)?.logsPruned == false)
     }
 
+    /// The job's copy of its latest run (what start-up reads) follows every kind of write:
+    /// a run written with its job, a run written alone, a new run, a pruning.
+    @Test func theLatestRunReadAtStartIsTheStoredOne() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let store = try Store.open(path: directory.path + "/state.db")
+        func expectAgreement(_ step: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+            let loaded = try #require(try store.load().first, sourceLocation: sourceLocation)
+            let stored = try store.run(ofJob: "a", number: loaded.job.lastRun)
+            #expect(loaded.latestRun == stored, "\(step)", sourceLocation: sourceLocation)
+        }
+        var changes = StoreChanges()
+        changes.replace(Self.job("a"))
+        _ = try store.write(changes)
+        try expectAgreement("no run yet")
+        #expect(try store.load().first?.latestRun == nil)
+
+        changes = StoreChanges()
+        changes.write(Self.job("a", lastRun: 1))
+        changes.write(Self.run("a", 1, outcome: nil))
+        _ = try store.write(changes)
+        try expectAgreement("the first run, running")
+
+        var lingering = Self.run("a", 1)
+        lingering.groupMayLinger = true
+        changes = StoreChanges()
+        changes.write(lingering)
+        _ = try store.write(changes)
+        try expectAgreement("the run written alone")
+        #expect(try store.load().first?.latestRun?.groupMayLinger == true)
+
+        changes = StoreChanges()
+        changes.write(Self.job("a", lastRun: 2))
+        changes.write(Self.run("a", 2, outcome: .failure))
+        _ = try store.write(changes)
+        try expectAgreement("a second run")
+        #expect(try store.load().first?.latestRun?.number == 2)
+
+        changes = StoreChanges()
+        changes.pruneLogs(jobID: "a", through: 2)
+        _ = try store.write(changes)
+        try expectAgreement("logs pruned")
+        #expect(try store.load().first?.latestRun?.logsPruned == true)
+    }
+
     @Test func aSummaryIsComputedFromTheRunsOnRecord() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
