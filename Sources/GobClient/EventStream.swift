@@ -44,6 +44,18 @@ public final class EventStream {
         }
     }
 
+    /// Whether the daemon has closed this stream, looked at without taking any event from
+    /// it. A daemon's sockets close the moment it dies, so a reply from the daemon that
+    /// took its place can be told from one of the daemon this stream belongs to.
+    public var hasEnded: Bool {
+        var poller = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+        guard poll(&poller, 1, 0) > 0 else { return false }
+        if poller.revents & Int16(POLLHUP | POLLERR) != 0 { return true }
+        var byte: UInt8 = 0
+        let count = recv(descriptor, &byte, 1, Int32(MSG_PEEK | MSG_DONTWAIT))
+        return count == 0 || (count < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+    }
+
     /// Events already buffered, without reading.
     public func buffered() throws(End) -> [JobEvent] {
         try decodeLines()

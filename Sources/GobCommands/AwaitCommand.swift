@@ -76,7 +76,7 @@ struct AwaitCommand: ParsableCommand {
         let session = DaemonSession(deadline: connectDeadline)
         var jobs: [JobSnapshot] = []
         for id in ids {
-            jobs.append(try session.send(.getJob(jobID: id), wording: .verbatim).requireJob(wording: .verbatim))
+            jobs.append(try JobFollowSupport.job(id, after: events, session: session))
         }
         let awaiter = JobsAwaiter(
             jobs: jobs, events: events, output: json ? nil : JobFollowSupport.output(), mode: any ? .any : .all,

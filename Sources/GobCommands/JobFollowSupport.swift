@@ -43,6 +43,17 @@ enum JobFollowSupport {
         OutputSink(sanitizing: true)
     }
 
+    /// Asks for job `id` after subscribing with `events`. A job missing from a daemon that
+    /// is not the one the subscription belongs to (it died in between, and the retry
+    /// reached its successor) is not "not found": the command lost its daemon.
+    static func job(_ id: String, after events: EventStream, session: DaemonSession = DaemonSession()) throws -> JobSnapshot {
+        do {
+            return try session.send(.getJob(jobID: id), wording: .verbatim).requireJob(wording: .verbatim)
+        } catch let failure as CommandFailure where failure.code == .notFound && events.hasEnded {
+            throw daemonStopped
+        }
+    }
+
     /// The failure of a command that was attached to the daemon when it went away: one
     /// line, and an exit status no job's own status can be mistaken for.
     static let daemonStopped = DaemonSession.failure(.daemonStopped, wording: .verbatim)

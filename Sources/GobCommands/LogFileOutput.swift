@@ -45,7 +45,8 @@ enum LogFileOutput {
         // A follow learns the job's end from its events: subscribe before asking for the
         // job, so no end falls between the two.
         let events = follow ? try JobFollowSupport.subscribe(workdir: nil) : nil
-        let job = try DaemonSession().send(.getJob(jobID: jobID), wording: .verbatim).requireJob(wording: .verbatim)
+        let job = try events.map { events in try JobFollowSupport.job(jobID, after: events) }
+            ?? DaemonSession().send(.getJob(jobID: jobID), wording: .verbatim).requireJob(wording: .verbatim)
         let path = stream == .stdout ? job.stdoutPath : job.stderrPath
         guard access(path, F_OK) == 0 else {
             throw CommandFailure("\(stream.rawValue) log file not found: \(path)", code: .ioError)
