@@ -46,11 +46,14 @@ enum JobFollowSupport {
     /// Asks for job `id` after subscribing with `events`. A job missing from a daemon that
     /// is not the one the subscription belongs to (it died in between, and the retry
     /// reached its successor) is not "not found": the command lost its daemon.
-    static func job(_ id: String, after events: EventStream, session: DaemonSession = DaemonSession()) throws -> JobSnapshot {
+    static func job(
+        _ id: String, after events: EventStream, session: DaemonSession = DaemonSession()
+    ) throws(CommandFailure) -> JobSnapshot {
         do {
             return try session.send(.getJob(jobID: id), wording: .verbatim).requireJob(wording: .verbatim)
-        } catch let failure as CommandFailure where failure.code == .notFound && events.hasEnded {
-            throw daemonStopped
+        } catch {
+            if error.code == .notFound && events.hasEnded { throw daemonStopped }
+            throw error
         }
     }
 
