@@ -58,8 +58,17 @@ struct AddCommand: ParsableCommand {
             help: ArgumentHelp("A one-line description of the job, shown by list", valueName: "text"))
     var jobDescription: String?
 
-    @Flag(name: .shortAndLong, help: "Print only the new job's ID")
+    @Flag(name: .shortAndLong, help: "Print only the new job's ID; with --follow, only a summary line")
     var quiet = false
+
+    @Option(help: ArgumentHelp("Wait until a line of output matches this extended regular expression", valueName: "regex"))
+    var readyLog: String?
+
+    @Option(help: ArgumentHelp("How long to wait for --ready-log (90s, 2m; default 60s)", valueName: "duration"))
+    var readyTimeout: String?
+
+    @Option(help: ArgumentHelp("Lines of each log shown when the job fails (quiet follow: 30) or is not ready (20)", valueName: "n"))
+    var tail: String?
 
     @Flag(help: "Print the job as one JSON object")
     var json = false
@@ -73,6 +82,8 @@ struct AddCommand: ParsableCommand {
     /// the leading options the parser left in it (help, an unknown option, one `--`).
     func invocation() throws -> Invocation {
         let argv = try PassthroughArguments.command(from: command, of: Self.self)
-        return .add(follow: follow, description: jobDescription, quiet: quiet, json: json, command: argv)
+        let rule = try ReadyWait.rule(log: readyLog, timeout: readyTimeout)
+        let lines = try FlagValue.lineCount(tail, flag: "--tail")
+        return .add(follow: follow, description: jobDescription, quiet: quiet, json: json, command: argv, ready: rule, tail: lines)
     }
 }

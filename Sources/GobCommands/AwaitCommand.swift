@@ -58,28 +58,46 @@ struct AwaitCommand: ParsableCommand {
     @Flag(help: "Print one JSON object with each job's result instead of output and summary lines")
     var json = false
 
-    @Argument(help: ArgumentHelp("The IDs of the jobs to wait for", valueName: "job_id"),
+    @Flag(help: "Wait until the jobs are ready (their readiness rule holds) instead of until they end")
+    var ready = false
+
+    @Flag(name: .shortAndLong, help: "Print none of the jobs' output, only the summary lines (and failed jobs' last lines)")
+    var quiet = false
+
+    @Option(help: ArgumentHelp("Lines of each log shown for a job that failed (with --quiet: 30) or is not ready (20)", valueName: "n"))
+    var tail: String?
+
+    @Argument(help: ArgumentHelp("The IDs of the jobs to wait for (default: every running job of this directory)", valueName: "job_id"),
               completion: .custom(JobCompletion.everyJobID))
     var arguments: [String] = []
 
     func run() throws {
         var ids: [String] = []
-        for argument in try ArgumentCount.atLeastOne(arguments) { ids.append(try JobIDArgument.checked(argument)) }
+        for argument in arguments { ids.append(try JobIDArgument.checked(argument)) }
         let limit = try FlagValue.milliseconds(fromSeconds: timeout, flag: "--timeout")
+        let lines = try FlagValue.lineCount(tail, flag: "--tail")
+        if lines != nil, !quiet, !ready { throw CommandFailure.usage("--tail needs --quiet or --ready") }
+        // Without IDs: this directory's running jobs, found after subscribing to it.
+        let workdir = ids.isEmpty ? try DaemonSession.workingDirectory() : nil
         // --timeout bounds the whole command: reaching the daemon and subscribing too,
         // which get at least a second so that a short timeout still reports the jobs.
         let started = MonotonicClock.now()
         let deadline = limit.map { started + $0 * 1_000_000 }
         let connectDeadline = limit.map { started + max($0, 1_000) * 1_000_000 }
         // Subscribe before asking for the jobs, so no end falls between the two.
-        let events = try JobFollowSupport.subscribe(workdir: nil, deadline: connectDeadline)
+        let events = try JobFollowSupport.subscribe(workdir: workdir, deadline: connectDeadline)
         let session = DaemonSession(deadline: connectDeadline)
         var jobs: [JobSnapshot] = []
-        for id in ids {
-            jobs.append(try session.send(.getJob(jobID: id), wording: .verbatim).requireJob(wording: .verbatim))
+        if let workdir {
+            jobs = try Self.running(in: workdir, ready: ready, session: session)
+        } else {
+            for id in ids { jobs.append(try session.send(.getJob(jobID: id), wording: .verbatim).requireJob(wording: .verbatim)) }
+        }
+        if ready {
+            return try awaitReadiness(of: jobs, events: events, deadline: deadline, tail: lines ?? LogTails.readinessDefault)
         }
         let awaiter = JobsAwaiter(
-            jobs: jobs, events: events, output: json ? nil : JobFollowSupport.output(), mode: any ? .any : .all,
+            jobs: jobs, events: events, output: json || quiet ? nil : JobFollowSupport.output(), mode: any ? .any : .all,
             timeoutMilliseconds: limit, deadline: deadline)
         let result = awaiter.run()
         if case .daemonStopped = result.outcome { throw JobFollowSupport.daemonStopped }
@@ -91,7 +109,42 @@ struct AwaitCommand: ParsableCommand {
             Console.json(report.json)
         } else {
             Console.out(report.text)
+            if quiet { report.writeFailedLogs(lines: lines ?? LogTails.quietDefault, to: JobFollowSupport.output()) }
         }
         if report.exitStatus != 0 { throw ExitCode(report.exitStatus) }
+    }
+
+    /// `--ready`: waits until the jobs are ready, as `add --ready-log` does.
+    private func awaitReadiness(of jobs: [JobSnapshot], events: EventStream, deadline: Int64?, tail: Int) throws {
+        if let job = jobs.first(where: { $0.readyLog == nil }) {
+            throw CommandFailure.invalid("job \(job.id) has no readiness rule (give it one: gob restart --ready-log <regex> \(job.id))")
+        }
+        let result = ReadinessAwaiter(jobs: jobs, events: events, mode: any ? .any : .all, deadline: deadline).run()
+        if case .daemonStopped = result.outcome { throw JobFollowSupport.daemonStopped }
+        if case let .lost(reason) = result.outcome {
+            throw CommandFailure("event subscription error: \(reason)", code: .daemonUnavailable, exitStatus: 125)
+        }
+        let report = ReadinessReport(result: result, tail: tail)
+        if json {
+            Console.json(report.json)
+            report.print(quiet: true)
+        } else {
+            report.print(quiet: quiet)
+        }
+        if report.exitStatus != 0 { throw ExitCode(report.exitStatus) }
+    }
+
+    /// The running jobs of `workdir` (with `ready`, those that have a readiness rule),
+    /// oldest first: an error when there is none, since waiting for nothing would end at
+    /// once and say nothing.
+    private static func running(in workdir: OSString, ready: Bool, session: DaemonSession) throws(CommandFailure) -> [JobSnapshot] {
+        let wording = DaemonSession.ErrorWording(prefix: "failed to list jobs: ")
+        let jobs = try session.sendList(.list(workdir: workdir), wording: wording)
+            .filter { $0.status == .running && (!ready || $0.readyLog != nil) }
+        guard !jobs.isEmpty else {
+            let what = ready ? "no running job with a readiness rule" : "no running job"
+            throw CommandFailure("\(what) in this directory to wait for", code: .notFound)
+        }
+        return jobs.reversed()
     }
 }

@@ -6,7 +6,7 @@ struct RestartCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "restart",
         abstract: "Restart a job (stop + start)",
-        usage: "gob restart [--follow] [--quiet] [--json] <job_id>",
+        usage: "gob restart [--follow] [--quiet] [--json] [--ready-log <regex>] [--ready-timeout <duration>] [--tail <n>] <job_id>",
         discussion: """
             Stops the job if it is running (SIGTERM to its process group, SIGKILL after \
             10 seconds), clears its logs and starts its command again with the same ID \
@@ -35,8 +35,17 @@ struct RestartCommand: ParsableCommand {
     @Flag(name: .shortAndLong, help: "Follow output until job completes")
     var follow = false
 
-    @Flag(name: .shortAndLong, help: "Print nothing when the job was restarted")
+    @Flag(name: .shortAndLong, help: "Print nothing when the job was restarted; with --follow, only a summary line")
     var quiet = false
+
+    @Option(help: ArgumentHelp("Wait until a line of output matches this extended regular expression (stored with the job)", valueName: "regex"))
+    var readyLog: String?
+
+    @Option(help: ArgumentHelp("How long to wait for --ready-log (90s, 2m; default 60s)", valueName: "duration"))
+    var readyTimeout: String?
+
+    @Option(help: ArgumentHelp("Lines of each log shown when the job fails (quiet follow: 30) or is not ready (20)", valueName: "n"))
+    var tail: String?
 
     @Flag(help: "Print the job as one JSON object")
     var json = false
@@ -47,8 +56,11 @@ struct RestartCommand: ParsableCommand {
 
     func run() throws {
         let jobID = try ArgumentCount.jobID(arguments)
-        let request = Request.restart(jobID: jobID, environment: OSString.environment(), settings: .current())
-        try JobFollowSupport.startProcess(request, follow: follow, quiet: quiet, json: json) { job in
+        let rule = try ReadyWait.rule(log: readyLog, timeout: readyTimeout)
+        let lines = try FlagValue.lineCount(tail, flag: "--tail")
+        try ReadyWait.checkCombination(follow: follow, quiet: quiet, rule: rule, tail: lines, storedRule: true)
+        let request = Request.restart(jobID: jobID, environment: OSString.environment(), settings: .current(), ready: rule)
+        try JobFollowSupport.startProcess(request, follow: follow, quiet: quiet, json: json, tail: lines) { job in
             "Restarted job \(job.id) with new PID \(job.pid) running: \(job.commandLine)"
         }
     }

@@ -6,7 +6,7 @@ struct StartCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "start",
         abstract: "Start a stopped job",
-        usage: "gob start [--follow] [--quiet] [--json] <job_id>",
+        usage: "gob start [--follow] [--quiet] [--json] [--ready-log <regex>] [--ready-timeout <duration>] [--tail <n>] <job_id>",
         discussion: """
             Starts a stopped job again: same ID, same command, same directory, a new \
             process with this shell's environment. Its stdout and stderr logs are \
@@ -35,8 +35,17 @@ struct StartCommand: ParsableCommand {
     @Flag(name: .shortAndLong, help: "Follow output until job completes")
     var follow = false
 
-    @Flag(name: .shortAndLong, help: "Print nothing when the job was started")
+    @Flag(name: .shortAndLong, help: "Print nothing when the job was started; with --follow, only a summary line")
     var quiet = false
+
+    @Option(help: ArgumentHelp("Wait until a line of output matches this extended regular expression (stored with the job)", valueName: "regex"))
+    var readyLog: String?
+
+    @Option(help: ArgumentHelp("How long to wait for --ready-log (90s, 2m; default 60s)", valueName: "duration"))
+    var readyTimeout: String?
+
+    @Option(help: ArgumentHelp("Lines of each log shown when the job fails (quiet follow: 30) or is not ready (20)", valueName: "n"))
+    var tail: String?
 
     @Flag(help: "Print the job as one JSON object")
     var json = false
@@ -47,8 +56,11 @@ struct StartCommand: ParsableCommand {
 
     func run() throws {
         let jobID = try ArgumentCount.jobID(arguments)
-        let request = Request.start(jobID: jobID, environment: OSString.environment(), settings: .current())
-        try JobFollowSupport.startProcess(request, follow: follow, quiet: quiet, json: json) { job in
+        let rule = try ReadyWait.rule(log: readyLog, timeout: readyTimeout)
+        let lines = try FlagValue.lineCount(tail, flag: "--tail")
+        try ReadyWait.checkCombination(follow: follow, quiet: quiet, rule: rule, tail: lines, storedRule: true)
+        let request = Request.start(jobID: jobID, environment: OSString.environment(), settings: .current(), ready: rule)
+        try JobFollowSupport.startProcess(request, follow: follow, quiet: quiet, json: json, tail: lines) { job in
             "Started job \(job.id) with PID \(job.pid) running: \(job.commandLine)"
         }
     }
