@@ -1,3 +1,5 @@
+import GobProtocol
+
 /// Values of gob's options that take one, checked before anything else happens, with
 /// messages in plain words: `invalid value "<value>" for <flag>: <what is expected>`.
 enum FlagValue {
@@ -46,7 +48,9 @@ enum FlagValue {
             total += value * scale
         }
         guard total.isFinite, total > 0 else { throw invalid(text, flag: flag, "must be more than 0") }
-        guard total <= 30 * 24 * 3_600_000 else { throw invalid(text, flag: flag, "too long (at most 30 days)") }
+        guard total <= Double(ReadinessRule.maximumTimeoutMilliseconds) else {
+            throw invalid(text, flag: flag, "too long (at most 30 days)")
+        }
         return max(1, Int64(total.rounded(.up)))
     }
 
