@@ -8,7 +8,10 @@ struct AwaitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "await",
         abstract: "Wait for jobs to finish and exit with their exit code",
-        usage: "gob await [--any] [--timeout <seconds>] [--json] <job_id>...",
+        usage: """
+            gob await [--any] [--timeout <seconds>] [-q] [--json] [<job_id>...]
+            gob await --ready [--any] [--timeout <seconds>] [--json] [<job_id>...]
+            """,
         discussion: """
             Waits until every given job's current process has ended, printing their \
             stdout and stderr meanwhile, each line prefixed with [<job ID>] (as `gob \
@@ -19,7 +22,8 @@ struct AwaitCommand: ParsableCommand {
               Job x2m is still running (timed out)
             Durations are the process's run time: tenths of a second below a minute \
             (3.2s), then 1m05s, 2h03m, 1d04h. Any job ID works, from any directory; an \
-            empty one (an unset variable) is refused.
+            empty one (an unset variable) is refused. Without job IDs, gob waits for \
+            every running job of this directory (an error when there is none).
 
             With --any, returns as soon as the first of the jobs ends. With --timeout, \
             stops waiting after that many seconds (fractions allowed). Waiting never \
@@ -34,11 +38,26 @@ struct AwaitCommand: ParsableCommand {
             running) and "job" (the job as `gob list --json` shows it, plus its log \
             paths).
 
+            With --quiet, nothing of the jobs' output is streamed: only the summary \
+            lines, then for each job that failed the last --tail lines (30) of its \
+            stderr and stdout, each under a label.
+
+            With --ready, gob waits until the jobs are ready instead of until they end: \
+            until their readiness rule (`gob add --ready-log`) holds. It prints "Job \
+            k3v ready after 1.3s", or why a job is not ready (it ended, its rule's \
+            timeout or --timeout passed) with the last --tail lines (20) of its stderr \
+            and stdout, on stderr. Without IDs: this directory's running jobs that \
+            have a rule. Exit status: 0 when all are ready; the job's exit code when \
+            one ended first (1 if it exited 0); 124 when a timeout passed; 130 when \
+            interrupted.
+
             Examples:
+              gob await
               gob await k3v
               gob await k3v b7q --timeout 600
               gob await --any k3v b7q
-              JOB=$(gob add -q make test) && gob await "$JOB"
+              JOB=$(gob add -q make test) && gob await -q "$JOB"
+              gob await --ready k3v
 
             Exit status: with one job, its exit code, 128+N when signal N killed it; \
             with several, the first non-zero one in the order given, else 0; with \

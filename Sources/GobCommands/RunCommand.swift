@@ -20,11 +20,16 @@ struct RunCommand: ParsableCommand {
             description unless --description gives a new one. When such a job is still \
             running, gob refuses to start a second one.
 
-            gob's own options (-h/--help, -d/--description, --json) come before the \
+            gob's own options (-h/--help, -d/--description, -q, --tail, --json) come before the \
             command; everything from the first other argument on belongs to the job, so \
             `gob run ls -la` works. A command given as one string with spaces is split \
             as a POSIX shell would split it, quotes and backslashes included, without \
             expanding anything: `gob run "pytest -k 'slow and not db'"`.
+
+            With --quiet nothing is streamed either: when the job ends, gob prints only \
+            the footer line, and when it failed, the last --tail lines (30) of its \
+            stderr and then of its stdout, each under a label. Exit statuses are the \
+            same.
 
             With --json nothing is streamed: gob waits for the job to end, prints it as \
             one JSON object (exit_code, signal, run_time_ms, log paths, ...) and exits \
@@ -36,6 +41,7 @@ struct RunCommand: ParsableCommand {
               gob run make test
               gob run pnpm --filter web typecheck
               gob run -d "unit tests" --json make test
+              gob run -q make test
 
             Output:
               Added job k3v running: make test
