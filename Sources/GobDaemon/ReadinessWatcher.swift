@@ -111,7 +111,16 @@ public final class ReadinessWatcher: Sendable {
 
     // MARK: The thread
 
+    /// The thread's name in `/proc/<pid>/task/<tid>/comm` (and `top -H`).
+    static let threadName = "gob-ready"
+
     private func run(wakeFD: Int32) {
+        // Named through /proc (what `pthread_setname_np` does), which Swift's Glibc module reaches.
+        let comm = Glibc.open("/proc/thread-self/comm", O_WRONLY | O_CLOEXEC)
+        if comm >= 0 {
+            _ = Glibc.write(comm, Self.threadName, Self.threadName.utf8.count)
+            _ = Glibc.close(comm)
+        }
         let inotify = inotify_init1(Int32(IN_CLOEXEC | IN_NONBLOCK))
         if inotify < 0 { logger.warning("Readiness watcher: no inotify (\(SystemError.last)); reading logs every 50 ms") }
         var watches: [String: (watch: ReadinessWatch, inotify: [Int32])] = [:]

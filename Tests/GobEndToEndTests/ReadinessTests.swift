@@ -209,3 +209,40 @@ struct ReadinessEndToEndTests {
         }
     }
 }
+
+/// What the daemon's readiness watcher costs once nothing waits.
+@Suite("Readiness watcher at rest", .endToEnd, .timeLimit(.minutes(3)))
+struct ReadinessWatcherRestTests {
+    /// The context switches of the daemon's readiness thread (named `gob-ready`): each
+    /// wake-up is one.
+    static func watcherSwitches(of daemon: pid_t) -> Int? {
+        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(daemon)/task")) ?? []
+        for task in tasks {
+            let base = "/proc/\(daemon)/task/\(task)/"
+            guard (try? String(contentsOfFile: base + "comm", encoding: .utf8))?.hasPrefix("gob-ready") == true,
+                  let status = try? String(contentsOfFile: base + "status", encoding: .utf8)
+            else { continue }
+            return status.split(separator: "\n").filter { $0.hasSuffix("ctxt_switches") || $0.contains("ctxt_switches:") }
+                .compactMap { $0.split(separator: "\t").last.flatMap { Int($0.trimmingCharacters(in: .whitespaces)) } }
+                .reduce(0, +)
+        }
+        return nil
+    }
+
+    @Test func outputAfterReadinessDoesNotWakeTheDaemon() async throws {
+        try await Sandbox.run { sandbox async throws in
+            let chatty = "echo up; while :; do echo tick; sleep 0.01; done"
+            let added = try await sandbox.gob("add", "--ready-log", "^up$", "sh", "-c", chatty)
+            #expect(added.status == 0, "\(added)")
+            let id = try ReadinessEndToEndTests.addedID(added)
+            let daemon = try #require(sandbox.daemonPID)
+            let before = try #require(Self.watcherSwitches(of: daemon), "no gob-ready thread in the daemon")
+            let ticks = sandbox.stdoutLog(id).components(separatedBy: "tick\n").count
+            try await sandbox.waitUntil("the job to print 50 more lines") {
+                sandbox.stdoutLog(id).components(separatedBy: "tick\n").count >= ticks + 50
+            }
+            let after = try #require(Self.watcherSwitches(of: daemon))
+            #expect(after == before, "the watcher woke \(after - before) times for a job no one waits for")
+        }
+    }
+}

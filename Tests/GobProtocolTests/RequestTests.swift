@@ -122,6 +122,16 @@ struct RequestTests {
         #expect(try ExtendedRegex("^$").matches([]))
         #expect(throws: ExtendedRegex.PatternError.self) { try ExtendedRegex("") }
         #expect(throws: ExtendedRegex.PatternError.self) { try ExtendedRegex("[a") }
+        #expect(try ExtendedRegex("[0-9]{1,5}-[a-f]{4}x{2,}[{]\\{9999}").matches(Array("12-abcdxxx{".utf8)) == false)
+        #expect(try ExtendedRegex("^[0-9]{3}-[0-9]{4}$").matches(Array("555-1234".utf8)))
+    }
+
+    @Test("patterns that would cost the daemon seconds or gigabytes are refused", arguments: [
+        "((a{1000}){1000}){10}", "(a{101}){100}", "a{10001}", "(x{100,}){100}", "a{5}b{5}c{5}d{5}e{5}f{5}", "(a)\\1",
+        String(repeating: "a", count: 1025),
+    ])
+    func costlyPatterns(pattern: String) {
+        #expect(throws: ExtendedRegex.PatternError.self) { try ExtendedRegex(pattern) }
     }
 
     @Test("a NUL byte in any string is refused: the OS would cut the string there", arguments: [
