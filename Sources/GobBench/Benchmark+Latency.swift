@@ -88,6 +88,63 @@ extension Benchmark {
         return Benchmark.latencyRow(Measure.stopEventLatency, Samples(latencies), limit: 2)
     }
 
+    /// From a job writing the line its readiness rule waits for to `gob add --ready-log`
+    /// exiting. Each sample is a new `gob add --ready-log '^ready <n>$' -- cat fifo<n>`:
+    /// once it has printed its `Added job` line (the daemon watches the job by then) and
+    /// a pause has let everything go idle, the benchmark writes the line into the FIFO
+    /// and times until the `gob add` process is reaped. The daemon's wake-up on the log,
+    /// its match, the `job_ready` event and the client's exit are all in the sample.
+    func readyLatency(in sandbox: Sandbox) throws(BenchError) -> ReportRow {
+        let gob = try GobServer(gob: options.gob, sandbox: sandbox, name: "g")
+        try gob.start()
+        var latencies: [Double] = []
+        for index in -2..<latencySamples {
+            let name = "ready\(index + 2)"
+            let fifo = sandbox.workdir + "/" + name
+            guard mkfifo(fifo, 0o600) == 0 else { throw BenchError("mkfifo \(fifo): \(FileText.errorText())") }
+            var pipe: [Int32] = [-1, -1]
+            let rc = gob_pipe(&pipe, 0)
+            guard rc == 0 else { throw BenchError("pipe: \(FileText.errorText(rc))") }
+            defer { close(pipe[0]) }
+            let line = "ready \(index)"
+            let adder: ChildProcess
+            do {
+                adder = try gob.command(["add", "--ready-log", "^\(line)$", "--", "cat", name]).spawn(stdout: pipe[1])
+            } catch {
+                close(pipe[1])
+                throw error
+            }
+            close(pipe[1])
+            var writer: Int32 = -1
+            do throws(BenchError) {
+                var reader = LineReader(fd: pipe[0], source: "`gob add --ready-log`")
+                guard let added = try reader.next(deadline: Monotonic.deadline(seconds: 10)),
+                      added.starts(with: Array("Added job ".utf8))
+                else { throw BenchError("`gob add --ready-log` printed no `Added job` line") }
+                writer = try Benchmark.openWriter(fifo: fifo, deadline: Monotonic.deadline(seconds: 10))
+                Monotonic.sleep(seconds: 0.005)
+                let start = Monotonic.now()
+                try Benchmark.write(line + "\n", to: writer)
+                let exit = try adder.wait(deadline: start + 5_000_000_000)
+                let elapsed = Monotonic.now() - start
+                guard exit == .exited(0) else { throw BenchError("`gob add --ready-log` \(exit)") }
+                guard let ready = try reader.next(deadline: Monotonic.deadline(seconds: 5)),
+                      String(decoding: ready, as: UTF8.self).contains(" ready after ")
+                else { throw BenchError("`gob add --ready-log` printed no `ready` line") }
+                if index >= 0 { latencies.append(Monotonic.milliseconds(elapsed)) }
+            } catch {
+                kill(adder.pid, SIGKILL)
+                _ = try? adder.wait(deadline: Monotonic.deadline(seconds: 5))
+                if writer >= 0 { close(writer) }
+                throw error
+            }
+            // End of file ends the job's `cat`.
+            close(writer)
+        }
+        try gob.stop()
+        return Benchmark.latencyRow(Measure.readyLatency, Samples(latencies), limit: 5)
+    }
+
     /// Reads events until `kind` for job `id` arrives; throws after 5 s.
     private static func await(_ kind: JobEvent.Kind, of id: String, on subscription: DaemonConnection) throws(BenchError) {
         let deadline = Monotonic.deadline(seconds: 5)

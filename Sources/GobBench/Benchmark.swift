@@ -48,6 +48,7 @@ struct Benchmark {
             case .listScaling: return try listScaling(in: sandbox)
             case .followLatency: return try followLatency(in: sandbox)
             case .stopEventLatency: return try stopEventLatency(in: sandbox)
+            case .readyLatency: return try readyLatency(in: sandbox)
             case .idleDaemon: return try idleDaemon(in: sandbox)
             case .concurrentClients: return try concurrentClients(in: sandbox)
             }

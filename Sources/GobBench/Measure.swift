@@ -7,6 +7,7 @@ enum Measure: CaseIterable {
     case listScaling
     case followLatency
     case stopEventLatency
+    case readyLatency
     case idleDaemon
     case concurrentClients
 
@@ -20,6 +21,7 @@ enum Measure: CaseIterable {
         case .listScaling: "`gob list --json`, 1,000 jobs vs 10 jobs"
         case .followLatency: "a job's line → printed by `gob stdout -f`"
         case .stopEventLatency: "job exit → `job_stopped` at a subscriber"
+        case .readyLatency: "a job's ready line → `gob add --ready-log` returns"
         case .idleDaemon: "idle daemon, 1,000 jobs: CPU and RSS"
         case .concurrentClients: "100 concurrent clients × 20 `list` requests"
         }
@@ -32,7 +34,7 @@ enum Measure: CaseIterable {
         case .warmAdd, .warmAddOnDisk: "≤ 0.7×"
         case .coldStart: "≤ 1.0×"
         case .listScaling: "≤ 2×"
-        case .followLatency: "median ≤ 5 ms"
+        case .followLatency, .readyLatency: "median ≤ 5 ms"
         case .stopEventLatency: "median ≤ 2 ms"
         case .idleDaemon: "0 ticks, ≤ 30 MiB"
         case .concurrentClients: "0 failures"

@@ -233,7 +233,9 @@ struct CommandLineRunner {
 
     /// The usage block in ArgumentParser's layout.
     private func usageBlock(_ type: any ParsableCommand.Type) -> String {
-        let usage = type == Gob.self ? Gob.usageString() : Gob.usageString(for: type)
+        // A usage of several lines continues under its first, as in the help.
+        let usage = (type == Gob.self ? Gob.usageString() : Gob.usageString(for: type))
+            .split(separator: "\n", omittingEmptySubsequences: false).joined(separator: "\n       ")
         let path = type == Gob.self ? "gob" : "gob \(type.configuration.commandName ?? "")"
         return "Usage: \(usage)\n  See '\(path) --help' for more information.\n"
     }

@@ -19,9 +19,13 @@ enum Invocation: Equatable {
     /// `gob stop [-f] [-q] [--json] <job_id>`; the count of `arguments` is checked by
     /// `run()`.
     case stop(force: Bool, quiet: Bool, json: Bool, arguments: [String])
-    /// `gob add [-f] [-d <text>] [-q] [--json] [--] <command> [args...]`: `command` is the
-    /// job's argv with gob's own leading options and one `--` already taken off.
-    case add(follow: Bool, description: String?, quiet: Bool, json: Bool, command: [String])
+    /// `gob add [-f] [-d <text>] [-q] [--json] [--ready-log …] [--tail N] [--] <command>
+    /// [args...]`: `command` is the job's argv with gob's own leading options and one `--`
+    /// already taken off; `ready` the readiness rule, `tail` the failure report's lines
+    /// (the fast path takes neither).
+    case add(
+        follow: Bool, description: String?, quiet: Bool, json: Bool, command: [String], ready: ReadinessRule? = nil,
+        tail: Int? = nil)
 
     /// Does what the command line asked; errors are the command's own (`CommandFailure`)
     /// or a follow's exit status, reported by `CommandLineRunner`.
@@ -38,8 +42,9 @@ enum Invocation: Equatable {
             try Self.runList(all: all, workdir: workdir, json: json)
         case let .stop(force, quiet, json, arguments):
             try Self.runStop(force: force, quiet: quiet, json: json, arguments: arguments)
-        case let .add(follow, description, quiet, json, command):
-            try Self.runAdd(follow: follow, description: description, quiet: quiet, json: json, command: command)
+        case let .add(follow, description, quiet, json, command, ready, tail):
+            try Self.runAdd(
+                follow: follow, description: description, quiet: quiet, json: json, command: command, ready: ready, tail: tail)
         }
     }
 }

@@ -57,8 +57,11 @@ struct OverviewCommand: ParsableCommand {
             ("gob tui", "Launch the interactive TUI"),
         ])
         text += section("SCRIPTS AND AI AGENTS", [
-            ("gob await <job_id>...", "Wait for jobs to end, exiting with their code"),
+            ("gob await [<job_id>...]", "Wait for jobs (default: all running here) to end"),
             ("gob add -q <command>", "Print only the job ID: JOB=$(gob add -q make test)"),
+            ("--ready-log REGEX", "add, start, restart return once a line matches"),
+            ("gob await --ready <id>", "Wait until a job started earlier is ready"),
+            ("-q on run, await, -f", "Only a summary line, last lines of a failed job"),
             ("-d, --description TEXT", "One line of context on add/run, shown by list"),
             ("--json", "One JSON object: add run start restart stop signal"),
             ("", "remove await list status"),

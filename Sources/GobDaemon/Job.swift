@@ -45,6 +45,14 @@ struct Job: Sendable {
     var stoppedByGob: Bool = false { didSet { wire = nil } }
     /// A one-line note (`add -d`), kept across restarts.
     var description: String? { didSet { wire = nil } }
+    /// When the job counts as ready, kept across runs; nil: it has no rule.
+    var ready: ReadinessRule? { didSet { wire = nil } }
+    /// Where the current run stands with `ready`; nil without a rule.
+    var readiness: Readiness? { didSet { wire = nil } }
+    /// When the current run became ready: wall clock as RFC 3339, and how long after the
+    /// run's start (monotonic, like the run time).
+    var readyAtText: String? { didSet { wire = nil } }
+    var readyAfterNanos: Int64? { didSet { wire = nil } }
     /// The leader has ended but members of its process group may remain (D4): stop and
     /// nuke still signal the group, and the D14 record keeps it.
     var groupMayLinger: Bool
@@ -72,7 +80,10 @@ struct Job: Sendable {
             exitCode: exitCode, signal: signal, endedAt: endedAtText,
             startedAt: startedAtText,
             runTimeMilliseconds: endedMonotonic.map { ($0 - startedMonotonic) / 1_000_000 },
-            description: description, stoppedByGob: stoppedByGob)
+            description: description, stoppedByGob: stoppedByGob,
+            readyLog: ready?.log, readyTimeoutMilliseconds: ready?.timeoutMilliseconds,
+            readiness: readiness?.rawValue, readyAt: readyAtText,
+            readyAfterMilliseconds: readyAfterNanos.map { $0 / 1_000_000 })
     }
 
     /// The snapshot's compact wire object, as `snapshot.json` writes it.

@@ -12,10 +12,15 @@ enum JobChange {
     case updated(Job)
     /// It was removed (`job_removed`).
     case removed(Job)
+    /// Its current run's readiness rule held (`job_ready`).
+    case ready(Job)
+    /// Its current run's readiness rule did not hold in time (`job_ready_timed_out`).
+    case readyTimedOut(Job)
 
     var job: Job {
         switch self {
-        case let .added(job), let .started(job), let .stopped(job), let .updated(job), let .removed(job): job
+        case let .added(job), let .started(job), let .stopped(job), let .updated(job), let .removed(job),
+             let .ready(job), let .readyTimedOut(job): job
         }
     }
 
@@ -26,6 +31,8 @@ enum JobChange {
         case .stopped: .jobStopped
         case .updated: nil
         case .removed: .jobRemoved
+        case .ready: .jobReady
+        case .readyTimedOut: .jobReadyTimedOut
         }
     }
 }
@@ -67,6 +74,12 @@ extension JobSupervisor {
             after = Self.recordEntry(job)
         }
         if before != after { state.recordDirty = true }
+        switch change {
+        // The run is over (or the job gone): nothing of it can become ready any more.
+        case .stopped: readiness.cancel(id: job.id, pid: job.pid)
+        case .removed: readiness.cancel(id: job.id)
+        default: break
+        }
         if let kind = change.event { state.outbox.append(JobEvent(kind: kind, job: job.snapshot)) }
         state.changeCount += 1
         return state.changeCount

@@ -38,7 +38,8 @@ extension JobSupervisor {
             switch decision {
             case let .reuse(id):
                 defer { state.withLockBroadcasting { $0.jobs[id]?.busy = false } }
-                let job = try relaunch(id, environment: spec.environment, settings: spec.settings, description: spec.description)
+                let job = try relaunch(
+                    id, environment: spec.environment, settings: spec.settings, description: spec.description, ready: spec.ready)
                 return (job, true)
             case let .create(pending):
                 return (try launchNewJob(pending, settings: spec.settings), false)
@@ -52,8 +53,10 @@ extension JobSupervisor {
         }
     }
 
-    /// `start`: a stopped job gets a new process.
-    public func start(_ id: String, environment: [OSString]?, settings: ProcessSettings? = nil) throws(SupervisorError) -> JobSnapshot {
+    /// `start`: a stopped job gets a new process; `ready` replaces its readiness rule.
+    public func start(
+        _ id: String, environment: [OSString]?, settings: ProcessSettings? = nil, ready: ReadinessRule? = nil
+    ) throws(SupervisorError) -> JobSnapshot {
         try withJob(id) { () throws(SupervisorError) in
             // What the previous process left in its group goes first, so the job
             // never has two generations of processes.
@@ -61,7 +64,7 @@ extension JobSupervisor {
             if let (job, process) = previous, !job.running, job.groupMayLinger {
                 try terminateGroup(of: id, process: process, force: false)
             }
-            return try relaunch(id, environment: environment, settings: settings, description: nil)
+            return try relaunch(id, environment: environment, settings: settings, description: nil, ready: ready)
         }
     }
 
@@ -88,7 +91,7 @@ extension JobSupervisor {
         let reservations = state.reservations
         let id = JobID.unique { jobs[$0] != nil || reservations[$0] != nil }
         let created = Timestamp.rfc3339(secondsSinceEpoch: now / 1_000_000_000)
-        let job = Job(
+        var job = Job(
             id: id, command: spec.command, workdir: spec.workdir,
             environment: spec.environment ?? Self.fallbackEnvironment,
             createdAtNanos: now, sequence: state.nextSequence, createdAtText: created,
@@ -97,6 +100,7 @@ extension JobSupervisor {
             startedAtNanos: now, startedAtText: created,
             endedAtNanos: nil, description: spec.description,
             groupMayLinger: false, busy: false)
+        job.ready = spec.ready
         state.nextSequence += 1
         state.reservations[id] = Reservation(creating: job)
         state.launchesInFlight += 1
@@ -128,6 +132,7 @@ extension JobSupervisor {
             var job = pending.job
             begin(&job, with: process)
             var change = apply(.added(job), in: &state)
+            watchReadiness(of: job)
             state.processes[id] = process
             state.jobByPID[process.pid] = id
             change = claimParkedExit(of: id, process: process, since: pending.reapCount, in: &state) ?? change
@@ -145,9 +150,11 @@ extension JobSupervisor {
         return recorded.job
     }
 
-    /// Starts a new process for job `id`, which the caller holds busy.
+    /// Starts a new process for job `id`, which the caller holds busy; `description` and
+    /// `ready` replace the job's own when given.
     func relaunch(
-        _ id: String, environment: [OSString]?, settings: ProcessSettings?, description: String?
+        _ id: String, environment: [OSString]?, settings: ProcessSettings?, description: String?,
+        ready: ReadinessRule? = nil
     ) throws(SupervisorError) -> JobSnapshot {
         let (job, reapCount) = try state.withLock { state throws(SupervisorError) -> (Job, UInt64) in
             guard let job = state.jobs[id] else { throw .notFound(id) }
@@ -175,8 +182,10 @@ extension JobSupervisor {
             guard !state.closed, var job = state.jobs[id] else { return nil }
             job.environment = next.environment
             job.description = next.description
+            if let ready { job.ready = ready }
             begin(&job, with: process)
             var change = apply(.started(job), in: &state)
+            watchReadiness(of: job)
             state.processes[id] = process
             state.jobByPID[process.pid] = id
             change = claimParkedExit(of: id, process: process, since: reapCount, in: &state) ?? change
@@ -212,6 +221,10 @@ extension JobSupervisor {
         job.groupMayLinger = false
         job.stopRequested = false
         job.stoppedByGob = false
+        // A new run with a rule is waited for afresh (`watchReadiness`, once it is recorded).
+        job.readiness = job.ready == nil ? nil : .waiting
+        job.readyAtText = nil
+        job.readyAfterNanos = nil
     }
 
     /// A start is recorded (or failed): parked exits are kept only while starts are in flight.

@@ -29,9 +29,12 @@ extension JobSupervisor {
         }
     }
 
-    /// `restart`: stops the job's group if anything of it runs, then starts anew. A
-    /// job that could not start again (its working directory is gone) is left as it is.
-    public func restart(_ id: String, environment: [OSString]?, settings: ProcessSettings? = nil) throws(SupervisorError) -> JobSnapshot {
+    /// `restart`: stops the job's group if anything of it runs, then starts anew (`ready`
+    /// replacing its readiness rule). A job that could not start again (its working
+    /// directory is gone) is left as it is.
+    public func restart(
+        _ id: String, environment: [OSString]?, settings: ProcessSettings? = nil, ready: ReadinessRule? = nil
+    ) throws(SupervisorError) -> JobSnapshot {
         try withJob(id) { () throws(SupervisorError) in
             guard let (job, process) = jobAndProcess(id) else { throw .notFound(id) }
             do throws(LaunchError) {
@@ -42,7 +45,7 @@ extension JobSupervisor {
             if job.mayHaveProcesses {
                 try terminateGroup(of: id, process: process, force: false)
             }
-            return try relaunch(id, environment: environment, settings: settings, description: nil)
+            return try relaunch(id, environment: environment, settings: settings, description: nil, ready: ready)
         }
     }
 

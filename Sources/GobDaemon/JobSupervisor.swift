@@ -92,6 +92,8 @@ public final class JobSupervisor: Sendable {
     /// Grace periods of a stop (Decision D4): SIGTERM, then SIGKILL.
     let termGrace: Int64
     let killGrace: Int64
+    /// Watches the runs of jobs with a readiness rule (`JobSupervisor+Readiness`).
+    let readiness: ReadinessWatcher
 
     /// - Parameters:
     ///   - clock: wall-clock nanoseconds since the epoch, for IDs and timestamps.
@@ -111,6 +113,8 @@ public final class JobSupervisor: Sendable {
         self.clock = clock
         self.termGrace = MonotonicClock.seconds(termGrace)
         self.killGrace = MonotonicClock.seconds(killGrace)
+        readiness = ReadinessWatcher(logger: logger) { [directory] path in Self.openLogForReading(path, in: directory) }
+        readiness.connect { [weak self] report in self?.readinessReported(report) }
     }
 
     // MARK: Queries
@@ -232,6 +236,7 @@ public final class JobSupervisor: Sendable {
         job.endedMonotonic = MonotonicClock.now()
         job.groupMayLinger = lingers
         job.stoppedByGob = job.stopRequested
+        if job.readiness == .waiting { job.readiness = .endedBeforeReady }
         if state.jobByPID[pid] == id { state.jobByPID[pid] = nil }
         return apply(.stopped(job), in: &state)
     }

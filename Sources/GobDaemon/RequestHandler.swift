@@ -72,10 +72,11 @@ public struct RequestHandler: Sendable {
                 ("was_running", .bool(result.wasRunning)), ("killed", .bool(result.killed)),
             ]
             return (.ok(data + jobMember(id)), .close)
-        case let .start(id, environment, settings):
-            return (.ok([("job", try supervisor.start(id, environment: environment, settings: settings).json)]), .close)
-        case let .restart(id, environment, settings):
-            return (.ok([("job", try supervisor.restart(id, environment: environment, settings: settings).json)]), .close)
+        case let .start(id, environment, settings, ready):
+            return (.ok([("job", try supervisor.start(id, environment: environment, settings: settings, ready: ready).json)]), .close)
+        case let .restart(id, environment, settings, ready):
+            let job = try supervisor.restart(id, environment: environment, settings: settings, ready: ready)
+            return (.ok([("job", job.json)]), .close)
         case let .remove(id):
             let job = try supervisor.remove(id)
             return (.ok([("job_id", .string(id)), ("pid", .int(Int64(job.pid))), ("job", job.json)]), .close)

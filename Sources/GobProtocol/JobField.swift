@@ -21,6 +21,7 @@ import Darwin
 public enum JobField: Int, CaseIterable, Sendable {
     case id, pid, status, command, workdir, createdAt, stdoutPath, stderrPath
     case exitCode, signal, endedAt, startedAt, runTime, description, stoppedByGob
+    case readyLog, readyTimeout, readiness, readyAt, readyAfter
 
     /// What a field is on the wire.
     struct Definition {
@@ -56,6 +57,11 @@ public enum JobField: Int, CaseIterable, Sendable {
         case .runTime: .init("run_time_ms", .optionalInt64)
         case .description: .init("description", .optionalText)
         case .stoppedByGob: .init("stopped_by_gob", .flag)
+        case .readyLog: .init("ready_log", .optionalText)
+        case .readyTimeout: .init("ready_timeout_ms", .optionalInt64)
+        case .readiness: .init("readiness", .optionalText)
+        case .readyAt: .init("ready_at", .optionalText)
+        case .readyAfter: .init("ready_after_ms", .optionalInt64)
         }
     }
 

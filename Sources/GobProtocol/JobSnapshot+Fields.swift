@@ -19,6 +19,11 @@ extension JobSnapshot {
             case .runTime: .optional(runTimeMilliseconds)
             case .description: .optional(description)
             case .stoppedByGob: .flag(stoppedByGob)
+            case .readyLog: .optional(readyLog)
+            case .readyTimeout: .optional(readyTimeoutMilliseconds)
+            case .readiness: .optional(readiness)
+            case .readyAt: .optional(readyAt)
+            case .readyAfter: .optional(readyAfterMilliseconds)
             }
         }
         set {
@@ -38,6 +43,11 @@ extension JobSnapshot {
             case .runTime: runTimeMilliseconds = newValue.optionalInt64
             case .description: description = newValue.optionalText
             case .stoppedByGob: stoppedByGob = newValue.flag
+            case .readyLog: readyLog = newValue.optionalText
+            case .readyTimeout: readyTimeoutMilliseconds = newValue.optionalInt64
+            case .readiness: readiness = newValue.optionalText
+            case .readyAt: readyAt = newValue.optionalText
+            case .readyAfter: readyAfterMilliseconds = newValue.optionalInt64
             }
         }
     }

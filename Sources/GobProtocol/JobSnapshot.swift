@@ -32,13 +32,26 @@ public struct JobSnapshot: Sendable, Equatable {
     /// The last process ended because gob stopped it (`stop`, `restart`, `nuke`, daemon
     /// shutdown): its signal or exit code is gob's doing, not a failure of the job.
     public var stoppedByGob: Bool
+    /// The readiness rule's pattern (`--ready-log`); nil for a job without a rule.
+    public var readyLog: String?
+    /// The readiness rule's timeout in milliseconds; nil for a job without a rule.
+    public var readyTimeoutMilliseconds: Int64?
+    /// Where the current (or last) run stands with the rule, as `Readiness` spells it
+    /// (`waiting`, `ready`, …); nil for a job without a rule. Kept as the wire's text, so
+    /// a value this client does not know survives a round trip; `readinessState` reads it.
+    public var readiness: String?
+    /// When the current (or last) run became ready (RFC 3339); nil until it did.
+    public var readyAt: String?
+    /// How long after its start the run became ready, in milliseconds; nil until it did.
+    public var readyAfterMilliseconds: Int64?
 
     public init(
         id: String, pid: Int32, status: Status, command: [OSString], workdir: OSString,
         createdAt: String, stdoutPath: String, stderrPath: String,
         exitCode: Int32? = nil, signal: String? = nil, endedAt: String? = nil,
         startedAt: String? = nil, runTimeMilliseconds: Int64? = nil, description: String? = nil,
-        stoppedByGob: Bool = false
+        stoppedByGob: Bool = false, readyLog: String? = nil, readyTimeoutMilliseconds: Int64? = nil,
+        readiness: String? = nil, readyAt: String? = nil, readyAfterMilliseconds: Int64? = nil
     ) {
         self.id = id
         self.pid = pid
@@ -55,6 +68,20 @@ public struct JobSnapshot: Sendable, Equatable {
         self.runTimeMilliseconds = runTimeMilliseconds
         self.description = description
         self.stoppedByGob = stoppedByGob
+        self.readyLog = readyLog
+        self.readyTimeoutMilliseconds = readyTimeoutMilliseconds
+        self.readiness = readiness
+        self.readyAt = readyAt
+        self.readyAfterMilliseconds = readyAfterMilliseconds
+    }
+
+    /// `readiness` as a state; nil without a rule (or for a state this client does not know).
+    public var readinessState: Readiness? { readiness.flatMap(Readiness.init(rawValue:)) }
+
+    /// The job's readiness rule, if it has one.
+    public var readinessRule: ReadinessRule? {
+        guard let readyLog else { return nil }
+        return ReadinessRule(log: readyLog, timeoutMilliseconds: readyTimeoutMilliseconds ?? ReadinessRule.defaultTimeoutMilliseconds)
     }
 
     /// The command as gob shows it: argv quoted where a shell would need it (bytes that

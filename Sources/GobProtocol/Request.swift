@@ -7,9 +7,10 @@ public enum Request: Sendable, Equatable {
     case run(JobSpec)
     case stop(jobID: String, force: Bool)
     /// `environment` replaces the job's stored environment when given;
-    /// `settings` are the client's umask, nice value and limits for the new process.
-    case start(jobID: String, environment: [OSString]?, settings: ProcessSettings? = nil)
-    case restart(jobID: String, environment: [OSString]?, settings: ProcessSettings? = nil)
+    /// `settings` are the client's umask, nice value and limits for the new process;
+    /// `ready` replaces the job's stored readiness rule when given.
+    case start(jobID: String, environment: [OSString]?, settings: ProcessSettings? = nil, ready: ReadinessRule? = nil)
+    case restart(jobID: String, environment: [OSString]?, settings: ProcessSettings? = nil, ready: ReadinessRule? = nil)
     case remove(jobID: String)
     case cleanup(workdir: OSString?)
     case nuke(workdir: OSString?)
@@ -59,10 +60,11 @@ public enum Request: Sendable, Equatable {
             payload = spec.members
         case let .stop(jobID, force):
             payload = [("job_id", .string(jobID)), ("force", .bool(force))]
-        case let .start(jobID, environment, settings), let .restart(jobID, environment, settings):
+        case let .start(jobID, environment, settings, ready), let .restart(jobID, environment, settings, ready):
             payload = [("job_id", .string(jobID))]
             if let environment { payload.append(("env", .array(environment.map(JSON.init)))) }
             if let settings { payload += settings.members }
+            if let ready { payload += ready.members }
         case let .remove(jobID), let .getJob(jobID):
             payload = [("job_id", .string(jobID))]
         case let .signal(jobID, signal):
@@ -87,16 +89,19 @@ public struct JobSpec: Sendable, Equatable {
     public var description: String?
     /// The client's umask, nice value and limits for the job's process; nil: none sent.
     public var settings: ProcessSettings?
+    /// When the job counts as ready; nil: none (a reused job keeps its own, `run`).
+    public var ready: ReadinessRule?
 
     public init(
         command: [OSString], workdir: OSString, environment: [OSString]?, description: String? = nil,
-        settings: ProcessSettings? = nil
+        settings: ProcessSettings? = nil, ready: ReadinessRule? = nil
     ) {
         self.command = command
         self.workdir = workdir
         self.environment = environment
         self.description = description
         self.settings = settings
+        self.ready = ready
     }
 
     var members: [(String, JSON)] {
@@ -107,6 +112,7 @@ public struct JobSpec: Sendable, Equatable {
         if let environment { members.append(("env", .array(environment.map(JSON.init)))) }
         if let description { members.append(("description", .string(description))) }
         if let settings { members += settings.members }
+        if let ready { members += ready.members }
         return members
     }
 }
@@ -153,11 +159,11 @@ extension Request {
         case "start":
             self = .start(
                 jobID: try payload.jobID(), environment: try payload.optionalWords("env"),
-                settings: try ProcessSettings(payload: payload.members))
+                settings: try ProcessSettings(payload: payload.members), ready: try payload.readinessRule())
         case "restart":
             self = .restart(
                 jobID: try payload.jobID(), environment: try payload.optionalWords("env"),
-                settings: try ProcessSettings(payload: payload.members))
+                settings: try ProcessSettings(payload: payload.members), ready: try payload.readinessRule())
         case "remove": self = .remove(jobID: try payload.jobID())
         case "get_job": self = .getJob(jobID: try payload.jobID())
         case "signal":
@@ -243,7 +249,31 @@ private struct Payload {
         guard let workdir = try optionalBytes("workdir") else { throw RequestError("missing workdir") }
         return JobSpec(
             command: command, workdir: try Self.absolute(workdir), environment: try optionalWords("env"),
-            description: try optionalString("description"), settings: try ProcessSettings(payload: members))
+            description: try optionalString("description"), settings: try ProcessSettings(payload: members),
+            ready: try readinessRule())
+    }
+
+    /// The readiness rule of an `add`, `run`, `start` or `restart`; nil when none is given.
+    /// A pattern the engine refuses, or a timeout without a pattern, is refused here, so
+    /// no job is started with a rule that can never hold.
+    func readinessRule() throws(RequestError) -> ReadinessRule? {
+        let log = try optionalString("ready_log")
+        let timeout: Int64?
+        if let value = members["ready_timeout_ms"], !value.isNull {
+            guard let number = value.intValue else { throw RequestError("invalid ready_timeout_ms format") }
+            timeout = number
+        } else {
+            timeout = nil
+        }
+        guard let log else {
+            if timeout != nil { throw RequestError("ready_timeout_ms needs ready_log", code: .invalidArgument) }
+            return nil
+        }
+        let rule = ReadinessRule(log: log, timeoutMilliseconds: timeout ?? ReadinessRule.defaultTimeoutMilliseconds)
+        if let problem = ReadinessRule.problem(log: rule.log, timeoutMilliseconds: rule.timeoutMilliseconds) {
+            throw RequestError(problem, code: .invalidArgument)
+        }
+        return rule
     }
 
     /// A job runs in, and jobs are grouped by, one absolute directory: a relative one
