@@ -45,8 +45,8 @@ struct Job: Sendable {
     var stoppedByGob: Bool = false { didSet { wire = nil } }
     /// A one-line note (`add -d`), kept across restarts.
     var description: String? { didSet { wire = nil } }
-    /// The leader has ended but members of its process group may remain (D4): stop and
-    /// nuke still signal the group, and the D14 record keeps it.
+    /// The leader has ended but members of its process group, or other processes of its
+    /// tree, may remain (D4): stop and nuke still end them, and the D14 record keeps it.
     var groupMayLinger: Bool
     /// A start, stop, restart, removal or nuke is working on this job; others wait.
     var busy: Bool
@@ -54,6 +54,8 @@ struct Job: Sendable {
     /// those fields clears it): `list` then copies bytes instead of encoding thousands of
     /// jobs again.
     var wire: [UInt8]?
+    /// The sockets the current run's tree listened on at the last lookup.
+    var ports: [ListeningPort] = [] { didSet { wire = nil } }
 
     /// Whether any process of this job's group may still be alive.
     var mayHaveProcesses: Bool { running || groupMayLinger }
@@ -72,7 +74,7 @@ struct Job: Sendable {
             exitCode: exitCode, signal: signal, endedAt: endedAtText,
             startedAt: startedAtText,
             runTimeMilliseconds: endedMonotonic.map { ($0 - startedMonotonic) / 1_000_000 },
-            description: description, stoppedByGob: stoppedByGob)
+            description: description, stoppedByGob: stoppedByGob, ports: running ? ports : [])
     }
 
     /// The snapshot's compact wire object, as `snapshot.json` writes it.

@@ -10,12 +10,15 @@ enum JobChange {
     case stopped(Job)
     /// A field changed that no event announces (a lingering group found empty).
     case updated(Job)
+    /// The ports its tree listens on changed (`ports_updated`).
+    case portsUpdated(Job)
     /// It was removed (`job_removed`).
     case removed(Job)
 
     var job: Job {
         switch self {
-        case let .added(job), let .started(job), let .stopped(job), let .updated(job), let .removed(job): job
+        case let .added(job), let .started(job), let .stopped(job), let .updated(job), let .portsUpdated(job),
+             let .removed(job): job
         }
     }
 
@@ -25,6 +28,7 @@ enum JobChange {
         case .started: .jobStarted
         case .stopped: .jobStopped
         case .updated: nil
+        case .portsUpdated: .portsUpdated
         case .removed: .jobRemoved
         }
     }
@@ -67,6 +71,12 @@ extension JobSupervisor {
             after = Self.recordEntry(job)
         }
         if before != after { state.recordDirty = true }
+        // A new run's ports are looked up shortly after it starts; an ended one's never.
+        switch change {
+        case .added, .started: if job.running { portSchedule?.runStarted(job.id, pid: job.pid) }
+        case .stopped, .removed: portSchedule?.forget(job.id)
+        case .updated, .portsUpdated: break
+        }
         if let kind = change.event { state.outbox.append(JobEvent(kind: kind, job: job.snapshot)) }
         state.changeCount += 1
         return state.changeCount

@@ -5,6 +5,8 @@ public struct JobEvent: Sendable, Equatable {
         case jobStarted = "job_started"
         case jobStopped = "job_stopped"
         case jobRemoved = "job_removed"
+        /// The sockets the job's process tree listens on changed (its `ports`).
+        case portsUpdated = "ports_updated"
     }
 
     public var kind: Kind

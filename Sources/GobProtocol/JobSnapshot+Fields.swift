@@ -19,6 +19,7 @@ extension JobSnapshot {
             case .runTime: .optional(runTimeMilliseconds)
             case .description: .optional(description)
             case .stoppedByGob: .flag(stoppedByGob)
+            case .ports: .ports(ports)
             }
         }
         set {
@@ -38,6 +39,7 @@ extension JobSnapshot {
             case .runTime: runTimeMilliseconds = newValue.optionalInt64
             case .description: description = newValue.optionalText
             case .stoppedByGob: stoppedByGob = newValue.flag
+            case .ports: ports = newValue.ports
             }
         }
     }

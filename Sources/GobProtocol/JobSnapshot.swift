@@ -32,13 +32,16 @@ public struct JobSnapshot: Sendable, Equatable {
     /// The last process ended because gob stopped it (`stop`, `restart`, `nuke`, daemon
     /// shutdown): its signal or exit code is gob's doing, not a failure of the job.
     public var stoppedByGob: Bool
+    /// The sockets the job's process tree listens on, as the daemon last looked them up
+    /// (shortly after the run started, and when asked); empty when it is not running.
+    public var ports: [ListeningPort]
 
     public init(
         id: String, pid: Int32, status: Status, command: [OSString], workdir: OSString,
         createdAt: String, stdoutPath: String, stderrPath: String,
         exitCode: Int32? = nil, signal: String? = nil, endedAt: String? = nil,
         startedAt: String? = nil, runTimeMilliseconds: Int64? = nil, description: String? = nil,
-        stoppedByGob: Bool = false
+        stoppedByGob: Bool = false, ports: [ListeningPort] = []
     ) {
         self.id = id
         self.pid = pid
@@ -55,6 +58,7 @@ public struct JobSnapshot: Sendable, Equatable {
         self.runTimeMilliseconds = runTimeMilliseconds
         self.description = description
         self.stoppedByGob = stoppedByGob
+        self.ports = ports
     }
 
     /// The command as gob shows it: argv quoted where a shell would need it (bytes that

@@ -18,6 +18,11 @@ public enum Request: Sendable, Equatable {
     case subscribe(workdir: OSString?)
     /// Daemon health: PID, version, uptime, job and subscriber counts, memory.
     case status
+    /// The sockets the process trees listen on: of one job, or of the jobs of `workdir`
+    /// (every job when both are nil). Looked up when asked.
+    case ports(jobID: String?, workdir: OSString?)
+    /// A job's process tree, looked up when asked.
+    case processes(jobID: String)
 
     /// The wire name of the request type.
     public var typeName: String {
@@ -37,6 +42,8 @@ public enum Request: Sendable, Equatable {
         case .getJob: "get_job"
         case .subscribe: "subscribe"
         case .status: "status"
+        case .ports: "ports"
+        case .processes: "processes"
         }
     }
 
@@ -63,8 +70,11 @@ public enum Request: Sendable, Equatable {
             payload = [("job_id", .string(jobID))]
             if let environment { payload.append(("env", .array(environment.map(JSON.init)))) }
             if let settings { payload += settings.members }
-        case let .remove(jobID), let .getJob(jobID):
+        case let .remove(jobID), let .getJob(jobID), let .processes(jobID):
             payload = [("job_id", .string(jobID))]
+        case let .ports(jobID, workdir):
+            if let jobID { payload.append(("job_id", .string(jobID))) }
+            if let workdir { payload.append(("workdir", JSON(workdir))) }
         case let .signal(jobID, signal):
             payload = [("job_id", .string(jobID)), ("signal", .int(Int64(signal)))]
         }
@@ -160,6 +170,8 @@ extension Request {
                 settings: try ProcessSettings(payload: payload.members))
         case "remove": self = .remove(jobID: try payload.jobID())
         case "get_job": self = .getJob(jobID: try payload.jobID())
+        case "processes": self = .processes(jobID: try payload.jobID())
+        case "ports": self = .ports(jobID: try payload.optionalString("job_id"), workdir: try payload.scope())
         case "signal":
             let jobID = try payload.jobID()
             guard let value = payload.members["signal"], !value.isNull else { throw RequestError("missing signal") }

@@ -100,6 +100,10 @@ int gob_spawn_job(const struct gob_job_spawn *job, pid_t *pid, int *pidfd, int *
 /// does not know the flag).
 int gob_pidfd_signal_group(int pidfd, int signal);
 
+/// pidfd_send_signal(2) to the one process `pidfd` refers to; 0 or errno (ESRCH: it has
+/// ended; EPERM: not ours to signal).
+int gob_pidfd_signal(int pidfd, int signal);
+
 /// pidfd_open(2); the descriptor or -1 with errno set.
 int gob_pidfd_open(pid_t pid);
 

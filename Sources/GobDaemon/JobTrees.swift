@@ -1,0 +1,166 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Synchronization
+
+/// Finds the process tree of each job: every process that descends from the job's main
+/// process, whatever process group or session it moved to.
+///
+/// The daemon is the child subreaper of everything it starts, so a job's process whose
+/// parent ends is not lost to init: it becomes a child of the daemon. A lookup therefore
+/// walks down from the job's main process (while it lives) and from the daemon's own
+/// children that are not job leaders — the adopted ones — each of which it gives to a job:
+///
+/// 1. a process seen in that job's tree by an earlier lookup (by PID and start time);
+/// 2. else the job named by `GOB_JOB_ID` in its environment, which every job starts with
+///    and its descendants inherit;
+/// 3. else the job whose process group it is in.
+///
+/// What escapes: a process that clears `GOB_JOB_ID` from its environment, leaves the
+/// job's process group, and whose parent ends before any lookup saw it. Reading another
+/// user's environment fails; such a process is found through its parent, or its group.
+///
+/// Reading every entry of `/proc` happens only when the daemon could not make itself a
+/// subreaper (orphans then go to init, outside its reach by parent links): then adopted
+/// processes are found by their marker or a previous sighting in a scan of `/proc`.
+public final class JobTrees: Sendable {
+    /// What a lookup knows of one job.
+    public struct Root: Sendable, Equatable {
+        public var id: String
+        /// The job's process group: its main process's PID (the current or last run).
+        public var pgid: Int32
+        /// Its main process while it runs (and has not been reaped), with the start time
+        /// when known: the root of the tree.
+        public var leader: ProcessIdentity?
+
+        public init(id: String, pgid: Int32, leader: ProcessIdentity?) {
+            self.id = id
+            self.pgid = pgid
+            self.leader = leader
+        }
+    }
+
+    /// The daemon's PID: the parent of every job leader and of every adopted process.
+    let daemonPID: Int32
+    /// Whether the daemon is the child subreaper of its jobs' processes.
+    let adoptsOrphans: Bool
+    /// Processes seen in each job's tree by the last lookup of that job: an adopted
+    /// process whose environment cannot be read (another user's) and that left the group
+    /// is still known as the job's.
+    private let seen = Mutex<[ProcessIdentity: String]>([:])
+
+    public init(daemonPID: Int32, adoptsOrphans: Bool) {
+        self.daemonPID = daemonPID
+        self.adoptsOrphans = adoptsOrphans
+    }
+
+    /// The marker a job's environment carries: descendants inherit it.
+    public static let markerName = "GOB_JOB_ID"
+
+    /// The trees of the jobs in `wanted` (of every root when nil), each root first and
+    /// then its descendants, depth first; `roots` must name every job that may have
+    /// processes, so that adopted processes go to the right one.
+    public func lookUp(_ roots: [Root], wanted: Set<String>? = nil) -> [String: [TreeProcess]] {
+        let wantedIDs = wanted ?? Set(roots.map(\.id))
+        var tops: [String: [TreeProcess]] = [:]
+        let adopted = adoptedProcesses(roots)
+        for (process, owner) in adopted.owned where wantedIDs.contains(owner) {
+            tops[owner, default: []].append(process)
+        }
+        for (id, leader) in adopted.leaders where wantedIDs.contains(id) {
+            tops[id, default: []].insert(leader, at: 0)
+        }
+        var trees: [String: [TreeProcess]] = [:]
+        for id in wantedIDs {
+            guard let starts = tops[id] else {
+                trees[id] = []
+                continue
+            }
+            trees[id] = ProcessTree.walk(from: starts)
+        }
+        remember(trees, roots: roots)
+        return trees
+    }
+
+    /// The IDs of jobs that have processes the daemon adopted: what is left of a job
+    /// whose main process ended. Reads only the daemon's children (and the environment
+    /// of those that are not job leaders).
+    public func jobsWithAdoptedProcesses(_ roots: [Root]) -> Set<String> {
+        Set(adoptedProcesses(roots).owned.map(\.owner))
+    }
+
+    /// The job leaders among the daemon's children, and the other children with the job
+    /// each belongs to (those that belong to none are left out).
+    private func adoptedProcesses(_ roots: [Root]) -> (leaders: [String: TreeProcess], owned: [(process: TreeProcess, owner: String)]) {
+        var leaderOf: [Int32: (id: String, start: UInt64)] = [:]
+        var groupOf: [Int32: String] = [:]
+        var known: Set<String> = []
+        for root in roots {
+            known.insert(root.id)
+            groupOf[root.pgid] = root.id
+            if let leader = root.leader { leaderOf[leader.pid] = (root.id, leader.startTime) }
+        }
+        var leaders: [String: TreeProcess] = [:]
+        var owned: [(process: TreeProcess, owner: String)] = []
+        let remembered = seen.withLock { $0 }
+        let candidates: [Int32]
+        if adoptsOrphans {
+            candidates = ProcessTree.children(of: daemonPID, threads: 0)
+        } else {
+            // Orphans went to init: only a scan of /proc finds them (rare: no subreaper).
+            candidates = ProcFiles.names(in: "/proc").compactMap(Int32.init)
+        }
+        for pid in candidates where pid != daemonPID {
+            if let leader = leaderOf[pid] {
+                // A leader is the daemon's unreaped child: its number is still its own.
+                guard let process = TreeProcess.read(pid), process.ppid == daemonPID,
+                      leader.start == 0 || process.startTime == leader.start
+                else { continue }
+                leaders[leader.id] = process
+                continue
+            }
+            guard let process = TreeProcess.read(pid) else { continue }
+            // Without a subreaper every marked process is a candidate; the walk does not
+            // list twice one that is also below another.
+            if adoptsOrphans && process.ppid != daemonPID { continue }
+            if let owner = remembered[process.identity], known.contains(owner) {
+                owned.append((process, owner))
+            } else if let marked = Self.marker(of: pid), known.contains(marked) {
+                owned.append((process, marked))
+            } else if adoptsOrphans, let owner = groupOf[process.pgid] {
+                owned.append((process, owner))
+            }
+        }
+        return (leaders, owned)
+    }
+
+    /// Keeps what each looked-up tree holds now, and forgets jobs that are gone.
+    private func remember(_ trees: [String: [TreeProcess]], roots: [Root]) {
+        let known = Set(roots.map(\.id))
+        seen.withLock { seen in
+            seen = seen.filter { known.contains($0.value) && trees[$0.value] == nil }
+            for (id, processes) in trees {
+                for process in processes { seen[process.identity] = id }
+            }
+        }
+    }
+
+    /// The job ID in `GOB_JOB_ID` of `pid`'s environment; nil when it has none or the
+    /// environment cannot be read (another user's process).
+    static func marker(of pid: Int32) -> String? {
+        guard let bytes = ProcFiles.contents("/proc/\(pid)/environ", limit: 4 << 20) else { return nil }
+        return marker(inEnvironment: bytes)
+    }
+
+    /// The value of the last `GOB_JOB_ID=` entry of NUL-separated environment bytes.
+    static func marker(inEnvironment bytes: [UInt8]) -> String? {
+        let prefix = Array((markerName + "=").utf8)
+        var found: String?
+        for entry in bytes.split(separator: 0) where entry.starts(with: prefix) {
+            found = String(decoding: entry.dropFirst(prefix.count), as: UTF8.self)
+        }
+        return found
+    }
+}
