@@ -62,23 +62,37 @@ public final class JobTrees: Sendable {
     /// The trees of the jobs in `wanted` (of every root when nil), each root first and
     /// then its descendants, depth first; `roots` must name every job that may have
     /// processes, so that adopted processes go to the right one.
+    ///
+    /// Processes only ever move from below a job's main process (or an adopted one) to
+    /// the daemon, never back: so the trees are walked first and the daemon's children
+    /// read after, again until no new adopted process turns up. A process whose parent
+    /// ends during the lookup is found either way.
     public func lookUp(_ roots: [Root], wanted: Set<String>? = nil) -> [String: [TreeProcess]] {
         let wantedIDs = wanted ?? Set(roots.map(\.id))
-        var tops: [String: [TreeProcess]] = [:]
-        let adopted = adoptedProcesses(roots)
-        for (process, owner) in adopted.owned where wantedIDs.contains(owner) {
-            tops[owner, default: []].append(process)
-        }
-        for (id, leader) in adopted.leaders where wantedIDs.contains(id) {
-            tops[id, default: []].insert(leader, at: 0)
-        }
         var trees: [String: [TreeProcess]] = [:]
-        for id in wantedIDs {
-            guard let starts = tops[id] else {
-                trees[id] = []
-                continue
+        var visited: Set<Int32> = []
+        for root in roots where wantedIDs.contains(root.id) {
+            trees[root.id] = []
+            // The main process is the daemon's unreaped child: its number is still its own.
+            guard let leader = root.leader, let process = TreeProcess.read(leader.pid), process.ppid == daemonPID,
+                  leader.startTime == 0 || process.startTime == leader.startTime
+            else { continue }
+            let tree = ProcessTree.walk(from: [process], skipping: visited)
+            visited.formUnion(tree.map(\.pid))
+            trees[root.id] = tree
+        }
+        let context = Attribution(roots, remembered: seen.withLock { $0 })
+        var examined: Set<Int32> = []
+        for _ in 0..<4 {
+            let adopted = adoptedProcesses(context, skipping: visited.union(examined))
+            examined.formUnion(adopted.examined)
+            let mine = adopted.owned.filter { wantedIDs.contains($0.owner) }
+            if mine.isEmpty { break }
+            for (process, owner) in mine {
+                let tree = ProcessTree.walk(from: [process], skipping: visited)
+                visited.formUnion(tree.map(\.pid))
+                trees[owner, default: []] += tree
             }
-            trees[id] = ProcessTree.walk(from: starts)
         }
         remember(trees, roots: roots)
         return trees
@@ -88,23 +102,34 @@ public final class JobTrees: Sendable {
     /// whose main process ended. Reads only the daemon's children (and the environment
     /// of those that are not job leaders).
     public func jobsWithAdoptedProcesses(_ roots: [Root]) -> Set<String> {
-        Set(adoptedProcesses(roots).owned.map(\.owner))
+        let context = Attribution(roots, remembered: seen.withLock { $0 })
+        return Set(adoptedProcesses(context, skipping: []).owned.map(\.owner))
     }
 
-    /// The job leaders among the daemon's children, and the other children with the job
-    /// each belongs to (those that belong to none are left out).
-    private func adoptedProcesses(_ roots: [Root]) -> (leaders: [String: TreeProcess], owned: [(process: TreeProcess, owner: String)]) {
-        var leaderOf: [Int32: (id: String, start: UInt64)] = [:]
-        var groupOf: [Int32: String] = [:]
+    /// What tells which job an adopted process belongs to.
+    private struct Attribution {
         var known: Set<String> = []
-        for root in roots {
-            known.insert(root.id)
-            groupOf[root.pgid] = root.id
-            if let leader = root.leader { leaderOf[leader.pid] = (root.id, leader.startTime) }
+        var groupOf: [Int32: String] = [:]
+        var leaders: Set<Int32> = []
+        var remembered: [ProcessIdentity: String]
+
+        init(_ roots: [Root], remembered: [ProcessIdentity: String]) {
+            self.remembered = remembered
+            for root in roots {
+                known.insert(root.id)
+                groupOf[root.pgid] = root.id
+                if let leader = root.leader { leaders.insert(leader.pid) }
+            }
         }
-        var leaders: [String: TreeProcess] = [:]
+    }
+
+    /// The daemon's children that are not job leaders (nor in `skipping`), each with the
+    /// job it belongs to (those that belong to none are left out), and every PID looked at.
+    private func adoptedProcesses(
+        _ context: Attribution, skipping: Set<Int32>
+    ) -> (owned: [(process: TreeProcess, owner: String)], examined: [Int32]) {
         var owned: [(process: TreeProcess, owner: String)] = []
-        let remembered = seen.withLock { $0 }
+        var examined: [Int32] = []
         let candidates: [Int32]
         if adoptsOrphans {
             candidates = ProcessTree.children(of: daemonPID, threads: 0)
@@ -112,28 +137,21 @@ public final class JobTrees: Sendable {
             // Orphans went to init: only a scan of /proc finds them (rare: no subreaper).
             candidates = ProcFiles.names(in: "/proc").compactMap(Int32.init)
         }
-        for pid in candidates where pid != daemonPID {
-            if let leader = leaderOf[pid] {
-                // A leader is the daemon's unreaped child: its number is still its own.
-                guard let process = TreeProcess.read(pid), process.ppid == daemonPID,
-                      leader.start == 0 || process.startTime == leader.start
-                else { continue }
-                leaders[leader.id] = process
-                continue
-            }
+        for pid in candidates where pid != daemonPID && !context.leaders.contains(pid) && !skipping.contains(pid) {
+            examined.append(pid)
             guard let process = TreeProcess.read(pid) else { continue }
             // Without a subreaper every marked process is a candidate; the walk does not
             // list twice one that is also below another.
             if adoptsOrphans && process.ppid != daemonPID { continue }
-            if let owner = remembered[process.identity], known.contains(owner) {
+            if let owner = context.remembered[process.identity], context.known.contains(owner) {
                 owned.append((process, owner))
-            } else if let marked = Self.marker(of: pid), known.contains(marked) {
+            } else if let marked = Self.marker(of: pid), context.known.contains(marked) {
                 owned.append((process, marked))
-            } else if adoptsOrphans, let owner = groupOf[process.pgid] {
+            } else if adoptsOrphans, let owner = context.groupOf[process.pgid] {
                 owned.append((process, owner))
             }
         }
-        return (leaders, owned)
+        return (owned, examined)
     }
 
     /// Keeps what each looked-up tree holds now, and forgets jobs that are gone.

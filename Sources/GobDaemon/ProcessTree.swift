@@ -22,12 +22,12 @@ enum ProcessTree {
     }
 
     /// The processes below each of `roots`, the roots included, each root followed by its
-    /// descendants depth first (children by PID), each with its depth below its root. A
-    /// child whose parent is no longer the process it was listed under (it ended and its
-    /// number went to another) is left out.
-    static func walk(from roots: [TreeProcess]) -> [TreeProcess] {
+    /// descendants depth first (children by PID), each with its depth below its root;
+    /// PIDs in `skipping` (already listed) are left out, as is a child whose parent is no
+    /// longer the process it was listed under (it ended and its number went to another).
+    static func walk(from roots: [TreeProcess], skipping: Set<Int32> = []) -> [TreeProcess] {
         var result: [TreeProcess] = []
-        var seen: Set<Int32> = []
+        var seen = skipping
         for root in roots where seen.insert(root.pid).inserted {
             var stack = [root]
             while let process = stack.popLast() {
