@@ -27,8 +27,8 @@ struct PortsCommand: ParsableCommand {
               gob ports --all --json
 
             Output:
-              PORT   PROTO  ADDRESS    PID
-              5173   tcp    127.0.0.1  28978
+               PORT  PROTO  ADDRESS      PID
+               5173  tcp    127.0.0.1  28978
               24678  tcp    ::1        28990
             Without a job ID, a JOB column comes first. A job that is not running: \
             Job k3v is not running. A job without a socket: Job k3v has no listening \

@@ -24,11 +24,12 @@ struct PsCommand: ParsableCommand {
               gob ps --json k3v
 
             Output:
-                PID   PPID  STATE  CPU   RSS    COMMAND
-              28978  28901  S      0.4s  45.2M  npm run dev
-              28990  28978  S      0.1s  3.1M   \\_ sh -c vite
-              29001  28990  S      12.5s 120M      \\_ node vite
-            A job with no process left: Job k3v is not running.
+                PID   PPID  STATE    CPU   RSS  COMMAND
+              28978  28901  S       0.4s   44M  npm run dev
+              28990  28978  S       0.1s  3.1M  \\_ sh -c vite
+              29001  28990  S      12.5s  120M     \\_ node vite
+            A job with no process left: Job k3v is not running. Memory is in KiB (K), \
+            MiB (M) or GiB (G).
             --json prints one object: {"id", "status", "processes": [{"pid", "ppid", \
             "pgid", "state", "cpu_ms", "rss_bytes", "depth", "name", "command"}]}.
 
