@@ -9,6 +9,7 @@ enum Measure: CaseIterable {
     case stopEventLatency
     case idleDaemon
     case concurrentClients
+    case portsAll
 
     /// The table's `measure` cell.
     var title: String {
@@ -22,6 +23,7 @@ enum Measure: CaseIterable {
         case .stopEventLatency: "job exit → `job_stopped` at a subscriber"
         case .idleDaemon: "idle daemon, 1,000 jobs: CPU and RSS"
         case .concurrentClients: "100 concurrent clients × 20 `list` requests"
+        case .portsAll: "`gob ports --all`, 20 jobs of 5 processes (4 listening) vs `gob list`"
         }
     }
 
@@ -36,6 +38,7 @@ enum Measure: CaseIterable {
         case .stopEventLatency: "median ≤ 2 ms"
         case .idleDaemon: "0 ticks, ≤ 30 MiB"
         case .concurrentClients: "0 failures"
+        case .portsAll: "≤ 4×"
         }
     }
 }

@@ -22,6 +22,8 @@ enum Invocation: Equatable {
     /// `gob add [-f] [-d <text>] [-q] [--json] [--] <command> [args...]`: `command` is the
     /// job's argv with gob's own leading options and one `--` already taken off.
     case add(follow: Bool, description: String?, quiet: Bool, json: Bool, command: [String])
+    /// `gob ports [-a] [--json] [<job_id>]`; the count of `arguments` is checked by `run()`.
+    case ports(all: Bool, json: Bool, arguments: [String])
 
     /// Does what the command line asked; errors are the command's own (`CommandFailure`)
     /// or a follow's exit status, reported by `CommandLineRunner`.
@@ -40,6 +42,8 @@ enum Invocation: Equatable {
             try Self.runStop(force: force, quiet: quiet, json: json, arguments: arguments)
         case let .add(follow, description, quiet, json, command):
             try Self.runAdd(follow: follow, description: description, quiet: quiet, json: json, command: command)
+        case let .ports(all, json, arguments):
+            try Self.runPorts(all: all, json: json, arguments: arguments)
         }
     }
 }

@@ -43,7 +43,7 @@ extension JobSupervisor {
         guard let trees else {
             return jobs.map { JobPorts(id: $0.id, status: $0.running ? .running : .stopped, pid: $0.pid, processes: 0, ports: []) }
         }
-        let found = trees.lookUp(treeRoots(), wanted: Set(jobs.map(\.id)))
+        let found = trees.lookUp(treeRoots(), wanted: Set(jobs.map(\.id)), sockets: true)
         let ports = ListeningSockets.ports(of: found)
         updatePorts(jobs.filter(\.running).map { ($0.id, $0.pid, ports[$0.id] ?? []) }, waiting: true)
         return jobs.compactMap { job in
@@ -107,7 +107,7 @@ extension JobSupervisor {
             return targets
         }
         guard !targets.isEmpty else { return }
-        let found = trees.lookUp(treeRoots(), wanted: Set(targets.keys))
+        let found = trees.lookUp(treeRoots(), wanted: Set(targets.keys), sockets: true)
         let ports = ListeningSockets.ports(of: found)
         updatePorts(targets.map { ($0.key, $0.value, ports[$0.key] ?? []) }, waiting: false)
     }

@@ -67,7 +67,9 @@ public final class JobTrees: Sendable {
     /// the daemon, never back: so the trees are walked first and the daemon's children
     /// read after, again until no new adopted process turns up. A process whose parent
     /// ends during the lookup is found either way.
-    public func lookUp(_ roots: [Root], wanted: Set<String>? = nil) -> [String: [TreeProcess]] {
+    ///
+    /// With `sockets`, each live process's socket inodes are read too (for `ports`).
+    public func lookUp(_ roots: [Root], wanted: Set<String>? = nil, sockets: Bool = false) -> [String: [TreeProcess]] {
         let wantedIDs = wanted ?? Set(roots.map(\.id))
         var trees: [String: [TreeProcess]] = [:]
         var visited: Set<Int32> = []
@@ -77,7 +79,7 @@ public final class JobTrees: Sendable {
             guard let leader = root.leader, let process = TreeProcess.read(leader.pid), process.ppid == daemonPID,
                   leader.startTime == 0 || process.startTime == leader.startTime
             else { continue }
-            let tree = ProcessTree.walk(from: [process], skipping: visited)
+            let tree = ProcessTree.walk(from: [process], skipping: visited, sockets: sockets)
             visited.formUnion(tree.map(\.pid))
             trees[root.id] = tree
         }
@@ -89,7 +91,7 @@ public final class JobTrees: Sendable {
             let mine = adopted.owned.filter { wantedIDs.contains($0.owner) }
             if mine.isEmpty { break }
             for (process, owner) in mine {
-                let tree = ProcessTree.walk(from: [process], skipping: visited)
+                let tree = ProcessTree.walk(from: [process], skipping: visited, sockets: sockets)
                 visited.formUnion(tree.map(\.pid))
                 trees[owner, default: []] += tree
             }

@@ -24,6 +24,9 @@ public struct TreeProcess: Sendable, Equatable {
     /// How far below the root it was found from: 0 for the job's main process and for
     /// processes the daemon adopted when their parent ended.
     public var depth: Int = 0
+    /// The inodes of the sockets it held open, when the lookup asked for them (nil when
+    /// not asked, or when its descriptors could not be read).
+    public var sockets: [UInt64]?
 
     public var identity: ProcessIdentity { ProcessIdentity(pid: pid, startTime: startTime) }
 
@@ -54,27 +57,57 @@ public struct TreeProcess: Sendable, Equatable {
     }
 
     /// Parses the text of a `stat` file. The name (field 2) may hold spaces and
-    /// parentheses: the fields after it start behind the last `)`.
+    /// parentheses: the fields after it start behind the last `)`. Read in place, field
+    /// by field: a lookup parses one per process.
     static func parse(pid: Int32, stat bytes: [UInt8]) -> TreeProcess? {
         guard let open = bytes.firstIndex(of: UInt8(ascii: "(")),
               let close = bytes.lastIndex(of: UInt8(ascii: ")")), open < close
         else { return nil }
-        let name = String(decoding: bytes[(open + 1)..<close], as: UTF8.self)
-        let fields = bytes[(close + 1)...].split(separator: UInt8(ascii: " "))
-        // fields[0] is field 3 (state); ppid 4, pgrp 5, session 6, utime 14, stime 15,
-        // num_threads 20, starttime 22, rss 24.
-        guard fields.count > 21,
-              let ppid = Int32(text(fields[1])), let pgid = Int32(text(fields[2])), let sid = Int32(text(fields[3])),
-              let utime = UInt64(text(fields[11])), let stime = UInt64(text(fields[12])),
-              let threads = Int(text(fields[17])), let start = UInt64(text(fields[19])),
-              let rss = Int64(text(fields[21]))
-        else { return nil }
+        // Field 3 (state) is number 0 here; ppid 1, pgrp 2, session 3, utime 11, stime 12,
+        // num_threads 17, starttime 19, rss 21.
+        var numbers = [Int64](repeating: 0, count: 22)
+        var state = UInt8(ascii: "?")
+        var field = -1
+        var value: Int64 = 0
+        var negative = false
+        var inField = false
+        var index = close + 1
+        while index <= bytes.count {
+            let byte = index < bytes.count ? bytes[index] : UInt8(ascii: " ")
+            if byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\n") {
+                if inField {
+                    if field >= 1 && field < numbers.count { numbers[field] = negative ? -value : value }
+                    inField = false
+                    if field >= numbers.count - 1 { break }
+                }
+            } else {
+                if !inField {
+                    inField = true
+                    field += 1
+                    value = 0
+                    negative = false
+                    if field == 0 { state = byte }
+                }
+                if field >= 1 {
+                    if byte == UInt8(ascii: "-") {
+                        negative = true
+                    } else if byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") {
+                        value = value &* 10 &+ Int64(byte - UInt8(ascii: "0"))
+                    } else {
+                        return nil
+                    }
+                }
+            }
+            index += 1
+        }
+        guard field >= numbers.count - 1 else { return nil }
         return TreeProcess(
-            pid: pid, ppid: ppid, pgid: pgid, sid: sid, state: fields[0].first ?? UInt8(ascii: "?"),
-            cpuTicks: utime &+ stime, threads: threads, startTime: start, rssPages: rss, name: name)
+            pid: pid, ppid: Int32(truncatingIfNeeded: numbers[1]), pgid: Int32(truncatingIfNeeded: numbers[2]),
+            sid: Int32(truncatingIfNeeded: numbers[3]), state: state,
+            cpuTicks: UInt64(max(numbers[11], 0)) &+ UInt64(max(numbers[12], 0)), threads: Int(numbers[17]),
+            startTime: UInt64(max(numbers[19], 0)), rssPages: numbers[21],
+            name: String(decoding: bytes[(open + 1)..<close], as: UTF8.self))
     }
-
-    private static func text(_ field: ArraySlice<UInt8>) -> String { String(decoding: field, as: UTF8.self) }
 
     /// The process as `gob ps` reports it, with its argv read now (none for a zombie).
     public func reported(ticksPerSecond: Int64, pageSize: Int64) -> JobProcess {

@@ -69,6 +69,57 @@ struct ProcessTreeReadingTests {
     }
     #endif
 
+    /// The kernel's sock_diag answer and its text tables agree on this process's own
+    /// sockets: a TCP listener, a bound UDP socket, an IPv6 listener; not a connected
+    /// UDP socket.
+    @Test func bothWaysOfReadingTheTablesAgree() throws {
+        func open(_ family: Int32, _ type: Int32, _ address: String, connect: Bool = false) throws -> (fd: Int32, inode: UInt64) {
+            let fd = socket(family, type, 0)
+            guard fd >= 0 else { throw SystemError.last }
+            if family == AF_INET {
+                var local = sockaddr_in()
+                local.sin_family = sa_family_t(AF_INET)
+                inet_pton(AF_INET, address, &local.sin_addr)
+                let rc = withUnsafePointer(to: &local) {
+                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                        connect ? Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                            : bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                    }
+                }
+                try #require(rc == 0)
+            } else {
+                var local = sockaddr_in6()
+                local.sin6_family = sa_family_t(AF_INET6)
+                inet_pton(AF_INET6, address, &local.sin6_addr)
+                let rc = withUnsafePointer(to: &local) {
+                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in6>.size)) }
+                }
+                try #require(rc == 0)
+            }
+            if type == Int32(SOCK_STREAM.rawValue) { try #require(listen(fd, 1) == 0) }
+            var info = stat()
+            try #require(fstat(fd, &info) == 0)
+            return (fd, UInt64(info.st_ino))
+        }
+        let stream = Int32(SOCK_STREAM.rawValue)
+        let datagram = Int32(SOCK_DGRAM.rawValue)
+        let sockets = [
+            try open(AF_INET, stream, "127.0.0.1"), try open(AF_INET, datagram, "127.0.0.1"),
+            try open(AF_INET6, stream, "::1"), try open(AF_INET, datagram, "127.0.0.1", connect: true),
+        ]
+        defer { for entry in sockets { close(entry.fd) } }
+        let inodes = Set(sockets.map(\.inode))
+        let asked = ListeningSockets.readOwnNamespace().byInode.filter { inodes.contains($0.key) }
+        let printed = ListeningSockets.read(namespaceOf: getpid()).byInode.filter { inodes.contains($0.key) }
+        // This kernel answers sock_diag for TCP: the quick way is the one taken.
+        #expect(ListeningSockets.dump(family: AF_INET, protocol: Int32(IPPROTO_TCP)) != nil)
+        #expect(asked.count == 3, "\(asked)")
+        #expect(asked == printed)
+        #expect(asked[sockets[3].inode] == nil, "a connected UDP socket does not listen")
+        #expect(asked[sockets[2].inode]?.address == "::1")
+        #expect(asked[sockets[1].inode]?.transport == .udp)
+    }
+
     /// A process found by a lookup and a process that holds its PID later are told apart
     /// by the start time: a claim on the one found is refused, and nothing is signalled.
     @Test func aReusedPIDIsNeverClaimed() async throws {

@@ -56,7 +56,8 @@ struct ProcessTreeTests {
             #expect(listed.first?.pid == pgid && listed.first?.depth == 0, "the main process comes first")
             let text = try await sandbox.gob("ps", id)
             #expect(text.status == 0)
-            #expect(text.stdout.hasPrefix("  PID"), "\(text)")
+            #expect(text.stdout.split(separator: "\n").first?.split(separator: " ") == ["PID", "PPID", "STATE", "CPU", "RSS", "COMMAND"],
+                    "\(text)")
             #expect(text.stdout.contains("\\_ sleep 300"), "children are drawn under their parent")
 
             let stop = try await sandbox.gob("stop", id)

@@ -119,4 +119,22 @@ pid_t gob_wait_exited_child(void);
 /// not yet reaped), or -1 with errno set.
 int gob_pidfd_reaped(int pidfd);
 
+/// One socket `gob_listening_sockets` found: its inode (what a process's descriptor links
+/// to), local port, address family (AF_INET or AF_INET6) and local address in network
+/// order (the first 4 bytes for IPv4).
+struct gob_listener {
+    unsigned long long inode;
+    unsigned int port;
+    int family;
+    unsigned char address[16];
+};
+
+/// The listening sockets of `family` and `protocol` (IPPROTO_TCP: in the listening state;
+/// IPPROTO_UDP: bound, with no peer) in this process's network namespace, asked of the
+/// kernel through sock_diag netlink, which, unlike /proc/net/tcp, does not walk the table
+/// of established connections. Writes up to `capacity` entries and returns how many
+/// there are (more than `capacity`: call again with room for all), or -errno (the kernel
+/// has no such diag module, or refuses).
+int gob_listening_sockets(int family, int protocol, struct gob_listener *out, int capacity);
+
 #endif
