@@ -69,7 +69,7 @@ extension Invocation {
             var command = job.commandLine
             var description = job.description ?? ""
             // The ports a running job listens on go beside its description.
-            let ports = job.status == .running ? ListeningPort.summary(job.ports) : ""
+            let ports = job.status == .running && !job.ports.isEmpty ? ListeningPort.summary(job.ports) : ""
             let portsWidth = ports.isEmpty ? 0 : ports.count + (description.isEmpty ? 0 : 2)
             if let columns = style.columns {
                 let ellipsis = style.unicode ? "…" : "~"
@@ -79,8 +79,10 @@ extension Invocation {
                     description, width: max(columns - descriptionIndent.count - portsWidth, 10), ellipsis: ellipsis)
             }
             text += head + command + mark + "\n"
-            let note = [description, ports].filter { !$0.isEmpty }.joined(separator: "  ")
-            if !note.isEmpty { text += descriptionIndent + note + "\n" }
+            if !description.isEmpty || !ports.isEmpty {
+                let gap = description.isEmpty || ports.isEmpty ? "" : "  "
+                text += descriptionIndent + description + gap + ports + "\n"
+            }
         }
         return text
     }

@@ -58,12 +58,22 @@ public struct ListeningPort: Sendable, Hashable {
     /// The ports as `list` and the TUI show them beside a job: each number once, in order,
     /// `:5173` for TCP and `:5353/udp` for a number only UDP uses.
     public static func summary(_ ports: [ListeningPort]) -> String {
-        var tcp: Set<Int> = []
-        var udp: Set<Int> = []
-        for port in ports {
-            if port.transport == .tcp { tcp.insert(port.port) } else { udp.insert(port.port) }
+        // `list` asks for every job; no set (whose hashing costs a short-lived command
+        // its random seed): a sort of a few numbers.
+        if ports.isEmpty { return "" }
+        let numbers = ports.map { (port: $0.port, tcp: $0.transport == .tcp) }.sorted { $0.port < $1.port }
+        var text = ""
+        var index = 0
+        while index < numbers.count {
+            let port = numbers[index].port
+            var tcp = false
+            while index < numbers.count && numbers[index].port == port {
+                tcp = tcp || numbers[index].tcp
+                index += 1
+            }
+            if !text.isEmpty { text += " " }
+            text += tcp ? ":\(port)" : ":\(port)/udp"
         }
-        let numbers = tcp.union(udp).sorted()
-        return numbers.map { tcp.contains($0) ? ":\($0)" : ":\($0)/udp" }.joined(separator: " ")
+        return text
     }
 }
