@@ -72,6 +72,7 @@ extension JobSupervisor {
         }
         if before != after { state.recordDirty = true }
         // A new run's ports are looked up shortly after it starts; an ended one's never.
+        // (Memory only: the schedule's own lock, its thread already made.)
         switch change {
         case .added, .started: if job.running { portSchedule?.runStarted(job.id, pid: job.pid) }
         case .stopped, .removed: portSchedule?.forget(job.id)

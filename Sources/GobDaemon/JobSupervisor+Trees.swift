@@ -185,14 +185,15 @@ extension JobSupervisor {
     }
 
     /// Whether job `id` has processes the daemon adopted (what its main process left).
-    func hasAdoptedProcesses(_ id: String) -> Bool {
-        trees?.jobsWithAdoptedProcesses(treeRoots()).contains(id) ?? false
+    /// `cheap`: only what reading the daemon's children tells (on every process end).
+    func hasAdoptedProcesses(_ id: String, cheap: Bool = false) -> Bool {
+        !jobsWithAdoptedProcesses(among: [id], cheap: cheap).isEmpty
     }
 
     /// The jobs among `ids` that have adopted processes; none without trees.
-    func jobsWithAdoptedProcesses(among ids: Set<String>) -> Set<String> {
+    func jobsWithAdoptedProcesses(among ids: Set<String>, cheap: Bool = false) -> Set<String> {
         guard let trees, !ids.isEmpty else { return [] }
-        return trees.jobsWithAdoptedProcesses(treeRoots()).intersection(ids)
+        return trees.jobsWithAdoptedProcesses(treeRoots(), among: ids, cheap: cheap)
     }
 
     /// SIGKILL to what is left of a job's tree as it is removed (it is out of the table,

@@ -211,7 +211,7 @@ public final class JobSupervisor: Sendable {
         if let owner {
             // Outside the lock: asking about the group is a system call per group; about
             // adopted processes, a read of the daemon's children.
-            let lingers = launcher.groupMayHaveMembers(owner.process) || hasAdoptedProcesses(owner.id)
+            let lingers = launcher.groupMayHaveMembers(owner.process) || hasAdoptedProcesses(owner.id, cheap: true)
             state.withLockBroadcasting { state in
                 _ = markEnded(owner.id, pid: pid, status: status, lingers: lingers, in: &state)
             }
@@ -220,7 +220,7 @@ public final class JobSupervisor: Sendable {
         let lingering = state.withLock { state in
             state.lingering.compactMap { id in state.processes[id].map { (id: id, process: $0) } }
         }
-        let adopted = jobsWithAdoptedProcesses(among: Set(lingering.map { $0.id }))
+        let adopted = jobsWithAdoptedProcesses(among: Set(lingering.map { $0.id }), cheap: true)
         let emptied = lingering.filter { !launcher.groupMayHaveMembers($0.process) && !adopted.contains($0.id) }
         if !emptied.isEmpty {
             state.withLockBroadcasting { state in

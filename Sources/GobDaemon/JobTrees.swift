@@ -75,9 +75,10 @@ public final class JobTrees: Sendable {
         var visited: Set<Int32> = []
         for root in roots where wantedIDs.contains(root.id) {
             trees[root.id] = []
-            // The main process is the daemon's unreaped child: its number is still its own.
-            guard let leader = root.leader, let process = TreeProcess.read(leader.pid), process.ppid == daemonPID,
-                  leader.startTime == 0 || process.startTime == leader.startTime
+            // The main process is the one that started then (or, when its start time is
+            // not known, the daemon's unreaped child, whose number is still its own).
+            guard let leader = root.leader, let process = TreeProcess.read(leader.pid),
+                  leader.startTime == 0 ? process.ppid == daemonPID : process.startTime == leader.startTime
             else { continue }
             let tree = ProcessTree.walk(from: [process], skipping: visited, sockets: sockets)
             visited.formUnion(tree.map(\.pid))
@@ -100,12 +101,18 @@ public final class JobTrees: Sendable {
         return trees
     }
 
-    /// The IDs of jobs that have processes the daemon adopted: what is left of a job
-    /// whose main process ended. Reads only the daemon's children (and the environment
-    /// of those that are not job leaders).
-    public func jobsWithAdoptedProcesses(_ roots: [Root]) -> Set<String> {
+    /// The IDs among `ids` of jobs that have processes the daemon adopted: what is left
+    /// of a job whose main process ended. Reads only the daemon's children (and the
+    /// environment of those that are not job leaders). Without a subreaper, a lookup of
+    /// those jobs (a scan of `/proc`), unless `cheap` asks for nothing that costly.
+    public func jobsWithAdoptedProcesses(_ roots: [Root], among ids: Set<String>, cheap: Bool = false) -> Set<String> {
+        guard !ids.isEmpty else { return [] }
+        guard adoptsOrphans else {
+            if cheap { return [] }
+            return Set(lookUp(roots, wanted: ids).filter { !$0.value.isEmpty }.keys)
+        }
         let context = Attribution(roots, remembered: seen.withLock { $0 })
-        return Set(adoptedProcesses(context, skipping: []).owned.map(\.owner))
+        return Set(adoptedProcesses(context, skipping: []).owned.map(\.owner)).intersection(ids)
     }
 
     /// What tells which job an adopted process belongs to.

@@ -8,7 +8,7 @@ import Synchronization
 /// port (`watch`). There is no timer beyond these: once they are done the schedule's
 /// thread sleeps until the next run starts, and an idle daemon uses no CPU.
 ///
-/// One thread does the lookups, started with the first run; `perform` does the work (the
+/// One thread does the lookups, started when the work is attached; `perform` does it (the
 /// supervisor's), outside this schedule's lock. The schedule's lock is never held while
 /// another is taken, so it may be used under the job table's lock.
 final class PortSchedule: Sendable {
@@ -47,9 +47,12 @@ final class PortSchedule: Sendable {
         self.clock = clock
     }
 
-    /// Sets what a round of lookups does (the supervisor's work, which owns the schedule).
+    /// Sets what a round of lookups does (the supervisor's work, which owns the schedule),
+    /// and starts the thread, which sleeps until there is something to do: so no thread
+    /// is made later, while a caller may hold the job table's lock.
     func attach(_ perform: @escaping @Sendable (Work) -> Void) {
         performer.withLock { $0 = perform }
+        wake { _ in }
     }
 
     /// A run of job `id` (main process `pid`) started now: its lookups are scheduled.
@@ -92,7 +95,8 @@ final class PortSchedule: Sendable {
         state.withLock { state in Set(state.runs.keys).union(state.watches.keys).count }
     }
 
-    /// Changes the state, starts the thread if it is not running, and wakes it.
+    /// Changes the state, starts the thread if it is not running (it could not be made
+    /// before), and wakes it.
     private func wake(_ change: (inout State) -> Void) {
         let start = state.withLockBroadcasting { state -> Bool in
             change(&state)
