@@ -46,7 +46,8 @@ struct Job: Sendable {
     /// A one-line note (`add -d`), kept across restarts.
     var description: String? { didSet { wire = nil } }
     /// The leader has ended but members of its process group, or other processes of its
-    /// tree, may remain (D4): stop and nuke still end them, and the D14 record keeps it.
+    /// tree, may remain: stop and nuke still end them, and the record of live groups
+    /// keeps it.
     var groupMayLinger: Bool
     /// A start, stop, restart, removal or nuke is working on this job; others wait.
     var busy: Bool
