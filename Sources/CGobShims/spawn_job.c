@@ -145,6 +145,11 @@ int gob_pidfd_signal_group(int pidfd, int signal) {
     return errno;
 }
 
+int gob_pidfd_signal(int pidfd, int signal) {
+    if (syscall(SYS_pidfd_send_signal, pidfd, signal, NULL, 0U) == 0) return 0;
+    return errno;
+}
+
 int gob_pidfd_open(pid_t pid) {
     return (int)syscall(SYS_pidfd_open, pid, 0U);
 }

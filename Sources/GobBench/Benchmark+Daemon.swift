@@ -16,6 +16,7 @@ extension Benchmark {
         guard let daemon = gob.daemonPID else { throw BenchError("no gob daemon PID") }
         guard let server = tmux.serverPID else { throw BenchError("no tmux server PID") }
 
+        try waitForPortLookups(gob)
         Monotonic.sleep(seconds: 1)  // let the start-up work settle
         guard let gobBefore = ProcFS.cpuTicks(daemon), let tmuxBefore = ProcFS.cpuTicks(server) else {
             throw BenchError("cannot read /proc/<pid>/stat")

@@ -51,6 +51,7 @@ struct Benchmark {
             case .readyLatency: return try readyLatency(in: sandbox)
             case .idleDaemon: return try idleDaemon(in: sandbox)
             case .concurrentClients: return try concurrentClients(in: sandbox)
+            case .portsAll: return try portsAll(in: sandbox)
             }
         } catch {
             return ReportRow(measure: measure.title, target: measure.target, error: error)

@@ -10,6 +10,7 @@ enum Measure: CaseIterable {
     case readyLatency
     case idleDaemon
     case concurrentClients
+    case portsAll
 
     /// The table's `measure` cell.
     var title: String {
@@ -24,6 +25,7 @@ enum Measure: CaseIterable {
         case .readyLatency: "a job's ready line → `gob add --ready-log` returns"
         case .idleDaemon: "idle daemon, 1,000 jobs: CPU and RSS"
         case .concurrentClients: "100 concurrent clients × 20 `list` requests"
+        case .portsAll: "`gob ports --all`, 20 jobs of 5 processes (4 listening) vs `gob list`"
         }
     }
 
@@ -38,6 +40,7 @@ enum Measure: CaseIterable {
         case .stopEventLatency: "median ≤ 2 ms"
         case .idleDaemon: "0 ticks, ≤ 30 MiB"
         case .concurrentClients: "0 failures"
+        case .portsAll: "≤ 4×"
         }
     }
 }

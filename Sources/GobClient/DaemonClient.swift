@@ -252,7 +252,7 @@ extension Request {
     /// that sending it again is harmless. The others are simply sent again.
     var changesState: Bool {
         switch self {
-        case .ping, .list, .getJob, .status, .subscribe: false
+        case .ping, .list, .getJob, .status, .subscribe, .ports, .processes: false
         case .shutdown, .add, .run, .stop, .start, .restart, .remove, .cleanup, .nuke, .signal: true
         }
     }
@@ -262,7 +262,7 @@ extension Request {
     var mayTakeLong: Bool {
         switch self {
         case .add, .run, .start, .restart, .stop, .nuke: true
-        case .ping, .list, .getJob, .status, .subscribe, .shutdown, .remove, .cleanup, .signal: false
+        case .ping, .list, .getJob, .status, .subscribe, .shutdown, .remove, .cleanup, .signal, .ports, .processes: false
         }
     }
 }

@@ -124,7 +124,7 @@ public final class LogsMonitor {
             tracked[job.id] = nil
             output.write(output.monitorLine("process stopped: \(known.command) (pid:\(known.pid) id:\(job.id))"))
             if tracked.isEmpty { output.write(output.monitorLine("all processes stopped")) }
-        case .jobRemoved, .jobReady, .jobReadyTimedOut:
+        case .jobRemoved, .jobReady, .jobReadyTimedOut, .portsUpdated:
             break
         }
     }

@@ -110,7 +110,7 @@ public struct RawFollower {
                         + (event.job.stoppedByGob ? Self.restartGraceMilliseconds * 1_000_000 : 0)
                 case .jobRemoved:
                     return .removed
-                case .jobAdded, .jobStopped, .jobReady, .jobReadyTimedOut:
+                case .jobAdded, .jobStopped, .jobReady, .jobReadyTimedOut, .portsUpdated:
                     break
                 }
             }

@@ -33,7 +33,7 @@ struct Gob: ParsableCommand {
         subcommands: [
             AddCommand.self, AwaitCommand.self, CleanupCommand.self, CompletionCommand.self, EventsCommand.self,
             ListCommand.self, LogsCommand.self, NukeCommand.self, OverviewCommand.self, PingCommand.self,
-            RemoveCommand.self, RestartCommand.self, RunCommand.self, SignalCommand.self, StartCommand.self,
+            PortsCommand.self, PsCommand.self, RemoveCommand.self, RestartCommand.self, RunCommand.self, SignalCommand.self, StartCommand.self,
             StatusCommand.self, StderrCommand.self, StdoutCommand.self, StopCommand.self, TuiCommand.self,
             DaemonCommand.self,
         ])

@@ -51,8 +51,8 @@ extension Invocation {
 
     /// One line per job, `<id>: [<pid>] <status>: <command>` (with `showDirectory`, the
     /// status is followed by ` (<workdir>)`), then `  ✗ exit 7` when the job failed, then
-    /// its description on a line of its own. On a terminal a long command is cut so that
-    /// the line fits.
+    /// its description and, for a running job, the ports it listens on (`:5173 :24678`)
+    /// on a line of its own. On a terminal a long command is cut so that the line fits.
     static func listText(_ jobs: [JobSnapshot], showDirectory: Bool, style: ListStyle) -> String {
         var text = ""
         for job in jobs {
@@ -68,14 +68,21 @@ extension Invocation {
             }
             var command = job.commandLine
             var description = job.description ?? ""
+            // The ports a running job listens on go beside its description.
+            let ports = job.status == .running && !job.ports.isEmpty ? ListeningPort.summary(job.ports) : ""
+            let portsWidth = ports.isEmpty ? 0 : ports.count + (description.isEmpty ? 0 : 2)
             if let columns = style.columns {
                 let ellipsis = style.unicode ? "…" : "~"
                 let room = max(columns - DisplayWidth.of(head) - markWidth, 10)
                 command = Fit.cut(command, width: room, ellipsis: ellipsis)
-                description = Fit.cut(description, width: max(columns - descriptionIndent.count, 10), ellipsis: ellipsis)
+                description = Fit.cut(
+                    description, width: max(columns - descriptionIndent.count - portsWidth, 10), ellipsis: ellipsis)
             }
             text += head + command + mark + "\n"
-            if !description.isEmpty { text += descriptionIndent + description + "\n" }
+            if !description.isEmpty || !ports.isEmpty {
+                let gap = description.isEmpty || ports.isEmpty ? "" : "  "
+                text += descriptionIndent + description + gap + ports + "\n"
+            }
         }
         return text
     }

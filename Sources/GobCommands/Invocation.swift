@@ -26,6 +26,8 @@ enum Invocation: Equatable {
     case add(
         follow: Bool, description: String?, quiet: Bool, json: Bool, command: [String], ready: ReadinessRule? = nil,
         tail: Int? = nil)
+    /// `gob ports [-a] [--json] [<job_id>]`; the count of `arguments` is checked by `run()`.
+    case ports(all: Bool, json: Bool, arguments: [String])
 
     /// Does what the command line asked; errors are the command's own (`CommandFailure`)
     /// or a follow's exit status, reported by `CommandLineRunner`.
@@ -45,6 +47,8 @@ enum Invocation: Equatable {
         case let .add(follow, description, quiet, json, command, ready, tail):
             try Self.runAdd(
                 follow: follow, description: description, quiet: quiet, json: json, command: command, ready: ready, tail: tail)
+        case let .ports(all, json, arguments):
+            try Self.runPorts(all: all, json: json, arguments: arguments)
         }
     }
 }

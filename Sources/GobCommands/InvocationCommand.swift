@@ -12,6 +12,7 @@ extension PingCommand: InvocationCommand {}
 extension StatusCommand: InvocationCommand {}
 extension StopCommand: InvocationCommand {}
 extension AddCommand: InvocationCommand {}
+extension PortsCommand: InvocationCommand {}
 
 extension Invocation {
     /// The command's ArgumentParser definition, for the usage block under an error: only
@@ -24,6 +25,7 @@ extension Invocation {
         case .list: ListCommand.self
         case .stop: StopCommand.self
         case .add: AddCommand.self
+        case .ports: PortsCommand.self
         }
     }
 }

@@ -42,6 +42,8 @@ struct OverviewCommand: ParsableCommand {
             ("gob stop <job_id>", "Stop a running job (use --force for SIGKILL)"),
             ("gob restart <job_id>", "Stop and start a job again"),
             ("gob signal <job_id> <sig>", "Send a signal to a job"),
+            ("gob ps <job_id>", "Show a job's processes, those that left its group too"),
+            ("gob ports [<job_id>]", "Show the ports jobs listen on (TCP and UDP)"),
         ])
         text += section("CONVENIENCE", [
             ("gob run <command>", "Run a job and follow it to its end, exiting with its code;"),
@@ -64,7 +66,7 @@ struct OverviewCommand: ParsableCommand {
             ("-q on run, await, -f", "Only a summary line, last lines of a failed job"),
             ("-d, --description TEXT", "One line of context on add/run, shown by list"),
             ("--json", "One JSON object: add run start restart stop signal"),
-            ("", "remove await list status"),
+            ("", "remove await list status ports ps"),
             ("--tail N", "Only the last N lines: stdout, stderr, logs"),
             ("--timeout SECONDS", "await gives up (exit 124); --any: first job to end"),
         ])

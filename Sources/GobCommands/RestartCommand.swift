@@ -11,9 +11,10 @@ struct RestartCommand: ParsableCommand {
             gob restart --ready-log <regex> [--ready-timeout <duration>] <job_id>
             """,
         discussion: """
-            Stops the job if it is running (SIGTERM to its process group, SIGKILL after \
-            10 seconds), clears its logs and starts its command again with the same ID \
-            and this shell's environment. On a stopped job it is the same as `gob \
+            Stops the job if it is running (SIGTERM to its processes, SIGKILL after 10 \
+            seconds, as `gob stop`), clears its logs and starts its command again with \
+            the same ID and this shell's environment. When a process of the job \
+            survives, the restart fails and starts nothing. On a stopped job it is the same as `gob \
             start`. When the job's directory is gone, nothing is stopped and the restart \
             fails. Any job ID works, from any directory.
 

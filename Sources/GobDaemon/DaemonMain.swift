@@ -123,7 +123,7 @@ final class Daemon: Sendable {
             try removeStaleSocket(directory, logger: logger)
             let record = JobGroupRecord(directory: directory)
             cleanUpAfterPredecessor(directory, record: record, logger: logger)
-            _ = gob_set_child_subreaper()
+            let adoptsOrphans = gob_set_child_subreaper() == 0
             let listenFD = try listen(in: directory)
             try writePID(pidLockFD)
 
@@ -131,7 +131,8 @@ final class Daemon: Sendable {
             let reaper = Reaper()
             let launcher = PosixProcessLauncher(reaper: reaper, directory: directory, defaults: jobDefaults)
             let supervisor = JobSupervisor(
-                launcher: launcher, bus: bus, paths: paths, record: record, directory: directory, logger: logger)
+                launcher: launcher, bus: bus, paths: paths, record: record, directory: directory, logger: logger,
+                trees: JobTrees(daemonPID: getpid(), adoptsOrphans: adoptsOrphans))
             let shutdown = ConditionLock<ShutdownRequest?>(nil)
             let server = SocketServer(
                 handler: RequestHandler(supervisor: supervisor), bus: bus, logger: logger,
@@ -194,8 +195,9 @@ final class Daemon: Sendable {
         closeDescriptor(current.listenFD)
         bus.closeAll()
         let running = supervisor.runningCount
-        _ = supervisor.nuke(workdir: nil)
+        let nuked = supervisor.nuke(workdir: nil)
         if running > 0 { logger.info("Stopped \(running) running job(s)") }
+        if let failure = nuked.failure { logger.error("Shutting down with \(failure)") }
         var held = stat()
         if fstat(current.pidFD, &held) == 0,
            directory.identity(of: "daemon.pid") == FileIdentity(device: UInt64(held.st_dev), inode: UInt64(held.st_ino)) {

@@ -53,8 +53,9 @@ struct Job: Sendable {
     /// run's start (monotonic, like the run time).
     var readyAtText: String? { didSet { wire = nil } }
     var readyAfterNanos: Int64? { didSet { wire = nil } }
-    /// The leader has ended but members of its process group may remain (D4): stop and
-    /// nuke still signal the group, and the D14 record keeps it.
+    /// The leader has ended but members of its process group, or other processes of its
+    /// tree, may remain: stop and nuke still end them, and the record of live groups
+    /// keeps it.
     var groupMayLinger: Bool
     /// A start, stop, restart, removal or nuke is working on this job; others wait.
     var busy: Bool
@@ -62,6 +63,8 @@ struct Job: Sendable {
     /// those fields clears it): `list` then copies bytes instead of encoding thousands of
     /// jobs again.
     var wire: [UInt8]?
+    /// The sockets the current run's tree listened on at the last lookup.
+    var ports: [ListeningPort] = [] { didSet { wire = nil } }
 
     /// Whether any process of this job's group may still be alive.
     var mayHaveProcesses: Bool { running || groupMayLinger }
@@ -83,7 +86,8 @@ struct Job: Sendable {
             description: description, stoppedByGob: stoppedByGob,
             readyLog: ready?.log, readyTimeoutMilliseconds: ready?.timeoutMilliseconds,
             readiness: readiness?.rawValue, readyAt: readyAtText,
-            readyAfterMilliseconds: readyAfterNanos.map { $0 / 1_000_000 })
+            readyAfterMilliseconds: readyAfterNanos.map { $0 / 1_000_000 },
+            ports: running ? ports : [])
     }
 
     /// The snapshot's compact wire object, as `snapshot.json` writes it.

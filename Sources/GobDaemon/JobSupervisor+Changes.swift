@@ -10,6 +10,8 @@ enum JobChange {
     case stopped(Job)
     /// A field changed that no event announces (a lingering group found empty).
     case updated(Job)
+    /// The ports its tree listens on changed (`ports_updated`).
+    case portsUpdated(Job)
     /// It was removed (`job_removed`).
     case removed(Job)
     /// Its current run's readiness rule held (`job_ready`).
@@ -19,8 +21,8 @@ enum JobChange {
 
     var job: Job {
         switch self {
-        case let .added(job), let .started(job), let .stopped(job), let .updated(job), let .removed(job),
-             let .ready(job), let .readyTimedOut(job): job
+        case let .added(job), let .started(job), let .stopped(job), let .updated(job), let .portsUpdated(job),
+             let .removed(job), let .ready(job), let .readyTimedOut(job): job
         }
     }
 
@@ -30,6 +32,7 @@ enum JobChange {
         case .started: .jobStarted
         case .stopped: .jobStopped
         case .updated: nil
+        case .portsUpdated: .portsUpdated
         case .removed: .jobRemoved
         case .ready: .jobReady
         case .readyTimedOut: .jobReadyTimedOut
@@ -74,11 +77,18 @@ extension JobSupervisor {
             after = Self.recordEntry(job)
         }
         if before != after { state.recordDirty = true }
+        // A new run's ports are looked up shortly after it starts; an ended one's never.
+        // (Memory only: the schedule's own lock, its thread already made.) The run is over
+        // (or the job gone): nothing of it can become ready any more.
         switch change {
-        // The run is over (or the job gone): nothing of it can become ready any more.
-        case .stopped: readiness.cancel(id: job.id, pid: job.pid)
-        case .removed: readiness.cancel(id: job.id)
-        default: break
+        case .added, .started: if job.running { portSchedule?.runStarted(job.id, pid: job.pid) }
+        case .stopped:
+            readiness.cancel(id: job.id, pid: job.pid)
+            portSchedule?.forget(job.id)
+        case .removed:
+            readiness.cancel(id: job.id)
+            portSchedule?.forget(job.id)
+        case .updated, .portsUpdated, .ready, .readyTimedOut: break
         }
         if let kind = change.event { state.outbox.append(JobEvent(kind: kind, job: job.snapshot)) }
         state.changeCount += 1

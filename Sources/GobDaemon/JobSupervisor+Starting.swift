@@ -61,7 +61,7 @@ extension JobSupervisor {
             // What the previous process left in its group goes first, so the job
             // never has two generations of processes.
             let previous = state.withLock { state in state.jobs[id].flatMap { job in state.processes[id].map { (job, $0) } } }
-            if let (job, process) = previous, !job.running, job.groupMayLinger {
+            if let (job, process) = previous, !job.running, job.groupMayLinger || hasAdoptedProcesses(id) {
                 try terminateGroup(of: id, process: process, force: false)
             }
             return try relaunch(id, environment: environment, settings: settings, description: nil, ready: ready)
@@ -204,7 +204,7 @@ extension JobSupervisor {
     private func launchSpec(_ job: Job, settings: ProcessSettings?) -> LaunchSpec {
         LaunchSpec(
             command: job.command, workdir: job.workdir, environment: job.environment,
-            stdoutPath: job.stdoutPath, stderrPath: job.stderrPath, settings: settings)
+            stdoutPath: job.stdoutPath, stderrPath: job.stderrPath, settings: settings, jobID: job.id)
     }
 
     /// Sets the process fields of `job` for a just-started `process`.
@@ -225,6 +225,7 @@ extension JobSupervisor {
         job.readiness = job.ready == nil ? nil : .waiting
         job.readyAtText = nil
         job.readyAfterNanos = nil
+        job.ports = []
     }
 
     /// A start is recorded (or failed): parked exits are kept only while starts are in flight.

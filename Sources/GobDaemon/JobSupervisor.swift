@@ -94,15 +94,21 @@ public final class JobSupervisor: Sendable {
     let killGrace: Int64
     /// Watches the runs of jobs with a readiness rule (`JobSupervisor+Readiness`).
     let readiness: ReadinessWatcher
+    /// Finds each job's whole process tree; nil where processes are not real (tests with
+    /// a fake launcher): then a job is its process group.
+    let trees: JobTrees?
+    /// When the ports of running jobs are looked up; nil without `trees`.
+    let portSchedule: PortSchedule?
 
     /// - Parameters:
     ///   - clock: wall-clock nanoseconds since the epoch, for IDs and timestamps.
     ///   - record: where live process groups are written (D14); nil in tests.
+    ///   - trees: finds jobs' process trees; nil: a job is its process group.
     public init(
         launcher: any ProcessLauncher, bus: EventBus, paths: RuntimePaths, record: (any JobRecordWriter)?,
         directory: RuntimeDirectory? = nil,
         logger: Logger, clock: @escaping @Sendable () -> Int64 = Timestamp.nowNanoseconds,
-        termGrace: Double = 10, killGrace: Double = 5
+        termGrace: Double = 10, killGrace: Double = 5, trees: JobTrees? = nil
     ) {
         self.launcher = launcher
         self.bus = bus
@@ -114,7 +120,10 @@ public final class JobSupervisor: Sendable {
         self.termGrace = MonotonicClock.seconds(termGrace)
         self.killGrace = MonotonicClock.seconds(killGrace)
         readiness = ReadinessWatcher(logger: logger) { [directory] path in Self.openLogForReading(path, in: directory) }
+        self.trees = trees
+        portSchedule = trees == nil ? nil : PortSchedule()
         readiness.connect { [weak self] report in self?.readinessReported(report) }
+        portSchedule?.attach { [weak self] work in self?.performPortLookups(work) }
     }
 
     // MARK: Queries
@@ -204,8 +213,9 @@ public final class JobSupervisor: Sendable {
             return nil
         }
         if let owner {
-            // Outside the lock: asking about the group is a system call per group.
-            let lingers = launcher.groupMayHaveMembers(owner.process)
+            // Outside the lock: asking about the group is a system call per group; about
+            // adopted processes, a read of the daemon's children.
+            let lingers = launcher.groupMayHaveMembers(owner.process) || hasAdoptedProcesses(owner.id, cheap: true)
             state.withLockBroadcasting { state in
                 _ = markEnded(owner.id, pid: pid, status: status, lingers: lingers, in: &state)
             }
@@ -214,7 +224,8 @@ public final class JobSupervisor: Sendable {
         let lingering = state.withLock { state in
             state.lingering.compactMap { id in state.processes[id].map { (id: id, process: $0) } }
         }
-        let emptied = lingering.filter { !launcher.groupMayHaveMembers($0.process) }
+        let adopted = jobsWithAdoptedProcesses(among: Set(lingering.map { $0.id }), cheap: true)
+        let emptied = lingering.filter { !launcher.groupMayHaveMembers($0.process) && !adopted.contains($0.id) }
         if !emptied.isEmpty {
             state.withLockBroadcasting { state in
                 for group in emptied { clearLingering(group.id, pid: group.process.pid, in: &state) }
@@ -237,6 +248,7 @@ public final class JobSupervisor: Sendable {
         job.groupMayLinger = lingers
         job.stoppedByGob = job.stopRequested
         if job.readiness == .waiting { job.readiness = .endedBeforeReady }
+        job.ports = []
         if state.jobByPID[pid] == id { state.jobByPID[pid] = nil }
         return apply(.stopped(job), in: &state)
     }

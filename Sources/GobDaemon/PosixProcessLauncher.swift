@@ -66,11 +66,12 @@ public struct PosixProcessLauncher: ProcessLauncher {
 
         let settings = spec.settings ?? defaults
         let limits = clamped(settings.limits)
+        let environment = Self.marked(spec.environment, jobID: spec.jobID)
         var pid: pid_t = -1
         var pidfd: Int32 = -1
         var step: Int32 = 0
         let rc = withCStrings(spec.command) { argv in
-            withCStrings(spec.environment) { envp in
+            withCStrings(environment) { envp in
                 argv.withUnsafeBufferPointer { argvBuffer in
                     envp.withUnsafeBufferPointer { envpBuffer in
                         limits.withUnsafeBufferPointer { limitBuffer in
@@ -100,6 +101,13 @@ public struct PosixProcessLauncher: ProcessLauncher {
             return ProcessTable.startTime(of: pid)
         }
         return LaunchedProcess(pid: pid, startTime: startTime, handle: handle)
+    }
+
+    /// The job's environment with its marker, `GOB_JOB_ID=<id>`, in place of any it had.
+    static func marked(_ environment: [OSString], jobID: String?) -> [OSString] {
+        guard let jobID else { return environment }
+        let prefix = JobTrees.markerName + "="
+        return environment.filter { !$0.hasPrefix(prefix) } + [OSString(prefix + jobID)]
     }
 
     public func checkWorkdir(_ workdir: OSString) throws(LaunchError) {

@@ -36,6 +36,7 @@ public struct RequestHandler: Sendable {
             line.append(contentsOf: #"{"success":true,"data":{"jobs":["#.utf8)
             supervisor.writeList(workdir: workdir, into: &line)
             line.append(contentsOf: "]}}\n".utf8)
+            supervisor.portsListed(scope: workdir)
             return (line, .close)
         }
         let (response, followUp) = handle(request)
@@ -84,6 +85,7 @@ public struct RequestHandler: Sendable {
             return (.ok([("count", .int(Int64(supervisor.cleanup(workdir: workdir))))]), .close)
         case let .nuke(workdir):
             let result = supervisor.nuke(workdir: workdir)
+            if let failure = result.failure { return (.failure(failure, code: .stopFailed), .close) }
             let response = Response.ok([
                 ("cleaned", .int(Int64(result.cleaned))),
                 ("logs_deleted", .int(Int64(result.logsDeleted))),
@@ -100,6 +102,12 @@ public struct RequestHandler: Sendable {
             return (.ok([("message", .string("subscribed"))]), .subscribe(workdir: workdir))
         case .status:
             return (.ok(status()), .close)
+        case let .ports(jobID, workdir):
+            let jobs = try supervisor.ports(jobID: jobID, workdir: workdir)
+            return (.ok([("jobs", .array(jobs.map(\.json)))]), .close)
+        case let .processes(jobID):
+            let (job, processes) = try supervisor.processes(of: jobID)
+            return (.ok([("job", job.json), ("processes", .array(processes.map(\.json)))]), .close)
         }
     }
 }
@@ -128,6 +136,7 @@ extension RequestHandler {
             ("jobs_stopped", .int(Int64(jobs.count - running))),
             ("subscribers", .int(Int64(supervisor.bus.subscriberCount))),
             ("rss_bytes", .int(ProcessTable.residentBytes() ?? 0)),
+            ("port_lookups_pending", .int(Int64(supervisor.pendingPortLookups))),
         ]
     }
 }

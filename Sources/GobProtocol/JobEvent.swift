@@ -9,6 +9,8 @@ public struct JobEvent: Sendable, Equatable {
         case jobReady = "job_ready"
         /// The current run's readiness rule did not hold within its timeout; the run goes on.
         case jobReadyTimedOut = "job_ready_timed_out"
+        /// The sockets the job's process tree listens on changed (its `ports`).
+        case portsUpdated = "ports_updated"
     }
 
     public var kind: Kind

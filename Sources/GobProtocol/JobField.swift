@@ -21,7 +21,7 @@ import Darwin
 public enum JobField: Int, CaseIterable, Sendable {
     case id, pid, status, command, workdir, createdAt, stdoutPath, stderrPath
     case exitCode, signal, endedAt, startedAt, runTime, description, stoppedByGob
-    case readyLog, readyTimeout, readiness, readyAt, readyAfter
+    case readyLog, readyTimeout, readiness, readyAt, readyAfter, ports
 
     /// What a field is on the wire.
     struct Definition {
@@ -62,6 +62,7 @@ public enum JobField: Int, CaseIterable, Sendable {
         case .readiness: .init("readiness", .optionalText)
         case .readyAt: .init("ready_at", .optionalText)
         case .readyAfter: .init("ready_after_ms", .optionalInt64)
+        case .ports: .init("ports", .ports)
         }
     }
 
@@ -88,6 +89,9 @@ public enum JobField: Int, CaseIterable, Sendable {
         case optionalInt64
         /// `true` or `false`; false when missing or mistyped.
         case flag
+        /// An array of `{"port","proto","address","pid"}` objects (`ListeningPort`);
+        /// elements that are not such objects are skipped, and anything else reads as `[]`.
+        case ports
 
         /// Whether a job object without a good value of this kind is refused.
         public var isRequired: Bool {
@@ -161,6 +165,7 @@ extension JobField {
         case words([OSString])
         case integer(Int64)
         case flag(Bool)
+        case ports([ListeningPort])
 
         static func optional(_ text: String?) -> Value { text.map(Value.text) ?? .null }
         static func optional(_ number: Int64?) -> Value { number.map(Value.integer) ?? .null }
@@ -175,6 +180,7 @@ extension JobField {
         var optionalInt64: Int64? { if case let .integer(number) = self { number } else { nil } }
         var status: JobSnapshot.Status { text == JobSnapshot.Status.running.rawValue ? .running : .stopped }
         var flag: Bool { if case let .flag(flag) = self { flag } else { false } }
+        var ports: [ListeningPort] { if case let .ports(ports) = self { ports } else { [] } }
     }
 
     /// What a reader makes of the member's JSON value (nil when it is missing): the
@@ -208,6 +214,8 @@ extension JobField {
             return .optional(json?.intValue)
         case .flag:
             return .flag(json?.boolValue ?? false)
+        case .ports:
+            return .ports(ListeningPort.list(json: json))
         }
     }
 }
@@ -222,6 +230,7 @@ extension JobField.Value {
         case let .words(words): .array(words.map { JSON($0) })
         case let .integer(number): .int(number)
         case let .flag(flag): .bool(flag)
+        case let .ports(ports): .array(ports.map(\.json))
         }
     }
 
@@ -234,6 +243,7 @@ extension JobField.Value {
         case let .bytes(bytes): JSON.writeBytes(bytes.bytes, into: &out)
         case let .integer(number): JSON.writeInteger(number, into: &out)
         case let .flag(flag): out.append(contentsOf: (flag ? "true" : "false").utf8)
+        case .ports: json.write(into: &out, indent: indent, level: level)
         case let .words(words):
             if words.isEmpty {
                 out.append(contentsOf: "[]".utf8)

@@ -44,6 +44,9 @@ public struct JobSnapshot: Sendable, Equatable {
     public var readyAt: String?
     /// How long after its start the run became ready, in milliseconds; nil until it did.
     public var readyAfterMilliseconds: Int64?
+    /// The sockets the job's process tree listens on, as the daemon last looked them up
+    /// (shortly after the run started, and when asked); empty when it is not running.
+    public var ports: [ListeningPort]
 
     public init(
         id: String, pid: Int32, status: Status, command: [OSString], workdir: OSString,
@@ -51,7 +54,8 @@ public struct JobSnapshot: Sendable, Equatable {
         exitCode: Int32? = nil, signal: String? = nil, endedAt: String? = nil,
         startedAt: String? = nil, runTimeMilliseconds: Int64? = nil, description: String? = nil,
         stoppedByGob: Bool = false, readyLog: String? = nil, readyTimeoutMilliseconds: Int64? = nil,
-        readiness: String? = nil, readyAt: String? = nil, readyAfterMilliseconds: Int64? = nil
+        readiness: String? = nil, readyAt: String? = nil, readyAfterMilliseconds: Int64? = nil,
+        ports: [ListeningPort] = []
     ) {
         self.id = id
         self.pid = pid
@@ -68,6 +72,7 @@ public struct JobSnapshot: Sendable, Equatable {
         self.runTimeMilliseconds = runTimeMilliseconds
         self.description = description
         self.stoppedByGob = stoppedByGob
+        self.ports = ports
         self.readyLog = readyLog
         self.readyTimeoutMilliseconds = readyTimeoutMilliseconds
         self.readiness = readiness

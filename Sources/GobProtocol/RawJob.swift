@@ -17,6 +17,9 @@ struct RawJob {
         case null
         /// Anything else: an object, an array holding a non-string.
         case other
+        /// The value of a field whose kind is read from a JSON value (`ports`): small,
+        /// and most often an empty array.
+        case parsed(JSON)
     }
 
     /// One value per field, by its raw value: memory the transcode lends for all its jobs.
@@ -31,7 +34,6 @@ struct RawJob {
     /// member, depth 4), keeping it when it is a field. Reads and refuses exactly what
     /// `parseValue(depth: 4)` does.
     func read(key: (contents: Range<Int>, plain: Bool), from parser: inout JSONParser) throws(JSONError) {
-        let value = try Self.value(&parser)
         let field: JobField?
         if key.plain {
             // Plain keys are compared as bytes: making a String of each was a tenth of the time.
@@ -39,6 +41,7 @@ struct RawJob {
         } else {
             field = JobField.named(parser.decodeString(at: key.contents))
         }
+        let value = try Self.value(&parser, for: field)
         if let field { values[field.rawValue] = value }
     }
 
@@ -56,7 +59,7 @@ struct RawJob {
             }
             // As `walkObject` reads on after a key's colon.
             parser.skipWhitespace()
-            values[field.rawValue] = try Self.value(&parser)
+            values[field.rawValue] = try Self.value(&parser, for: field)
         }
         guard parser.skip("}") else {
             parser.index = start
@@ -65,7 +68,8 @@ struct RawJob {
         return true
     }
 
-    private static func value(_ parser: inout JSONParser) throws(JSONError) -> Value {
+    private static func value(_ parser: inout JSONParser, for field: JobField?) throws(JSONError) -> Value {
+        if field?.kind == .ports { return .parsed(try parser.parseValue(depth: 4)) }
         switch parser.next {
         case UInt8(ascii: "\""):
             let (contents, plain) = try parser.scanString()
@@ -141,6 +145,10 @@ struct RawJob {
                 if let number = Self.integer(value) { out.append(integer: number) } else { out.append("null") }
             case .flag:
                 if case .bool(true) = value { out.append("true") } else { out.append("false") }
+            case .ports:
+                var bytes: [UInt8] = []
+                Self.fieldValue(field, value).write(into: &bytes, indent: 2, level: 2)
+                out.append(bytes)
             }
         }
         out.append("\n  }")
@@ -179,9 +187,17 @@ struct RawJob {
                 if let number = Self.integer(value) { job[field] = .integer(number) }
             case .flag:
                 if case let .bool(flag) = value { job[field] = .flag(flag) }
+            case .ports:
+                job[field] = Self.fieldValue(field, value)
             }
         }
         return job
+    }
+
+    /// A parsed member as `JobField.read` reads it.
+    private static func fieldValue(_ field: JobField, _ value: Value) -> JobField.Value {
+        if case let .parsed(json) = value, let read = field.read(json) { return read }
+        return field.read(nil) ?? .null
     }
 
     /// A string member as `stringValue` reads it.

@@ -19,6 +19,11 @@ public enum Request: Sendable, Equatable {
     case subscribe(workdir: OSString?)
     /// Daemon health: PID, version, uptime, job and subscriber counts, memory.
     case status
+    /// The sockets the process trees listen on: of one job, or of the jobs of `workdir`
+    /// (every job when both are nil). Looked up when asked.
+    case ports(jobID: String?, workdir: OSString?)
+    /// A job's process tree, looked up when asked.
+    case processes(jobID: String)
 
     /// The wire name of the request type.
     public var typeName: String {
@@ -38,6 +43,8 @@ public enum Request: Sendable, Equatable {
         case .getJob: "get_job"
         case .subscribe: "subscribe"
         case .status: "status"
+        case .ports: "ports"
+        case .processes: "processes"
         }
     }
 
@@ -65,8 +72,11 @@ public enum Request: Sendable, Equatable {
             if let environment { payload.append(("env", .array(environment.map(JSON.init)))) }
             if let settings { payload += settings.members }
             if let ready { payload += ready.members }
-        case let .remove(jobID), let .getJob(jobID):
+        case let .remove(jobID), let .getJob(jobID), let .processes(jobID):
             payload = [("job_id", .string(jobID))]
+        case let .ports(jobID, workdir):
+            if let jobID { payload.append(("job_id", .string(jobID))) }
+            if let workdir { payload.append(("workdir", JSON(workdir))) }
         case let .signal(jobID, signal):
             payload = [("job_id", .string(jobID)), ("signal", .int(Int64(signal)))]
         }
@@ -166,6 +176,8 @@ extension Request {
                 settings: try ProcessSettings(payload: payload.members), ready: try payload.readinessRule())
         case "remove": self = .remove(jobID: try payload.jobID())
         case "get_job": self = .getJob(jobID: try payload.jobID())
+        case "processes": self = .processes(jobID: try payload.jobID())
+        case "ports": self = .ports(jobID: try payload.optionalString("job_id"), workdir: try payload.scope())
         case "signal":
             let jobID = try payload.jobID()
             guard let value = payload.members["signal"], !value.isNull else { throw RequestError("missing signal") }

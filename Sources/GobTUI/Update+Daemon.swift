@@ -40,7 +40,7 @@ extension Update {
             model.jobs[index] = job
             // A restart rewrote its logs: read them again from the start.
             if index == model.cursor { syncLogs(force: true) }
-        case .jobStopped, .jobReady, .jobReadyTimedOut:
+        case .jobStopped, .jobReady, .jobReadyTimedOut, .portsUpdated:
             guard let index else { return }
             model.jobs[index] = job
         case .jobRemoved:

@@ -62,7 +62,7 @@ struct FastPathTests {
     ]
 
     /// The first words tried: the hot commands, root flags, and near misses.
-    static let heads = ["list", "ping", "status", "stop", "add", "--version", "-v", "start", "help", "lst", "-h"]
+    static let heads = ["list", "ping", "status", "stop", "add", "ports", "--version", "-v", "start", "help", "lst", "-h"]
 
     @Test("every shape of up to two words after the command", arguments: heads)
     func shortShapes(head: String) {
@@ -74,7 +74,7 @@ struct FastPathTests {
                 accepted += 1
             }
         }
-        if ["list", "ping", "status", "add", "stop"].contains(head) {
+        if ["list", "ping", "status", "add", "stop", "ports"].contains(head) {
             #expect(accepted > 0, "the fast path takes some shapes of \(head)")
         }
     }

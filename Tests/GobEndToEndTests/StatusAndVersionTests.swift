@@ -46,7 +46,8 @@ struct StatusAndVersionTests {
             let json = try JSON(parsing: try await sandbox.gob("status", "--json").stdout)
             guard case let .object(members) = json else { Issue.record("not an object"); return }
             #expect(members.map(\.0) == ["running", "compatible", "pid", "version", "protocol", "started_at", "uptime_seconds",
-                                         "runtime_dir", "jobs_running", "jobs_stopped", "subscribers", "rss_bytes"])
+                                         "runtime_dir", "jobs_running", "jobs_stopped", "subscribers", "rss_bytes",
+                                         "port_lookups_pending"])
             #expect(json["running"] == .bool(true) && json["compatible"] == .bool(true))
             #expect(json["pid"] == .int(Int64(pid)))
             #expect(json["jobs_running"] == .int(1) && json["jobs_stopped"] == .int(1))

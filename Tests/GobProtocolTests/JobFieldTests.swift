@@ -27,6 +27,11 @@ struct JobFieldTests {
         case .optionalInt32: return .int(-7 * Int64(slot + 1))
         case .optionalInt64: return .int(Int64.max - Int64(slot))
         case .flag: return .bool(true)
+        case .ports:
+            return .array([
+                ListeningPort(port: 5173, transport: .tcp, address: "127.0.0.1", pid: 40).json,
+                ListeningPort(port: 5353, transport: .udp, address: "::", pid: 41).json,
+            ])
         }
     }
 
@@ -68,7 +73,7 @@ struct JobFieldTests {
         #expect(Self.allKeys == ["id", "pid", "status", "command", "workdir", "created_at", "stdout_path", "stderr_path",
                                  "exit_code", "signal", "ended_at", "started_at", "run_time_ms", "description",
                                  "stopped_by_gob", "ready_log", "ready_timeout_ms", "readiness", "ready_at",
-                                 "ready_after_ms"])
+                                 "ready_after_ms", "ports"])
         #expect(Self.listedKeys == Self.allKeys.filter { $0 != "stdout_path" && $0 != "stderr_path" })
     }
 

@@ -24,6 +24,8 @@ struct RequestTests {
         .run(JobSpec(command: ["x"], workdir: "/w", environment: nil, ready: ReadinessRule(log: "^up$"))),
         .start(jobID: "V3x0QqI", environment: nil, ready: ReadinessRule(log: "ready", timeoutMilliseconds: 1)),
         .restart(jobID: "V3x0QqI", environment: ["X=y"], ready: ReadinessRule(log: "é+", timeoutMilliseconds: 120_000)),
+        .ports(jobID: nil, workdir: nil), .ports(jobID: "V3x0QqI", workdir: nil), .ports(jobID: nil, workdir: "/srv"),
+        .processes(jobID: "V3x0QqI"),
     ]
 
     @Test("every request survives encode and decode", arguments: everyRequest)
@@ -38,6 +40,9 @@ struct RequestTests {
         #expect(Request.list(workdir: nil).json.compact == #"{"type":"list"}"#)
         #expect(Request.stop(jobID: "a", force: true).json.compact == #"{"type":"stop","payload":{"job_id":"a","force":true}}"#)
         #expect(Request.getJob(jobID: "a").json.compact == #"{"type":"get_job","payload":{"job_id":"a"}}"#)
+        #expect(Request.ports(jobID: nil, workdir: nil).json.compact == #"{"type":"ports"}"#)
+        #expect(Request.ports(jobID: "a", workdir: nil).json.compact == #"{"type":"ports","payload":{"job_id":"a"}}"#)
+        #expect(Request.processes(jobID: "a").json.compact == #"{"type":"processes","payload":{"job_id":"a"}}"#)
         #expect(Request.add(JobSpec(command: ["ls"], workdir: "/w", environment: ["A=1"])).json.compact
             == #"{"type":"add","payload":{"command":["ls"],"workdir":"/w","env":["A=1"]}}"#)
     }
@@ -155,6 +160,7 @@ struct RequestTests {
         #"{"type":"cleanup","payload":{"workdir":"../w"}}"#,
         #"{"type":"nuke","payload":{"workdir":"~/w"}}"#,
         #"{"type":"subscribe","payload":{"workdir":"w"}}"#,
+        #"{"type":"ports","payload":{"workdir":"w"}}"#,
     ])
     func relativeWorkdirsAreRefused(line: String) throws {
         let workdir = try #require(JSON(parsing: line)["payload"]?["workdir"]?.stringValue)
