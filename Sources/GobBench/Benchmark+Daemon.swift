@@ -1,7 +1,6 @@
-#if canImport(Glibc)
 import Glibc
-#endif
 import GobProtocol
+import GobSystem
 
 /// Measures 7 and 8: the daemon at rest with many jobs, and under many clients at once.
 extension Benchmark {
@@ -16,11 +15,11 @@ extension Benchmark {
         guard let daemon = gob.daemonPID else { throw BenchError("no gob daemon PID") }
         guard let server = tmux.serverPID else { throw BenchError("no tmux server PID") }
 
-        Monotonic.sleep(seconds: 1)  // let the start-up work settle
+        MonotonicClock.sleep(milliseconds: 1_000)  // let the start-up work settle
         guard let gobBefore = ProcFS.cpuTicks(daemon), let tmuxBefore = ProcFS.cpuTicks(server) else {
             throw BenchError("cannot read /proc/<pid>/stat")
         }
-        Monotonic.sleep(seconds: idleSeconds)
+        MonotonicClock.sleep(nanoseconds: MonotonicClock.seconds(idleSeconds))
         guard let gobAfter = ProcFS.cpuTicks(daemon), let tmuxAfter = ProcFS.cpuTicks(server),
               let gobRSS = ProcFS.residentKiB(daemon), let tmuxRSS = ProcFS.residentKiB(server)
         else { throw BenchError("the gob daemon or the tmux server went away while idle") }

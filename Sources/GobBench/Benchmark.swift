@@ -1,3 +1,5 @@
+import GobSystem
+
 /// The whole benchmark: every measure of issue 6, each in a sandbox of its own, gob and
 /// tmux side by side.
 struct Benchmark {
@@ -17,10 +19,10 @@ struct Benchmark {
         var rows: [ReportRow] = []
         for (index, measure) in Measure.allCases.enumerated() {
             Console.progress("gob-bench [\(index + 1)/\(Measure.allCases.count)] \(measure.title)")
-            let started = Monotonic.now()
+            let started = MonotonicClock.now()
             let row = take(measure)
             rows.append(row)
-            let seconds = Samples.format(Monotonic.milliseconds(Monotonic.now() - started) / 1000)
+            let seconds = Samples.format(MonotonicClock.milliseconds(MonotonicClock.now() - started) / 1000)
             Console.progress("  → \(row.failed ? row.result : row.result + " (\(row.verdict == .met ? "met" : "missed"))") in \(seconds) s")
         }
         let mode = options.quick ? "quick (smoke) mode" : "full mode"

@@ -1,9 +1,6 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import GobProtocol
+import GobSystem
 
 /// Talks to the per-user daemon: one request per connection, newline-delimited JSON,
 /// starting the daemon when nothing answers.

@@ -1,9 +1,6 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import GobProtocol
+import GobSystem
 
 /// The follow of `run`, `add -f`, `start -f` and `restart -f` (contract §3.1, Decisions
 /// D2, D9): prints both logs of one job process with per-line prefixes as they grow, and

@@ -1,9 +1,6 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import GobProtocol
+import GobSystem
 
 /// `gob await` (and the silent wait of `run --json`): waits for several job processes to
 /// end, learning each end from the daemon's `job_stopped` event (Decision D9), while

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// Reads what a job appends to one log file (contract §3, Decision D9), starting over
 /// from the beginning when the file was truncated or rewritten — by `start`, `restart` or

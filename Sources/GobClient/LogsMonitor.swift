@@ -1,9 +1,6 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import GobProtocol
+import GobSystem
 
 /// `gob logs`: follows both logs of every job of a directory with per-job prefixes, and
 /// reports jobs starting and stopping on `[monitor]` lines, picking up new jobs live from

@@ -1,9 +1,6 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import GobProtocol
+import GobSystem
 
 /// Where followed output goes: the process's standard output, written straight to the
 /// descriptor (no stdio buffer to flush at odd times), with the colour decision of D10.
@@ -28,16 +25,7 @@ public struct OutputSink: Sendable {
     @discardableResult
     public func write(_ bytes: [UInt8]) -> Bool {
         let bytes = sanitizes ? TerminalText.sanitize(bytes, keepColors: colors, keepCarriageReturns: false) : bytes
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes[offset...].withUnsafeBytes { writeBytes(descriptor, $0) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                return false
-            }
-            offset += n
-        }
-        return true
+        return Descriptor.writeAllIgnoringErrors(descriptor, bytes)
     }
 
     @discardableResult
@@ -55,9 +43,4 @@ public struct OutputSink: Sendable {
     public func monitorLine(_ text: String) -> String {
         (colors ? "\u{1B}[36m[monitor]\u{1B}[0m " : "[monitor] ") + text + "\n"
     }
-}
-
-/// `write(2)`, named apart from `OutputSink.write`.
-private func writeBytes(_ fd: Int32, _ buffer: UnsafeRawBufferPointer) -> Int {
-    write(fd, buffer.baseAddress, buffer.count)
 }

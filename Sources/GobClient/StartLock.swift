@@ -1,9 +1,6 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import GobProtocol
+import GobSystem
 
 /// The exclusive lock `<rt>/daemon.lock` that makes concurrent first commands start
 /// exactly one daemon (Decision D11). Released when the value goes away.

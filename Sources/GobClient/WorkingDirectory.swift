@@ -1,9 +1,6 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import GobProtocol
+import GobSystem
 
 /// The client's current directory as jobs record it (contract §1.6), by Go's `os.Getwd`
 /// rule: a logical `$PWD` that names the same directory as `.` wins, so a directory

@@ -1,12 +1,9 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import CGobShims
 import GobProtocol
 import Logging
 import Synchronization
+import GobSystem
 
 /// A reason the daemon could not start; `description` is the contract's text (§2.22).
 public struct DaemonStartError: Error, Equatable, Sendable, CustomStringConvertible {
@@ -33,16 +30,14 @@ public enum DaemonMain {
         do throws(DaemonStartError) {
             let daemon = try Daemon.start(paths: paths)
             if let readyFD {
-                _ = writeAll(readyFD, Array("ok\n".utf8))
-                closeDescriptor(readyFD)
+                ReadinessPipe.tell(readyFD, "ok")
             }
             return daemon.serveUntilShutdown()
         } catch {
             if let readyFD {
                 // `running:` tells the client that another daemon won: it can try again.
                 let word = error.anotherDaemon ? "running" : "error"
-                _ = writeAll(readyFD, Array("\(word): \(error.description)\n".utf8))
-                closeDescriptor(readyFD)
+                ReadinessPipe.tell(readyFD, "\(word): \(error.description)")
             }
             throw error
         }
@@ -190,15 +185,13 @@ final class Daemon: Sendable {
             }
         }
         server.turnAwayQueued(current.listenFD)
-        shutdownSocket(current.listenFD)
-        closeDescriptor(current.listenFD)
+        Socket.shutdown(current.listenFD)
+        Descriptor.close(current.listenFD)
         bus.closeAll()
         let running = supervisor.runningCount
         _ = supervisor.nuke(workdir: nil)
         if running > 0 { logger.info("Stopped \(running) running job(s)") }
-        var held = stat()
-        if fstat(current.pidFD, &held) == 0,
-           directory.identity(of: "daemon.pid") == FileIdentity(device: UInt64(held.st_dev), inode: UInt64(held.st_ino)) {
+        if let held = FileIdentity(descriptor: current.pidFD), directory.identity(of: "daemon.pid") == held {
             do { try directory.remove("daemon.pid") } catch {
                 logger.warning("Warning: failed to remove PID file: \(error)")
             }

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// Where a user's daemon keeps its socket, PID file, lock, log and job logs
 /// (contract §4.1, Decisions D11, D12, D14).
@@ -47,15 +43,4 @@ public struct RuntimePaths: Sendable, Equatable {
 public func environmentValue(_ name: String) -> String? {
     guard let value = getenv(name) else { return nil }
     return String(cString: value)
-}
-
-/// This process's whole environment as `KEY=VALUE` entries.
-public func currentEnvironment() -> [String] {
-    var entries: [String] = []
-    var cursor = environ
-    while let entry = cursor.pointee {
-        entries.append(String(cString: entry))
-        cursor += 1
-    }
-    return entries
 }

@@ -1,6 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// CPU time a process uses, for the tests that check something stays idle.
 public enum CPUTime {

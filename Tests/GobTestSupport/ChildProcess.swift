@@ -1,6 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#endif
 import CGobShims
 
 /// Programs the tests run as children of the test process: started with `posix_spawn`

@@ -1,6 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// The Unix-domain stream socket calls that every raw client of the tests and the fake
 /// daemon share.
