@@ -52,7 +52,7 @@ extension Benchmark {
             _ = try? follower.wait(deadline: MonotonicClock.deadline(seconds: 5))
             throw error
         }
-        // `stdout -f` never ends by itself (contract §2.13): still running here means it
+        // `stdout -f` never ends by itself (docs/commands.md): still running here means it
         // did not fail; SIGTERM ends it.
         kill(follower.pid, SIGTERM)
         let exit = try follower.wait(deadline: MonotonicClock.deadline(seconds: 10))

@@ -2,7 +2,7 @@ import Glibc
 import GobProtocol
 import GobSystem
 
-/// One raw connection to a gob daemon's socket (contract §5.1): a request line out,
+/// One raw connection to a gob daemon's socket (docs/protocol.md): a request line out,
 /// response and event lines in. Used where the benchmark must not pay for a `gob` process:
 /// creating 1,000 jobs, subscribing, and the concurrent-clients storm.
 final class DaemonConnection {

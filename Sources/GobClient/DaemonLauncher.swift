@@ -3,8 +3,8 @@ import CGobShims
 import GobProtocol
 import GobSystem
 
-/// Starts `gob daemon` detached and waits for its readiness word (contract §4.2 as
-/// changed by Decisions D11 and D12). The caller holds the start lock.
+/// Starts `gob daemon` detached and waits for its readiness word (docs/files.md, "The
+/// daemon's life"). The caller holds the start lock.
 struct DaemonLauncher {
     let paths: RuntimePaths
     /// How long the daemon may take to say `ok` or `error: …`.
@@ -86,7 +86,7 @@ struct DaemonLauncher {
     }
 
     /// The last non-empty line of `<rt>/daemon.log`, which says why a daemon that never
-    /// answered went away (Decision D12).
+    /// answered went away.
     private func lastDaemonLogLine() -> String? {
         // Only the tail matters; the log is bounded but may still be large.
         guard let bytes = FileContents.tail(paths.daemonLog, count: 16_384), !bytes.isEmpty else { return nil }

@@ -2,8 +2,8 @@ import Glibc
 import GobProtocol
 import GobSystem
 
-/// The daemon's event stream on an open subscription (contract §5.6): read after `poll`
-/// says the descriptor is readable; events arrive one JSON object per line.
+/// The daemon's event stream on an open subscription (docs/protocol.md, "Events"): read
+/// after `poll` says the descriptor is readable; events arrive one JSON object per line.
 public final class EventStream {
     /// The connection, for `poll`.
     public let descriptor: Int32

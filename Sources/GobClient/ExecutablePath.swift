@@ -3,7 +3,7 @@ import GobProtocol
 import GobSystem
 
 /// The absolute path of the running executable, which the client re-executes as
-/// `gob daemon` (contract §2.22, §9).
+/// `gob daemon`, so client and daemon are always the same build.
 enum ExecutablePath {
     static func current() throws(SystemError) -> String {
         var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)

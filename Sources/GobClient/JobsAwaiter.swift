@@ -3,8 +3,9 @@ import GobProtocol
 import GobSystem
 
 /// `gob await` (and the silent wait of `run --json`): waits for several job processes to
-/// end, learning each end from the daemon's `job_stopped` event (Decision D9), while
-/// optionally streaming every awaited job's output with the §3.1 prefixes.
+/// end, learning each end from the daemon's `job_stopped` event (never by polling), while
+/// optionally streaming every awaited job's output with the `[id]` prefixes of
+/// docs/output.md, "Following".
 public final class JobsAwaiter {
     /// When waiting is over.
     public enum Mode: Sendable {

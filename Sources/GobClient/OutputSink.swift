@@ -6,7 +6,7 @@ import GobSystem
 /// descriptor (no stdio buffer to flush at odd times), with the colour decision of D10.
 public struct OutputSink: Sendable {
     public let descriptor: Int32
-    /// ANSI colours only for a terminal without `NO_COLOR` (Decision D10).
+    /// ANSI colours only for a terminal without `NO_COLOR` (docs/output.md).
     public let colors: Bool
     /// Job output passes `TerminalText` first: the descriptor is a terminal and the
     /// command writes whole lines of job output (`run`, `await`, the `-f` follows, `logs`),
@@ -39,7 +39,7 @@ public struct OutputSink: Sendable {
         colors ? "\u{1B}[38;5;208m[\(id)]\u{1B}[0m " : "[\(id)] "
     }
 
-    /// A `[monitor]` line of `gob logs` (§3.3), cyan when coloured.
+    /// A `[monitor]` line of `gob logs` (docs/output.md), cyan when coloured.
     public func monitorLine(_ text: String) -> String {
         (colors ? "\u{1B}[36m[monitor]\u{1B}[0m " : "[monitor] ") + text + "\n"
     }

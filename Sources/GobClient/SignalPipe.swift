@@ -3,7 +3,7 @@ import CGobShims
 import GobSystem
 
 /// SIGINT and SIGTERM as a readable descriptor, for follow loops that must end cleanly when
-/// the user interrupts them (contract §3.1, Decision D2).
+/// the user interrupts them (exit status 130, docs/exit-codes.md).
 public enum SignalPipe {
     /// Installs the handlers; returns the descriptor to poll, or nil when that failed.
     public static func interrupts() -> Int32? {

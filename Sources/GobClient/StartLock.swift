@@ -3,7 +3,7 @@ import GobProtocol
 import GobSystem
 
 /// The exclusive lock `<rt>/daemon.lock` that makes concurrent first commands start
-/// exactly one daemon (Decision D11). Released when the value goes away.
+/// exactly one daemon. Released when the value goes away.
 struct StartLock: ~Copyable {
     private let fd: Int32
 

@@ -4,7 +4,8 @@ import GobProtocol
 import GobSystem
 
 /// A connected Unix stream socket owned by the client: connect, check who serves it, write
-/// everything, read one line. Raw POSIX calls keep the client's start-up short (style.md).
+/// everything, read one line. Raw POSIX calls (through GobSystem) keep the client's
+/// start-up short (docs/performance.md).
 struct UnixSocket: ~Copyable {
     /// Why a socket could not be connected; `code` is the errno when there is one.
     struct ConnectError: Error {

@@ -165,9 +165,9 @@ extension Daemon {
                 Descriptor.close(listenFD)
                 return .lost
             }
-            endpoint.withLock {
-                $0 = Endpoint(listenFD: listenFD, pidFD: pidFD, socketInode: directory.identity(of: "daemon.sock"))
-            }
+            // Looked up before the lock: it guards which endpoint is current, never a call.
+            let socketInode = directory.identity(of: "daemon.sock")
+            endpoint.withLock { $0 = Endpoint(listenFD: listenFD, pidFD: pidFD, socketInode: socketInode) }
             Socket.shutdown(current.listenFD)
             Descriptor.close(current.listenFD)
             if pidFD != current.pidFD { Descriptor.close(current.pidFD) }

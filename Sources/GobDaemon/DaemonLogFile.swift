@@ -4,7 +4,7 @@ import Logging
 import Synchronization
 import GobSystem
 
-/// `<rt>/daemon.log` (Decision D12): Go-style `YYYY/MM/DD HH:MM:SS message` lines, also
+/// `<rt>/daemon.log` (docs/files.md): Go-style `YYYY/MM/DD HH:MM:SS message` lines, also
 /// copied to stderr (which is /dev/null when the daemon was auto-started), kept under
 /// `limit` bytes by dropping the oldest part.
 public final class DaemonLogFile: Sendable {

@@ -5,7 +5,7 @@ import Logging
 import Synchronization
 import GobSystem
 
-/// A reason the daemon could not start; `description` is the contract's text (§2.22).
+/// A reason the daemon could not start; `description` is what the client prints.
 public struct DaemonStartError: Error, Equatable, Sendable, CustomStringConvertible {
     public let description: String
     /// Another daemon holds the runtime directory (it runs, or is still shutting down):
@@ -18,8 +18,8 @@ public struct DaemonStartError: Error, Equatable, Sendable, CustomStringConverti
     }
 }
 
-/// The daemon process: start-up, serving, and graceful shutdown (contract §4, Decisions
-/// D6, D11, D12, D14).
+/// The daemon process: start-up, serving, and graceful shutdown (docs/files.md, "The
+/// daemon's life").
 public enum DaemonMain {
     /// Runs the daemon in the foreground until it shuts down. `readyFD`: when non-nil, the
     /// daemon writes `ok\n` to it once it is listening, or `error: <message>\n` when
@@ -153,7 +153,8 @@ final class Daemon: Sendable {
         }
     }
 
-    /// Blocks until a shutdown is requested, then shuts down gracefully (contract §4.5).
+    /// Blocks until a shutdown is requested, then shuts down gracefully: jobs stopped,
+    /// socket and PID file removed.
     func serveUntilShutdown() -> Int32 {
         var reason = "unknown"
         while true {

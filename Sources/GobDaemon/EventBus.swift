@@ -5,7 +5,7 @@ import GobSystem
 import Logging
 import Synchronization
 
-/// Delivers job events to subscribers (contract §5.6, Decision D8).
+/// Delivers job events to subscribers (docs/protocol.md, "Events").
 ///
 /// Publishing only appends an encoded line to each matching subscriber's bounded queue and
 /// wakes its thread. The supervisor publishes from one thread at a time, in the order its

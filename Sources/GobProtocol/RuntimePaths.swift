@@ -1,7 +1,7 @@
 import Glibc
 
 /// Where a user's daemon keeps its socket, PID file, lock, log and job logs
-/// (contract §4.1, Decisions D11, D12, D14).
+/// (docs/files.md).
 public struct RuntimePaths: Sendable, Equatable {
     /// `<rt>`: `$XDG_RUNTIME_DIR/gob`, else `/tmp/gob-<uid>`.
     public let directory: String
@@ -23,7 +23,7 @@ public struct RuntimePaths: Sendable, Equatable {
     public var pidFile: String { directory + "/daemon.pid" }
     public var lockFile: String { directory + "/daemon.lock" }
     public var daemonLog: String { directory + "/daemon.log" }
-    /// The record of live job process groups (Decision D14).
+    /// The record of live job process groups, for cleaning up after a daemon that died.
     public var jobRecord: String { directory + "/daemon.jobs" }
 
     public func stdoutLog(_ id: String) -> String { "\(directory)/\(id).stdout.log" }
