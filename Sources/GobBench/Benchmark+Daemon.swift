@@ -7,11 +7,7 @@ extension Benchmark {
     /// CPU ticks (utime + stime) a daemon with 1,000 jobs spends doing nothing, and its
     /// RSS, against an idle tmux server with 10 windows, watched over the same interval.
     func idleDaemon(in sandbox: Sandbox) throws(BenchError) -> ReportRow {
-        let gob = try GobServer(gob: options.gob, sandbox: sandbox, name: "g")
-        try gob.start()
-        try gob.addJobs(1000, command: ["sleep", "3600"])
-        let tmux = TmuxServer(tmux: options.tmux, sandbox: sandbox, name: "t")
-        try tmux.start(windows: 10)
+        let (gob, tmux) = try servers(in: sandbox, jobs: 1000, windows: 10)
         guard let daemon = gob.daemonPID else { throw BenchError("no gob daemon PID") }
         guard let server = tmux.serverPID else { throw BenchError("no tmux server PID") }
 

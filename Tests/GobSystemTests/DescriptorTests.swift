@@ -7,14 +7,13 @@ import Testing
 struct DescriptorTests {
     @Test("writeAll delivers more than a pipe holds, while a reader drains it")
     func writesPastThePipeBuffer() throws {
-        let pipe = try SystemPipe.open()
-        defer { Descriptor.close(pipe.read) }
+        let pipe = try TestPipe()
         let bytes = (0..<300_000).map { UInt8(truncatingIfNeeded: $0 &* 31) }
         let reader = ResultBox()
         let readEnd = pipe.read
         #expect(DetachedThread.start { reader.set(Descriptor.readAll(readEnd, limit: 1 << 20)) })
         try Descriptor.writeAll(pipe.write, bytes)
-        Descriptor.close(pipe.write)
+        pipe.closeWriteEnd()
         #expect(reader.wait() == bytes)
     }
 
@@ -30,11 +29,7 @@ struct DescriptorTests {
 
     @Test("a full non-blocking pipe is an error, unless told to wait for room")
     func fullNonBlockingPipe() throws {
-        let pipe = try SystemPipe.open(nonBlocking: true)
-        defer {
-            Descriptor.close(pipe.read)
-            Descriptor.close(pipe.write)
-        }
+        let pipe = try TestPipe(nonBlocking: true)
         let tooMuch = [UInt8](repeating: 7, count: 1 << 20)
         #expect(throws: SystemError(EAGAIN)) { try Descriptor.writeAll(pipe.write, tooMuch) }
         Descriptor.drain(pipe.read)
@@ -57,20 +52,15 @@ struct DescriptorTests {
 
     @Test("readAll stops at its limit")
     func readAllLimit() throws {
-        let pipe = try SystemPipe.open()
-        defer { Descriptor.close(pipe.read) }
+        let pipe = try TestPipe()
         try Descriptor.writeAll(pipe.write, Array("0123456789".utf8))
-        Descriptor.close(pipe.write)
+        pipe.closeWriteEnd()
         #expect(Descriptor.readAll(pipe.read, limit: 4) == Array("0123".utf8))
     }
 
     @Test("drain says whether anything was waiting; waitReadable ends at its deadline")
     func drainAndWait() throws {
-        let pipe = try SystemPipe.open(nonBlocking: true)
-        defer {
-            Descriptor.close(pipe.read)
-            Descriptor.close(pipe.write)
-        }
+        let pipe = try TestPipe(nonBlocking: true)
         #expect(!Descriptor.drain(pipe.read))
         #expect(!Descriptor.waitReadable(pipe.read, until: MonotonicClock.now()))
         SystemPipe.poke(pipe.write)
