@@ -18,7 +18,6 @@ let version: String = {
 
 let package = Package(
     name: "gob",
-    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "gob", targets: ["gob"]),
         .executable(name: "gob-bench", targets: ["GobBench"]),
@@ -26,6 +25,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-system", exact: "1.8.1"),
     ],
     targets: [
         // What Swift's Glibc module cannot reach: posix_spawn with setsid/chdir/closefrom,
@@ -33,23 +33,30 @@ let package = Package(
         .target(name: "CGobShims"),
         // The build's version, set at build time (see `version` above).
         .target(name: "CGobVersion", cSettings: [.define("GOB_VERSION", to: "\"\(version)\"")]),
+        // The operating system, once: write and read loops, Unix socket addresses, C string
+        // arrays, /proc, the monotonic clock, threads, readiness pipes, error wording. The
+        // one place another platform would plug in (gob builds and runs on Linux).
+        .target(
+            name: "GobSystem",
+            dependencies: ["CGobShims", .product(name: "SystemPackage", package: "swift-system")],
+            swiftSettings: strict),
         // Wire types, JSON, paths, job IDs, signal names. No Foundation: the client pays
         // for every import at every call.
-        .target(name: "GobProtocol", dependencies: ["CGobVersion"], swiftSettings: strict),
+        .target(name: "GobProtocol", dependencies: ["CGobVersion", "GobSystem"], swiftSettings: strict),
         .target(
             name: "GobDaemon",
             dependencies: [
-                "GobProtocol", "CGobShims",
+                "GobProtocol", "GobSystem", "CGobShims",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
-        .target(name: "GobClient", dependencies: ["GobProtocol", "CGobShims"], swiftSettings: strict),
+        .target(name: "GobClient", dependencies: ["GobProtocol", "GobSystem", "CGobShims"], swiftSettings: strict),
         // The full-screen UI: pure model → update → render, one terminal adapter.
-        .target(name: "GobTUI", dependencies: ["GobProtocol", "GobClient", "CGobShims"], swiftSettings: strict),
+        .target(name: "GobTUI", dependencies: ["GobProtocol", "GobSystem", "GobClient", "CGobShims"], swiftSettings: strict),
         .target(
             name: "GobCommands",
             dependencies: [
-                "GobProtocol", "GobClient", "GobDaemon", "GobTUI",
+                "GobProtocol", "GobSystem", "GobClient", "GobDaemon", "GobTUI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -68,25 +75,26 @@ let package = Package(
                 .linkedLibrary("_FoundationCShims", .when(platforms: [.linux], configuration: .release)),
             ]),
         // The benchmark that holds gob against tmux (docs/performance.md).
-        .executableTarget(name: "GobBench", dependencies: ["GobProtocol", "CGobShims"], swiftSettings: strict),
+        .executableTarget(name: "GobBench", dependencies: ["GobProtocol", "GobSystem", "CGobShims"], swiftSettings: strict),
         // What the test targets share: sandboxes around the built `gob`, waits that end on
         // the event itself, process and socket helpers, bounded end-to-end parallelism.
         .target(name: "CGobTestShims", path: "Tests/CGobTestShims"),
         .target(
             name: "GobTestSupport",
-            dependencies: ["GobProtocol", "CGobShims", "CGobTestShims"],
+            dependencies: ["GobProtocol", "GobSystem", "CGobShims", "CGobTestShims"],
             path: "Tests/GobTestSupport",
             swiftSettings: strict),
-        .testTarget(name: "GobProtocolTests", dependencies: ["GobProtocol", "GobTestSupport"], swiftSettings: strict),
+        .testTarget(name: "GobSystemTests", dependencies: ["GobSystem", "GobTestSupport"], swiftSettings: strict),
+        .testTarget(name: "GobProtocolTests", dependencies: ["GobProtocol", "GobSystem", "GobTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "GobDaemonTests",
-            dependencies: ["GobDaemon", "GobProtocol", "GobTestSupport", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["GobDaemon", "GobProtocol", "GobSystem", "GobTestSupport", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict),
-        .testTarget(name: "GobClientTests", dependencies: ["GobClient", "GobProtocol", "GobTestSupport"], swiftSettings: strict),
-        .testTarget(name: "GobTUITests", dependencies: ["GobTUI", "GobProtocol", "GobTestSupport"], swiftSettings: strict),
+        .testTarget(name: "GobClientTests", dependencies: ["GobClient", "GobProtocol", "GobSystem", "GobTestSupport"], swiftSettings: strict),
+        .testTarget(name: "GobTUITests", dependencies: ["GobTUI", "GobProtocol", "GobSystem", "GobTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "GobEndToEndTests",
-            dependencies: ["GobProtocol", "GobCommands", "CGobShims", "GobTestSupport"],
+            dependencies: ["GobProtocol", "GobSystem", "GobCommands", "CGobShims", "GobTestSupport"],
             swiftSettings: strict),
     ]
 )

@@ -4,11 +4,7 @@ import GobProtocol
 extension Benchmark {
     /// Warm `gob list` with 10 jobs against `tmux ls` with 10 windows.
     func warmList(in sandbox: Sandbox) throws(BenchError) -> ReportRow {
-        let gob = try GobServer(gob: options.gob, sandbox: sandbox, name: "g")
-        try gob.start()
-        try gob.addJobs(10, command: ["sleep", "3600"])
-        let tmux = TmuxServer(tmux: options.tmux, sandbox: sandbox, name: "t")
-        try tmux.start(windows: 10)
+        let (gob, tmux) = try servers(in: sandbox, jobs: 10, windows: 10)
 
         let list = gob.command(["list"])
         let listed = Benchmark.lines(try list.output(capturingIn: sandbox.root + "/out"))
@@ -29,10 +25,7 @@ extension Benchmark {
     /// runtime directory (where `add` creates the job's two log files) on tmpfs like a
     /// real `XDG_RUNTIME_DIR`, or on disk.
     func warmAdd(in sandbox: Sandbox, onDisk: Bool) throws(BenchError) -> ReportRow {
-        let gob = try GobServer(gob: options.gob, sandbox: sandbox, name: "g", onDisk: onDisk)
-        try gob.start()
-        let tmux = TmuxServer(tmux: options.tmux, sandbox: sandbox, name: "t")
-        try tmux.start(windows: 1)
+        let (gob, tmux) = try servers(in: sandbox, jobs: 0, windows: 1, onDisk: onDisk)
 
         let add = gob.command(["add", "--", "sleep", "100"])
         let newWindow = tmux.command(["new-window", "-d", "sleep", "100"])

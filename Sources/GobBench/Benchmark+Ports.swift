@@ -1,4 +1,5 @@
 import GobProtocol
+import GobSystem
 
 /// The ports lookup: `gob ports --all` walks every running job's process tree and reads
 /// each process's descriptors, where `gob list` only copies the daemon's table.
@@ -10,10 +11,10 @@ extension Benchmark {
     /// Waits until the daemon has no port lookup scheduled: it looks up each run's ports
     /// during its first 30 seconds, and is idle only after that.
     func waitForPortLookups(_ gob: GobServer) throws(BenchError) {
-        let deadline = Monotonic.deadline(seconds: 60)
+        let deadline = MonotonicClock.deadline(seconds: 60)
         while try DaemonConnection.call(.status, socketPath: gob.paths.socket)["port_lookups_pending"]?.intValue != 0 {
-            guard Monotonic.now() < deadline else { throw BenchError("port lookups were still scheduled after 60 s") }
-            Monotonic.sleep(seconds: 0.5)
+            guard MonotonicClock.now() < deadline else { throw BenchError("port lookups were still scheduled after 60 s") }
+            MonotonicClock.sleep(nanoseconds: MonotonicClock.seconds(0.5))
         }
     }
 
@@ -31,7 +32,7 @@ extension Benchmark {
         }
         let ports = gob.command(["ports", "--all"])
         // Until every shell has forked its children and the servers listen.
-        let deadline = Monotonic.deadline(seconds: 30)
+        let deadline = MonotonicClock.deadline(seconds: 30)
         while true {
             let reply = try DaemonConnection.call(.ports(jobID: nil, workdir: nil), socketPath: gob.paths.socket)
             let jobs = reply["jobs"]?.arrayValue ?? []
@@ -39,10 +40,10 @@ extension Benchmark {
                 && jobs.allSatisfy { $0["processes"]?.intValue == Int64(Self.portsProcessesPerJob) }
                 && jobs.filter { ($0["ports"]?.arrayValue ?? []).isEmpty == false }.count == listeners
             if complete { break }
-            guard Monotonic.now() < deadline else {
+            guard MonotonicClock.now() < deadline else {
                 throw BenchError("the \(Self.portsJobs) jobs did not reach \(Self.portsProcessesPerJob) processes each and \(listeners) listeners in 30 s")
             }
-            Monotonic.sleep(seconds: 0.05)
+            MonotonicClock.sleep(nanoseconds: MonotonicClock.seconds(0.05))
         }
         let printed = Benchmark.lines(try ports.output(capturingIn: sandbox.root + "/out"))
         guard printed.count == listeners + 1 || (listeners == 0 && printed == ["No listening ports"]) else {

@@ -1,3 +1,5 @@
+import GobSystem
+
 /// The whole benchmark: every measure of issue 6, each in a sandbox of its own, gob and
 /// tmux side by side.
 struct Benchmark {
@@ -10,6 +12,17 @@ struct Benchmark {
     /// How long the idle daemon is watched.
     var idleSeconds: Double { options.quick ? 2 : 10 }
 
+    /// A started gob daemon with `jobs` sleeping jobs and a started tmux server with
+    /// `windows` windows, side by side in `sandbox`: what a comparison measures against.
+    func servers(in sandbox: Sandbox, jobs: Int, windows: Int, onDisk: Bool = false) throws(BenchError) -> (GobServer, TmuxServer) {
+        let gob = try GobServer(gob: options.gob, sandbox: sandbox, name: "g", onDisk: onDisk)
+        try gob.start()
+        if jobs > 0 { try gob.addJobs(jobs, command: ["sleep", "3600"]) }
+        let tmux = TmuxServer(tmux: options.tmux, sandbox: sandbox, name: "t")
+        try tmux.start(windows: windows)
+        return (gob, tmux)
+    }
+
     /// Takes every measure in turn; a failed one becomes a FAILED row and the rest go on.
     func run() -> Report {
         let machine = MachineInfo.current()
@@ -17,10 +30,10 @@ struct Benchmark {
         var rows: [ReportRow] = []
         for (index, measure) in Measure.allCases.enumerated() {
             Console.progress("gob-bench [\(index + 1)/\(Measure.allCases.count)] \(measure.title)")
-            let started = Monotonic.now()
+            let started = MonotonicClock.now()
             let row = take(measure)
             rows.append(row)
-            let seconds = Samples.format(Monotonic.milliseconds(Monotonic.now() - started) / 1000)
+            let seconds = Samples.format(MonotonicClock.milliseconds(MonotonicClock.now() - started) / 1000)
             Console.progress("  → \(row.failed ? row.result : row.result + " (\(row.verdict == .met ? "met" : "missed"))") in \(seconds) s")
         }
         let mode = options.quick ? "quick (smoke) mode" : "full mode"

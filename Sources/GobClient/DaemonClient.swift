@@ -1,9 +1,6 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import GobProtocol
+import GobSystem
 
 /// Talks to the per-user daemon: one request per connection, newline-delimited JSON,
 /// starting the daemon when nothing answers.
@@ -69,7 +66,8 @@ public struct DaemonClient: Sendable {
         if let requestID, case let .object(members) = json {
             json = .object(members + [("request_id", .string(requestID))])
         }
-        var line = Array(json.compact.utf8)
+        var line: [UInt8] = []
+        json.write(into: &line, indent: nil, level: 0)
         line.append(0x0A)
         return line
     }

@@ -1,12 +1,9 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import GobProtocol
+import GobSystem
 
-/// The daemon's event stream on an open subscription (contract §5.6): read after `poll`
-/// says the descriptor is readable; events arrive one JSON object per line.
+/// The daemon's event stream on an open subscription (docs/protocol.md, "Events"): read
+/// after `poll` says the descriptor is readable; events arrive one JSON object per line.
 public final class EventStream {
     /// The connection, for `poll`.
     public let descriptor: Int32

@@ -1,10 +1,6 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
-/// Reads what a job appends to one log file (contract §3, Decision D9), starting over
+/// Reads what a job appends to one log file (docs/output.md, "Following"), starting over
 /// from the beginning when the file was truncated or rewritten — by `start`, `restart` or
 /// `run` reusing a job — instead of waiting blindly past the old offset as upstream did.
 public final class LogTail {

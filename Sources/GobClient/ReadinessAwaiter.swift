@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import GobProtocol
+import GobSystem
 
 /// Waits until jobs' current runs are ready, as the daemon announces it: `job_ready`, or
 /// `job_ready_timed_out` when the rule's timeout passed first, or `job_stopped` when the

@@ -1,6 +1,7 @@
 import ArgumentParser
 import GobClient
 import GobProtocol
+import GobSystem
 
 /// `gob await [--any] [--timeout SECONDS] [--json] <job_id>...`: wait for jobs to end and
 /// exit with their status, streaming their output meanwhile (for scripts and AI agents).

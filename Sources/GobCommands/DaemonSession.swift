@@ -1,5 +1,6 @@
 import GobClient
 import GobProtocol
+import GobSystem
 
 /// A command's access to the daemon: sends one request per connection and turns every
 /// failure into one line in plain words, with the daemon's error code (or the client's

@@ -1,10 +1,7 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import GobClient
 import GobProtocol
+import GobSystem
 
 /// What `gob stdout` and `gob stderr` do: print one log of a job byte for byte, or follow
 /// it (`-f`).

@@ -1,6 +1,7 @@
 import ArgumentParser
 import GobClient
 import GobProtocol
+import GobSystem
 
 /// Waiting until a started job is ready (`add`, `start`, `restart` of a job with a
 /// readiness rule): the daemon watches the job's logs and announces the moment; the

@@ -1,14 +1,11 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import CGobShims
 import GobProtocol
 import Logging
 import Synchronization
+import GobSystem
 
-/// A reason the daemon could not start; `description` is the contract's text (§2.22).
+/// A reason the daemon could not start; `description` is what the client prints.
 public struct DaemonStartError: Error, Equatable, Sendable, CustomStringConvertible {
     public let description: String
     /// Another daemon holds the runtime directory (it runs, or is still shutting down):
@@ -21,8 +18,8 @@ public struct DaemonStartError: Error, Equatable, Sendable, CustomStringConverti
     }
 }
 
-/// The daemon process: start-up, serving, and graceful shutdown (contract §4, Decisions
-/// D6, D11, D12, D14).
+/// The daemon process: start-up, serving, and graceful shutdown (docs/files.md, "The
+/// daemon's life").
 public enum DaemonMain {
     /// Runs the daemon in the foreground until it shuts down. `readyFD`: when non-nil, the
     /// daemon writes `ok\n` to it once it is listening, or `error: <message>\n` when
@@ -33,16 +30,14 @@ public enum DaemonMain {
         do throws(DaemonStartError) {
             let daemon = try Daemon.start(paths: paths)
             if let readyFD {
-                _ = writeAll(readyFD, Array("ok\n".utf8))
-                closeDescriptor(readyFD)
+                ReadinessPipe.tell(readyFD, "ok")
             }
             return daemon.serveUntilShutdown()
         } catch {
             if let readyFD {
                 // `running:` tells the client that another daemon won: it can try again.
                 let word = error.anotherDaemon ? "running" : "error"
-                _ = writeAll(readyFD, Array("\(word): \(error.description)\n".utf8))
-                closeDescriptor(readyFD)
+                ReadinessPipe.tell(readyFD, "\(word): \(error.description)")
             }
             throw error
         }
@@ -159,7 +154,8 @@ final class Daemon: Sendable {
         }
     }
 
-    /// Blocks until a shutdown is requested, then shuts down gracefully (contract §4.5).
+    /// Blocks until a shutdown is requested, then shuts down gracefully: jobs stopped,
+    /// socket and PID file removed.
     func serveUntilShutdown() -> Int32 {
         var reason = "unknown"
         while true {
@@ -191,16 +187,14 @@ final class Daemon: Sendable {
             }
         }
         server.turnAwayQueued(current.listenFD)
-        shutdownSocket(current.listenFD)
-        closeDescriptor(current.listenFD)
+        Socket.shutdown(current.listenFD)
+        Descriptor.close(current.listenFD)
         bus.closeAll()
         let running = supervisor.runningCount
         let nuked = supervisor.nuke(workdir: nil)
         if running > 0 { logger.info("Stopped \(running) running job(s)") }
         if let failure = nuked.failure { logger.error("Shutting down with \(failure)") }
-        var held = stat()
-        if fstat(current.pidFD, &held) == 0,
-           directory.identity(of: "daemon.pid") == FileIdentity(device: UInt64(held.st_dev), inode: UInt64(held.st_ino)) {
+        if let held = FileIdentity(descriptor: current.pidFD), directory.identity(of: "daemon.pid") == held {
             do { try directory.remove("daemon.pid") } catch {
                 logger.warning("Warning: failed to remove PID file: \(error)")
             }

@@ -1,4 +1,5 @@
 import GobProtocol
+import GobSystem
 
 /// One job as the daemon holds it. The ID, command, workdir and creation time never
 /// change; each (re)start replaces the process fields.

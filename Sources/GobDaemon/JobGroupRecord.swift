@@ -1,5 +1,6 @@
 import Glibc
 import GobProtocol
+import GobSystem
 
 /// The small file (`<rt>/daemon.jobs`) naming the daemon's live job process groups, so a
 /// daemon starting after a crash can end what its predecessor left (Decision D14).
@@ -52,16 +53,16 @@ public struct JobGroupRecord: JobRecordWriter {
         for entry in entries { text += "\(entry.pgid) \(entry.startTime)\n" }
         let bytes = Array(text.utf8)
         let fd = try openFile(O_WRONLY | O_CREAT)
-        defer { closeDescriptor(fd) }
-        guard writeAll(fd, bytes) else { throw SystemError.last }
+        defer { Descriptor.close(fd) }
+        try Descriptor.writeAll(fd, bytes)
         guard ftruncate(fd, off_t(bytes.count)) == 0 else { throw SystemError.last }
     }
 
     /// The entries a previous daemon left; empty when there is no file.
     public func read() -> [Entry] {
         guard let fd = try? openFile(O_RDONLY) else { return [] }
-        defer { closeDescriptor(fd) }
-        let data = readAll(fd, limit: 16 << 20)
+        defer { Descriptor.close(fd) }
+        let data = Descriptor.readAll(fd, limit: 16 << 20)
         var entries: [Entry] = []
         for line in data.split(separator: 0x0A) {
             let fields = line.split(separator: 0x20)

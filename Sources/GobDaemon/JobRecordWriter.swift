@@ -1,4 +1,5 @@
 import GobProtocol
+import GobSystem
 
 /// Where the supervisor keeps the live job process groups for a daemon that starts after
 /// a crash (`JobGroupRecord`). A seam, so that a test can stall or fail the write.

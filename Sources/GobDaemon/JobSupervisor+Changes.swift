@@ -1,4 +1,5 @@
 import GobProtocol
+import GobSystem
 
 /// One change of a job, as it passes through `JobSupervisor.apply`.
 enum JobChange {

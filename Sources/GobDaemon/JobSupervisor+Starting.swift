@@ -1,5 +1,6 @@
 import Glibc
 import GobProtocol
+import GobSystem
 
 /// Creating jobs and starting their processes. Each start is three steps: reserve under
 /// the lock (a new job's ID, or an existing job held busy), open the logs and spawn

@@ -1,5 +1,6 @@
 import Glibc
 import GobProtocol
+import GobSystem
 
 extension JobSupervisor {
     /// What a `stop` found and did.

@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import GobProtocol
+import GobSystem
 
 /// A job's whole process tree: what `stop` ends and verifies, what `ps` shows, where
 /// `ports` looks. The lookups read `/proc` and are done outside the job table's lock;

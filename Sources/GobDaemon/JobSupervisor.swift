@@ -1,5 +1,6 @@
 import Glibc
 import GobProtocol
+import GobSystem
 import Logging
 
 /// An error a job operation reports to the client: the message for people and the code

@@ -1,5 +1,6 @@
 import GobProtocol
 import Synchronization
+import GobSystem
 
 /// When the daemon looks up which ports running jobs listen on. Servers open their ports
 /// in the first seconds of a run, so each run is looked at 0.5, 1, 2, 5, 10 and 30 s

@@ -1,6 +1,7 @@
 import CGobShims
 import Glibc
 import GobProtocol
+import GobSystem
 
 /// Starts jobs: own process group, stdin /dev/null, stdout/stderr
 /// appended to the log files, cwd = workdir, signal mask and dispositions reset, no other
@@ -239,12 +240,4 @@ public struct PosixProcessLauncher: ProcessLauncher {
         if let handle { return gob_pidfd_reaped(handle.descriptor) == 1 }
         return kill(pid, 0) != 0 && errno == ESRCH
     }
-}
-
-/// Calls `body` with a NULL-terminated array of C strings, freed afterwards.
-func withCStrings<R>(_ strings: [OSString], _ body: ([UnsafeMutablePointer<CChar>?]) -> R) -> R {
-    var pointers: [UnsafeMutablePointer<CChar>?] = strings.map { $0.duplicateCString() }
-    pointers.append(nil)
-    defer { for pointer in pointers { free(pointer) } }
-    return body(pointers)
 }

@@ -74,18 +74,3 @@ public protocol ProcessLauncher: Sendable {
     /// Refuses a working directory a job could not start in, before anything is stopped.
     func checkWorkdir(_ workdir: OSString) throws(LaunchError)
 }
-
-/// How a process ended, decoded from a `waitpid` status.
-public enum ProcessEnd: Sendable, Equatable {
-    case exited(Int32)
-    case signaled(Int32)
-
-    public init(waitStatus status: Int32) {
-        let low = status & 0x7F
-        if low == 0 {
-            self = .exited((status >> 8) & 0xFF)
-        } else {
-            self = .signaled(low)
-        }
-    }
-}

@@ -1,5 +1,6 @@
 import Glibc
 import GobProtocol
+import GobSystem
 
 /// One run being watched for its readiness line: its two logs, read from where the run
 /// began, cut into lines and matched against the rule's pattern. Owned by the watcher's

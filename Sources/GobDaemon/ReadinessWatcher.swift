@@ -3,6 +3,7 @@ import Glibc
 import GobProtocol
 import Logging
 import Synchronization
+import GobSystem
 
 /// Watches the runs that have a readiness rule and tells the supervisor when one is ready
 /// (a line of its stdout or stderr matched) or when its timeout passed first.

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import GobProtocol
 
 /// Turns one decoded request into the daemon's response (contract §5.5): a stateless

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// One member of the job object. The cases are the members in wire order; `definition`
 /// gives each its JSON key, its kind and whether `list --json` shows it, and

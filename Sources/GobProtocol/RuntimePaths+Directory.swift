@@ -1,8 +1,5 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import GobSystem
 
 extension RuntimePaths {
     /// `<rt>` opened as a directory descriptor after it passed the checks of `openDirectory`.
@@ -34,24 +31,24 @@ extension RuntimePaths {
         var info = stat()
         guard fstat(fd, &info) == 0 else {
             let error = SystemError.last
-            close(fd)
+            Descriptor.close(fd)
             throw RuntimeDirectoryError("cannot use runtime directory \(directory): \(error)")
         }
         let mode = info.st_mode & 0o777
         guard info.st_uid == getuid() else {
-            close(fd)
+            Descriptor.close(fd)
             throw RuntimeDirectoryError(
                 "runtime directory \(directory) is owned by uid \(info.st_uid), not by you (uid \(getuid())); remove it or set XDG_RUNTIME_DIR")
         }
         guard mode & 0o022 == 0 else {
-            close(fd)
+            Descriptor.close(fd)
             throw RuntimeDirectoryError(
                 "runtime directory \(directory) can be written by other users (mode \(String(mode, radix: 8))); remove it, or run: chmod 700 \(directory)")
         }
         guard tighten, mode & 0o077 != 0 else { return OpenedDirectory(descriptor: fd, tightenedFrom: nil) }
         guard fchmod(fd, 0o700) == 0 else {
             let error = SystemError.last
-            close(fd)
+            Descriptor.close(fd)
             throw RuntimeDirectoryError("cannot make runtime directory \(directory) private: chmod: \(error)")
         }
         return OpenedDirectory(descriptor: fd, tightenedFrom: mode)
@@ -92,14 +89,9 @@ extension RuntimePaths {
     /// The path of `name` in the directory open as `descriptor`, through `/proc/self/fd`:
     /// a path that resolves through the descriptor, not through `<rt>`'s name, so a
     /// directory swapped under that name is never used. It is also short, whatever the
-    /// length of `<rt>`, which a socket address needs. Elsewhere (no `/proc`) the plain
-    /// path.
+    /// length of `<rt>`, which a socket address needs.
     public func path(of name: String, inDirectory descriptor: Int32) -> String {
-        #if os(Linux)
         "/proc/self/fd/\(descriptor)/\(name)"
-        #else
-        directory + "/" + name
-        #endif
     }
 }
 

@@ -1,11 +1,8 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import CGobShims
 import GobClient
 import GobProtocol
+import GobSystem
 
 /// The event loop: a single thread in `poll` over the terminal, the signal pipe, the
 /// event subscription, the log watcher and the background-work pipe. It feeds what

@@ -1,6 +1,7 @@
 import Foundation
 @testable import GobDaemon
 import GobProtocol
+import GobSystem
 import Synchronization
 import Testing
 

@@ -4,6 +4,7 @@ import GobProtocol
 import GobTestSupport
 import Synchronization
 import Testing
+import GobSystem
 
 /// The pieces a job's tree is found, looked into and stopped with: `/proc` parsing, the
 /// job marker, the claim that never signals a reused PID, and the lookup schedule.

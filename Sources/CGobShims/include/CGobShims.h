@@ -17,10 +17,10 @@ int gob_spawn(pid_t *pid, const char *path, char *const argv[], char *const envp
 int gob_peer_uid(int fd, uid_t *uid);
 
 /// The user ID and process ID of the process at the other end of a connected Unix socket
-/// (the PID is 0 where the system does not tell it); 0 or errno.
+/// (`SO_PEERCRED`); 0 or errno.
 int gob_peer_credentials(int fd, uid_t *uid, pid_t *pid);
 
-/// Makes this process the reaper of its orphaned descendants (Linux); 0 or errno.
+/// Makes this process the reaper of its orphaned descendants; 0 or errno.
 int gob_set_child_subreaper(void);
 
 /// accept(2) with the new descriptor close-on-exec; the descriptor or -1 (errno set).
