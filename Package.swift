@@ -26,6 +26,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
+        .package(url: "https://github.com/LebJe/TOMLKit", exact: "0.6.0"),
     ],
     targets: [
         // What Swift's Glibc module cannot reach: posix_spawn with setsid/chdir/closefrom,
@@ -36,20 +37,25 @@ let package = Package(
         // Wire types, JSON, paths, job IDs, signal names. No Foundation: the client pays
         // for every import at every call.
         .target(name: "GobProtocol", dependencies: ["CGobVersion"], swiftSettings: strict),
+        // A project's `.config/gobfile.toml`: finding it, reading it (TOMLKit), its entries.
+        .target(
+            name: "GobProject",
+            dependencies: ["GobProtocol", .product(name: "TOMLKit", package: "TOMLKit")],
+            swiftSettings: strict),
         .target(
             name: "GobDaemon",
             dependencies: [
-                "GobProtocol", "CGobShims",
+                "GobProtocol", "GobProject", "CGobShims",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
         .target(name: "GobClient", dependencies: ["GobProtocol", "CGobShims"], swiftSettings: strict),
         // The full-screen UI: pure model → update → render, one terminal adapter.
-        .target(name: "GobTUI", dependencies: ["GobProtocol", "GobClient", "CGobShims"], swiftSettings: strict),
+        .target(name: "GobTUI", dependencies: ["GobProtocol", "GobClient", "GobProject", "CGobShims"], swiftSettings: strict),
         .target(
             name: "GobCommands",
             dependencies: [
-                "GobProtocol", "GobClient", "GobDaemon", "GobTUI",
+                "GobProtocol", "GobClient", "GobDaemon", "GobProject", "GobTUI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -82,6 +88,7 @@ let package = Package(
             name: "GobDaemonTests",
             dependencies: ["GobDaemon", "GobProtocol", "GobTestSupport", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict),
+        .testTarget(name: "GobProjectTests", dependencies: ["GobProject", "GobProtocol", "GobTestSupport"], swiftSettings: strict),
         .testTarget(name: "GobClientTests", dependencies: ["GobClient", "GobProtocol", "GobTestSupport"], swiftSettings: strict),
         .testTarget(name: "GobTUITests", dependencies: ["GobTUI", "GobProtocol", "GobTestSupport"], swiftSettings: strict),
         .testTarget(

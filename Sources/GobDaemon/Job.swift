@@ -53,6 +53,8 @@ struct Job: Sendable {
     /// run's start (monotonic, like the run time).
     var readyAtText: String? { didSet { wire = nil } }
     var readyAfterNanos: Int64? { didSet { wire = nil } }
+    /// The gobfile entry the job was started from (`gob up`); nil for other jobs.
+    var gobfileName: String? { didSet { wire = nil } }
     /// The leader has ended but members of its process group may remain (D4): stop and
     /// nuke still signal the group, and the D14 record keeps it.
     var groupMayLinger: Bool
@@ -83,7 +85,7 @@ struct Job: Sendable {
             description: description, stoppedByGob: stoppedByGob,
             readyLog: ready?.log, readyTimeoutMilliseconds: ready?.timeoutMilliseconds,
             readiness: readiness?.rawValue, readyAt: readyAtText,
-            readyAfterMilliseconds: readyAfterNanos.map { $0 / 1_000_000 })
+            readyAfterMilliseconds: readyAfterNanos.map { $0 / 1_000_000 }, gobfileName: gobfileName)
     }
 
     /// The snapshot's compact wire object, as `snapshot.json` writes it.

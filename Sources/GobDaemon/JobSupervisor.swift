@@ -1,4 +1,5 @@
 import Glibc
+import GobProject
 import GobProtocol
 import Logging
 
@@ -94,16 +95,21 @@ public final class JobSupervisor: Sendable {
     let killGrace: Int64
     /// Watches the runs of jobs with a readiness rule (`JobSupervisor+Readiness`).
     let readiness: ReadinessWatcher
+    /// Refuses starts of the commands a project's gobfile blocks (`JobSupervisor+Blocking`).
+    let blockedCommands: BlockedCommands
 
     /// - Parameters:
     ///   - clock: wall-clock nanoseconds since the epoch, for IDs and timestamps.
     ///   - record: where live process groups are written (D14); nil in tests.
+    ///   - home: where the search for a job's gobfile stops at the latest (besides a
+    ///     repository root): the daemon's `$HOME`.
     public init(
         launcher: any ProcessLauncher, bus: EventBus, paths: RuntimePaths, record: (any JobRecordWriter)?,
         directory: RuntimeDirectory? = nil,
         logger: Logger, clock: @escaping @Sendable () -> Int64 = Timestamp.nowNanoseconds,
-        termGrace: Double = 10, killGrace: Double = 5
+        termGrace: Double = 10, killGrace: Double = 5, home: OSString? = GobfileLocator.homeDirectory()
     ) {
+        blockedCommands = BlockedCommands(home: home)
         self.launcher = launcher
         self.bus = bus
         self.paths = paths

@@ -22,6 +22,7 @@ public enum JobField: Int, CaseIterable, Sendable {
     case id, pid, status, command, workdir, createdAt, stdoutPath, stderrPath
     case exitCode, signal, endedAt, startedAt, runTime, description, stoppedByGob
     case readyLog, readyTimeout, readiness, readyAt, readyAfter
+    case gobfileName
 
     /// What a field is on the wire.
     struct Definition {
@@ -62,6 +63,7 @@ public enum JobField: Int, CaseIterable, Sendable {
         case .readiness: .init("readiness", .optionalText)
         case .readyAt: .init("ready_at", .optionalText)
         case .readyAfter: .init("ready_after_ms", .optionalInt64)
+        case .gobfileName: .init("gobfile_name", .optionalText)
         }
     }
 

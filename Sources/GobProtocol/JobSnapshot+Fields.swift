@@ -24,6 +24,7 @@ extension JobSnapshot {
             case .readiness: .optional(readiness)
             case .readyAt: .optional(readyAt)
             case .readyAfter: .optional(readyAfterMilliseconds)
+            case .gobfileName: .optional(gobfileName)
             }
         }
         set {
@@ -48,6 +49,7 @@ extension JobSnapshot {
             case .readiness: readiness = newValue.optionalText
             case .readyAt: readyAt = newValue.optionalText
             case .readyAfter: readyAfterMilliseconds = newValue.optionalInt64
+            case .gobfileName: gobfileName = newValue.optionalText
             }
         }
     }

@@ -44,6 +44,9 @@ public struct JobSnapshot: Sendable, Equatable {
     public var readyAt: String?
     /// How long after its start the run became ready, in milliseconds; nil until it did.
     public var readyAfterMilliseconds: Int64?
+    /// The name of the project's gobfile entry the job was started from (`gob up`, the
+    /// TUI's project dialog); nil for a job started by hand. `gob down` stops these.
+    public var gobfileName: String?
 
     public init(
         id: String, pid: Int32, status: Status, command: [OSString], workdir: OSString,
@@ -51,7 +54,8 @@ public struct JobSnapshot: Sendable, Equatable {
         exitCode: Int32? = nil, signal: String? = nil, endedAt: String? = nil,
         startedAt: String? = nil, runTimeMilliseconds: Int64? = nil, description: String? = nil,
         stoppedByGob: Bool = false, readyLog: String? = nil, readyTimeoutMilliseconds: Int64? = nil,
-        readiness: String? = nil, readyAt: String? = nil, readyAfterMilliseconds: Int64? = nil
+        readiness: String? = nil, readyAt: String? = nil, readyAfterMilliseconds: Int64? = nil,
+        gobfileName: String? = nil
     ) {
         self.id = id
         self.pid = pid
@@ -73,6 +77,7 @@ public struct JobSnapshot: Sendable, Equatable {
         self.readiness = readiness
         self.readyAt = readyAt
         self.readyAfterMilliseconds = readyAfterMilliseconds
+        self.gobfileName = gobfileName
     }
 
     /// `readiness` as a state; nil without a rule (or for a state this client does not know).
