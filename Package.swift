@@ -63,8 +63,9 @@ let package = Package(
         // Release `gob` is a fully static executable: no dynamic loader, relocations or
         // shared-library page faults at each start (`gob list` 5.1 → 2.3 ms; with only
         // `-static-stdlib` 3.6 ms; docs/performance.md). ArgumentParser imports
-        // FoundationEssentials through the dynamic module, which does not name the static
-        // archive's own dependencies, so those two are linked by name. Debug builds and
+        // FoundationEssentials, and TOMLKit (the gobfile) all of Foundation, through the
+        // dynamic modules, which do not name the static archives' own dependencies, so
+        // those are linked by name, libstdc++ after ICU, which needs it. Debug builds and
         // tests stay dynamic.
         .executableTarget(
             name: "gob", dependencies: ["GobCommands"], swiftSettings: strict,
@@ -72,6 +73,11 @@ let package = Package(
                 .unsafeFlags(["-static-executable"], .when(platforms: [.linux], configuration: .release)),
                 .linkedLibrary("_FoundationCollections", .when(platforms: [.linux], configuration: .release)),
                 .linkedLibrary("_FoundationCShims", .when(platforms: [.linux], configuration: .release)),
+                .linkedLibrary("Foundation", .when(platforms: [.linux], configuration: .release)),
+                .linkedLibrary("FoundationInternationalization", .when(platforms: [.linux], configuration: .release)),
+                .linkedLibrary("CoreFoundation", .when(platforms: [.linux], configuration: .release)),
+                .linkedLibrary("_FoundationICU", .when(platforms: [.linux], configuration: .release)),
+                .linkedLibrary("stdc++", .when(platforms: [.linux], configuration: .release)),
             ]),
         // The benchmark that holds gob against tmux (docs/performance.md).
         .executableTarget(name: "GobBench", dependencies: ["GobProtocol", "CGobShims"], swiftSettings: strict),
