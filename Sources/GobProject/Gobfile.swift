@@ -32,6 +32,14 @@ public struct Gobfile: Sendable, Equatable {
         return try Gobfile(text: contents.bytes, location: location)
     }
 
+    /// The gobfile governing `directory` (see `GobfileLocator`), read; nil when there is none.
+    public static func governing(_ directory: OSString, home: OSString? = GobfileLocator.homeDirectory()) throws(GobfileError)
+        -> Gobfile?
+    {
+        guard let location = GobfileLocator.locate(from: directory, home: home) else { return nil }
+        return try load(location)
+    }
+
     /// Parses `text`, the contents of the file at `location`.
     public init(text bytes: [UInt8], location: GobfileLocator.Location) throws(GobfileError) {
         self.location = location

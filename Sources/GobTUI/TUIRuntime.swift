@@ -5,6 +5,7 @@ import Darwin
 #endif
 import CGobShims
 import GobClient
+import GobProject
 import GobProtocol
 
 /// The event loop: a single thread in `poll` over the terminal, the signal pipe, the
@@ -110,6 +111,14 @@ final class TUIRuntime {
             schedule(.statusExpired(serial: serial), after: milliseconds)
         case let .reconnect(milliseconds):
             schedule(.reconnectDue, after: milliseconds)
+        case let .loadGobfile(workdir):
+            work.start {
+                do throws(GobfileError) {
+                    return .message(.gobfileLoaded(.success(try Gobfile.governing(workdir))))
+                } catch {
+                    return .message(.gobfileLoaded(.failure(error)))
+                }
+            }
         case .quit:
             running = false
         }
