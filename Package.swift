@@ -96,7 +96,7 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(name: "GobProjectTests", dependencies: ["GobProject", "GobProtocol", "GobTestSupport"], swiftSettings: strict),
         .testTarget(name: "GobClientTests", dependencies: ["GobClient", "GobProtocol", "GobTestSupport"], swiftSettings: strict),
-        .testTarget(name: "GobTUITests", dependencies: ["GobTUI", "GobProtocol", "GobTestSupport"], swiftSettings: strict),
+        .testTarget(name: "GobTUITests", dependencies: ["GobTUI", "GobProject", "GobProtocol", "GobTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "GobEndToEndTests",
             dependencies: ["GobProtocol", "GobCommands", "CGobShims", "GobTestSupport"],

@@ -10,6 +10,9 @@ public struct ProjectDialog: Equatable, Sendable {
     public var entries: [GobfileEntry]
     /// Index of the selected entry.
     public var cursor = 0
+    /// Why the last `enter` started nothing (a blocked entry, one already running); the
+    /// dialog hides the status bar, so it says so itself.
+    public var problem: String?
 
     public init(path: String, entries: [GobfileEntry]) {
         self.path = path

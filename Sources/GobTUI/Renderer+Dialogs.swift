@@ -110,6 +110,10 @@ extension Renderer {
             lines.append(row)
         }
         lines.append([])
+        if let problem = project.problem {
+            lines += Self.wrapped(problem, width: width).map { [Span($0, Theme.errorMessage)] }
+            lines.append([])
+        }
         lines.append([Span("enter: start \(glyphs.bullet) \(glyphs.upDown): select \(glyphs.bullet) esc: close", Theme.mutedText)])
         return lines
     }

@@ -26,25 +26,36 @@ extension Update {
             model.dialog = nil
         case .up, .character("k"):
             dialog.cursor = max(dialog.cursor - 1, 0)
+            dialog.problem = nil
             model.dialog = .project(dialog)
         case .down, .character("j"):
             dialog.cursor = min(dialog.cursor + 1, max(dialog.entries.count - 1, 0))
+            dialog.problem = nil
             model.dialog = .project(dialog)
         case .enter:
             guard let entry = dialog.selected else { return }
+            if let problem = refusal(of: entry) {
+                dialog.problem = problem
+                model.dialog = .project(dialog)
+                return
+            }
             startEntry(entry)
         default:
             sayUnknown(key)
         }
     }
 
-    /// Starts `entry` unless it is blocked, running, or needs what this gob cannot do.
+    /// Why `entry` is not started from the dialog: blocked, running, or needing what this
+    /// gob cannot do; nil when it can start.
+    private func refusal(of entry: GobfileEntry) -> String? {
+        if entry.blocked { return Gobfile.blockedMessage(entry) }
+        if let job = ProjectDialog.runningJob(of: entry, in: model.jobs) { return "\(entry.name) is already running as \(job.id)" }
+        if entry.readyPort != nil { return "\(entry.name): ready_port is not supported yet" }
+        return nil
+    }
+
+    /// Closes the dialog and starts `entry`.
     private mutating func startEntry(_ entry: GobfileEntry) {
-        if entry.blocked { return say(Gobfile.blockedMessage(entry), isError: true) }
-        if let job = ProjectDialog.runningJob(of: entry, in: model.jobs) {
-            return say("\(entry.name) is already running as \(job.id)", isError: true)
-        }
-        if entry.readyPort != nil { return say("\(entry.name): ready_port is not supported yet", isError: true) }
         model.dialog = nil
         say("Starting \(entry.name)\(model.glyphs.ellipsis)")
         let spec = JobSpec(
