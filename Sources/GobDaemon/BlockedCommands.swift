@@ -22,6 +22,8 @@ final class BlockedCommands: Sendable {
     static let cacheLimit = 64
 
     private let cache = Mutex<[OSString: Cached]>([:])
+    /// How many times a gobfile was read and parsed: what the cache saves, for tests.
+    private let reads = Mutex(0)
     /// The search's upper bound besides a repository root (`$HOME`).
     private let home: OSString?
 
@@ -46,6 +48,9 @@ final class BlockedCommands: Sendable {
         }
     }
 
+    /// How many times a gobfile was read so far.
+    var readCount: Int { reads.withLock { $0 } }
+
     /// The gobfile at `location`, parsed again only when its identity changed.
     private func gobfile(at location: GobfileLocator.Location) -> Result<Gobfile, GobfileError> {
         let identity = GobfileReader.identity(of: location.file)
@@ -54,6 +59,7 @@ final class BlockedCommands: Sendable {
         }
         let result: Result<Gobfile, GobfileError>
         var read: GobfileReader.Identity?
+        reads.withLock { $0 += 1 }
         do throws(GobfileError) {
             let contents = try GobfileReader.read(location.file)
             read = contents.identity

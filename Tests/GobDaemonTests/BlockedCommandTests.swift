@@ -106,6 +106,19 @@ struct BlockedCommandTests {
         #expect(job.status == .running)
     }
 
+    @Test("an unchanged gobfile is read once, however many starts ask; a changed one again")
+    func cache() throws {
+        let project = try Project()
+        let f = SupervisorFixture()
+        defer { f.remove() }
+        for _ in 0..<5 { _ = try f.supervisor.add(f.spec(["sleep", "1"], workdir: project.dir("src/app"))) }
+        _ = try? f.supervisor.add(f.spec(Self.blocked, workdir: project.dir()))
+        #expect(f.supervisor.blockedCommands.readCount == 1)
+        try project.write(Project.blocking + "\n# changed\n")
+        _ = try f.supervisor.add(f.spec(["sleep", "1"], workdir: project.dir()))
+        #expect(f.supervisor.blockedCommands.readCount == 2)
+    }
+
     @Test("a gobfile that cannot be read refuses every start in its project, saying where the fault is")
     func brokenFile() throws {
         let project = try Project()
