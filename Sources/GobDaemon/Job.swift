@@ -54,6 +54,8 @@ struct Job: Sendable {
     /// run's start (monotonic, like the run time).
     var readyAtText: String? { didSet { wire = nil } }
     var readyAfterNanos: Int64? { didSet { wire = nil } }
+    /// The gobfile entry the job was started from (`gob up`); nil for other jobs.
+    var gobfileName: String? { didSet { wire = nil } }
     /// The leader has ended but members of its process group, or other processes of its
     /// tree, may remain: stop and nuke still end them, and the record of live groups
     /// keeps it.
@@ -88,7 +90,7 @@ struct Job: Sendable {
             readyLog: ready?.log, readyTimeoutMilliseconds: ready?.timeoutMilliseconds,
             readiness: readiness?.rawValue, readyAt: readyAtText,
             readyAfterMilliseconds: readyAfterNanos.map { $0 / 1_000_000 },
-            ports: running ? ports : [])
+            ports: running ? ports : [], gobfileName: gobfileName)
     }
 
     /// The snapshot's compact wire object, as `snapshot.json` writes it.

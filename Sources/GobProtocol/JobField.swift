@@ -18,6 +18,7 @@ public enum JobField: Int, CaseIterable, Sendable {
     case id, pid, status, command, workdir, createdAt, stdoutPath, stderrPath
     case exitCode, signal, endedAt, startedAt, runTime, description, stoppedByGob
     case readyLog, readyTimeout, readiness, readyAt, readyAfter, ports
+    case gobfileName
 
     /// What a field is on the wire.
     struct Definition {
@@ -59,6 +60,7 @@ public enum JobField: Int, CaseIterable, Sendable {
         case .readyAt: .init("ready_at", .optionalText)
         case .readyAfter: .init("ready_after_ms", .optionalInt64)
         case .ports: .init("ports", .ports)
+        case .gobfileName: .init("gobfile_name", .optionalText)
         }
     }
 

@@ -25,6 +25,7 @@ extension JobSnapshot {
             case .readyAt: .optional(readyAt)
             case .readyAfter: .optional(readyAfterMilliseconds)
             case .ports: .ports(ports)
+            case .gobfileName: .optional(gobfileName)
             }
         }
         set {
@@ -50,6 +51,7 @@ extension JobSnapshot {
             case .readyAt: readyAt = newValue.optionalText
             case .readyAfter: readyAfterMilliseconds = newValue.optionalInt64
             case .ports: ports = newValue.ports
+            case .gobfileName: gobfileName = newValue.optionalText
             }
         }
     }
