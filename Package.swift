@@ -26,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
         .package(url: "https://github.com/apple/swift-system", exact: "1.8.1"),
+        .package(url: "https://github.com/LebJe/TOMLKit", exact: "0.6.0"),
     ],
     targets: [
         // What Swift's Glibc module cannot reach: posix_spawn with setsid/chdir/closefrom,
@@ -43,20 +44,25 @@ let package = Package(
         // Wire types, JSON, paths, job IDs, signal names. No Foundation: the client pays
         // for every import at every call.
         .target(name: "GobProtocol", dependencies: ["CGobVersion", "GobSystem"], swiftSettings: strict),
+        // A project's `.config/gobfile.toml`: finding it, reading it (TOMLKit), its entries.
+        .target(
+            name: "GobProject",
+            dependencies: ["GobProtocol", "GobSystem", .product(name: "TOMLKit", package: "TOMLKit")],
+            swiftSettings: strict),
         .target(
             name: "GobDaemon",
             dependencies: [
-                "GobProtocol", "GobSystem", "CGobShims",
+                "GobProtocol", "GobSystem", "GobProject", "CGobShims",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
         .target(name: "GobClient", dependencies: ["GobProtocol", "GobSystem", "CGobShims"], swiftSettings: strict),
         // The full-screen UI: pure model → update → render, one terminal adapter.
-        .target(name: "GobTUI", dependencies: ["GobProtocol", "GobSystem", "GobClient", "CGobShims"], swiftSettings: strict),
+        .target(name: "GobTUI", dependencies: ["GobProtocol", "GobSystem", "GobClient", "GobProject", "CGobShims"], swiftSettings: strict),
         .target(
             name: "GobCommands",
             dependencies: [
-                "GobProtocol", "GobSystem", "GobClient", "GobDaemon", "GobTUI",
+                "GobProtocol", "GobSystem", "GobClient", "GobDaemon", "GobProject", "GobTUI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -64,8 +70,9 @@ let package = Package(
         // Release `gob` is a fully static executable: no dynamic loader, relocations or
         // shared-library page faults at each start (`gob list` 5.1 → 2.3 ms; with only
         // `-static-stdlib` 3.6 ms; docs/performance.md). ArgumentParser imports
-        // FoundationEssentials through the dynamic module, which does not name the static
-        // archive's own dependencies, so those two are linked by name. Debug builds and
+        // FoundationEssentials, and TOMLKit (the gobfile) all of Foundation, through the
+        // dynamic modules, which do not name the static archives' own dependencies, so
+        // those are linked by name, libstdc++ after ICU, which needs it. Debug builds and
         // tests stay dynamic.
         .executableTarget(
             name: "gob", dependencies: ["GobCommands"], swiftSettings: strict,
@@ -73,6 +80,11 @@ let package = Package(
                 .unsafeFlags(["-static-executable"], .when(platforms: [.linux], configuration: .release)),
                 .linkedLibrary("_FoundationCollections", .when(platforms: [.linux], configuration: .release)),
                 .linkedLibrary("_FoundationCShims", .when(platforms: [.linux], configuration: .release)),
+                .linkedLibrary("Foundation", .when(platforms: [.linux], configuration: .release)),
+                .linkedLibrary("FoundationInternationalization", .when(platforms: [.linux], configuration: .release)),
+                .linkedLibrary("CoreFoundation", .when(platforms: [.linux], configuration: .release)),
+                .linkedLibrary("_FoundationICU", .when(platforms: [.linux], configuration: .release)),
+                .linkedLibrary("stdc++", .when(platforms: [.linux], configuration: .release)),
             ]),
         // The benchmark that holds gob against tmux (docs/performance.md).
         .executableTarget(name: "GobBench", dependencies: ["GobProtocol", "GobSystem", "CGobShims"], swiftSettings: strict),
@@ -90,8 +102,9 @@ let package = Package(
             name: "GobDaemonTests",
             dependencies: ["GobDaemon", "GobProtocol", "GobSystem", "GobTestSupport", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict),
+        .testTarget(name: "GobProjectTests", dependencies: ["GobProject", "GobProtocol", "GobSystem", "GobTestSupport"], swiftSettings: strict),
         .testTarget(name: "GobClientTests", dependencies: ["GobClient", "GobProtocol", "GobSystem", "GobTestSupport"], swiftSettings: strict),
-        .testTarget(name: "GobTUITests", dependencies: ["GobTUI", "GobProtocol", "GobSystem", "GobTestSupport"], swiftSettings: strict),
+        .testTarget(name: "GobTUITests", dependencies: ["GobTUI", "GobProject", "GobProtocol", "GobSystem", "GobTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "GobEndToEndTests",
             dependencies: ["GobProtocol", "GobSystem", "GobCommands", "CGobShims", "GobTestSupport"],

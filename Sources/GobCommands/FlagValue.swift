@@ -26,32 +26,11 @@ enum FlagValue {
     /// is seconds. Returned in milliseconds.
     static func milliseconds(fromDuration text: String?, flag: String) throws(CommandFailure) -> Int64? {
         guard let text else { return nil }
-        let expected = "expected a duration such as 90s, 2m, 1m30s or 500ms"
-        var total = 0.0
-        var rest = Substring(text)
-        guard !rest.isEmpty else { throw invalid(text, flag: flag, expected) }
-        while !rest.isEmpty {
-            let number = rest.prefix { $0.isASCII && ($0.isNumber || $0 == ".") }
-            guard !number.isEmpty, let value = Double(number) else { throw invalid(text, flag: flag, expected) }
-            rest = rest.dropFirst(number.count)
-            let unit = rest.prefix { $0.isASCII && $0.isLetter }
-            rest = rest.dropFirst(unit.count)
-            let scale: Double
-            switch unit {
-            case "" where rest.isEmpty && total == 0: scale = 1000
-            case "ms": scale = 1
-            case "s": scale = 1000
-            case "m": scale = 60_000
-            case "h": scale = 3_600_000
-            default: throw invalid(text, flag: flag, expected)
-            }
-            total += value * scale
+        do throws(DurationSyntax.Problem) {
+            return try DurationSyntax.milliseconds(text)
+        } catch {
+            throw invalid(text, flag: flag, error.description)
         }
-        guard total.isFinite, total > 0 else { throw invalid(text, flag: flag, "must be more than 0") }
-        guard total <= Double(ReadinessRule.maximumTimeoutMilliseconds) else {
-            throw invalid(text, flag: flag, "too long (at most 30 days)")
-        }
-        return max(1, Int64(total.rounded(.up)))
     }
 
     /// `--ready-port 5173`: a TCP port, 1 to 65535, or 0 for any port (what a bare

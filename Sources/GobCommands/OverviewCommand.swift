@@ -49,6 +49,10 @@ struct OverviewCommand: ParsableCommand {
             ("gob run <command>", "Run a job and follow it to its end, exiting with its code;"),
             ("", "reuses a stopped job with the same command"),
         ], examples: ["gob run make test", "gob run pnpm --filter web typecheck"])
+        text += section("PROJECT (.config/gobfile.toml)", [
+            ("gob up [<name>...]", "Start the project's jobs, wait until ready"),
+            ("gob down [<name>...]", "Stop the jobs started from the gobfile"),
+        ])
         text += section("OUTPUT", [
             ("gob logs", "Follow stdout and stderr of all jobs here"),
             ("gob stdout <job_id>", "Show a job's stdout (-f to follow)"),

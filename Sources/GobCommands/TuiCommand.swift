@@ -13,7 +13,8 @@ struct TuiCommand: ParsableCommand {
             live: the Jobs panel on the left (a green dot: running; a circle: ended \
             well or stopped by gob; a red cross: failed), the selected job's stdout and \
             stderr on the right, key hints at the bottom. Every key gets an answer in \
-            the status bar. Starts the daemon if needed.
+            the status bar. Starts the daemon if needed. It never starts or stops \
+            jobs on its own, when it opens or when it quits.
 
             Keys:
               up/k, down/j     select a job (in a log panel: scroll it)
@@ -23,6 +24,8 @@ struct TuiCommand: ParsableCommand {
               c                copy its command to the clipboard
               n                start a new job in this directory (typed as in a
                                shell: quotes and backslashes, no expansion)
+              p                the project's gobfile entries; enter starts one
+                               (blocked ones cannot be started)
               a                show jobs of all directories, or this one again
               g/G, pgup/pgdn   top/bottom, page up/down in a log panel
               f                follow the logs' end on or off

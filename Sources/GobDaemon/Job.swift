@@ -59,6 +59,8 @@ struct Job: Sendable {
     var readyLogSeen = false
     /// The listening socket that made the current run ready, for a rule with a port.
     var readyListener: ListeningPort? { didSet { wire = nil } }
+    /// The gobfile entry the job was started from (`gob up`); nil for other jobs.
+    var gobfileName: String? { didSet { wire = nil } }
     /// The leader has ended but members of its process group, or other processes of its
     /// tree, may remain: stop and nuke still end them, and the record of live groups
     /// keeps it.
@@ -93,7 +95,7 @@ struct Job: Sendable {
             readyLog: ready?.log, readyTimeoutMilliseconds: ready?.timeoutMilliseconds,
             readiness: readiness?.rawValue, readyAt: readyAtText,
             readyAfterMilliseconds: readyAfterNanos.map { $0 / 1_000_000 },
-            readyPort: ready?.port, readyListener: readyListener, ports: running ? ports : [])
+            readyPort: ready?.port, readyListener: readyListener, ports: running ? ports : [], gobfileName: gobfileName)
     }
 
     /// The snapshot's compact wire object, as `snapshot.json` writes it.

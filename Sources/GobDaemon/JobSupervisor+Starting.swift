@@ -8,6 +8,7 @@ import GobSystem
 extension JobSupervisor {
     /// Creates a job and starts its process (`add`, and `run` without a reusable job).
     public func add(_ spec: JobSpec) throws(SupervisorError) -> JobSnapshot {
+        try blockedCommands.check(command: spec.command, workdir: spec.workdir)
         let pending = try state.withLock { state throws(SupervisorError) in try reserveNewJob(spec, in: &state) }
         return try launchNewJob(pending, settings: spec.settings)
     }
@@ -16,6 +17,7 @@ extension JobSupervisor {
     /// a job is running, otherwise creates one. Returns the job and whether
     /// an existing one was restarted.
     public func run(_ spec: JobSpec) throws(SupervisorError) -> (job: JobSnapshot, restarted: Bool) {
+        try blockedCommands.check(command: spec.command, workdir: spec.workdir)
         enum Decision {
             case reuse(String)
             case create(PendingJob)
@@ -40,7 +42,8 @@ extension JobSupervisor {
             case let .reuse(id):
                 defer { state.withLockBroadcasting { $0.jobs[id]?.busy = false } }
                 let job = try relaunch(
-                    id, environment: spec.environment, settings: spec.settings, description: spec.description, ready: spec.ready)
+                    id, environment: spec.environment, settings: spec.settings, description: spec.description, ready: spec.ready,
+                    gobfileName: spec.gobfileName)
                 return (job, true)
             case let .create(pending):
                 return (try launchNewJob(pending, settings: spec.settings), false)
@@ -59,6 +62,7 @@ extension JobSupervisor {
         _ id: String, environment: [OSString]?, settings: ProcessSettings? = nil, ready: ReadinessRule? = nil
     ) throws(SupervisorError) -> JobSnapshot {
         try withJob(id) { () throws(SupervisorError) in
+            try checkNotBlocked(id)
             // What the previous process left in its group goes first, so the job
             // never has two generations of processes.
             let previous = state.withLock { state in state.jobs[id].flatMap { job in state.processes[id].map { (job, $0) } } }
@@ -102,6 +106,7 @@ extension JobSupervisor {
             endedAtNanos: nil, description: spec.description,
             groupMayLinger: false, busy: false)
         job.ready = spec.ready
+        job.gobfileName = spec.gobfileName
         state.nextSequence += 1
         state.reservations[id] = Reservation(creating: job)
         state.launchesInFlight += 1
@@ -151,11 +156,11 @@ extension JobSupervisor {
         return recorded.job
     }
 
-    /// Starts a new process for job `id`, which the caller holds busy; `description` and
-    /// `ready` replace the job's own when given.
+    /// Starts a new process for job `id`, which the caller holds busy; `description`,
+    /// `ready` and `gobfileName` replace the job's own when given.
     func relaunch(
         _ id: String, environment: [OSString]?, settings: ProcessSettings?, description: String?,
-        ready: ReadinessRule? = nil
+        ready: ReadinessRule? = nil, gobfileName: String? = nil
     ) throws(SupervisorError) -> JobSnapshot {
         let (job, reapCount) = try state.withLock { state throws(SupervisorError) -> (Job, UInt64) in
             guard let job = state.jobs[id] else { throw .notFound(id) }
@@ -184,6 +189,7 @@ extension JobSupervisor {
             job.environment = next.environment
             job.description = next.description
             if let ready { job.ready = ready }
+            if let gobfileName { job.gobfileName = gobfileName }
             begin(&job, with: process)
             var change = apply(.started(job), in: &state)
             watchReadiness(of: job)

@@ -38,6 +38,8 @@ extension JobSupervisor {
     ) throws(SupervisorError) -> JobSnapshot {
         try withJob(id) { () throws(SupervisorError) in
             guard let (job, process) = jobAndProcess(id) else { throw .notFound(id) }
+            // Before anything is stopped: a refused restart leaves the running job alone.
+            try blockedCommands.check(command: job.command, workdir: job.workdir)
             do throws(LaunchError) {
                 try launcher.checkWorkdir(job.workdir)
             } catch {

@@ -1,4 +1,5 @@
 import Glibc
+import GobProject
 import GobProtocol
 import GobSystem
 import Logging
@@ -100,17 +101,23 @@ public final class JobSupervisor: Sendable {
     let trees: JobTrees?
     /// When the ports of running jobs are looked up; nil without `trees`.
     let portSchedule: PortSchedule?
+    /// Refuses starts of the commands a project's gobfile blocks (`JobSupervisor+Blocking`).
+    let blockedCommands: BlockedCommands
 
     /// - Parameters:
     ///   - clock: wall-clock nanoseconds since the epoch, for IDs and timestamps.
     ///   - record: where live process groups are written (D14); nil in tests.
     ///   - trees: finds jobs' process trees; nil: a job is its process group.
+    ///   - home: where the search for a job's gobfile stops at the latest (besides a
+    ///     repository root): the daemon's `$HOME`.
     public init(
         launcher: any ProcessLauncher, bus: EventBus, paths: RuntimePaths, record: (any JobRecordWriter)?,
         directory: RuntimeDirectory? = nil,
         logger: Logger, clock: @escaping @Sendable () -> Int64 = Timestamp.nowNanoseconds,
-        termGrace: Double = 10, killGrace: Double = 5, trees: JobTrees? = nil
+        termGrace: Double = 10, killGrace: Double = 5, trees: JobTrees? = nil,
+        home: OSString? = GobfileLocator.homeDirectory()
     ) {
+        blockedCommands = BlockedCommands(home: home)
         self.launcher = launcher
         self.bus = bus
         self.paths = paths

@@ -18,6 +18,7 @@ public enum JobField: Int, CaseIterable, Sendable {
     case id, pid, status, command, workdir, createdAt, stdoutPath, stderrPath
     case exitCode, signal, endedAt, startedAt, runTime, description, stoppedByGob
     case readyLog, readyPort, readyTimeout, readiness, readyAt, readyAfter, readyListener, ports
+    case gobfileName
 
     /// What a field is on the wire.
     struct Definition {
@@ -61,6 +62,7 @@ public enum JobField: Int, CaseIterable, Sendable {
         case .readyAfter: .init("ready_after_ms", .optionalInt64)
         case .readyListener: .init("ready_listener", .listener)
         case .ports: .init("ports", .ports)
+        case .gobfileName: .init("gobfile_name", .optionalText)
         }
     }
 

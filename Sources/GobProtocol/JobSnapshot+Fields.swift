@@ -27,6 +27,7 @@ extension JobSnapshot {
             case .readyAfter: .optional(readyAfterMilliseconds)
             case .readyListener: .listener(readyListener)
             case .ports: .ports(ports)
+            case .gobfileName: .optional(gobfileName)
             }
         }
         set {
@@ -54,6 +55,7 @@ extension JobSnapshot {
             case .readyAfter: readyAfterMilliseconds = newValue.optionalInt64
             case .readyListener: readyListener = newValue.listener
             case .ports: ports = newValue.ports
+            case .gobfileName: gobfileName = newValue.optionalText
             }
         }
     }

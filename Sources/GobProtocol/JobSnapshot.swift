@@ -52,6 +52,9 @@ public struct JobSnapshot: Sendable, Equatable {
     /// The sockets the job's process tree listens on, as the daemon last looked them up
     /// (shortly after the run started, and when asked); empty when it is not running.
     public var ports: [ListeningPort]
+    /// The name of the project's gobfile entry the job was started from (`gob up`, the
+    /// TUI's project dialog); nil for a job started by hand. `gob down` stops these.
+    public var gobfileName: String?
 
     public init(
         id: String, pid: Int32, status: Status, command: [OSString], workdir: OSString,
@@ -60,7 +63,8 @@ public struct JobSnapshot: Sendable, Equatable {
         startedAt: String? = nil, runTimeMilliseconds: Int64? = nil, description: String? = nil,
         stoppedByGob: Bool = false, readyLog: String? = nil, readyTimeoutMilliseconds: Int64? = nil,
         readiness: String? = nil, readyAt: String? = nil, readyAfterMilliseconds: Int64? = nil,
-        readyPort: Int? = nil, readyListener: ListeningPort? = nil, ports: [ListeningPort] = []
+        readyPort: Int? = nil, readyListener: ListeningPort? = nil, ports: [ListeningPort] = [],
+        gobfileName: String? = nil
     ) {
         self.id = id
         self.pid = pid
@@ -85,6 +89,7 @@ public struct JobSnapshot: Sendable, Equatable {
         self.readyAfterMilliseconds = readyAfterMilliseconds
         self.readyPort = readyPort
         self.readyListener = readyListener
+        self.gobfileName = gobfileName
     }
 
     /// `readiness` as a state; nil without a rule (or for a state this client does not know).

@@ -101,11 +101,15 @@ public struct JobSpec: Sendable, Equatable {
     public var settings: ProcessSettings?
     /// When the job counts as ready; nil: none (a reused job keeps its own, `run`).
     public var ready: ReadinessRule?
+    /// The gobfile entry the job is started from (`gob up`); nil: none (a reused job
+    /// keeps its own, `run`).
+    public var gobfileName: String?
 
     public init(
         command: [OSString], workdir: OSString, environment: [OSString]?, description: String? = nil,
-        settings: ProcessSettings? = nil, ready: ReadinessRule? = nil
+        settings: ProcessSettings? = nil, ready: ReadinessRule? = nil, gobfileName: String? = nil
     ) {
+        self.gobfileName = gobfileName
         self.command = command
         self.workdir = workdir
         self.environment = environment
@@ -123,6 +127,7 @@ public struct JobSpec: Sendable, Equatable {
         if let description { members.append(("description", .string(description))) }
         if let settings { members += settings.members }
         if let ready { members += ready.members }
+        if let gobfileName { members.append(("gobfile_name", .string(gobfileName))) }
         return members
     }
 }
@@ -262,7 +267,7 @@ private struct Payload {
         return JobSpec(
             command: command, workdir: try Self.absolute(workdir), environment: try optionalWords("env"),
             description: try optionalString("description"), settings: try ProcessSettings(payload: members),
-            ready: try readinessRule())
+            ready: try readinessRule(), gobfileName: try optionalString("gobfile_name"))
     }
 
     /// The readiness rule of an `add`, `run`, `start` or `restart`; nil when none is given.

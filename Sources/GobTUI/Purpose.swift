@@ -6,4 +6,6 @@ public enum Purpose: Equatable, Sendable {
     case restart(jobID: String)
     case remove(jobID: String)
     case add
+    /// Starting the gobfile entry called `name`.
+    case up(name: String)
 }

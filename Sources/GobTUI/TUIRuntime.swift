@@ -1,6 +1,7 @@
 import Glibc
 import CGobShims
 import GobClient
+import GobProject
 import GobProtocol
 import GobSystem
 
@@ -107,6 +108,14 @@ final class TUIRuntime {
             schedule(.statusExpired(serial: serial), after: milliseconds)
         case let .reconnect(milliseconds):
             schedule(.reconnectDue, after: milliseconds)
+        case let .loadGobfile(workdir):
+            work.start {
+                do throws(GobfileError) {
+                    return .message(.gobfileLoaded(.success(try Gobfile.governing(workdir))))
+                } catch {
+                    return .message(.gobfileLoaded(.failure(error)))
+                }
+            }
         case .quit:
             running = false
         }

@@ -75,7 +75,7 @@ struct JobFieldTests {
         #expect(Self.allKeys == ["id", "pid", "status", "command", "workdir", "created_at", "stdout_path", "stderr_path",
                                  "exit_code", "signal", "ended_at", "started_at", "run_time_ms", "description",
                                  "stopped_by_gob", "ready_log", "ready_port", "ready_timeout_ms", "readiness",
-                                 "ready_at", "ready_after_ms", "ready_listener", "ports"])
+                                 "ready_at", "ready_after_ms", "ready_listener", "ports", "gobfile_name"])
         #expect(Self.listedKeys == Self.allKeys.filter { $0 != "stdout_path" && $0 != "stderr_path" })
     }
 
