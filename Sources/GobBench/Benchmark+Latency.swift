@@ -143,6 +143,73 @@ extension Benchmark {
         return Benchmark.latencyRow(Measure.readyLatency, Samples(latencies), limit: 5)
     }
 
+    /// A python3 job that waits for a line on the FIFO `argv[1]`, then listens on an
+    /// ephemeral port of 127.0.0.1, and ends at the FIFO's end of file.
+    static let listenOnCue = """
+        import socket, sys
+        cue = open(sys.argv[1])
+        cue.readline()
+        s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen()
+        cue.read()
+        """
+
+    /// From a job calling `listen` to `gob add --ready-port` exiting. Each sample is a new
+    /// `gob add --ready-port -- python3 -c <listenOnCue> fifo<n>`: once it has printed its
+    /// `Added job` line and the job has opened the FIFO, the benchmark writes the cue and
+    /// times until that `gob add` is reaped. No event says that a process listens, so this
+    /// measures the daemon's lookup schedule (every 20 ms early in a run) and a lookup, with
+    /// the `job_ready` event and the client's exit.
+    func readyPortLatency(in sandbox: Sandbox) throws(BenchError) -> ReportRow {
+        guard let python = BenchEnvironment.lookUp("python3") else { throw BenchError("needs python3 on PATH") }
+        let gob = try GobServer(gob: options.gob, sandbox: sandbox, name: "g")
+        try gob.start()
+        var latencies: [Double] = []
+        for index in -2..<latencySamples {
+            let name = "cue\(index + 2)"
+            let fifo = sandbox.workdir + "/" + name
+            guard mkfifo(fifo, 0o600) == 0 else { throw BenchError("mkfifo \(fifo): \(FileText.errorText())") }
+            var pipe: [Int32] = [-1, -1]
+            let rc = gob_pipe(&pipe, 0)
+            guard rc == 0 else { throw BenchError("pipe: \(FileText.errorText(rc))") }
+            defer { close(pipe[0]) }
+            let adder: ChildProcess
+            do {
+                adder = try gob.command(["add", "--ready-port", "--", python, "-c", Self.listenOnCue, name]).spawn(stdout: pipe[1])
+            } catch {
+                close(pipe[1])
+                throw error
+            }
+            close(pipe[1])
+            var writer: Int32 = -1
+            do throws(BenchError) {
+                var reader = LineReader(fd: pipe[0])
+                guard let added = try reader.next(deadline: MonotonicClock.deadline(seconds: 10), from: "`gob add --ready-port`"),
+                      added.starts(with: Array("Added job ".utf8))
+                else { throw BenchError("`gob add --ready-port` printed no `Added job` line") }
+                writer = try Benchmark.openWriter(fifo: fifo, deadline: MonotonicClock.deadline(seconds: 10))
+                MonotonicClock.sleep(nanoseconds: MonotonicClock.seconds(0.005))
+                let start = MonotonicClock.now()
+                try Benchmark.write("listen\n", to: writer)
+                let exit = try adder.wait(deadline: start + 5_000_000_000)
+                let elapsed = MonotonicClock.now() - start
+                guard exit == .exited(0) else { throw BenchError("`gob add --ready-port` \(exit)") }
+                guard let ready = try reader.next(deadline: MonotonicClock.deadline(seconds: 5), from: "`gob add --ready-port`"),
+                      String(decoding: ready, as: UTF8.self).contains(" on http://127.0.0.1:")
+                else { throw BenchError("`gob add --ready-port` printed no `ready … on` line") }
+                if index >= 0 { latencies.append(MonotonicClock.milliseconds(elapsed)) }
+            } catch {
+                kill(adder.pid, SIGKILL)
+                _ = try? adder.wait(deadline: MonotonicClock.deadline(seconds: 5))
+                if writer >= 0 { close(writer) }
+                throw error
+            }
+            // End of file ends the job.
+            close(writer)
+        }
+        try gob.stop()
+        return Benchmark.latencyRow(Measure.readyPortLatency, Samples(latencies), limit: 20)
+    }
+
     /// Reads events until `kind` for job `id` arrives; throws after 5 s.
     private static func await(_ kind: JobEvent.Kind, of id: String, on subscription: DaemonConnection) throws(BenchError) {
         let deadline = MonotonicClock.deadline(seconds: 5)

@@ -62,6 +62,7 @@ struct Benchmark {
             case .followLatency: return try followLatency(in: sandbox)
             case .stopEventLatency: return try stopEventLatency(in: sandbox)
             case .readyLatency: return try readyLatency(in: sandbox)
+            case .readyPortLatency: return try readyPortLatency(in: sandbox)
             case .idleDaemon: return try idleDaemon(in: sandbox)
             case .concurrentClients: return try concurrentClients(in: sandbox)
             case .portsAll: return try portsAll(in: sandbox)

@@ -8,6 +8,7 @@ enum Measure: CaseIterable {
     case followLatency
     case stopEventLatency
     case readyLatency
+    case readyPortLatency
     case idleDaemon
     case concurrentClients
     case portsAll
@@ -23,6 +24,7 @@ enum Measure: CaseIterable {
         case .followLatency: "a job's line → printed by `gob stdout -f`"
         case .stopEventLatency: "job exit → `job_stopped` at a subscriber"
         case .readyLatency: "a job's ready line → `gob add --ready-log` returns"
+        case .readyPortLatency: "a job's `listen` → `gob add --ready-port` returns"
         case .idleDaemon: "idle daemon, 1,000 jobs: CPU and RSS"
         case .concurrentClients: "100 concurrent clients × 20 `list` requests"
         case .portsAll: "`gob ports --all`, 20 jobs of 5 processes (4 listening) vs `gob list`"
@@ -37,6 +39,7 @@ enum Measure: CaseIterable {
         case .coldStart: "≤ 1.0×"
         case .listScaling: "≤ 2×"
         case .followLatency, .readyLatency: "median ≤ 5 ms"
+        case .readyPortLatency: "median ≤ 20 ms"
         case .stopEventLatency: "median ≤ 2 ms"
         case .idleDaemon: "0 ticks, ≤ 30 MiB"
         case .concurrentClients: "0 failures"

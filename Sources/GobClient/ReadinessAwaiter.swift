@@ -75,7 +75,7 @@ public final class ReadinessAwaiter {
 
     /// Where a job's run stands by its snapshot alone.
     public static func state(of job: JobSnapshot) -> State {
-        if job.status == .stopped { return job.readyLog == nil ? .noRule : .ended }
+        if job.status == .stopped { return job.readinessRule == nil ? .noRule : .ended }
         switch job.readinessState {
         case .ready?: return .ready
         case .timedOut?: return .timedOut

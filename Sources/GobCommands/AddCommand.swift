@@ -9,6 +9,7 @@ struct AddCommand: ParsableCommand {
         usage: """
             gob add [-f] [-d <text>] [-q] [--json] [--] <command> [args...]
             gob add --ready-log <regex> [--ready-timeout <duration>] <command> ...
+            gob add --ready-port [<port>] [--ready-timeout <duration>] <command> ...
             """,
         discussion: """
             Starts <command> with its arguments as a new background job in the current \
@@ -41,7 +42,13 @@ struct AddCommand: ParsableCommand {
             With --ready-log, gob returns once the job is ready: once a line of its \
             stdout or stderr matches the POSIX extended regular expression (as grep -E; \
             colours are removed before matching), printing "Job k3v ready after 1.3s". \
-            If the job ends first, gob prints the last --tail lines (20) of its stderr \
+            With --ready-port, once a process of the job's tree (its children too, \
+            even those that left its process group) listens on that TCP port, or on \
+            any TCP port when none is given (a number right after --ready-port is \
+            its port): "Job k3v ready after 1.3s on http://127.0.0.1:5173", the \
+            address the socket is bound to (one bound to every address, 0.0.0.0 or \
+            ::, is shown as 127.0.0.1 or [::1], which reach it from this machine). \
+            With both, the job is ready once both have held. If the job ends first, gob prints the last --tail lines (20) of its stderr \
             and stdout on stderr and exits with the job's exit code (1 if it exited 0). \
             --ready-timeout (90s, 2m, 1m30s; default 60s) bounds the wait: then gob \
             exits 124 and the job keeps running. The rule is stored with the job, so \
@@ -56,6 +63,8 @@ struct AddCommand: ParsableCommand {
               JOB=$(gob add -q make test)
               gob add --ready-log 'Local: +http' npm run dev
               JOB=$(gob add -q --ready-log '^Listening on' --ready-timeout 2m ./server)
+              gob add --ready-port python3 -m http.server 0
+              gob add --ready-port 5173 npm run dev
 
             Output:
               Added job k3v running: make watch
@@ -64,12 +73,15 @@ struct AddCommand: ParsableCommand {
             With --ready-log:
               Added job k3v running: npm run dev
               Job k3v ready after 1.3s
+            With --ready-port:
+              Added job k3v running: npm run dev
+              Job k3v ready after 1.3s on http://127.0.0.1:5173
 
-            Exit status: 0 when the job was started (with --ready-log: when it is \
-            ready); 1 on an error (for example "failed to add job: ..." when the \
-            command cannot be started); with --follow, the job's exit code; with \
-            --ready-log, the job's exit code when it ended first, 124 when \
-            --ready-timeout passed, 130 when interrupted.
+            Exit status: 0 when the job was started (with --ready-log or \
+            --ready-port: when it is ready); 1 on an error (for example "failed to add \
+            job: ..." when the command cannot be started); with --follow, the job's \
+            exit code; waiting until ready, the job's exit code when it ended first, \
+            124 when --ready-timeout passed, 130 when interrupted.
             """)
 
     @Flag(name: .shortAndLong, help: "Follow output until job completes")
@@ -85,7 +97,10 @@ struct AddCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Wait until a line of output matches this extended regular expression", valueName: "regex"))
     var readyLog: String?
 
-    @Option(help: ArgumentHelp("How long to wait for --ready-log (90s, 2m; default 60s)", valueName: "duration"))
+    @Option(help: ArgumentHelp("Wait until the job listens on this TCP port (any port when left out)", valueName: "port"))
+    var readyPort: String?
+
+    @Option(help: ArgumentHelp("How long to wait until ready (90s, 2m; default 60s)", valueName: "duration"))
     var readyTimeout: String?
 
     @Option(help: ArgumentHelp("Lines of each log shown when the job fails (quiet follow: 30) or is not ready (20)", valueName: "n"))
@@ -103,7 +118,7 @@ struct AddCommand: ParsableCommand {
     /// the leading options the parser left in it (help, an unknown option, one `--`).
     func invocation() throws -> Invocation {
         let argv = try PassthroughArguments.command(from: command, of: Self.self)
-        let rule = try ReadyWait.rule(log: readyLog, timeout: readyTimeout)
+        let rule = try ReadyWait.rule(log: readyLog, port: readyPort, timeout: readyTimeout)
         let lines = try FlagValue.lineCount(tail, flag: "--tail")
         return .add(follow: follow, description: jobDescription, quiet: quiet, json: json, command: argv, ready: rule, tail: lines)
     }

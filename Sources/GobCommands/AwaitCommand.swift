@@ -44,8 +44,9 @@ struct AwaitCommand: ParsableCommand {
             stderr and stdout, each under a label.
 
             With --ready, gob waits until the jobs are ready instead of until they end: \
-            until their readiness rule (`gob add --ready-log`) holds. It prints "Job \
-            k3v ready after 1.3s", or why a job is not ready (it ended, its rule's \
+            until their readiness rule (`gob add --ready-log`, `--ready-port`) holds. It prints "Job \
+            k3v ready after 1.3s" (with "on http://127.0.0.1:5173" for a rule with a \
+            port), or why a job is not ready (it ended, its rule's \
             timeout or --timeout passed) with the last --tail lines (20) of its stderr \
             and stdout, on stderr. Without IDs: this directory's running jobs that \
             have a rule. Exit status: 0 when all are ready; the job's exit code when \
@@ -136,7 +137,7 @@ struct AwaitCommand: ParsableCommand {
 
     /// `--ready`: waits until the jobs are ready, as `add --ready-log` does.
     private func awaitReadiness(of jobs: [JobSnapshot], events: EventStream, deadline: Int64?, tail: Int) throws {
-        if let job = jobs.first(where: { $0.readyLog == nil }) {
+        if let job = jobs.first(where: { $0.readinessRule == nil }) {
             throw CommandFailure.invalid("job \(job.id) has no readiness rule (give it one: gob restart --ready-log <regex> \(job.id))")
         }
         let result = ReadinessAwaiter(jobs: jobs, events: events, mode: any ? .any : .all, deadline: deadline).run()
@@ -160,7 +161,7 @@ struct AwaitCommand: ParsableCommand {
     private static func running(in workdir: OSString, ready: Bool, session: DaemonSession) throws(CommandFailure) -> [JobSnapshot] {
         let wording = DaemonSession.ErrorWording(prefix: "failed to list jobs: ")
         let jobs = try session.sendList(.list(workdir: workdir), wording: wording)
-            .filter { $0.status == .running && (!ready || $0.readyLog != nil) }
+            .filter { $0.status == .running && (!ready || $0.readinessRule != nil) }
         guard !jobs.isEmpty else {
             let what = ready ? "no running job with a readiness rule" : "no running job"
             throw CommandFailure("\(what) in this directory to wait for", code: .notFound)

@@ -143,6 +143,8 @@ struct CommandLineRunner {
     /// Parses with ArgumentParser; on refusal, asks the command's flag table for cobra's
     /// wording, or for a rewritten argument list (`--force=true`) to parse once more.
     func parse(_ type: any ParsableCommand.Type, _ arguments: [String]) throws -> any ParsableCommand {
+        // An option whose value may be left out, which the parser cannot read by itself.
+        let arguments = ReadyPortArgument.normalized(arguments, of: type)
         do {
             return try type.parseAsRoot(arguments)
         } catch {

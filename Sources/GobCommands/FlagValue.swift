@@ -33,6 +33,15 @@ enum FlagValue {
         }
     }
 
+    /// `--ready-port 5173`: a TCP port, 1 to 65535, or 0 for any port (what a bare
+    /// `--ready-port` stands for).
+    static func port(_ text: String?, flag: String) throws(CommandFailure) -> Int? {
+        guard let text else { return nil }
+        guard let value = Int(text), text.allSatisfy(\.isASCII) else { throw invalid(text, flag: flag, "expected a TCP port number") }
+        guard (0...65535).contains(value) else { throw invalid(text, flag: flag, "must be a port from 1 to 65535 (0: any port)") }
+        return value
+    }
+
     private static func invalid(_ text: String, flag: String, _ reason: String) -> CommandFailure {
         .invalid("invalid value \"\(text)\" for \(flag): \(reason)")
     }

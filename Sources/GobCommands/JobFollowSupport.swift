@@ -33,7 +33,7 @@ enum JobFollowSupport {
         // and its readiness may be announced right after it.
         let events = try subscribe(workdir: nil)
         let job = try DaemonSession().send(request, wording: wording).requireJob(wording: wording)
-        if !follow, job.readyLog != nil {
+        if !follow, job.readinessRule != nil {
             if !quiet && !json { Console.line(header(job)) }
             return try ReadyWait.wait(for: job, events: events, tail: tail, quiet: quiet, json: json)
         }

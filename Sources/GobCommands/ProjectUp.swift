@@ -21,8 +21,7 @@ struct ProjectUp {
         /// running; the job as last seen.
         case started(JobSnapshot, restarted: Bool)
         case alreadyRunning(JobSnapshot)
-        /// Not started: the daemon refused (`blocked`, a spawn failure, …) or the entry
-        /// needs what this gob cannot do.
+        /// Not started: the daemon refused (`blocked`, a spawn failure, …).
         case refused(String, code: ErrorCode)
     }
 
@@ -37,8 +36,6 @@ struct ProjectUp {
             var job: JobSnapshot?
             if entry.blocked {
                 (text, state) = (Gobfile.blockedMessage(entry), "blocked")
-            } else if let problem = Self.unsupported(entry) {
-                (text, state) = (problem, "unsupported")
             } else if let running = Self.runningJob(of: entry, in: jobs) {
                 (text, state, job) = ("\(running.id)  already running", "already_running", running)
             } else {
@@ -81,7 +78,6 @@ struct ProjectUp {
         if entry.blocked {
             return .refused(Gobfile.blockedMessage(entry), code: .blocked)
         }
-        if let problem = Self.unsupported(entry) { return .refused(problem, code: .invalidArgument) }
         let spec = JobSpec(
             command: entry.command, workdir: entry.workdir, environment: entry.environment(over: environment),
             description: entry.description, settings: settings, ready: entry.ready, gobfileName: entry.name)
@@ -113,7 +109,7 @@ struct ProjectUp {
         for outcome in outcomes {
             switch outcome {
             case let .started(job, _), let .alreadyRunning(job):
-                if job.readyLog != nil { jobs.append(job) }
+                if job.readinessRule != nil { jobs.append(job) }
             case .refused: break
             }
         }
@@ -137,12 +133,6 @@ struct ProjectUp {
     /// The newest running job with `entry`'s command in its directory.
     static func runningJob(of entry: GobfileEntry, in jobs: [JobSnapshot]) -> JobSnapshot? {
         jobs.first { $0.status == .running && $0.workdir == entry.workdir && $0.command == entry.command }
-    }
-
-    /// Why `entry` cannot be started by this gob, if it cannot.
-    static func unsupported(_ entry: GobfileEntry) -> String? {
-        guard entry.readyPort != nil else { return nil }
-        return "ready_port is not supported yet (readiness by port needs gob's process-tree support); use ready_log"
     }
 
     static func nothingSelected(_ gobfile: Gobfile) -> String {

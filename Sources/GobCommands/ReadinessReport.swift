@@ -59,10 +59,24 @@ struct ReadinessReport {
         }
     }
 
-    /// `Job k3v ready after 1.3s`.
+    /// `Job k3v ready after 1.3s`, and `on http://127.0.0.1:5173` when a listener made it
+    /// ready.
     static func readyLine(_ job: JobSnapshot) -> String {
         let after = job.readyAfterMilliseconds.map { " after " + DurationText.format(milliseconds: $0) } ?? ""
-        return "Job \(job.id) ready\(after)"
+        let on = job.readyListener.map { " on " + url(of: $0) } ?? ""
+        return "Job \(job.id) ready\(after)\(on)"
+    }
+
+    /// Where a client on this machine reaches a listener: `http://127.0.0.1:5173`. A
+    /// socket bound to every address (`0.0.0.0`, `::`) is shown with the loopback address
+    /// of its family, which always reaches it, rather than `localhost`, which may resolve
+    /// to the other family first; an IPv6 address is bracketed.
+    static func url(of listener: ListeningPort) -> String {
+        var host = listener.address
+        if host == "0.0.0.0" { host = "127.0.0.1" }
+        if host == "::" { host = "::1" }
+        if host.utf8.contains(UInt8(ascii: ":")) { host = "[" + host + "]" }
+        return "http://\(host):\(listener.port)"
     }
 
     /// Why a job is not ready: it ended (and how), its rule's timeout passed, or the wait

@@ -7,20 +7,23 @@ import GobSystem
 /// readiness rule): the daemon watches the job's logs and announces the moment; the
 /// command, subscribed before its request, reads that announcement and reports.
 enum ReadyWait {
-    /// The rule `--ready-log` and `--ready-timeout` give, checked before anything else
-    /// happens; nil when neither is given.
-    static func rule(log: String?, timeout: String?) throws(CommandFailure) -> ReadinessRule? {
+    /// The rule `--ready-log`, `--ready-port` and `--ready-timeout` give, checked before
+    /// anything else happens; nil when none is given.
+    static func rule(log: String?, port: String? = nil, timeout: String?) throws(CommandFailure) -> ReadinessRule? {
         let milliseconds = try FlagValue.milliseconds(fromDuration: timeout, flag: "--ready-timeout")
-        guard let log else {
-            if milliseconds != nil { throw .usage("--ready-timeout needs --ready-log") }
+        let port = try FlagValue.port(port, flag: "--ready-port")
+        guard log != nil || port != nil else {
+            if milliseconds != nil { throw .usage("--ready-timeout needs --ready-log or --ready-port") }
             return nil
         }
-        do throws(ExtendedRegex.PatternError) {
-            _ = try ExtendedRegex(log)
-        } catch {
-            throw .invalid("invalid value \"\(log)\" for --ready-log: \(error.description)")
+        if let log {
+            do throws(ExtendedRegex.PatternError) {
+                _ = try ExtendedRegex(log)
+            } catch {
+                throw .invalid("invalid value \"\(log)\" for --ready-log: \(error.description)")
+            }
         }
-        return ReadinessRule(log: log, timeoutMilliseconds: milliseconds ?? ReadinessRule.defaultTimeoutMilliseconds)
+        return ReadinessRule(log: log, port: port, timeoutMilliseconds: milliseconds ?? ReadinessRule.defaultTimeoutMilliseconds)
     }
 
     /// Refuses flag combinations that cannot both hold: a follow runs to the job's end,
@@ -30,12 +33,14 @@ enum ReadyWait {
     static func checkCombination(
         follow: Bool, quiet: Bool, rule: ReadinessRule?, tail: Int?, storedRule: Bool
     ) throws(CommandFailure) {
-        if follow, rule != nil { throw .usage("--follow and --ready-log cannot be used together") }
+        if follow, let rule {
+            throw .usage("--follow and \(rule.log != nil ? "--ready-log" : "--ready-port") cannot be used together")
+        }
         guard tail != nil else { return }
         if follow {
             if !quiet { throw .usage("--tail needs --quiet") }
         } else if rule == nil, !storedRule {
-            throw .usage("--tail needs --ready-log, or --quiet with --follow")
+            throw .usage("--tail needs --ready-log or --ready-port, or --quiet with --follow")
         }
     }
 

@@ -9,6 +9,7 @@ struct RestartCommand: ParsableCommand {
         usage: """
             gob restart [--follow] [--quiet] [--json] [--tail <n>] <job_id>
             gob restart --ready-log <regex> [--ready-timeout <duration>] <job_id>
+            gob restart --ready-port [<port>] [--ready-timeout <duration>] <job_id>
             """,
         discussion: """
             Stops the job if it is running (SIGTERM to its processes, SIGKILL after 10 \
@@ -26,17 +27,19 @@ struct RestartCommand: ParsableCommand {
             --json prints the restarted job as one JSON object instead (with --follow: \
             once it has ended, without its output).
 
-            A job with a readiness rule (`gob add --ready-log`) is waited for until it \
-            is ready, as add waits: "Job k3v ready after 1.3s"; when it ends first or \
-            is not ready in time, its last --tail lines (20) of stderr and stdout are \
-            printed on stderr. --ready-log and --ready-timeout give the job a new rule. \
-            With --follow there is no such wait.
+            A job with a readiness rule (`gob add --ready-log`, `--ready-port`) is \
+            waited for until it is ready, as add waits: "Job k3v ready after 1.3s"; \
+            when it ends first or is not ready in time, its last --tail lines (20) of \
+            stderr and stdout are printed on stderr. --ready-log, --ready-port and \
+            --ready-timeout give the job a new rule, which replaces the whole stored \
+            one. With --follow there is no such wait.
 
             Examples:
               gob restart k3v
               gob restart -f k3v
               gob restart --json k3v
               gob restart --ready-timeout 2m --ready-log 'ready in [0-9]+ms' k3v
+              gob restart --ready-port 8080 k3v
 
             Output:
               Restarted job k3v with new PID 29377 running: make watch
@@ -55,7 +58,10 @@ struct RestartCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Wait until a line of output matches this extended regular expression (stored with the job)", valueName: "regex"))
     var readyLog: String?
 
-    @Option(help: ArgumentHelp("How long to wait for --ready-log (90s, 2m; default 60s)", valueName: "duration"))
+    @Option(help: ArgumentHelp("Wait until the job listens on this TCP port, any port when left out (stored with the job)", valueName: "port"))
+    var readyPort: String?
+
+    @Option(help: ArgumentHelp("How long to wait until ready (90s, 2m; default 60s)", valueName: "duration"))
     var readyTimeout: String?
 
     @Option(help: ArgumentHelp("Lines of each log shown when the job fails (quiet follow: 30) or is not ready (20)", valueName: "n"))
@@ -70,7 +76,7 @@ struct RestartCommand: ParsableCommand {
 
     func run() throws {
         let jobID = try ArgumentCount.jobID(arguments)
-        let rule = try ReadyWait.rule(log: readyLog, timeout: readyTimeout)
+        let rule = try ReadyWait.rule(log: readyLog, port: readyPort, timeout: readyTimeout)
         let lines = try FlagValue.lineCount(tail, flag: "--tail")
         try ReadyWait.checkCombination(follow: follow, quiet: quiet, rule: rule, tail: lines, storedRule: true)
         let request = Request.restart(jobID: jobID, environment: OSString.environment(), settings: .current(), ready: rule)

@@ -9,6 +9,7 @@ struct StartCommand: ParsableCommand {
         usage: """
             gob start [--follow] [--quiet] [--json] [--tail <n>] <job_id>
             gob start --ready-log <regex> [--ready-timeout <duration>] <job_id>
+            gob start --ready-port [<port>] [--ready-timeout <duration>] <job_id>
             """,
         discussion: """
             Starts a stopped job again: same ID, same command, same directory, a new \
@@ -24,11 +25,12 @@ struct StartCommand: ParsableCommand {
             --json prints the started job as one JSON object instead (with --follow: \
             once it has ended, without its output).
 
-            A job with a readiness rule (`gob add --ready-log`) is waited for until it \
-            is ready, as add waits: "Job k3v ready after 1.3s"; when it ends first or \
-            is not ready in time, its last --tail lines (20) of stderr and stdout are \
-            printed on stderr. --ready-log and --ready-timeout give the job a new rule. \
-            With --follow there is no such wait.
+            A job with a readiness rule (`gob add --ready-log`, `--ready-port`) is \
+            waited for until it is ready, as add waits: "Job k3v ready after 1.3s"; \
+            when it ends first or is not ready in time, its last --tail lines (20) of \
+            stderr and stdout are printed on stderr. --ready-log, --ready-port and \
+            --ready-timeout give the job a new rule, which replaces the whole stored \
+            one. With --follow there is no such wait.
 
             Examples:
               gob start k3v
@@ -54,7 +56,10 @@ struct StartCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Wait until a line of output matches this extended regular expression (stored with the job)", valueName: "regex"))
     var readyLog: String?
 
-    @Option(help: ArgumentHelp("How long to wait for --ready-log (90s, 2m; default 60s)", valueName: "duration"))
+    @Option(help: ArgumentHelp("Wait until the job listens on this TCP port, any port when left out (stored with the job)", valueName: "port"))
+    var readyPort: String?
+
+    @Option(help: ArgumentHelp("How long to wait until ready (90s, 2m; default 60s)", valueName: "duration"))
     var readyTimeout: String?
 
     @Option(help: ArgumentHelp("Lines of each log shown when the job fails (quiet follow: 30) or is not ready (20)", valueName: "n"))
@@ -69,7 +74,7 @@ struct StartCommand: ParsableCommand {
 
     func run() throws {
         let jobID = try ArgumentCount.jobID(arguments)
-        let rule = try ReadyWait.rule(log: readyLog, timeout: readyTimeout)
+        let rule = try ReadyWait.rule(log: readyLog, port: readyPort, timeout: readyTimeout)
         let lines = try FlagValue.lineCount(tail, flag: "--tail")
         try ReadyWait.checkCombination(follow: follow, quiet: quiet, rule: rule, tail: lines, storedRule: true)
         let request = Request.start(jobID: jobID, environment: OSString.environment(), settings: .current(), ready: rule)

@@ -60,7 +60,8 @@ struct UpReport {
                 return Line(state: .alreadyRunning, job: job, text: id + "already running", error: nil)
             }
             let after = job.readyAfterMilliseconds.map { " after " + DurationText.format(milliseconds: $0) } ?? ""
-            return Line(state: .ready, job: job, text: id + "ready" + after, error: nil)
+            let on = job.readyListener.map { " on " + ReadinessReport.url(of: $0) } ?? ""
+            return Line(state: .ready, job: job, text: id + "ready" + after + on, error: nil)
         case .ended:
             return Line(state: .ended, job: job, text: id + "ended before it was ready: " + JobOutcome.summary(of: job), error: nil)
         case .timedOut:

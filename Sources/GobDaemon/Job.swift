@@ -54,6 +54,11 @@ struct Job: Sendable {
     /// run's start (monotonic, like the run time).
     var readyAtText: String? { didSet { wire = nil } }
     var readyAfterNanos: Int64? { didSet { wire = nil } }
+    /// A line of the current run matched the rule's pattern, while its port part had yet
+    /// to hold (a rule with both waits for both).
+    var readyLogSeen = false
+    /// The listening socket that made the current run ready, for a rule with a port.
+    var readyListener: ListeningPort? { didSet { wire = nil } }
     /// The gobfile entry the job was started from (`gob up`); nil for other jobs.
     var gobfileName: String? { didSet { wire = nil } }
     /// The leader has ended but members of its process group, or other processes of its
@@ -90,7 +95,7 @@ struct Job: Sendable {
             readyLog: ready?.log, readyTimeoutMilliseconds: ready?.timeoutMilliseconds,
             readiness: readiness?.rawValue, readyAt: readyAtText,
             readyAfterMilliseconds: readyAfterNanos.map { $0 / 1_000_000 },
-            ports: running ? ports : [], gobfileName: gobfileName)
+            readyPort: ready?.port, readyListener: readyListener, ports: running ? ports : [], gobfileName: gobfileName)
     }
 
     /// The snapshot's compact wire object, as `snapshot.json` writes it.

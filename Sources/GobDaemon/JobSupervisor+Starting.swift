@@ -232,6 +232,8 @@ extension JobSupervisor {
         job.readiness = job.ready == nil ? nil : .waiting
         job.readyAtText = nil
         job.readyAfterNanos = nil
+        job.readyLogSeen = false
+        job.readyListener = nil
         job.ports = []
     }
 

@@ -67,21 +67,6 @@ extension JobSupervisor {
         return (snapshot, found.map { $0.reported(ticksPerSecond: ticks, pageSize: page) })
     }
 
-    /// The ports job `id`'s tree listens on, looked up now (and announced when they
-    /// changed). For a wait until a job listens: with `watchPorts`, a `ports_updated`
-    /// event or this call tells when it does.
-    public func lookUpPorts(of id: String) throws(SupervisorError) -> [ListeningPort] {
-        try ports(jobID: id, workdir: nil).first?.ports ?? []
-    }
-
-    /// Looks job `id`'s ports up every `every` seconds until `until` (a `MonotonicClock`
-    /// instant), announcing each change with `ports_updated`: for a client that waits
-    /// until the job listens. Does nothing for a job that is not running.
-    public func watchPorts(of id: String, every: Double, until: Int64) {
-        guard let portSchedule, let pid = state.withLock({ $0.jobs[id].flatMap { $0.running ? $0.pid : nil } }) else { return }
-        portSchedule.watch(id, pid: pid, every: MonotonicClock.seconds(every), until: until)
-    }
-
     /// A `list` of `scope` was answered: its jobs' ports are looked up again soon, when
     /// the last look is old.
     func portsListed(scope: OSString?) {
@@ -114,14 +99,15 @@ extension JobSupervisor {
     }
 
     /// Stores the ports found for runs that still go on, through the change path, which
-    /// announces each change.
-    private func updatePorts(_ found: [(id: String, pid: Int32, ports: [ListeningPort])], waiting: Bool) {
+    /// announces each change; a run waiting for a port may become ready with them.
+    func updatePorts(_ found: [(id: String, pid: Int32, ports: [ListeningPort])], waiting: Bool) {
         let changed = state.withLockBroadcasting { state -> Bool in
             var changed = false
             for entry in found {
                 guard var job = state.jobs[entry.id], job.running, job.pid == entry.pid, job.ports != entry.ports else { continue }
                 job.ports = entry.ports
                 apply(.portsUpdated(job), in: &state)
+                portsFound(for: &job, in: &state)
                 changed = true
             }
             return changed

@@ -3,7 +3,9 @@ import GobProtocol
 import GobSystem
 
 /// One run being watched for its readiness line: its two logs, read from where the run
-/// began, cut into lines and matched against the rule's pattern. Owned by the watcher's
+/// began, cut into lines and matched against the rule's pattern. Without a pattern (a
+/// rule that waits for a port only, or whose line has matched while its port has not
+/// yet), it reads nothing and only keeps the run's deadline. Owned by the watcher's
 /// thread alone.
 struct ReadinessWatch {
     /// One log of the run, with how far it was read and the start of a line not yet ended.
@@ -15,7 +17,8 @@ struct ReadinessWatch {
 
     let id: String
     let pid: Int32
-    let pattern: ExtendedRegex
+    /// Nil once nothing is left to match: only the deadline counts.
+    var pattern: ExtendedRegex?
     /// When the watch gives up (`MonotonicClock`).
     let deadline: Int64
     var streams: [Stream]
@@ -36,6 +39,7 @@ struct ReadinessWatch {
 
     /// Reads what both logs gained and matches each completed line.
     mutating func scan() -> Scan {
+        guard pattern != nil else { return .unmatched(more: false) }
         var budget = Self.budget
         var chunk = [UInt8](repeating: 0, count: 65_536)
         for index in streams.indices {
@@ -81,11 +85,19 @@ struct ReadinessWatch {
     /// escape sequences removed, carriage returns dropped, bytes that are not UTF-8 made
     /// U+FFFD. A dev server that colours its "ready" line still matches a plain pattern.
     private func matches(_ line: [UInt8]) -> Bool {
-        pattern.matches(TerminalText.sanitize(line, keepColors: false, keepCarriageReturns: false))
+        guard let pattern else { return false }
+        return pattern.matches(TerminalText.sanitize(line, keepColors: false, keepCarriageReturns: false))
     }
 
     /// Releases the logs' descriptors.
     func close() {
         for stream in streams { _ = Glibc.close(stream.fd) }
+    }
+
+    /// Stops reading (the line has matched) and keeps only the deadline.
+    mutating func keepDeadlineOnly() {
+        close()
+        streams = []
+        pattern = nil
     }
 }

@@ -5,8 +5,10 @@ import Logging
 import Synchronization
 import GobSystem
 
-/// Watches the runs that have a readiness rule and tells the supervisor when one is ready
-/// (a line of its stdout or stderr matched) or when its timeout passed first.
+/// Watches the runs that have a readiness rule and tells the supervisor when a line of
+/// its stdout or stderr matched the rule's pattern, or when its timeout passed first. A
+/// rule that also (or only) waits for a port keeps its deadline here after the line, until
+/// the supervisor cancels the watch: the ports are looked up elsewhere (`PortSchedule`).
 ///
 /// One thread, started at the first watch, sleeps in `poll` on an inotify descriptor (the
 /// logs grew), a wake-up pipe (a watch was added or cancelled) and the nearest deadline;
@@ -19,7 +21,8 @@ public final class ReadinessWatcher: Sendable {
     public enum Report: Sendable, Equatable {
         /// A line of run `pid` of job `id` matched, at `at` (`MonotonicClock`).
         case ready(id: String, pid: Int32, at: Int64)
-        /// The rule's timeout passed before a line matched; the run is no longer watched.
+        /// The rule's timeout passed before it held (before a line matched, or, with
+        /// `untilCancelled`, before the watch was cancelled); the run is no longer watched.
         case timedOut(id: String, pid: Int32)
     }
 
@@ -27,19 +30,24 @@ public final class ReadinessWatcher: Sendable {
     public struct Request: Sendable, Equatable {
         public var id: String
         public var pid: Int32
-        /// The rule's pattern (checked when the request was read).
-        public var pattern: String
+        /// The rule's pattern (checked when the request was read); nil: no line is
+        /// matched, only the deadline kept.
+        public var pattern: String?
         /// The run's stdout and stderr logs.
         public var paths: [String]
         /// When to give up (`MonotonicClock`).
         public var deadline: Int64
+        /// Keep the deadline after the line matched, until `cancel`: the rule waits for
+        /// something else too.
+        public var untilCancelled: Bool
 
-        public init(id: String, pid: Int32, pattern: String, paths: [String], deadline: Int64) {
+        public init(id: String, pid: Int32, pattern: String?, paths: [String], deadline: Int64, untilCancelled: Bool = false) {
             self.id = id
             self.pid = pid
             self.pattern = pattern
             self.paths = paths
             self.deadline = deadline
+            self.untilCancelled = untilCancelled
         }
     }
 
@@ -124,7 +132,7 @@ public final class ReadinessWatcher: Sendable {
         }
         let inotify = inotify_init1(Int32(IN_CLOEXEC | IN_NONBLOCK))
         if inotify < 0 { logger.warning("Readiness watcher: no inotify (\(SystemError.last)); reading logs every 50 ms") }
-        var watches: [String: (watch: ReadinessWatch, inotify: [Int32])] = [:]
+        var watches: [String: (watch: ReadinessWatch, inotify: [Int32], untilCancelled: Bool)] = [:]
         var more = false
         while true {
             var reports: [Report] = []
@@ -152,9 +160,14 @@ public final class ReadinessWatcher: Sendable {
                 switch entry.watch.scan() {
                 case .matched:
                     reports.append(.ready(id: id, pid: entry.watch.pid, at: MonotonicClock.now()))
-                    watches[id] = nil
-                    Self.close(entry, inotify: inotify)
-                    continue
+                    guard entry.untilCancelled else {
+                        watches[id] = nil
+                        Self.close(entry, inotify: inotify)
+                        continue
+                    }
+                    for wd in entry.inotify { _ = inotify_rm_watch(inotify, wd) }
+                    entry.inotify = []
+                    entry.watch.keepDeadlineOnly()
                 case let .unmatched(more: pending):
                     if pending { more = true }
                 }
@@ -195,17 +208,20 @@ public final class ReadinessWatcher: Sendable {
     /// Opens a run's logs and watches them. A log that cannot be opened is logged and left
     /// out (the run then times out like one that never printed the line); nil when the
     /// pattern cannot be compiled, which the request's reading already excluded.
-    private func open(_ request: Request, inotify: Int32) -> (watch: ReadinessWatch, inotify: [Int32])? {
-        let pattern: ExtendedRegex
-        do throws(ExtendedRegex.PatternError) {
-            pattern = try ExtendedRegex(request.pattern)
-        } catch {
-            logger.error("Readiness of job \(request.id): invalid pattern \"\(request.pattern)\": \(error)")
-            return nil
+    private func open(_ request: Request, inotify: Int32) -> (watch: ReadinessWatch, inotify: [Int32], untilCancelled: Bool)? {
+        var pattern: ExtendedRegex?
+        if let source = request.pattern {
+            do throws(ExtendedRegex.PatternError) {
+                pattern = try ExtendedRegex(source)
+            } catch {
+                logger.error("Readiness of job \(request.id): invalid pattern \"\(source)\": \(error)")
+                return nil
+            }
         }
         var streams: [ReadinessWatch.Stream] = []
         var descriptors: [Int32] = []
-        for path in request.paths {
+        // Without a pattern there is nothing to read: only the deadline is kept.
+        for path in request.paths where pattern != nil {
             guard let fd = openLog(path) else {
                 logger.error("Readiness of job \(request.id): cannot open \(path): \(SystemError.last)")
                 continue
@@ -218,10 +234,10 @@ public final class ReadinessWatcher: Sendable {
             }
         }
         let watch = ReadinessWatch(id: request.id, pid: request.pid, pattern: pattern, deadline: request.deadline, streams: streams)
-        return (watch, descriptors)
+        return (watch, descriptors, request.untilCancelled)
     }
 
-    private static func close(_ entry: (watch: ReadinessWatch, inotify: [Int32]), inotify: Int32) {
+    private static func close(_ entry: (watch: ReadinessWatch, inotify: [Int32], untilCancelled: Bool), inotify: Int32) {
         for wd in entry.inotify { _ = inotify_rm_watch(inotify, wd) }
         entry.watch.close()
     }

@@ -34,8 +34,7 @@ struct EntryReader {
         entry.blocked = try place.bool(table, "blocked") ?? false
         if let dir = try place.string(table, "dir") { entry.workdir = try workdir(dir, place: place) }
         entry.environment = try environment(table["env"], place: place)
-        entry.readyPort = try readyPort(table["ready_port"], place: place)
-        entry.ready = try readyRule(table, hasPort: entry.readyPort != nil, place: place)
+        entry.ready = try readyRule(table, port: try readyPort(table["ready_port"], place: place), place: place)
         return entry
     }
 
@@ -148,8 +147,9 @@ struct EntryReader {
         return port
     }
 
-    /// `ready_log` and `ready_timeout` (a duration such as `90s`, or a number of seconds).
-    private func readyRule(_ table: TOMLTable, hasPort: Bool, place: Place) throws(GobfileError) -> ReadinessRule? {
+    /// `ready_log`, the `ready_port` read before, and `ready_timeout` (a duration such as
+    /// `90s`, or a number of seconds).
+    private func readyRule(_ table: TOMLTable, port: Int?, place: Place) throws(GobfileError) -> ReadinessRule? {
         let log = try place.string(table, "ready_log")
         var timeout: Int64?
         if let value = table["ready_timeout"] {
@@ -167,14 +167,14 @@ struct EntryReader {
                 throw place.error("ready_timeout", "invalid ready_timeout \"\(text)\": \(error.description)")
             }
         }
-        guard let log else {
-            if timeout != nil, !hasPort {
+        guard log != nil || port != nil else {
+            if timeout != nil {
                 throw place.error("ready_timeout", "\"ready_timeout\" needs \"ready_log\" or \"ready_port\"")
             }
             return nil
         }
-        let rule = ReadinessRule(log: log, timeoutMilliseconds: timeout ?? ReadinessRule.defaultTimeoutMilliseconds)
-        if let problem = ReadinessRule.problem(log: rule.log, timeoutMilliseconds: rule.timeoutMilliseconds) {
+        let rule = ReadinessRule(log: log, port: port, timeoutMilliseconds: timeout ?? ReadinessRule.defaultTimeoutMilliseconds)
+        if let problem = ReadinessRule.problem(log: rule.log, port: rule.port, timeoutMilliseconds: rule.timeoutMilliseconds) {
             throw place.error("ready_log", problem)
         }
         return rule

@@ -21,16 +21,16 @@ public struct GobfileEntry: Sendable, Equatable {
     public var workdir: OSString
     /// Extra variables (`KEY=VALUE`), added to the starting command's environment.
     public var environment: [OSString]
-    /// When the job counts as ready (`ready_log`, `ready_timeout`).
+    /// When the job counts as ready (`ready_log`, `ready_port`, `ready_timeout`).
     public var ready: ReadinessRule?
     /// The `ready_port` the entry asks for: a port, or 0 for any port the job listens on.
-    public var readyPort: Int?
+    public var readyPort: Int? { ready?.port }
     /// The line of the entry's `[[job]]` header, for messages.
     public var line: Int
 
     public init(
         name: String, command: [OSString], description: String? = nil, autostart: Bool = false, blocked: Bool = false,
-        workdir: OSString, environment: [OSString] = [], ready: ReadinessRule? = nil, readyPort: Int? = nil, line: Int = 1
+        workdir: OSString, environment: [OSString] = [], ready: ReadinessRule? = nil, line: Int = 1
     ) {
         self.name = name
         self.command = command
@@ -40,7 +40,6 @@ public struct GobfileEntry: Sendable, Equatable {
         self.workdir = workdir
         self.environment = environment
         self.ready = ready
-        self.readyPort = readyPort
         self.line = line
     }
 

@@ -17,7 +17,7 @@ import Glibc
 public enum JobField: Int, CaseIterable, Sendable {
     case id, pid, status, command, workdir, createdAt, stdoutPath, stderrPath
     case exitCode, signal, endedAt, startedAt, runTime, description, stoppedByGob
-    case readyLog, readyTimeout, readiness, readyAt, readyAfter, ports
+    case readyLog, readyPort, readyTimeout, readiness, readyAt, readyAfter, readyListener, ports
     case gobfileName
 
     /// What a field is on the wire.
@@ -55,10 +55,12 @@ public enum JobField: Int, CaseIterable, Sendable {
         case .description: .init("description", .optionalText)
         case .stoppedByGob: .init("stopped_by_gob", .flag)
         case .readyLog: .init("ready_log", .optionalText)
+        case .readyPort: .init("ready_port", .optionalInt64)
         case .readyTimeout: .init("ready_timeout_ms", .optionalInt64)
         case .readiness: .init("readiness", .optionalText)
         case .readyAt: .init("ready_at", .optionalText)
         case .readyAfter: .init("ready_after_ms", .optionalInt64)
+        case .readyListener: .init("ready_listener", .listener)
         case .ports: .init("ports", .ports)
         case .gobfileName: .init("gobfile_name", .optionalText)
         }
@@ -90,6 +92,17 @@ public enum JobField: Int, CaseIterable, Sendable {
         /// An array of `{"port","proto","address","pid"}` objects (`ListeningPort`);
         /// elements that are not such objects are skipped, and anything else reads as `[]`.
         case ports
+        /// One such object, or `null`; anything that is not such an object reads as `null`.
+        case listener
+
+        /// Whether a field of this kind is read as a whole JSON value (small, and most
+        /// often empty or `null`) rather than from where its bytes lie.
+        var isParsed: Bool {
+            switch self {
+            case .ports, .listener: true
+            default: false
+            }
+        }
 
         /// Whether a job object without a good value of this kind is refused.
         public var isRequired: Bool {
@@ -164,6 +177,7 @@ extension JobField {
         case integer(Int64)
         case flag(Bool)
         case ports([ListeningPort])
+        case listener(ListeningPort?)
 
         static func optional(_ text: String?) -> Value { text.map(Value.text) ?? .null }
         static func optional(_ number: Int64?) -> Value { number.map(Value.integer) ?? .null }
@@ -179,6 +193,7 @@ extension JobField {
         var status: JobSnapshot.Status { text == JobSnapshot.Status.running.rawValue ? .running : .stopped }
         var flag: Bool { if case let .flag(flag) = self { flag } else { false } }
         var ports: [ListeningPort] { if case let .ports(ports) = self { ports } else { [] } }
+        var listener: ListeningPort? { if case let .listener(listener) = self { listener } else { nil } }
     }
 
     /// What a reader makes of the member's JSON value (nil when it is missing): the
@@ -214,6 +229,8 @@ extension JobField {
             return .flag(json?.boolValue ?? false)
         case .ports:
             return .ports(ListeningPort.list(json: json))
+        case .listener:
+            return .listener(json.flatMap(ListeningPort.init(json:)))
         }
     }
 }
@@ -229,6 +246,7 @@ extension JobField.Value {
         case let .integer(number): .int(number)
         case let .flag(flag): .bool(flag)
         case let .ports(ports): .array(ports.map(\.json))
+        case let .listener(listener): listener?.json ?? .null
         }
     }
 
@@ -241,7 +259,7 @@ extension JobField.Value {
         case let .bytes(bytes): JSON.writeBytes(bytes.bytes, into: &out)
         case let .integer(number): JSON.writeInteger(number, into: &out)
         case let .flag(flag): out.append(contentsOf: (flag ? "true" : "false").utf8)
-        case .ports: json.write(into: &out, indent: indent, level: level)
+        case .ports, .listener: json.write(into: &out, indent: indent, level: level)
         case let .words(words):
             if words.isEmpty {
                 out.append(contentsOf: "[]".utf8)

@@ -20,10 +20,12 @@ extension JobSnapshot {
             case .description: .optional(description)
             case .stoppedByGob: .flag(stoppedByGob)
             case .readyLog: .optional(readyLog)
+            case .readyPort: .optional(readyPort.map(Int64.init))
             case .readyTimeout: .optional(readyTimeoutMilliseconds)
             case .readiness: .optional(readiness)
             case .readyAt: .optional(readyAt)
             case .readyAfter: .optional(readyAfterMilliseconds)
+            case .readyListener: .listener(readyListener)
             case .ports: .ports(ports)
             case .gobfileName: .optional(gobfileName)
             }
@@ -46,10 +48,12 @@ extension JobSnapshot {
             case .description: description = newValue.optionalText
             case .stoppedByGob: stoppedByGob = newValue.flag
             case .readyLog: readyLog = newValue.optionalText
+            case .readyPort: readyPort = newValue.optionalInt64.map { Int(clamping: $0) }
             case .readyTimeout: readyTimeoutMilliseconds = newValue.optionalInt64
             case .readiness: readiness = newValue.optionalText
             case .readyAt: readyAt = newValue.optionalText
             case .readyAfter: readyAfterMilliseconds = newValue.optionalInt64
+            case .readyListener: readyListener = newValue.listener
             case .ports: ports = newValue.ports
             case .gobfileName: gobfileName = newValue.optionalText
             }

@@ -34,6 +34,8 @@ public struct JobSnapshot: Sendable, Equatable {
     public var stoppedByGob: Bool
     /// The readiness rule's pattern (`--ready-log`); nil for a job without a rule.
     public var readyLog: String?
+    /// The readiness rule's port (`--ready-port`), 0 for any; nil for a job without one.
+    public var readyPort: Int?
     /// The readiness rule's timeout in milliseconds; nil for a job without a rule.
     public var readyTimeoutMilliseconds: Int64?
     /// Where the current (or last) run stands with the rule, as `Readiness` spells it
@@ -44,6 +46,9 @@ public struct JobSnapshot: Sendable, Equatable {
     public var readyAt: String?
     /// How long after its start the run became ready, in milliseconds; nil until it did.
     public var readyAfterMilliseconds: Int64?
+    /// The listening socket that made the current (or last) run ready, for a rule with a
+    /// port; nil until then, and for a rule without a port.
+    public var readyListener: ListeningPort?
     /// The sockets the job's process tree listens on, as the daemon last looked them up
     /// (shortly after the run started, and when asked); empty when it is not running.
     public var ports: [ListeningPort]
@@ -58,7 +63,8 @@ public struct JobSnapshot: Sendable, Equatable {
         startedAt: String? = nil, runTimeMilliseconds: Int64? = nil, description: String? = nil,
         stoppedByGob: Bool = false, readyLog: String? = nil, readyTimeoutMilliseconds: Int64? = nil,
         readiness: String? = nil, readyAt: String? = nil, readyAfterMilliseconds: Int64? = nil,
-        ports: [ListeningPort] = [], gobfileName: String? = nil
+        readyPort: Int? = nil, readyListener: ListeningPort? = nil, ports: [ListeningPort] = [],
+        gobfileName: String? = nil
     ) {
         self.id = id
         self.pid = pid
@@ -81,6 +87,8 @@ public struct JobSnapshot: Sendable, Equatable {
         self.readiness = readiness
         self.readyAt = readyAt
         self.readyAfterMilliseconds = readyAfterMilliseconds
+        self.readyPort = readyPort
+        self.readyListener = readyListener
         self.gobfileName = gobfileName
     }
 
@@ -89,8 +97,10 @@ public struct JobSnapshot: Sendable, Equatable {
 
     /// The job's readiness rule, if it has one.
     public var readinessRule: ReadinessRule? {
-        guard let readyLog else { return nil }
-        return ReadinessRule(log: readyLog, timeoutMilliseconds: readyTimeoutMilliseconds ?? ReadinessRule.defaultTimeoutMilliseconds)
+        guard readyLog != nil || readyPort != nil else { return nil }
+        return ReadinessRule(
+            log: readyLog, port: readyPort,
+            timeoutMilliseconds: readyTimeoutMilliseconds ?? ReadinessRule.defaultTimeoutMilliseconds)
     }
 
     /// The command as gob shows it: argv quoted where a shell would need it (bytes that

@@ -17,8 +17,8 @@ struct RawJob {
         case null
         /// Anything else: an object, an array holding a non-string.
         case other
-        /// The value of a field whose kind is read from a JSON value (`ports`): small,
-        /// and most often an empty array.
+        /// The value of a field whose kind is read from a JSON value (`ports`,
+        /// `ready_listener`): small, and most often empty or `null`.
         case parsed(JSON)
     }
 
@@ -69,7 +69,7 @@ struct RawJob {
     }
 
     private static func value(_ parser: inout JSONParser, for field: JobField?) throws(JSONError) -> Value {
-        if field?.kind == .ports { return .parsed(try parser.parseValue(depth: 4)) }
+        if field?.kind.isParsed == true { return .parsed(try parser.parseValue(depth: 4)) }
         switch parser.next {
         case UInt8(ascii: "\""):
             let (contents, plain) = try parser.scanString()
@@ -145,7 +145,7 @@ struct RawJob {
                 if let number = Self.integer(value) { out.append(integer: number) } else { out.append("null") }
             case .flag:
                 if case .bool(true) = value { out.append("true") } else { out.append("false") }
-            case .ports:
+            case .ports, .listener:
                 var bytes: [UInt8] = []
                 Self.fieldValue(field, value).write(into: &bytes, indent: 2, level: 2)
                 out.append(bytes)
@@ -187,7 +187,7 @@ struct RawJob {
                 if let number = Self.integer(value) { job[field] = .integer(number) }
             case .flag:
                 if case let .bool(flag) = value { job[field] = .flag(flag) }
-            case .ports:
+            case .ports, .listener:
                 job[field] = Self.fieldValue(field, value)
             }
         }

@@ -271,26 +271,31 @@ private struct Payload {
     }
 
     /// The readiness rule of an `add`, `run`, `start` or `restart`; nil when none is given.
-    /// A pattern the engine refuses, or a timeout without a pattern, is refused here, so
-    /// no job is started with a rule that can never hold.
+    /// A pattern the engine refuses, a port out of range, or a timeout without a pattern
+    /// or port, is refused here, so no job is started with a rule that can never hold.
     func readinessRule() throws(RequestError) -> ReadinessRule? {
         let log = try optionalString("ready_log")
-        let timeout: Int64?
-        if let value = members["ready_timeout_ms"], !value.isNull {
-            guard let number = value.intValue else { throw RequestError("invalid ready_timeout_ms format") }
-            timeout = number
-        } else {
-            timeout = nil
-        }
-        guard let log else {
-            if timeout != nil { throw RequestError("ready_timeout_ms needs ready_log", code: .invalidArgument) }
+        let port = try optionalInteger("ready_port")
+        let timeout = try optionalInteger("ready_timeout_ms")
+        guard log != nil || port != nil else {
+            if timeout != nil { throw RequestError("ready_timeout_ms needs ready_log or ready_port", code: .invalidArgument) }
             return nil
         }
-        let rule = ReadinessRule(log: log, timeoutMilliseconds: timeout ?? ReadinessRule.defaultTimeoutMilliseconds)
-        if let problem = ReadinessRule.problem(log: rule.log, timeoutMilliseconds: rule.timeoutMilliseconds) {
+        // Out of range for an Int: still a port no process listens on, refused as such.
+        let rule = ReadinessRule(
+            log: log, port: port.map { Int(clamping: $0) },
+            timeoutMilliseconds: timeout ?? ReadinessRule.defaultTimeoutMilliseconds)
+        if let problem = ReadinessRule.problem(log: rule.log, port: rule.port, timeoutMilliseconds: rule.timeoutMilliseconds) {
             throw RequestError(problem, code: .invalidArgument)
         }
         return rule
+    }
+
+    /// An integer member; nil when missing or null.
+    private func optionalInteger(_ key: String) throws(RequestError) -> Int64? {
+        guard let value = members[key], !value.isNull else { return nil }
+        guard let number = value.intValue else { throw RequestError("invalid \(key) format") }
+        return number
     }
 
     /// A job runs in, and jobs are grouped by, one absolute directory: a relative one

@@ -45,12 +45,11 @@ extension Update {
         }
     }
 
-    /// Why `entry` is not started from the dialog: blocked, running, or needing what this
-    /// gob cannot do; nil when it can start.
+    /// Why `entry` is not started from the dialog: blocked or running; nil when it can
+    /// start.
     private func refusal(of entry: GobfileEntry) -> String? {
         if entry.blocked { return Gobfile.blockedMessage(entry) }
         if let job = ProjectDialog.runningJob(of: entry, in: model.jobs) { return "\(entry.name) is already running as \(job.id)" }
-        if entry.readyPort != nil { return "\(entry.name): ready_port is not supported yet" }
         return nil
     }
 

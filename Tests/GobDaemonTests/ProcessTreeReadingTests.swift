@@ -167,9 +167,20 @@ struct ProcessTreeReadingTests {
         #expect(try await eventually { performed.withLock { $0.count } > before })
         #expect(performed.withLock { $0.filter { $0.scopes == ["/w"] }.count } == 1)
 
-        // Someone waiting for a port gets lookups until the watch ends.
-        schedule.watch("b", pid: 11, every: MonotonicClock.seconds(0.05), until: MonotonicClock.now() + MonotonicClock.seconds(0.3))
+        // A run waiting for a port gets dense lookups until the watch ends, or is ended.
+        let now = MonotonicClock.now()
+        schedule.watch("b", pid: 11, from: now, until: now + MonotonicClock.seconds(0.3))
         #expect(try await eventually { performed.withLock { $0.filter { $0.jobs["b"] == 11 }.count } >= 3 })
         #expect(try await eventually { schedule.pendingCount == 0 }, "the watch ends")
+        schedule.watch("c", pid: 12, from: now, until: now + MonotonicClock.seconds(3600))
+        #expect(try await eventually { performed.withLock { $0.contains { $0.jobs["c"] == 12 } } })
+        schedule.unwatch("c")
+        #expect(schedule.pendingCount == 0, "unwatched: nothing more to look up")
+    }
+
+    @Test func aRunWaitingForAPortIsLookedUpDenselyThenLessOften() {
+        #expect(PortSchedule.interval(sinceStart: 0) == PortSchedule.fastestInterval)
+        #expect(PortSchedule.interval(sinceStart: MonotonicClock.seconds(2)) == MonotonicClock.seconds(0.1))
+        #expect(PortSchedule.interval(sinceStart: MonotonicClock.seconds(600)) == PortSchedule.slowestInterval)
     }
 }

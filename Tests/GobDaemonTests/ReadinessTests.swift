@@ -198,6 +198,80 @@ struct ReadinessTests {
         #expect(restartedByRun && reused.id == job.id && reused.readyLog == "^serving$" && reused.readiness == "waiting")
     }
 
+    // MARK: Ports
+
+    static func listener(_ port: Int, _ transport: ListeningPort.Transport = .tcp, address: String = "127.0.0.1") -> ListeningPort {
+        ListeningPort(port: port, transport: transport, address: address, pid: 4242)
+    }
+
+    @Test func aPortRuleHoldsOnceTheRunListensOnThatPort() async throws {
+        let f = SupervisorFixture()
+        defer { f.remove() }
+        let subscription = try #require(f.bus.subscribe(workdir: nil))
+        var spec = f.spec(["server"])
+        spec.ready = ReadinessRule(port: 5173)
+        let job = try f.supervisor.add(spec)
+        #expect(job.readiness == "waiting" && job.readyPort == 5173 && job.readyLog == nil && job.readyListener == nil)
+
+        // Another port, or UDP on that port, is not it; a lookup of an earlier run is ignored.
+        f.supervisor.updatePorts([(job.id, job.pid, [Self.listener(24678), Self.listener(5173, .udp)])], waiting: true)
+        f.supervisor.updatePorts([(job.id, job.pid + 1, [Self.listener(5173)])], waiting: true)
+        #expect(try f.supervisor.job(job.id).readiness == "waiting")
+        let found = [Self.listener(24678), Self.listener(5173, address: "::"), Self.listener(5173, address: "0.0.0.0")]
+        f.supervisor.updatePorts([(job.id, job.pid, found)], waiting: true)
+        let events = try await Self.events(subscription, until: .jobReady, of: job.id)
+        #expect(events.map(\.kind) == [.jobAdded, .portsUpdated, .portsUpdated, .jobReady])
+        let ready = try f.supervisor.job(job.id)
+        #expect(ready.readiness == "ready" && ready.readyAt != nil && ready.readyAfterMilliseconds != nil)
+        #expect(ready.readyListener == Self.listener(5173, address: "0.0.0.0"), "the first in the outputs' order")
+    }
+
+    @Test func anyPortAndALineMustBothHoldInEitherOrder() async throws {
+        let f = SupervisorFixture()
+        defer { f.remove() }
+        let subscription = try #require(f.bus.subscribe(workdir: nil))
+        var spec = f.spec(["server"])
+        spec.ready = ReadinessRule(log: "^up$", port: ReadinessRule.anyPort)
+        let first = try f.supervisor.add(spec)
+
+        // The port first: not ready until the line comes.
+        f.supervisor.updatePorts([(first.id, first.pid, [Self.listener(8000)])], waiting: true)
+        _ = try await Self.events(subscription, until: .portsUpdated, of: first.id)
+        #expect(try f.supervisor.job(first.id).readiness == "waiting")
+        try "up\n".write(toFile: first.stdoutPath, atomically: false, encoding: .utf8)
+        let events = try await Self.events(subscription, until: .jobReady, of: first.id)
+        #expect(events.last?.job.readyListener == Self.listener(8000))
+
+        // The line first: ready once a port is found.
+        var other = f.spec(["other"])
+        other.ready = spec.ready
+        let second = try f.supervisor.add(other)
+        try "up\n".write(toFile: second.stderrPath, atomically: false, encoding: .utf8)
+        // The line is seen without an event: wait until the watcher has reported it.
+        #expect(try await eventually { f.supervisor.readyLineSeen(second.id) })
+        #expect(try f.supervisor.job(second.id).readiness == "waiting", "no port yet")
+        f.supervisor.updatePorts([(second.id, second.pid, [Self.listener(9000, address: "::1")])], waiting: true)
+        let later = try await Self.events(subscription, until: .jobReady, of: second.id)
+        #expect(later.last?.job.readyListener == Self.listener(9000, address: "::1"))
+    }
+
+    @Test func aPortRuleTimesOutAndItsRunGoesOn() async throws {
+        let f = SupervisorFixture()
+        defer { f.remove() }
+        let subscription = try #require(f.bus.subscribe(workdir: nil))
+        var spec = f.spec(["server"])
+        spec.ready = ReadinessRule(log: "^up$", port: 80, timeoutMilliseconds: 200)
+        let job = try f.supervisor.add(spec)
+        // The line alone does not make it ready, and the deadline still counts after it.
+        try "up\n".write(toFile: job.stdoutPath, atomically: false, encoding: .utf8)
+        let events = try await Self.events(subscription, until: .jobReadyTimedOut, of: job.id)
+        #expect(events.map(\.kind) == [.jobAdded, .jobReadyTimedOut])
+        // A port found afterwards is too late.
+        f.supervisor.updatePorts([(job.id, job.pid, [Self.listener(80)])], waiting: true)
+        let timedOut = try f.supervisor.job(job.id)
+        #expect(timedOut.readiness == "timed_out" && timedOut.readyListener == nil && timedOut.status == .running)
+    }
+
     @Test func aJobWithoutARuleHasNoReadiness() throws {
         let f = SupervisorFixture()
         defer { f.remove() }

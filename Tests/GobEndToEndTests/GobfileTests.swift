@@ -132,7 +132,7 @@ struct GobfileEndToEndTests {
         }
     }
 
-    @Test("entries that are not ready: a timeout (124, the job runs on), an early end (1, its last lines), ready_port")
+    @Test("entries that are not ready: a timeout (124, the job runs on), an early end (1, its last lines), no port")
     func notReady() async throws {
         try await Sandbox.run { sandbox async throws in
             let root = try Self.project(sandbox, """
@@ -151,6 +151,7 @@ struct GobfileEndToEndTests {
                 name = "api"
                 command = "sleep 300"
                 ready_port = 8080
+                ready_timeout = "1s"
                 """)
             let slow = try await sandbox.gob("up", "slow", in: root)
             #expect(slow.status == 124, "\(slow)")
@@ -166,9 +167,38 @@ struct GobfileEndToEndTests {
             #expect(crash.stderr.contains("--- stderr of \(crashRow.id ?? "") (last line) ---\nboom\n"), "\(crash)")
             #expect(Self.rows(crash).last?.rest == "not ready within 1.0s (ready_timeout); it keeps running", "\(crash)")
 
+            // Whatever else listens on 8080, the job's own tree does not.
             let api = try await sandbox.gob("up", "api", in: root)
-            #expect(api.status == 1, "\(api)")
-            #expect(api.stdout.hasPrefix("api  failed: ready_port is not supported yet"), "\(api)")
+            #expect(api.status == 124, "\(api)")
+            let apiRow = try #require(Self.rows(api).first)
+            #expect(apiRow.rest == "not ready within 1.0s (ready_timeout); it keeps running", "\(api)")
+            #expect(try await sandbox.listedJob(apiRow.id ?? "")?.readyPort == 8080)
+        }
+    }
+
+    @Test("ready_port: up waits until the entry's tree listens, and says where")
+    func readyPort() async throws {
+        guard let python = Sandbox.installedProgram("python3") else {
+            print("skipped: needs python3")
+            return
+        }
+        try await Sandbox.run { sandbox async throws in
+            let root = try Self.project(sandbox, """
+                [[job]]
+                name = "files"
+                command = ["\(python)", "-m", "http.server", "0", "--bind", "127.0.0.1"]
+                ready_port = true
+                """)
+            let up = try await sandbox.gob("up", "files", in: root)
+            #expect(up.status == 0, "\(up)")
+            let row = try #require(Self.rows(up).first)
+            let id = try #require(row.id, "\(up)")
+            let match = try #require(row.rest.firstMatch(of: /^ready after [0-9]+\.[0-9]s on http:\/\/127\.0\.0\.1:([0-9]+)$/), "\(up)")
+            let ports = try await sandbox.gob("ports", "--json", id)
+            let listed = ListeningPort.list(json: try JSON(parsing: ports.stdout)["ports"]).map(\.port)
+            #expect(listed == [Int(match.output.1) ?? -1], "\(ports)")
+            let job = try #require(try await sandbox.listedJob(id))
+            #expect(job.readyPort == 0 && job.readiness == "ready" && job.gobfileName == "files")
         }
     }
 

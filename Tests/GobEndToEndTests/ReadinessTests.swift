@@ -188,16 +188,20 @@ struct ReadinessEndToEndTests {
     @Test func flagsThatCannotHoldAreRefusedBeforeAnythingStarts() async throws {
         try await Sandbox.run { sandbox async throws in
             let cases: [([String], String)] = [
-                (["add", "--ready-timeout", "5s", "sleep", "1"], "Error: --ready-timeout needs --ready-log\n"),
+                (["add", "--ready-timeout", "5s", "sleep", "1"], "Error: --ready-timeout needs --ready-log or --ready-port\n"),
                 (["add", "--ready-log", "a(", "sleep", "1"], "Error: invalid value \"a(\" for --ready-log: Unmatched ( or \\(\n"),
                 (["add", "--ready-log", "", "sleep", "1"], "Error: invalid value \"\" for --ready-log: empty pattern\n"),
                 (["add", "--ready-log", "x", "--ready-timeout", "soon", "sleep", "1"],
                  "Error: invalid value \"soon\" for --ready-timeout: expected a duration such as 90s, 2m, 1m30s or 500ms\n"),
                 (["add", "-f", "--ready-log", "x", "sleep", "1"], "Error: --follow and --ready-log cannot be used together\n"),
-                (["add", "--tail", "3", "sleep", "1"], "Error: --tail needs --ready-log, or --quiet with --follow\n"),
+                (["add", "--tail", "3", "sleep", "1"], "Error: --tail needs --ready-log or --ready-port, or --quiet with --follow\n"),
                 (["run", "--tail", "3", "sleep", "1"], "Error: --tail needs --quiet\n"),
                 (["await", "--tail", "3", "x"], "Error: --tail needs --quiet or --ready\n"),
                 (["restart", "--ready-timeout", "0s", "--ready-log", "x", "k3v"], "Error: invalid value \"0s\" for --ready-timeout: must be more than 0\n"),
+                (["add", "--ready-port", "65536", "sleep", "1"],
+                 "Error: invalid value \"65536\" for --ready-port: must be a port from 1 to 65535 (0: any port)\n"),
+                (["start", "--ready-port=http", "k3v"], "Error: invalid value \"http\" for --ready-port: expected a TCP port number\n"),
+                (["add", "-f", "--ready-port", "sleep", "1"], "Error: --follow and --ready-port cannot be used together\n"),
             ]
             for (arguments, message) in cases {
                 let outcome = try await sandbox.gob(arguments)

@@ -65,7 +65,7 @@ struct GobfileParsingTests {
         #expect(reset.line == 11)
         let api = try #require(gobfile.entry(named: "api"))
         #expect(api.readyPort == 8080)
-        #expect(api.ready == nil)
+        #expect(api.ready == ReadinessRule(port: 8080, timeoutMilliseconds: 30_000), "the port and its timeout make one rule")
         #expect(gobfile.blockingEntry(for: ["sh", "-c", "dropdb dev && createdb dev"])?.name == "db:reset")
         #expect(gobfile.blockingEntry(for: ["npm", "run", "dev", "--", "--port", "5173"]) == nil)
         #expect(Gobfile.blockedMessage(reset)

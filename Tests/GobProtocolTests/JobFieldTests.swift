@@ -32,6 +32,8 @@ struct JobFieldTests {
                 ListeningPort(port: 5173, transport: .tcp, address: "127.0.0.1", pid: 40).json,
                 ListeningPort(port: 5353, transport: .udp, address: "::", pid: 41).json,
             ])
+        case .listener:
+            return ListeningPort(port: 8000, transport: .tcp, address: "::1", pid: 42).json
         }
     }
 
@@ -72,8 +74,8 @@ struct JobFieldTests {
     @Test func theWireOrderIsTheContracts() {
         #expect(Self.allKeys == ["id", "pid", "status", "command", "workdir", "created_at", "stdout_path", "stderr_path",
                                  "exit_code", "signal", "ended_at", "started_at", "run_time_ms", "description",
-                                 "stopped_by_gob", "ready_log", "ready_timeout_ms", "readiness", "ready_at",
-                                 "ready_after_ms", "ports", "gobfile_name"])
+                                 "stopped_by_gob", "ready_log", "ready_port", "ready_timeout_ms", "readiness",
+                                 "ready_at", "ready_after_ms", "ready_listener", "ports", "gobfile_name"])
         #expect(Self.listedKeys == Self.allKeys.filter { $0 != "stdout_path" && $0 != "stderr_path" })
     }
 

@@ -24,6 +24,9 @@ struct RequestTests {
         .run(JobSpec(command: ["x"], workdir: "/w", environment: nil, ready: ReadinessRule(log: "^up$"))),
         .start(jobID: "V3x0QqI", environment: nil, ready: ReadinessRule(log: "ready", timeoutMilliseconds: 1)),
         .restart(jobID: "V3x0QqI", environment: ["X=y"], ready: ReadinessRule(log: "é+", timeoutMilliseconds: 120_000)),
+        .add(JobSpec(command: ["vite"], workdir: "/w", environment: nil, ready: ReadinessRule(port: 5173))),
+        .start(jobID: "V3x0QqI", environment: nil, ready: ReadinessRule(port: ReadinessRule.anyPort, timeoutMilliseconds: 5)),
+        .restart(jobID: "V3x0QqI", environment: nil, ready: ReadinessRule(log: "up", port: 65535)),
         .ports(jobID: nil, workdir: nil), .ports(jobID: "V3x0QqI", workdir: nil), .ports(jobID: nil, workdir: "/srv"),
         .processes(jobID: "V3x0QqI"),
     ]
@@ -95,7 +98,9 @@ struct RequestTests {
     @Test("a readiness rule that can never hold is refused before any job starts", arguments: [
         (#"{"type":"add","payload":{"command":["ls"],"workdir":"/w","ready_log":"a(b"}}"#, "invalid ready_log \"a(b\": Unmatched ( or \\("),
         (#"{"type":"start","payload":{"job_id":"a","ready_log":"[z-a]"}}"#, "invalid ready_log \"[z-a]\": Invalid range end"),
-        (#"{"type":"restart","payload":{"job_id":"a","ready_timeout_ms":5000}}"#, "ready_timeout_ms needs ready_log"),
+        (#"{"type":"restart","payload":{"job_id":"a","ready_timeout_ms":5000}}"#, "ready_timeout_ms needs ready_log or ready_port"),
+        (#"{"type":"add","payload":{"command":["ls"],"workdir":"/w","ready_port":65536}}"#, "invalid ready_port 65536: must be a TCP port from 1 to 65535, or 0 for any"),
+        (#"{"type":"start","payload":{"job_id":"a","ready_port":-1}}"#, "invalid ready_port -1: must be a TCP port from 1 to 65535, or 0 for any"),
         (#"{"type":"add","payload":{"command":["ls"],"workdir":"/w","ready_log":"x","ready_timeout_ms":0}}"#, "invalid ready_timeout_ms: must be more than 0"),
         (#"{"type":"run","payload":{"command":["ls"],"workdir":"/w","ready_log":"x","ready_timeout_ms":-1}}"#, "invalid ready_timeout_ms: must be more than 0"),
         (#"{"type":"add","payload":{"command":["ls"],"workdir":"/w","ready_log":"x","ready_timeout_ms":2592000001}}"#, "invalid ready_timeout_ms: at most 2592000000 (30 days)"),
@@ -105,6 +110,9 @@ struct RequestTests {
         #expect(throws: RequestError(message, code: .invalidArgument)) { try Request(line: Array(line.utf8)) }
         #expect(throws: RequestError("invalid ready_log format")) {
             try Request(line: Array(#"{"type":"add","payload":{"command":["ls"],"workdir":"/w","ready_log":7}}"#.utf8))
+        }
+        #expect(throws: RequestError("invalid ready_port format")) {
+            try Request(line: Array(#"{"type":"add","payload":{"command":["ls"],"workdir":"/w","ready_port":"80"}}"#.utf8))
         }
         #expect(throws: RequestError("invalid ready_timeout_ms format")) {
             try Request(line: Array(#"{"type":"add","payload":{"command":["ls"],"workdir":"/w","ready_log":"x","ready_timeout_ms":"5s"}}"#.utf8))
