@@ -16,15 +16,14 @@ let version: String = {
     return allowed.isEmpty ? "dev" : allowed
 }()
 
-/// What a static release link of Foundation (full, through GRDB) needs by name.
+/// What a static release link of Foundation (full, through GRDB and TOMLKit) needs by name.
 let staticFoundation = [
-    "CoreFoundation", "_FoundationICU", "_FoundationCollections", "_FoundationCShims",
-    "swiftSynchronization", "BlocksRuntime", "stdc++", "m",
+    "_FoundationCollections", "_FoundationCShims", "Foundation", "FoundationInternationalization",
+    "CoreFoundation", "_FoundationICU", "swiftSynchronization", "BlocksRuntime", "stdc++", "m",
 ]
 
 let package = Package(
     name: "gob",
-    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "gob", targets: ["gob"]),
         .executable(name: "gob-bench", targets: ["GobBench"]),
@@ -34,6 +33,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
         // SQLite for the daemon's durable state; builds against Debian's libsqlite3-dev.
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-system", exact: "1.8.1"),
+        .package(url: "https://github.com/LebJe/TOMLKit", exact: "0.6.0"),
     ],
     targets: [
         // What Swift's Glibc module cannot reach: posix_spawn with setsid/chdir/closefrom,
@@ -41,30 +42,42 @@ let package = Package(
         .target(name: "CGobShims"),
         // The build's version, set at build time (see `version` above).
         .target(name: "CGobVersion", cSettings: [.define("GOB_VERSION", to: "\"\(version)\"")]),
+        // The operating system, once: write and read loops, Unix socket addresses, C string
+        // arrays, /proc, the monotonic clock, threads, readiness pipes, error wording. The
+        // one place another platform would plug in (gob builds and runs on Linux).
+        .target(
+            name: "GobSystem",
+            dependencies: ["CGobShims", .product(name: "SystemPackage", package: "swift-system")],
+            swiftSettings: strict),
         // Wire types, JSON, paths, job IDs, signal names. No Foundation: the client pays
         // for every import at every call.
-        .target(name: "GobProtocol", dependencies: ["CGobVersion"], swiftSettings: strict),
+        .target(name: "GobProtocol", dependencies: ["CGobVersion", "GobSystem"], swiftSettings: strict),
         // The daemon's durable state: jobs, runs and their history in SQLite (GRDB). The
-        // only module that imports GRDB, and with it Foundation; its interface shows
-        // neither, and no client code path calls into it.
+        // only module that imports GRDB; its interface shows neither GRDB nor Foundation,
+        // and no client code path calls into it.
         .target(
             name: "GobStore",
-            dependencies: ["GobProtocol", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["GobProtocol", "GobSystem", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict),
+        // A project's `.config/gobfile.toml`: finding it, reading it (TOMLKit), its entries.
+        .target(
+            name: "GobProject",
+            dependencies: ["GobProtocol", "GobSystem", .product(name: "TOMLKit", package: "TOMLKit")],
             swiftSettings: strict),
         .target(
             name: "GobDaemon",
             dependencies: [
-                "GobProtocol", "GobStore", "CGobShims",
+                "GobProtocol", "GobSystem", "GobStore", "GobProject", "CGobShims",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
-        .target(name: "GobClient", dependencies: ["GobProtocol", "CGobShims"], swiftSettings: strict),
+        .target(name: "GobClient", dependencies: ["GobProtocol", "GobSystem", "CGobShims"], swiftSettings: strict),
         // The full-screen UI: pure model → update → render, one terminal adapter.
-        .target(name: "GobTUI", dependencies: ["GobProtocol", "GobClient", "CGobShims"], swiftSettings: strict),
+        .target(name: "GobTUI", dependencies: ["GobProtocol", "GobSystem", "GobClient", "GobProject", "CGobShims"], swiftSettings: strict),
         .target(
             name: "GobCommands",
             dependencies: [
-                "GobProtocol", "GobClient", "GobDaemon", "GobTUI",
+                "GobProtocol", "GobSystem", "GobClient", "GobDaemon", "GobProject", "GobTUI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -72,45 +85,47 @@ let package = Package(
         // Release `gob` is a fully static executable: no dynamic loader, relocations or
         // shared-library page faults at each start (`gob list` 5.1 → 2.3 ms; with only
         // `-static-stdlib` 3.6 ms; docs/performance.md). ArgumentParser imports
-        // FoundationEssentials, and the store (GRDB) full Foundation, through the dynamic
-        // modules, which do not name the static archives' own dependencies, so those are
-        // linked by name; SQLite comes from Debian's libsqlite3.a. Debug builds and tests
-        // stay dynamic.
+        // FoundationEssentials, TOMLKit (the gobfile) and the store (GRDB) all of
+        // Foundation, through the dynamic modules, which do not name the static archives'
+        // own dependencies, so those are linked by name, libstdc++ after ICU, which needs
+        // it; SQLite comes from Debian's libsqlite3.a. Debug builds and tests stay dynamic.
         .executableTarget(
             name: "gob", dependencies: ["GobCommands"], swiftSettings: strict,
             linkerSettings: [.unsafeFlags(["-static-executable"], .when(platforms: [.linux], configuration: .release))]
                 + staticFoundation.map { .linkedLibrary($0, .when(platforms: [.linux], configuration: .release)) }),
-        // The benchmark that holds gob against tmux (docs/performance.md).
-        // It writes large histories straight into a state database (`GobStore`) to measure
-        // daemons that hold them.
-        .executableTarget(name: "GobBench", dependencies: ["GobProtocol", "GobStore", "CGobShims"], swiftSettings: strict),
+        // The benchmark that holds gob against tmux (docs/performance.md). It writes large
+        // histories straight into a state database (`GobStore`) to measure daemons that
+        // hold them.
+        .executableTarget(name: "GobBench", dependencies: ["GobProtocol", "GobSystem", "GobStore", "CGobShims"], swiftSettings: strict),
         // What the test targets share: sandboxes around the built `gob`, waits that end on
         // the event itself, process and socket helpers, bounded end-to-end parallelism.
         .target(name: "CGobTestShims", path: "Tests/CGobTestShims"),
         .target(
             name: "GobTestSupport",
             dependencies: [
-                "GobProtocol", "GobStore", "CGobShims", "CGobTestShims", .product(name: "GRDB", package: "GRDB.swift"),
+                "GobProtocol", "GobSystem", "GobStore", "CGobShims", "CGobTestShims", .product(name: "GRDB", package: "GRDB.swift"),
             ],
             path: "Tests/GobTestSupport",
             swiftSettings: strict),
-        .testTarget(name: "GobProtocolTests", dependencies: ["GobProtocol", "GobTestSupport"], swiftSettings: strict),
+        .testTarget(name: "GobSystemTests", dependencies: ["GobSystem", "GobTestSupport"], swiftSettings: strict),
+        .testTarget(name: "GobProtocolTests", dependencies: ["GobProtocol", "GobSystem", "GobTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "GobDaemonTests",
-            dependencies: ["GobDaemon", "GobProtocol", "GobTestSupport", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["GobDaemon", "GobProtocol", "GobSystem", "GobTestSupport", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict),
         .testTarget(
             name: "GobStoreTests",
             dependencies: [
-                "GobStore", "GobProtocol", "GobTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+                "GobStore", "GobProtocol", "GobSystem", "GobTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
             ],
             exclude: ["Fixtures"],
             swiftSettings: strict),
-        .testTarget(name: "GobClientTests", dependencies: ["GobClient", "GobProtocol", "GobTestSupport"], swiftSettings: strict),
-        .testTarget(name: "GobTUITests", dependencies: ["GobTUI", "GobProtocol", "GobTestSupport"], swiftSettings: strict),
+        .testTarget(name: "GobProjectTests", dependencies: ["GobProject", "GobProtocol", "GobSystem", "GobTestSupport"], swiftSettings: strict),
+        .testTarget(name: "GobClientTests", dependencies: ["GobClient", "GobProtocol", "GobSystem", "GobTestSupport"], swiftSettings: strict),
+        .testTarget(name: "GobTUITests", dependencies: ["GobTUI", "GobProject", "GobProtocol", "GobSystem", "GobTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "GobEndToEndTests",
-            dependencies: ["GobProtocol", "GobCommands", "CGobShims", "GobTestSupport"],
+            dependencies: ["GobProtocol", "GobSystem", "GobCommands", "CGobShims", "GobTestSupport"],
             swiftSettings: strict),
     ]
 )

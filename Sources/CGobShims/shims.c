@@ -10,9 +10,7 @@
 #include <termios.h>
 #include <unistd.h>
 #include <string.h>
-#ifdef __linux__
 #include <sys/prctl.h>
-#endif
 
 int gob_spawn(pid_t *pid, const char *path, char *const argv[], char *const envp[],
               const char *workdir, int stdin_fd, int stdout_fd, int stderr_fd,
@@ -35,9 +33,7 @@ int gob_spawn(pid_t *pid, const char *path, char *const argv[], char *const envp
         else rc = posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
     }
     if (rc == 0 && extra_fd >= 0) rc = posix_spawn_file_actions_adddup2(&actions, extra_fd, 3);
-#ifdef __linux__
     if (rc == 0) rc = posix_spawn_file_actions_addclosefrom_np(&actions, extra_fd >= 0 ? 4 : 3);
-#endif
     if (rc == 0 && workdir != NULL) rc = posix_spawn_file_actions_addchdir_np(&actions, workdir);
 
     sigset_t empty, all;
@@ -46,13 +42,8 @@ int gob_spawn(pid_t *pid, const char *path, char *const argv[], char *const envp
     sigdelset(&all, SIGKILL);
     sigdelset(&all, SIGSTOP);
     short flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF;
-#ifdef __APPLE__
-    flags |= POSIX_SPAWN_CLOEXEC_DEFAULT;
-#endif
     if (new_session) {
-#ifdef POSIX_SPAWN_SETSID
         flags |= POSIX_SPAWN_SETSID;
-#endif
     } else {
         flags |= POSIX_SPAWN_SETPGROUP;
         if (rc == 0) rc = posix_spawnattr_setpgroup(&attr, 0);
@@ -68,63 +59,31 @@ int gob_spawn(pid_t *pid, const char *path, char *const argv[], char *const envp
 }
 
 int gob_peer_uid(int fd, uid_t *uid) {
-#ifdef __linux__
-    struct ucred cred;
-    socklen_t len = sizeof(cred);
-    if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0) return errno;
-    *uid = cred.uid;
-    return 0;
-#else
-    gid_t gid;
-    if (getpeereid(fd, uid, &gid) != 0) return errno;
-    return 0;
-#endif
+    pid_t pid;
+    return gob_peer_credentials(fd, uid, &pid);
 }
 
 int gob_peer_credentials(int fd, uid_t *uid, pid_t *pid) {
-#ifdef __linux__
     struct ucred cred;
     socklen_t len = sizeof(cred);
     if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0) return errno;
     *uid = cred.uid;
     *pid = cred.pid;
     return 0;
-#else
-    gid_t gid;
-    if (getpeereid(fd, uid, &gid) != 0) return errno;
-    *pid = 0;
-    return 0;
-#endif
 }
 
 int gob_set_child_subreaper(void) {
-#ifdef __linux__
     if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0) return errno;
-#endif
     return 0;
 }
 
 int gob_pipe(int fds[2], int nonblocking) {
-#ifdef __linux__
     if (pipe2(fds, O_CLOEXEC | (nonblocking ? O_NONBLOCK : 0)) != 0) return errno;
-#else
-    if (pipe(fds) != 0) return errno;
-    for (int i = 0; i < 2; i++) {
-        fcntl(fds[i], F_SETFD, FD_CLOEXEC);
-        if (nonblocking) fcntl(fds[i], F_SETFL, O_NONBLOCK);
-    }
-#endif
     return 0;
 }
 
 int gob_accept(int listen_fd) {
-#ifdef __linux__
     return accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC);
-#else
-    int fd = accept(listen_fd, NULL, NULL);
-    if (fd >= 0) fcntl(fd, F_SETFD, FD_CLOEXEC);
-    return fd;
-#endif
 }
 
 static int gob_signal_write_fd = -1;

@@ -80,8 +80,16 @@ static int gob_child_main(void *argument) {
     // not give (a higher priority than its own, unprivileged) leaves the job at the daemon's.
     if (job->set_nice) (void)setpriority(PRIO_PROCESS, 0, job->nice);
     for (int n = 0; n < job->limit_count; n++) {
+        // Clamped to the hard limit this process has now: the daemon's may have been
+        // lowered since it started (prlimit), and an unprivileged process cannot raise it.
+        __rlimit_resource_t resource = (__rlimit_resource_t)job->limits[n].resource;
+        struct rlimit current;
         struct rlimit limit = { (rlim_t)job->limits[n].soft, (rlim_t)job->limits[n].hard };
-        if (setrlimit((__rlimit_resource_t)job->limits[n].resource, &limit) != 0)
+        if (getrlimit(resource, &current) == 0 && current.rlim_max != RLIM_INFINITY) {
+            if (limit.rlim_max == RLIM_INFINITY || limit.rlim_max > current.rlim_max) limit.rlim_max = current.rlim_max;
+            if (limit.rlim_cur == RLIM_INFINITY || limit.rlim_cur > limit.rlim_max) limit.rlim_cur = limit.rlim_max;
+        }
+        if (setrlimit(resource, &limit) != 0)
             return gob_child_fail(child, GOB_SPAWN_STEP_SETUP);
     }
     if (job->set_umask) (void)umask((mode_t)job->umask);
@@ -134,6 +142,11 @@ int gob_spawn_job(const struct gob_job_spawn *job, pid_t *pid, int *pidfd, int *
 
 int gob_pidfd_signal_group(int pidfd, int signal) {
     if (syscall(SYS_pidfd_send_signal, pidfd, signal, NULL, GOB_PIDFD_SIGNAL_PROCESS_GROUP) == 0) return 0;
+    return errno;
+}
+
+int gob_pidfd_signal(int pidfd, int signal) {
+    if (syscall(SYS_pidfd_send_signal, pidfd, signal, NULL, 0U) == 0) return 0;
     return errno;
 }
 

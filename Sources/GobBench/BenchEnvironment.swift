@@ -1,8 +1,6 @@
-#if canImport(Glibc)
 import Glibc
-#endif
-
 import GobProtocol
+import GobSystem
 
 /// The environment every spawned command gets: this process's, minus what would leak the
 /// user's own gob or tmux into the measurement.
@@ -17,7 +15,7 @@ enum BenchEnvironment {
     /// The environment for a command working in `workdir`, with gob's runtime directory
     /// under `xdgRuntimeDir` and its state directory under `xdgStateHome` when given.
     static func make(workdir: String, xdgRuntimeDir: String?, xdgStateHome: String? = nil) -> [String] {
-        var entries = currentEnvironment().filter { entry in
+        var entries = OSString.environment().map(\.description).filter { entry in
             let name = entry.split(separator: "=", maxSplits: 1).first.map(String.init) ?? entry
             return !replaced.contains(name)
         }
@@ -34,11 +32,6 @@ enum BenchEnvironment {
 
     /// Finds `name` in `PATH` like a shell would; nil when it is not there.
     static func lookUp(_ name: String) -> String? {
-        let path = environmentValue("PATH") ?? "/usr/local/bin:/usr/bin:/bin"
-        for directory in path.split(separator: ":") where !directory.isEmpty {
-            let candidate = "\(directory)/\(name)"
-            if access(candidate, X_OK) == 0 { return candidate }
-        }
-        return nil
+        CommandSearch.find(name, in: environmentValue("PATH") ?? "/usr/local/bin:/usr/bin:/bin")
     }
 }

@@ -1,6 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// The command line of `gob-bench`.
 struct BenchOptions {

@@ -1,17 +1,12 @@
 import GobProtocol
+import GobSystem
 
 /// Measures 1–4: whole `gob` processes, exec to exit, against tmux or against gob itself.
 extension Benchmark {
     /// Warm `gob list` with 10 running jobs that have 10,000 runs of history between them
     /// against `tmux ls` with 10 windows.
     func warmList(in sandbox: Sandbox) throws(BenchError) -> ReportRow {
-        let gob = try GobServer(gob: options.gob, sandbox: sandbox, name: "g")
-        let ids = try HistorySeed.write(
-            xdgStateHome: gob.xdgStateHome, workdir: sandbox.workdir, jobs: 10, runsPerJob: 1000, command: ["sleep", "3600"])
-        try gob.start()
-        try gob.startJobs(ids)
-        let tmux = TmuxServer(tmux: options.tmux, sandbox: sandbox, name: "t")
-        try tmux.start(windows: 10)
+        let (gob, tmux) = try servers(in: sandbox, jobs: 10, runsPerJob: 1000, windows: 10)
 
         let list = gob.command(["list"])
         // One line per job; a running job with an estimate has its progress indented below.
@@ -33,10 +28,7 @@ extension Benchmark {
     /// runtime directory (where `add` creates the job's two log files) on tmpfs like a
     /// real `XDG_RUNTIME_DIR`, or on disk.
     func warmAdd(in sandbox: Sandbox, onDisk: Bool) throws(BenchError) -> ReportRow {
-        let gob = try GobServer(gob: options.gob, sandbox: sandbox, name: "g", onDisk: onDisk)
-        try gob.start()
-        let tmux = TmuxServer(tmux: options.tmux, sandbox: sandbox, name: "t")
-        try tmux.start(windows: 1)
+        let (gob, tmux) = try servers(in: sandbox, jobs: 0, windows: 1, onDisk: onDisk)
 
         let add = gob.command(["add", "--", "sleep", "100"])
         let newWindow = tmux.command(["new-window", "-d", "sleep", "100"])
@@ -91,9 +83,9 @@ extension Benchmark {
     /// untimed, after every run; the history stays.
     func coldStartWithHistory(in sandbox: Sandbox) throws(BenchError) -> ReportRow {
         let state = try sandbox.makeDirectory("history")
-        let seeding = Monotonic.now()
+        let seeding = MonotonicClock.now()
         try HistorySeed.write(xdgStateHome: state, workdir: sandbox.workdir, jobs: 1000, runsPerJob: 100, command: ["sleep", "3600"])
-        Console.progress("  1,000 jobs and 100,000 runs seeded in \(Samples.format(Monotonic.milliseconds(Monotonic.now() - seeding) / 1000)) s")
+        Console.progress("  1,000 jobs and 100,000 runs seeded in \(Samples.format(MonotonicClock.milliseconds(MonotonicClock.now() - seeding) / 1000)) s")
         var gobRound = 0
         var tmuxRound = 0
         let result = try pairs.run(

@@ -1,7 +1,6 @@
-#if canImport(Glibc)
 import Glibc
-#endif
 import GobProtocol
+import GobSystem
 
 /// Measures 7 and 8: the daemon at rest with many jobs, and under many clients at once.
 extension Benchmark {
@@ -9,21 +8,16 @@ extension Benchmark {
     /// history spends doing nothing, and its RSS, against an idle tmux server with 10
     /// windows, watched over the same interval.
     func idleDaemon(in sandbox: Sandbox) throws(BenchError) -> ReportRow {
-        let gob = try GobServer(gob: options.gob, sandbox: sandbox, name: "g")
-        let ids = try HistorySeed.write(
-            xdgStateHome: gob.xdgStateHome, workdir: sandbox.workdir, jobs: 1000, runsPerJob: 100, command: ["sleep", "3600"])
-        try gob.start()
-        try gob.startJobs(ids)
-        let tmux = TmuxServer(tmux: options.tmux, sandbox: sandbox, name: "t")
-        try tmux.start(windows: 10)
+        let (gob, tmux) = try servers(in: sandbox, jobs: 1000, runsPerJob: 100, windows: 10)
         guard let daemon = gob.daemonPID else { throw BenchError("no gob daemon PID") }
         guard let server = tmux.serverPID else { throw BenchError("no tmux server PID") }
 
-        Monotonic.sleep(seconds: 1)  // let the start-up work settle
+        try waitForPortLookups(gob)
+        MonotonicClock.sleep(milliseconds: 1_000)  // let the start-up work settle
         guard let gobBefore = ProcFS.cpuTicks(daemon), let tmuxBefore = ProcFS.cpuTicks(server) else {
             throw BenchError("cannot read /proc/<pid>/stat")
         }
-        Monotonic.sleep(seconds: idleSeconds)
+        MonotonicClock.sleep(nanoseconds: MonotonicClock.seconds(idleSeconds))
         guard let gobAfter = ProcFS.cpuTicks(daemon), let tmuxAfter = ProcFS.cpuTicks(server),
               let gobRSS = ProcFS.residentKiB(daemon), let tmuxRSS = ProcFS.residentKiB(server)
         else { throw BenchError("the gob daemon or the tmux server went away while idle") }

@@ -1,8 +1,7 @@
-#if canImport(Glibc)
 import Glibc
-#endif
 import CGobShims
 import GobProtocol
+import GobSystem
 
 /// Measures 5 and 6: how fast the daemon and a follower react, timed from the event's cause.
 extension Benchmark {
@@ -16,48 +15,47 @@ extension Benchmark {
         let fifo = sandbox.workdir + "/fifo"
         guard mkfifo(fifo, 0o600) == 0 else { throw BenchError("mkfifo \(fifo): \(FileText.errorText())") }
         guard let job = try gob.addJobs(1, command: ["cat", "fifo"]).first else { throw BenchError("`add` made no job") }
-        let writer = try Benchmark.openWriter(fifo: fifo, deadline: Monotonic.deadline(seconds: 10))
+        let writer = try Benchmark.openWriter(fifo: fifo, deadline: MonotonicClock.deadline(seconds: 10))
         defer { close(writer) }
 
-        var pipe: [Int32] = [-1, -1]
-        let rc = gob_pipe(&pipe, 0)
-        guard rc == 0 else { throw BenchError("pipe: \(FileText.errorText(rc))") }
-        defer { close(pipe[0]) }
+        let pipe: (read: Int32, write: Int32)
+        do { pipe = try SystemPipe.open() } catch { throw BenchError("pipe: \(error)") }
+        defer { close(pipe.read) }
         let follower: ChildProcess
         do {
-            follower = try gob.command(["stdout", "-f", job.id]).spawn(stdout: pipe[1])
+            follower = try gob.command(["stdout", "-f", job.id]).spawn(stdout: pipe.write)
         } catch {
-            close(pipe[1])
+            close(pipe.write)
             throw error
         }
-        close(pipe[1])
+        close(pipe.write)
 
         var latencies: [Double] = []
         do throws(BenchError) {
-            var reader = LineReader(fd: pipe[0], source: "`gob stdout -f`")
+            var reader = LineReader(fd: pipe.read)
             for index in -2..<latencySamples {
-                Monotonic.sleep(seconds: 0.005)
+                MonotonicClock.sleep(milliseconds: 5)
                 let line = "line \(index)"
-                let start = Monotonic.now()
+                let start = MonotonicClock.now()
                 try Benchmark.write(line + "\n", to: writer)
-                guard let printed = try reader.next(deadline: start + 5_000_000_000) else {
+                guard let printed = try reader.next(deadline: start + 5_000_000_000, from: "`gob stdout -f`") else {
                     throw BenchError("`gob stdout -f` ended before printing \"\(line)\"")
                 }
-                let elapsed = Monotonic.now() - start
+                let elapsed = MonotonicClock.now() - start
                 guard printed.elementsEqual(line.utf8) else {
                     throw BenchError("`gob stdout -f` printed \"\(String(decoding: printed, as: UTF8.self))\", expected \"\(line)\"")
                 }
-                if index >= 0 { latencies.append(Monotonic.milliseconds(elapsed)) }
+                if index >= 0 { latencies.append(MonotonicClock.milliseconds(elapsed)) }
             }
         } catch {
             kill(follower.pid, SIGKILL)
-            _ = try? follower.wait(deadline: Monotonic.deadline(seconds: 5))
+            _ = try? follower.wait(deadline: MonotonicClock.deadline(seconds: 5))
             throw error
         }
-        // `stdout -f` never ends by itself (contract §2.13): still running here means it
+        // `stdout -f` never ends by itself (docs/commands.md): still running here means it
         // did not fail; SIGTERM ends it.
         kill(follower.pid, SIGTERM)
-        let exit = try follower.wait(deadline: Monotonic.deadline(seconds: 10))
+        let exit = try follower.wait(deadline: MonotonicClock.deadline(seconds: 10))
         guard exit == .signaled(SIGTERM) || exit == .exited(0) else {
             throw BenchError("`gob stdout -f` \(exit) on SIGTERM")
         }
@@ -81,19 +79,143 @@ extension Benchmark {
             let command = ["sleep", "\(3600 + index + 2)"]
             guard let job = try gob.addJobs(1, command: command).first else { throw BenchError("`add` made no job") }
             try Benchmark.await(.jobAdded, of: job.id, on: subscription)
-            Monotonic.sleep(seconds: 0.005)
-            let start = Monotonic.now()
+            MonotonicClock.sleep(milliseconds: 5)
+            let start = MonotonicClock.now()
             guard kill(job.pid, SIGKILL) == 0 else { throw BenchError("kill \(job.pid): \(FileText.errorText())") }
             try Benchmark.await(.jobStopped, of: job.id, on: subscription)
-            if index >= 0 { latencies.append(Monotonic.milliseconds(Monotonic.now() - start)) }
+            if index >= 0 { latencies.append(MonotonicClock.milliseconds(MonotonicClock.now() - start)) }
         }
         try gob.stop()
         return Benchmark.latencyRow(Measure.stopEventLatency, Samples(latencies), limit: 2)
     }
 
+    /// From a job writing the line its readiness rule waits for to `gob add --ready-log`
+    /// exiting. Each sample is a new `gob add --ready-log '^ready <n>$' -- cat fifo<n>`:
+    /// once it has printed its `Added job` line (the daemon watches the job by then) and
+    /// a pause has let everything go idle, the benchmark writes the line into the FIFO
+    /// and times until the `gob add` process is reaped. The daemon's wake-up on the log,
+    /// its match, the `job_ready` event and the client's exit are all in the sample.
+    func readyLatency(in sandbox: Sandbox) throws(BenchError) -> ReportRow {
+        let gob = try GobServer(gob: options.gob, sandbox: sandbox, name: "g")
+        try gob.start()
+        var latencies: [Double] = []
+        for index in -2..<latencySamples {
+            let name = "ready\(index + 2)"
+            let fifo = sandbox.workdir + "/" + name
+            guard mkfifo(fifo, 0o600) == 0 else { throw BenchError("mkfifo \(fifo): \(FileText.errorText())") }
+            var pipe: [Int32] = [-1, -1]
+            let rc = gob_pipe(&pipe, 0)
+            guard rc == 0 else { throw BenchError("pipe: \(FileText.errorText(rc))") }
+            defer { close(pipe[0]) }
+            let line = "ready \(index)"
+            let adder: ChildProcess
+            do {
+                adder = try gob.command(["add", "--ready-log", "^\(line)$", "--", "cat", name]).spawn(stdout: pipe[1])
+            } catch {
+                close(pipe[1])
+                throw error
+            }
+            close(pipe[1])
+            var writer: Int32 = -1
+            do throws(BenchError) {
+                var reader = LineReader(fd: pipe[0])
+                guard let added = try reader.next(deadline: MonotonicClock.deadline(seconds: 10), from: "`gob add --ready-log`"),
+                      added.starts(with: Array("Added job ".utf8))
+                else { throw BenchError("`gob add --ready-log` printed no `Added job` line") }
+                writer = try Benchmark.openWriter(fifo: fifo, deadline: MonotonicClock.deadline(seconds: 10))
+                MonotonicClock.sleep(nanoseconds: MonotonicClock.seconds(0.005))
+                let start = MonotonicClock.now()
+                try Benchmark.write(line + "\n", to: writer)
+                let exit = try adder.wait(deadline: start + 5_000_000_000)
+                let elapsed = MonotonicClock.now() - start
+                guard exit == .exited(0) else { throw BenchError("`gob add --ready-log` \(exit)") }
+                guard let ready = try reader.next(deadline: MonotonicClock.deadline(seconds: 5), from: "`gob add --ready-log`"),
+                      String(decoding: ready, as: UTF8.self).contains(" ready after ")
+                else { throw BenchError("`gob add --ready-log` printed no `ready` line") }
+                if index >= 0 { latencies.append(MonotonicClock.milliseconds(elapsed)) }
+            } catch {
+                kill(adder.pid, SIGKILL)
+                _ = try? adder.wait(deadline: MonotonicClock.deadline(seconds: 5))
+                if writer >= 0 { close(writer) }
+                throw error
+            }
+            // End of file ends the job's `cat`.
+            close(writer)
+        }
+        try gob.stop()
+        return Benchmark.latencyRow(Measure.readyLatency, Samples(latencies), limit: 5)
+    }
+
+    /// A python3 job that waits for a line on the FIFO `argv[1]`, then listens on an
+    /// ephemeral port of 127.0.0.1, and ends at the FIFO's end of file.
+    static let listenOnCue = """
+        import socket, sys
+        cue = open(sys.argv[1])
+        cue.readline()
+        s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen()
+        cue.read()
+        """
+
+    /// From a job calling `listen` to `gob add --ready-port` exiting. Each sample is a new
+    /// `gob add --ready-port -- python3 -c <listenOnCue> fifo<n>`: once it has printed its
+    /// `Added job` line and the job has opened the FIFO, the benchmark writes the cue and
+    /// times until that `gob add` is reaped. No event says that a process listens, so this
+    /// measures the daemon's lookup schedule (every 20 ms early in a run) and a lookup, with
+    /// the `job_ready` event and the client's exit.
+    func readyPortLatency(in sandbox: Sandbox) throws(BenchError) -> ReportRow {
+        guard let python = BenchEnvironment.lookUp("python3") else { throw BenchError("needs python3 on PATH") }
+        let gob = try GobServer(gob: options.gob, sandbox: sandbox, name: "g")
+        try gob.start()
+        var latencies: [Double] = []
+        for index in -2..<latencySamples {
+            let name = "cue\(index + 2)"
+            let fifo = sandbox.workdir + "/" + name
+            guard mkfifo(fifo, 0o600) == 0 else { throw BenchError("mkfifo \(fifo): \(FileText.errorText())") }
+            var pipe: [Int32] = [-1, -1]
+            let rc = gob_pipe(&pipe, 0)
+            guard rc == 0 else { throw BenchError("pipe: \(FileText.errorText(rc))") }
+            defer { close(pipe[0]) }
+            let adder: ChildProcess
+            do {
+                adder = try gob.command(["add", "--ready-port", "--", python, "-c", Self.listenOnCue, name]).spawn(stdout: pipe[1])
+            } catch {
+                close(pipe[1])
+                throw error
+            }
+            close(pipe[1])
+            var writer: Int32 = -1
+            do throws(BenchError) {
+                var reader = LineReader(fd: pipe[0])
+                guard let added = try reader.next(deadline: MonotonicClock.deadline(seconds: 10), from: "`gob add --ready-port`"),
+                      added.starts(with: Array("Added job ".utf8))
+                else { throw BenchError("`gob add --ready-port` printed no `Added job` line") }
+                writer = try Benchmark.openWriter(fifo: fifo, deadline: MonotonicClock.deadline(seconds: 10))
+                MonotonicClock.sleep(nanoseconds: MonotonicClock.seconds(0.005))
+                let start = MonotonicClock.now()
+                try Benchmark.write("listen\n", to: writer)
+                let exit = try adder.wait(deadline: start + 5_000_000_000)
+                let elapsed = MonotonicClock.now() - start
+                guard exit == .exited(0) else { throw BenchError("`gob add --ready-port` \(exit)") }
+                guard let ready = try reader.next(deadline: MonotonicClock.deadline(seconds: 5), from: "`gob add --ready-port`"),
+                      String(decoding: ready, as: UTF8.self).contains(" on http://127.0.0.1:")
+                else { throw BenchError("`gob add --ready-port` printed no `ready … on` line") }
+                if index >= 0 { latencies.append(MonotonicClock.milliseconds(elapsed)) }
+            } catch {
+                kill(adder.pid, SIGKILL)
+                _ = try? adder.wait(deadline: MonotonicClock.deadline(seconds: 5))
+                if writer >= 0 { close(writer) }
+                throw error
+            }
+            // End of file ends the job.
+            close(writer)
+        }
+        try gob.stop()
+        return Benchmark.latencyRow(Measure.readyPortLatency, Samples(latencies), limit: 20)
+    }
+
     /// Reads events until `kind` for job `id` arrives; throws after 5 s.
     private static func await(_ kind: JobEvent.Kind, of id: String, on subscription: DaemonConnection) throws(BenchError) {
-        let deadline = Monotonic.deadline(seconds: 5)
+        let deadline = MonotonicClock.deadline(seconds: 5)
         while true {
             let event = try subscription.receive(deadline: deadline)
             if event["type"]?.stringValue == kind.rawValue, event["job_id"]?.stringValue == id { return }
@@ -117,8 +239,8 @@ extension Benchmark {
             let fd = open(fifo, O_WRONLY | O_NONBLOCK | O_CLOEXEC)
             if fd >= 0 { return fd }
             guard errno == ENXIO || errno == EINTR else { throw BenchError("open \(fifo): \(FileText.errorText())") }
-            guard Monotonic.now() < deadline else { throw BenchError("the job `cat fifo` never opened the FIFO") }
-            Monotonic.sleep(seconds: 0.001)
+            guard MonotonicClock.now() < deadline else { throw BenchError("the job `cat fifo` never opened the FIFO") }
+            MonotonicClock.sleep(milliseconds: 1)
         }
     }
 

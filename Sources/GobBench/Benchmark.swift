@@ -1,3 +1,5 @@
+import GobSystem
+
 /// The whole benchmark: every measure of issue 6, each in a sandbox of its own, gob and
 /// tmux side by side.
 struct Benchmark {
@@ -10,6 +12,29 @@ struct Benchmark {
     /// How long the idle daemon is watched.
     var idleSeconds: Double { options.quick ? 2 : 10 }
 
+    /// A started gob daemon with `jobs` sleeping jobs (each with `runsPerJob` runs of
+    /// history written into its state database first, when given) and a started tmux
+    /// server with `windows` windows, side by side in `sandbox`: what a comparison
+    /// measures against.
+    func servers(
+        in sandbox: Sandbox, jobs: Int, runsPerJob: Int = 0, windows: Int, onDisk: Bool = false
+    ) throws(BenchError) -> (GobServer, TmuxServer) {
+        let gob = try GobServer(gob: options.gob, sandbox: sandbox, name: "g", onDisk: onDisk)
+        if runsPerJob > 0 {
+            let ids = try HistorySeed.write(
+                xdgStateHome: gob.xdgStateHome, workdir: sandbox.workdir, jobs: jobs, runsPerJob: runsPerJob,
+                command: ["sleep", "3600"])
+            try gob.start()
+            try gob.startJobs(ids)
+        } else {
+            try gob.start()
+            if jobs > 0 { try gob.addJobs(jobs, command: ["sleep", "3600"]) }
+        }
+        let tmux = TmuxServer(tmux: options.tmux, sandbox: sandbox, name: "t")
+        try tmux.start(windows: windows)
+        return (gob, tmux)
+    }
+
     /// Takes every measure in turn; a failed one becomes a FAILED row and the rest go on.
     func run() -> Report {
         let machine = MachineInfo.current()
@@ -17,10 +42,10 @@ struct Benchmark {
         var rows: [ReportRow] = []
         for (index, measure) in Measure.allCases.enumerated() {
             Console.progress("gob-bench [\(index + 1)/\(Measure.allCases.count)] \(measure.title)")
-            let started = Monotonic.now()
+            let started = MonotonicClock.now()
             let row = take(measure)
             rows.append(row)
-            let seconds = Samples.format(Monotonic.milliseconds(Monotonic.now() - started) / 1000)
+            let seconds = Samples.format(MonotonicClock.milliseconds(MonotonicClock.now() - started) / 1000)
             Console.progress("  → \(row.failed ? row.result : row.result + " (\(row.verdict == .met ? "met" : "missed"))") in \(seconds) s")
         }
         let mode = options.quick ? "quick (smoke) mode" : "full mode"
@@ -50,8 +75,11 @@ struct Benchmark {
             case .listScaling: return try listScaling(in: sandbox)
             case .followLatency: return try followLatency(in: sandbox)
             case .stopEventLatency: return try stopEventLatency(in: sandbox)
+            case .readyLatency: return try readyLatency(in: sandbox)
+            case .readyPortLatency: return try readyPortLatency(in: sandbox)
             case .idleDaemon: return try idleDaemon(in: sandbox)
             case .concurrentClients: return try concurrentClients(in: sandbox)
+            case .portsAll: return try portsAll(in: sandbox)
             }
         } catch {
             return ReportRow(measure: measure.title, target: measure.target, error: error)

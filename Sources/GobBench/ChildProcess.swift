@@ -1,32 +1,9 @@
-#if canImport(Glibc)
 import Glibc
-#endif
 import CGobShims
+import GobSystem
 
 /// A process this benchmark spawned and has not reaped yet.
 struct ChildProcess {
-    /// How a child ended.
-    enum Exit: Equatable, CustomStringConvertible {
-        case exited(Int32)
-        case signaled(Int32)
-
-        /// Decodes a waitpid(2) status (WIFEXITED and friends are C macros Swift cannot see).
-        init(waitStatus status: Int32) {
-            if status & 0x7f == 0 {
-                self = .exited((status >> 8) & 0xff)
-            } else {
-                self = .signaled(status & 0x7f)
-            }
-        }
-
-        var description: String {
-            switch self {
-            case let .exited(code): "exited with status \(code)"
-            case let .signaled(signal): "was killed by signal \(signal)"
-            }
-        }
-    }
-
     let pid: pid_t
     /// The command line, for messages.
     let display: String
@@ -36,18 +13,17 @@ struct ChildProcess {
     ///
     /// Waiting is poll(2) on a SIGCHLD self-pipe plus `waitpid(WNOHANG)`, so a hung child
     /// cannot hang the benchmark; it costs a few microseconds, the same for gob and tmux.
-    func wait(deadline: Int64) throws(BenchError) -> Exit {
+    func wait(deadline: Int64) throws(BenchError) -> ProcessEnd {
         let signalFD = ChildProcess.sigchldPipe
-        var drain = [UInt8](repeating: 0, count: 64)
         while true {
-            while drain.withUnsafeMutableBytes({ read(signalFD, $0.baseAddress, $0.count) }) > 0 {}
+            Descriptor.drain(signalFD)
             var status: Int32 = 0
             let reaped = waitpid(pid, &status, WNOHANG)
-            if reaped == pid { return Exit(waitStatus: status) }
+            if reaped == pid { return ProcessEnd(waitStatus: status) }
             if reaped < 0, errno != EINTR {
-                throw BenchError("waitpid for `\(display)`: \(String(cString: strerror(errno)))")
+                throw BenchError("waitpid for `\(display)`: \(SystemError.last)")
             }
-            let timeout = Monotonic.pollTimeout(until: deadline)
+            let timeout = MonotonicClock.pollTimeout(until: deadline)
             if timeout == 0 {
                 kill(pid, SIGKILL)
                 _ = waitpid(pid, &status, 0)
@@ -73,7 +49,7 @@ struct ChildProcess {
     /// Installs the SIGCHLD handler before any child exists, so no exit goes unnoticed.
     static func prepare() throws(BenchError) {
         guard sigchldPipe >= 0 else {
-            throw BenchError("cannot route SIGCHLD to a pipe: \(String(cString: strerror(errno)))")
+            throw BenchError("cannot route SIGCHLD to a pipe: \(SystemError.last)")
         }
     }
 }

@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import GobProtocol
+import GobSystem
 import Synchronization
 
 /// Many clients at once: `clients` threads released together, each sending `requests`
@@ -57,12 +58,12 @@ struct ClientStorm {
             }
         }
         ready.wait()
-        let start = Monotonic.now()
+        let start = MonotonicClock.now()
         for _ in 0..<clients { go.signal() }
         guard done.wait(timeout: .now() + timeout) == .success else {
             throw BenchError("\(clients) clients × \(requests) requests not done after \(Int(timeout)) s")
         }
-        let wall = Monotonic.now() - start
+        let wall = MonotonicClock.now() - start
         return tally.withLock { Outcome(answered: $0.answered, failures: $0.failures, firstError: $0.firstError, wallNanoseconds: wall) }
     }
 }

@@ -1,7 +1,6 @@
-#if canImport(Glibc)
 import Glibc
-#endif
 import CGobShims
+import GobSystem
 
 /// A program with its arguments, environment and working directory, prepared once and
 /// spawned many times with posix_spawn (gob_spawn).
@@ -29,7 +28,7 @@ final class Command {
     /// error log, in its own process group.
     func spawn(stdout: Int32 = -1) throws(BenchError) -> ChildProcess {
         var pid: pid_t = 0
-        let rc = gob_spawn(&pid, executable, argv.pointer, envp.pointer, workdir, -1, stdout, errorLog.fd, -1, 0)
+        let rc = gob_spawn(&pid, executable, argv.pointers, envp.pointers, workdir, -1, stdout, errorLog.fd, -1, 0)
         guard rc == 0 else { throw BenchError("cannot start `\(display)`: \(FileText.errorText(rc))") }
         return ChildProcess(pid: pid, display: display)
     }
@@ -39,10 +38,10 @@ final class Command {
     /// outlives `timeout` seconds.
     func timedRun(timeout: Double = 20) throws(BenchError) -> Int64 {
         errorLog.reset()
-        let start = Monotonic.now()
+        let start = MonotonicClock.now()
         let child = try spawn()
         let exit = try child.wait(deadline: start + Int64(timeout * 1e9))
-        let elapsed = Monotonic.now() - start
+        let elapsed = MonotonicClock.now() - start
         try check(exit)
         return elapsed
     }
@@ -60,13 +59,13 @@ final class Command {
             throw error
         }
         close(fd)
-        try check(try child.wait(deadline: Monotonic.deadline(seconds: timeout)))
+        try check(try child.wait(deadline: MonotonicClock.deadline(seconds: timeout)))
         guard let bytes = FileText.bytes(file) else { throw BenchError("cannot read \(file)") }
         return bytes
     }
 
     /// Throws unless `exit` is a clean exit, quoting what the program wrote to stderr.
-    func check(_ exit: ChildProcess.Exit) throws(BenchError) {
+    func check(_ exit: ProcessEnd) throws(BenchError) {
         guard exit != .exited(0) else { return }
         let said = errorLog.tail()
         throw BenchError("`\(display)` \(exit)" + (said.isEmpty ? "" : ": \(said)"))

@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import GobSystem
 
 /// Output of the benchmark: the report on stdout, progress and errors on stderr, written
 /// straight to the descriptors (C's `stdout`/`stderr` globals are shared mutable state to
@@ -18,13 +16,6 @@ enum Console {
 
     /// Writes all of `text`, retrying short writes and interruptions.
     private static func write(all text: String, to fd: Int32) {
-        let bytes = Array(text.utf8)
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes[offset...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-            if written < 0, errno == EINTR { continue }
-            if written <= 0 { return }
-            offset += written
-        }
+        Descriptor.writeAllIgnoringErrors(fd, Array(text.utf8))
     }
 }

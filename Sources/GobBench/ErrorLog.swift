@@ -1,6 +1,5 @@
-#if canImport(Glibc)
 import Glibc
-#endif
+import GobSystem
 
 /// A file that receives the stderr of spawned commands, so a failure can quote it.
 final class ErrorLog: Sendable {
@@ -10,7 +9,7 @@ final class ErrorLog: Sendable {
     /// Creates (or appends to) the log at `path`.
     init(path: String) throws(BenchError) {
         fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw BenchError("cannot open \(path): \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { throw BenchError("cannot open \(path): \(SystemError.last)") }
         self.path = path
     }
 

@@ -1,7 +1,6 @@
-#if canImport(Glibc)
 import Glibc
-#endif
 import GobProtocol
+import GobSystem
 
 /// A gob daemon in a private `XDG_RUNTIME_DIR` and `XDG_STATE_HOME` inside a sandbox, and
 /// the commands and raw requests that reach it.
@@ -43,7 +42,7 @@ final class GobServer {
 
     /// Starts the daemon with `gob ping`.
     func start() throws(BenchError) {
-        try command(["ping"]).spawn().waitForSuccess(deadline: Monotonic.deadline(seconds: 20))
+        try command(["ping"]).spawn().waitForSuccess(deadline: MonotonicClock.deadline(seconds: 20))
         guard daemonPID != nil else { throw BenchError("`gob ping` succeeded but \(paths.pidFile) names no live daemon") }
     }
 
@@ -54,7 +53,7 @@ final class GobServer {
     /// (no `gob` process per job, so 1,000 jobs take about a second).
     @discardableResult
     func addJobs(_ count: Int, command: [String]) throws(BenchError) -> [JobSnapshot] {
-        let start = Monotonic.now()
+        let start = MonotonicClock.now()
         var jobs: [JobSnapshot] = []
         jobs.reserveCapacity(count)
         for _ in 0..<count {
@@ -66,7 +65,7 @@ final class GobServer {
             jobs.append(job)
         }
         if count >= 100 {
-            Console.progress("  \(count) jobs added in \(Samples.format(Monotonic.milliseconds(Monotonic.now() - start) / 1000)) s")
+            Console.progress("  \(count) jobs added in \(Samples.format(MonotonicClock.milliseconds(MonotonicClock.now() - start) / 1000)) s")
         }
         return jobs
     }
@@ -94,12 +93,12 @@ final class GobServer {
         guard let pid = livePID(in: paths.pidFile) else { return }
         // Known beforehand, in case the daemon must be killed and leaves its jobs behind.
         let jobs = (try? DaemonConnection.call(.list(workdir: nil), socketPath: paths.socket, timeout: 2))?.jobs ?? []
-        let start = Monotonic.now()
+        let start = MonotonicClock.now()
         kill(pid, SIGTERM)
         if ProcFS.waitUntilGone(pid, timeout: 30) {
             let running = jobs.filter { $0.status == .running }.count
             if running >= 100 {
-                Console.progress("  daemon with \(running) running jobs stopped in \(Samples.format(Monotonic.milliseconds(Monotonic.now() - start) / 1000)) s")
+                Console.progress("  daemon with \(running) running jobs stopped in \(Samples.format(MonotonicClock.milliseconds(MonotonicClock.now() - start) / 1000)) s")
             }
             return
         }

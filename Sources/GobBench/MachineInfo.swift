@@ -1,7 +1,6 @@
-#if canImport(Glibc)
 import Glibc
-#endif
 import Foundation
+import GobSystem
 
 /// The machine a run was measured on, for the report's machine line.
 struct MachineInfo {

@@ -9,8 +9,11 @@ enum Measure: CaseIterable {
     case listScaling
     case followLatency
     case stopEventLatency
+    case readyLatency
+    case readyPortLatency
     case idleDaemon
     case concurrentClients
+    case portsAll
 
     /// The table's `measure` cell.
     var title: String {
@@ -24,8 +27,11 @@ enum Measure: CaseIterable {
         case .listScaling: "`gob list --json`, 1,000 jobs vs 10 jobs"
         case .followLatency: "a job's line → printed by `gob stdout -f`"
         case .stopEventLatency: "job exit → `job_stopped` at a subscriber"
+        case .readyLatency: "a job's ready line → `gob add --ready-log` returns"
+        case .readyPortLatency: "a job's `listen` → `gob add --ready-port` returns"
         case .idleDaemon: "idle daemon, 1,000 jobs and 100,000 runs: CPU and RSS"
         case .concurrentClients: "100 concurrent clients × 20 `list` requests"
+        case .portsAll: "`gob ports --all`, 20 jobs of 5 processes (4 listening) vs `gob list`"
         }
     }
 
@@ -37,10 +43,12 @@ enum Measure: CaseIterable {
         case .coldStart, .coldStartHistory: "≤ 1.0×"
         case .runsHistory: "≤ 1.5×"
         case .listScaling: "≤ 2×"
-        case .followLatency: "median ≤ 5 ms"
+        case .followLatency, .readyLatency: "median ≤ 5 ms"
+        case .readyPortLatency: "median ≤ 20 ms"
         case .stopEventLatency: "median ≤ 2 ms"
         case .idleDaemon: "0 ticks, ≤ 40 MiB"
         case .concurrentClients: "0 failures"
+        case .portsAll: "≤ 4×"
         }
     }
 }

@@ -1,3 +1,5 @@
+import GobSystem
+
 /// Two programs timed side by side: A and B run alternately, pair after pair, so that
 /// machine noise (other load, frequency changes) hits both alike; within a pair the order
 /// alternates too, so neither always runs right after the other.
@@ -31,8 +33,8 @@ struct PairedRun {
                 first = try a()
             }
             guard index >= warmups else { continue }
-            timesA.append(Monotonic.milliseconds(first))
-            timesB.append(Monotonic.milliseconds(second))
+            timesA.append(MonotonicClock.milliseconds(first))
+            timesB.append(MonotonicClock.milliseconds(second))
         }
         let ratios = zip(timesA, timesB).map { $0 / $1 }
         return Result(a: Samples(timesA), b: Samples(timesB), ratios: Samples(ratios))

@@ -1,8 +1,7 @@
-#if canImport(Glibc)
 import Glibc
-#endif
 import Foundation
 import GobProtocol
+import GobSystem
 import Synchronization
 
 /// A private temporary directory for one measure, holding the gob runtime directories,

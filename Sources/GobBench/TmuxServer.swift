@@ -1,6 +1,5 @@
-#if canImport(Glibc)
 import Glibc
-#endif
+import GobSystem
 
 /// A tmux server on a private socket (`tmux -S`) inside a sandbox: the reference program.
 final class TmuxServer {
@@ -28,7 +27,7 @@ final class TmuxServer {
 
     /// Starts the server with one session of `windows` windows, each running `sleep 3600`.
     func start(windows: Int) throws(BenchError) {
-        let deadline = Monotonic.deadline(seconds: 20)
+        let deadline = MonotonicClock.deadline(seconds: 20)
         try command(["new-session", "-d", "-s", "bench", "sleep", "3600"], startsServer: true)
             .spawn().waitForSuccess(deadline: deadline)
         let window = command(["new-window", "-d", "sleep", "3600"])

@@ -1,6 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#endif
 
 // gob-bench: gob against tmux, side by side (docs/performance.md).
 

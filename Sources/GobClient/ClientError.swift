@@ -1,4 +1,4 @@
-/// Why a request to the daemon failed, split the way the contract words it: a failed
+/// Why a request to the daemon failed, split the way docs/output.md words it: a failed
 /// connection is reported on its own, while transport failures are wrapped by each
 /// command's own prefix.
 public enum ClientError: Error, Equatable, Sendable, CustomStringConvertible {

@@ -5,6 +5,7 @@ import Darwin
 #endif
 import CGobShims
 import GobProtocol
+import GobSystem
 
 extension DaemonClient {
     /// What `shutdown` found.

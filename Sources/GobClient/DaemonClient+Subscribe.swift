@@ -1,9 +1,6 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import GobProtocol
+import GobSystem
 
 extension DaemonClient {
     /// Why a subscription could not be opened.
@@ -57,32 +54,34 @@ extension DaemonClient {
         }
         let pid = socket.peerPID
         let fd = socket.takeDescriptor()
-        var received: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        while !received.contains(0x0A) {
-            let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if count < 0 && errno == EINTR { continue }
-            if count <= 0 {
-                let code = errno
-                close(fd)
-                if count < 0, code == EAGAIN || code == EWOULDBLOCK {
-                    if let deadline, MonotonicClock.now() >= deadline { throw .connect(.timedOut) }
-                    throw .connect(.notResponding(pid: pid))
-                }
+        // The acknowledgement comes within the quick requests' bound (or what is left of
+        // the command's deadline); a connection that ends before a whole line is retried.
+        let timeout = (try? bounded(Self.quickTimeoutMilliseconds)) ?? 1
+        var reader = LineReader(fd: fd, chunkSize: 4096)
+        let acknowledgement: [UInt8]
+        do throws(LineReader.Failure) {
+            guard let line = try reader.next(deadline: MonotonicClock.now() + timeout * 1_000_000, partialAtEnd: false) else {
+                Descriptor.close(fd)
                 return nil
             }
-            received.append(contentsOf: buffer[0..<count])
+            acknowledgement = line
+        } catch {
+            Descriptor.close(fd)
+            if error == .timedOut {
+                if let deadline, MonotonicClock.now() >= deadline { throw .connect(.timedOut) }
+                throw .connect(.notResponding(pid: pid))
+            }
+            return nil
         }
-        let newline = received.firstIndex(of: 0x0A) ?? received.endIndex
-        let response = (try? JSON(parsing: received[..<newline])).flatMap(Response.init(json:))
+        let response = (try? JSON(parsing: acknowledgement)).flatMap(Response.init(json:))
         if response?.code == .shuttingDown {
-            close(fd)
+            Descriptor.close(fd)
             return nil
         }
         guard let response, response.success else {
-            close(fd)
+            Descriptor.close(fd)
             throw .refused(response?.error ?? "undecodable reply", code: response?.code)
         }
-        return EventStream(descriptor: fd, pending: Array(received[(newline + 1)...]))
+        return EventStream(descriptor: fd, pending: reader.remainder)
     }
 }

@@ -1,9 +1,6 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import GobProtocol
+import GobSystem
 
 /// Talks to the per-user daemon: one request per connection, newline-delimited JSON,
 /// starting the daemon when nothing answers.
@@ -69,7 +66,8 @@ public struct DaemonClient: Sendable {
         if let requestID, case let .object(members) = json {
             json = .object(members + [("request_id", .string(requestID))])
         }
-        var line = Array(json.compact.utf8)
+        var line: [UInt8] = []
+        json.write(into: &line, indent: nil, level: 0)
         line.append(0x0A)
         return line
     }
@@ -252,7 +250,7 @@ extension Request {
     /// that sending it again is harmless. The others are simply sent again.
     var changesState: Bool {
         switch self {
-        case .ping, .list, .getJob, .status, .subscribe, .runs, .getRun, .stats: false
+        case .ping, .list, .getJob, .status, .subscribe, .runs, .getRun, .stats, .ports, .processes: false
         case .shutdown, .add, .run, .stop, .start, .restart, .remove, .removeRun, .cleanup, .nuke, .signal: true
         }
     }
@@ -263,7 +261,7 @@ extension Request {
         switch self {
         case .add, .run, .start, .restart, .stop, .nuke: true
         case .ping, .list, .getJob, .status, .subscribe, .shutdown, .remove, .removeRun, .cleanup, .signal, .runs,
-            .getRun, .stats: false
+            .getRun, .stats, .ports, .processes: false
         }
     }
 }

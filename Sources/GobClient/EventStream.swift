@@ -1,12 +1,9 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import GobProtocol
+import GobSystem
 
-/// The daemon's event stream on an open subscription (contract §5.6): read after `poll`
-/// says the descriptor is readable; events arrive one JSON object per line.
+/// The daemon's event stream on an open subscription (docs/protocol.md, "Events"): read
+/// after `poll` says the descriptor is readable; events arrive one JSON object per line.
 public final class EventStream {
     /// The connection, for `poll`.
     public let descriptor: Int32
@@ -42,6 +39,18 @@ public final class EventStream {
             case let .undecodable(detail): "failed to decode event: \(detail)"
             }
         }
+    }
+
+    /// Whether the daemon has closed this stream, looked at without taking any event from
+    /// it. A daemon's sockets close the moment it dies, so a reply from the daemon that
+    /// took its place can be told from one of the daemon this stream belongs to.
+    public var hasEnded: Bool {
+        var poller = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+        guard poll(&poller, 1, 0) > 0 else { return false }
+        if poller.revents & Int16(POLLHUP | POLLERR) != 0 { return true }
+        var byte: UInt8 = 0
+        let count = recv(descriptor, &byte, 1, Int32(MSG_PEEK | MSG_DONTWAIT))
+        return count == 0 || (count < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
     }
 
     /// Events already buffered, without reading.

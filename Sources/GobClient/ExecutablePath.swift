@@ -1,27 +1,14 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import GobProtocol
+import GobSystem
 
 /// The absolute path of the running executable, which the client re-executes as
-/// `gob daemon` (contract §2.22, §9).
+/// `gob daemon`, so client and daemon are always the same build.
 enum ExecutablePath {
     static func current() throws(SystemError) -> String {
-        #if os(Linux)
         var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
         let length = readlink("/proc/self/exe", &buffer, buffer.count - 1)
         guard length > 0 else { throw SystemError.last }
         return String(decoding: buffer[0..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        #elseif canImport(Darwin)
-        var size: UInt32 = 0
-        _ = _NSGetExecutablePath(nil, &size)
-        var buffer = [CChar](repeating: 0, count: Int(size) + 1)
-        guard _NSGetExecutablePath(&buffer, &size) == 0 else { throw SystemError(ENAMETOOLONG) }
-        return String(cString: buffer)
-        #else
-        throw SystemError(ENOSYS)
-        #endif
     }
 }

@@ -1,17 +1,14 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import GobProtocol
+import GobSystem
 
-/// The follow of `run`, `add -f`, `start -f` and `restart -f` (contract §3.1, Decisions
-/// D2, D9): prints both logs of one job process with per-line prefixes as they grow, and
+/// The follow of `run`, `add -f`, `start -f` and `restart -f` (docs/output.md,
+/// "Following"): prints both logs of one job process with per-line prefixes as they grow, and
 /// learns its end from the daemon's `job_stopped` event.
 public struct JobFollower {
     /// How a follow ended.
     public enum Outcome: Equatable {
-        /// The process ended; the snapshot carries its exit status (D1).
+        /// The process ended; the snapshot carries its exit status.
         case completed(JobSnapshot)
         /// The user interrupted gob; the job keeps running.
         case interrupted
@@ -70,8 +67,8 @@ public struct JobFollower {
         }
     }
 
-    /// The exit status gob reports for a finished job (D2): its exit code, or 128+N when
-    /// signal N killed it.
+    /// The exit status gob reports for a finished job (docs/exit-codes.md): its exit
+    /// code, or 128+N when signal N killed it.
     public static func exitStatus(of job: JobSnapshot) -> Int32 {
         if let code = job.exitCode { return code }
         if let name = job.signal, let number = SignalName.number(of: name) { return 128 + number }

@@ -1,13 +1,11 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import GobProtocol
+import GobSystem
 
 /// `gob await` (and the silent wait of `run --json`): waits for several job processes to
-/// end, learning each end from the daemon's `job_stopped` event (Decision D9), while
-/// optionally streaming every awaited job's output with the §3.1 prefixes.
+/// end, learning each end from the daemon's `job_stopped` event (never by polling), while
+/// optionally streaming every awaited job's output with the `[id]` prefixes of
+/// docs/output.md, "Following".
 public final class JobsAwaiter {
     /// When waiting is over.
     public enum Mode: Sendable {
@@ -51,9 +49,7 @@ public final class JobsAwaiter {
     private let deadline: Int64?
     private let catchesInterrupts: Bool
     private var result: Result
-    private var tails: [String: JobOutputTail] = [:]
-    /// Job IDs in the order their output is read, each once.
-    private var order: [String] = []
+    private var tails = JobOutputTails()
     private let watcher = FileWatcher()
 
     /// - Parameters:
@@ -86,12 +82,7 @@ public final class JobsAwaiter {
         let deadline = self.deadline ?? timeoutNanoseconds.map { MonotonicClock.now() + $0 }
         let interrupts = catchesInterrupts ? SignalPipe.interrupts() : nil
         if let output {
-            for job in result.jobs where tails[job.id] == nil {
-                tails[job.id] = JobOutputTail(job: job, output: output)
-                order.append(job.id)
-                watcher.watch(job.stdoutPath)
-                watcher.watch(job.stderrPath)
-            }
+            for job in result.jobs { tails.follow(job, output: output, watcher: watcher) }
         }
         // Jobs that had already ended: their whole logs, at once.
         for index in result.endOrder { finish(result.jobs[index].id) }
@@ -158,21 +149,14 @@ public final class JobsAwaiter {
     @discardableResult
     private func pump() -> Bool {
         guard let output else { return false }
-        var more = false
-        for id in order {
-            guard var tail = tails[id] else { continue }
-            if tail.pump(to: output) { more = true }
-            tails[id] = tail
-        }
-        return more
+        return tails.pump(to: output)
     }
 
     /// Prints the rest of an ended job's output, partial last lines included.
     private func finish(_ id: String) {
-        guard let output, var tail = tails[id] else { return }
-        tail.finish(to: output)
+        guard let output else { return }
         // Its process is over: a later restart's output is not part of this wait.
-        tails[id] = nil
+        tails.finish(id, to: output, forget: true)
     }
 
     private func finished(_ outcome: Outcome) -> Result {

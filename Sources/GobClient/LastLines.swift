@@ -1,8 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// Where the last N lines of a log begin (`--tail N`), found by reading backwards from
 /// the end in fixed-size chunks: a 1 GB log costs one or two reads, never a full scan.

@@ -1,14 +1,10 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
-/// Reads what a job appends to one log file, starting over from the beginning when the
-/// file was truncated or rewritten, or when its path now names another file — each run of
-/// a job has log files of its own, and the job's `stdout_path` is a link to the current
-/// run's, which `start`, `restart` and a reusing `add` or `run` point at the new run —
-/// instead of waiting blindly past the old offset as upstream did.
+/// Reads what a job appends to one log file (docs/output.md, "Following"), starting over
+/// from the beginning when the file was truncated or rewritten, or when its path now names
+/// another file — each run of a job has log files of its own, and the job's `stdout_path`
+/// is a link to the current run's, which `start`, `restart` and a reusing `add` or `run`
+/// point at the new run — instead of waiting blindly past the old offset as upstream did.
 public final class LogTail {
     public let path: String
     private var fd: Int32 = -1

@@ -1,9 +1,6 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import GobProtocol
+import GobSystem
 
 /// `gob logs`: follows both logs of every job of a directory with per-job prefixes, and
 /// reports jobs starting and stopping on `[monitor]` lines, picking up new jobs live from
@@ -21,9 +18,7 @@ public final class LogsMonitor {
     private let output: OutputSink
     private let reconnect: Connect
     private let watcher = FileWatcher()
-    private var followed: [String: JobOutputTail] = [:]
-    /// Order in which jobs were added, for a stable pump order.
-    private var order: [String] = []
+    private var followed = JobOutputTails()
     /// Running jobs: ID → (PID, command line) as first seen.
     private var tracked: [String: (pid: Int32, command: String)] = [:]
 
@@ -77,9 +72,7 @@ public final class LogsMonitor {
             } catch {
                 // Whatever was written is printed, partial last lines ended; the jobs
                 // went with their daemon.
-                for id in order { finishTail(id) }
-                followed = [:]
-                order = []
+                followed.finishAll(to: output)
                 tracked = [:]
                 let why = error.isDaemonGone ? "the gob daemon stopped" : "event subscription error: \(error.description)"
                 output.write(output.monitorLine("\(why); reconnecting..."))
@@ -127,35 +120,23 @@ public final class LogsMonitor {
             tracked[job.id] = nil
             output.write(output.monitorLine("process stopped: \(known.command) (pid:\(known.pid) id:\(job.id))"))
             if tracked.isEmpty { output.write(output.monitorLine("all processes stopped")) }
-        case .jobRemoved:
+        case .jobRemoved, .jobReady, .jobReadyTimedOut, .portsUpdated:
             break
         }
     }
 
     /// Starts tailing a job's logs unless already tailed.
     private func follow(_ job: JobSnapshot) {
-        guard followed[job.id] == nil else { return }
-        watcher.watch(job.stdoutPath)
-        watcher.watch(job.stderrPath)
-        followed[job.id] = JobOutputTail(job: job, output: output)
-        order.append(job.id)
+        followed.follow(job, output: output, watcher: watcher)
     }
 
     /// Prints what every tail gained, a bounded amount each; whether more is waiting.
     private func pump() -> Bool {
-        var more = false
-        for id in order {
-            guard var tail = followed[id] else { continue }
-            if tail.pump(to: output) { more = true }
-            followed[id] = tail
-        }
-        return more
+        followed.pump(to: output)
     }
 
     /// Prints the rest of a job's logs once its process ended, partial last lines ended.
     private func finishTail(_ id: String) {
-        guard var tail = followed[id] else { return }
-        tail.finish(to: output)
-        followed[id] = tail
+        followed.finish(id, to: output)
     }
 }

@@ -1,15 +1,12 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import GobProtocol
+import GobSystem
 
 /// Where followed output goes: the process's standard output, written straight to the
 /// descriptor (no stdio buffer to flush at odd times), with the colour decision of D10.
 public struct OutputSink: Sendable {
     public let descriptor: Int32
-    /// ANSI colours only for a terminal without `NO_COLOR` (Decision D10).
+    /// ANSI colours only for a terminal without `NO_COLOR` (docs/output.md).
     public let colors: Bool
     /// Job output passes `TerminalText` first: the descriptor is a terminal and the
     /// command writes whole lines of job output (`run`, `await`, the `-f` follows, `logs`),
@@ -28,16 +25,7 @@ public struct OutputSink: Sendable {
     @discardableResult
     public func write(_ bytes: [UInt8]) -> Bool {
         let bytes = sanitizes ? TerminalText.sanitize(bytes, keepColors: colors, keepCarriageReturns: false) : bytes
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes[offset...].withUnsafeBytes { writeBytes(descriptor, $0) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                return false
-            }
-            offset += n
-        }
-        return true
+        return Descriptor.writeAllIgnoringErrors(descriptor, bytes)
     }
 
     @discardableResult
@@ -51,13 +39,8 @@ public struct OutputSink: Sendable {
         colors ? "\u{1B}[38;5;208m[\(id)]\u{1B}[0m " : "[\(id)] "
     }
 
-    /// A `[monitor]` line of `gob logs` (§3.3), cyan when coloured.
+    /// A `[monitor]` line of `gob logs` (docs/output.md), cyan when coloured.
     public func monitorLine(_ text: String) -> String {
         (colors ? "\u{1B}[36m[monitor]\u{1B}[0m " : "[monitor] ") + text + "\n"
     }
-}
-
-/// `write(2)`, named apart from `OutputSink.write`.
-private func writeBytes(_ fd: Int32, _ buffer: UnsafeRawBufferPointer) -> Int {
-    write(fd, buffer.baseAddress, buffer.count)
 }

@@ -1,9 +1,6 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import GobProtocol
+import GobSystem
 
 /// `gob stdout -f` / `gob stderr -f`: copies one log file to the output as it grows, byte
 /// for byte, until the job has ended and everything it wrote is printed, as `docker logs
@@ -123,7 +120,7 @@ public struct RawFollower {
                     endAt = MonotonicClock.now() + grace
                 case .jobRemoved:
                     return .removed
-                case .jobAdded, .jobStopped:
+                case .jobAdded, .jobStopped, .jobReady, .jobReadyTimedOut, .portsUpdated:
                     break
                 }
             }

@@ -1,12 +1,9 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import CGobShims
+import GobSystem
 
 /// SIGINT and SIGTERM as a readable descriptor, for follow loops that must end cleanly when
-/// the user interrupts them (contract §3.1, Decision D2).
+/// the user interrupts them (exit status 130, docs/exit-codes.md).
 public enum SignalPipe {
     /// Installs the handlers; returns the descriptor to poll, or nil when that failed.
     public static func interrupts() -> Int32? {
@@ -17,7 +14,6 @@ public enum SignalPipe {
 
     /// Whether a signal arrived (drains the pipe).
     public static func received(_ fd: Int32) -> Bool {
-        var buffer = [UInt8](repeating: 0, count: 16)
-        return buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) } > 0
+        Descriptor.drain(fd)
     }
 }

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// Descriptors 0, 1 and 2 as every later step expects them: open. A command started with
 /// any of them closed would otherwise get a socket, the start lock or the daemon's

@@ -1,12 +1,9 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import GobProtocol
+import GobSystem
 
 /// The exclusive lock `<rt>/daemon.lock` that makes concurrent first commands start
-/// exactly one daemon (Decision D11). Released when the value goes away.
+/// exactly one daemon. Released when the value goes away.
 struct StartLock: ~Copyable {
     private let fd: Int32
 

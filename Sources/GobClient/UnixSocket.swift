@@ -1,13 +1,11 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import CGobShims
 import GobProtocol
+import GobSystem
 
 /// A connected Unix stream socket owned by the client: connect, check who serves it, write
-/// everything, read one line. Raw POSIX calls keep the client's start-up short (style.md).
+/// everything, read one line. Raw POSIX calls (through GobSystem) keep the client's
+/// start-up short (docs/performance.md).
 struct UnixSocket: ~Copyable {
     /// Why a socket could not be connected; `code` is the errno when there is one.
     struct ConnectError: Error {
@@ -27,45 +25,27 @@ struct UnixSocket: ~Copyable {
     /// with `SO_PEERCRED` that the process at the other end runs as this user. A socket
     /// another user planted never receives a byte.
     init(connectingTo path: String, timeoutMilliseconds: Int64) throws(ConnectError) {
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        let capacity = MemoryLayout.size(ofValue: address.sun_path)
-        let pathBytes = Array(path.utf8)
-        guard pathBytes.count < capacity else {
-            throw ConnectError(code: nil, description: "socket path too long (\(pathBytes.count) bytes, at most \(capacity - 1)): \(path)")
+        let address: UnixSocketAddress
+        do { address = try UnixSocketAddress(path: path) } catch {
+            let length = path.utf8.count
+            throw ConnectError(
+                code: nil,
+                description: "socket path too long (\(length) bytes, at most \(UnixSocketAddress.maximumPathBytes)): \(path)")
         }
-        withUnsafeMutableBytes(of: &address.sun_path) { raw in
-            raw.copyBytes(from: pathBytes)
-            raw[pathBytes.count] = 0
-        }
-        #if canImport(Glibc)
-        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        #else
-        let fd = socket(AF_UNIX, SOCK_STREAM, 0)
-        #endif
-        guard fd >= 0 else {
-            throw ConnectError(code: errno, description: "socket: \(SystemError.last)")
+        let fd: Int32
+        do { fd = try Socket.stream() } catch {
+            throw ConnectError(code: error.code, description: "socket: \(error)")
         }
         Self.setTimeout(fd, milliseconds: timeoutMilliseconds)
-        #if canImport(Darwin)
-        var on: Int32 = 1
-        _ = setsockopt(fd, SOL_SOCKET, SO_NOSIGPIPE, &on, socklen_t(MemoryLayout<Int32>.size))
-        #endif
-        let result = withUnsafePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
-            }
-        }
-        guard result == 0 else {
-            let code = errno
-            close(fd)
-            throw ConnectError(code: code, description: "dial unix \(path): connect: \(SystemError(code))")
+        do { try Socket.connect(fd, to: address) } catch {
+            Descriptor.close(fd)
+            throw ConnectError(code: error.code, description: "dial unix \(path): connect: \(error)")
         }
         var uid: uid_t = 0
         var pid: pid_t = 0
         let rc = gob_peer_credentials(fd, &uid, &pid)
         guard rc == 0, uid == getuid() else {
-            close(fd)
+            Descriptor.close(fd)
             let who = rc == 0 ? "a process of uid \(uid)" : "a process whose user cannot be told (\(SystemError(rc)))"
             throw ConnectError(
                 code: nil,
@@ -76,7 +56,7 @@ struct UnixSocket: ~Copyable {
         peerPID = pid
     }
 
-    deinit { close(fd) }
+    deinit { Descriptor.close(fd) }
 
     /// Sets both timeouts of the connection; at least 1 ms (0 would mean none).
     func setTimeout(milliseconds: Int64) {
@@ -84,30 +64,14 @@ struct UnixSocket: ~Copyable {
     }
 
     private static func setTimeout(_ fd: Int32, milliseconds: Int64) {
-        let bounded = max(1, milliseconds)
-        var timeout = timeval(tv_sec: .init(bounded / 1000), tv_usec: .init((bounded % 1000) * 1000))
-        let timeoutSize = socklen_t(MemoryLayout<timeval>.size)
-        _ = setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, timeoutSize)
-        _ = setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, timeoutSize)
+        Socket.setTimeout(fd, SO_RCVTIMEO, milliseconds: milliseconds)
+        Socket.setTimeout(fd, SO_SNDTIMEO, milliseconds: milliseconds)
     }
 
-    /// Writes all of `bytes`, retrying short writes and interruptions.
+    /// Writes all of `bytes`, retrying short writes and interruptions; the send timeout
+    /// surfaces as `EAGAIN`.
     func writeAll(_ bytes: [UInt8]) throws(SystemError) {
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes[offset...].withUnsafeBytes { raw in
-                #if canImport(Glibc)
-                send(fd, raw.baseAddress, raw.count, Int32(MSG_NOSIGNAL))
-                #else
-                send(fd, raw.baseAddress, raw.count, 0)
-                #endif
-            }
-            if written < 0 {
-                if errno == EINTR { continue }
-                throw SystemError.last
-            }
-            offset += written
-        }
+        try Descriptor.writeAll(fd, bytes, to: .socket)
     }
 
     /// Reads until a line feed or the end of the stream, returning the bytes before the

@@ -1,11 +1,8 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import GobProtocol
+import GobSystem
 
-/// The client's current directory as jobs record it (contract §1.6), by Go's `os.Getwd`
+/// The client's current directory as jobs record it (docs/commands.md), by Go's `os.Getwd`
 /// rule: a logical `$PWD` that names the same directory as `.` wins, so a directory
 /// reached through a symlink keeps its symlinked path; otherwise the physical path.
 public enum WorkingDirectory {

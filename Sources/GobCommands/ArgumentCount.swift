@@ -20,15 +20,6 @@ enum ArgumentCount {
         return (arguments[0], arguments[1])
     }
 
-    /// The arguments when there is at least one, else
-    /// `requires at least 1 arg(s), only received 0`.
-    static func atLeastOne(_ arguments: [String]) throws(CommandFailure) -> [String] {
-        guard !arguments.isEmpty else {
-            throw .usage("requires at least 1 arg(s), only received 0")
-        }
-        return arguments
-    }
-
     /// The one job ID of `stop`, `start`, `stdout`, …: exactly one argument, not empty.
     static func jobID(_ arguments: [String]) throws(CommandFailure) -> String {
         try JobIDArgument.checked(exactlyOne(arguments))

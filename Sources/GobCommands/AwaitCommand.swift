@@ -1,6 +1,7 @@
 import ArgumentParser
 import GobClient
 import GobProtocol
+import GobSystem
 
 /// `gob await [--any] [--timeout SECONDS] [--json] <job_id>...`: wait for jobs to end and
 /// exit with their status, streaming their output meanwhile (for scripts and AI agents).
@@ -8,7 +9,10 @@ struct AwaitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "await",
         abstract: "Wait for jobs to finish and exit with their exit code",
-        usage: "gob await [--any] [--timeout <seconds>] [--json] <job_id>...",
+        usage: """
+            gob await [--any] [--timeout <seconds>] [-q] [--json] [<job_id>...]
+            gob await --ready [--any] [--timeout <seconds>] [--json] [<job_id>...]
+            """,
         discussion: """
             Waits until every given job's current process has ended, printing their \
             stdout and stderr meanwhile, each line prefixed with [<job ID>] (as `gob \
@@ -19,7 +23,8 @@ struct AwaitCommand: ParsableCommand {
               Job x2m is still running (timed out)
             Durations are the process's run time: tenths of a second below a minute \
             (3.2s), then 1m05s, 2h03m, 1d04h. Any job ID works, from any directory; an \
-            empty one (an unset variable) is refused.
+            empty one (an unset variable) is refused. Without job IDs, gob waits for \
+            every running job of this directory (an error when there is none).
 
             With --any, returns as soon as the first of the jobs ends. With --timeout, \
             stops waiting after that many seconds (fractions allowed). Waiting never \
@@ -34,11 +39,27 @@ struct AwaitCommand: ParsableCommand {
             running) and "job" (the job as `gob list --json` shows it, plus its log \
             paths).
 
+            With --quiet, nothing of the jobs' output is streamed: only the summary \
+            lines, then for each job that failed the last --tail lines (30) of its \
+            stderr and stdout, each under a label.
+
+            With --ready, gob waits until the jobs are ready instead of until they end: \
+            until their readiness rule (`gob add --ready-log`, `--ready-port`) holds. It prints "Job \
+            k3v ready after 1.3s" (with "on http://127.0.0.1:5173" for a rule with a \
+            port), or why a job is not ready (it ended, its rule's \
+            timeout or --timeout passed) with the last --tail lines (20) of its stderr \
+            and stdout, on stderr. Without IDs: this directory's running jobs that \
+            have a rule. Exit status: 0 when all are ready; the job's exit code when \
+            one ended first (1 if it exited 0); 124 when a timeout passed; 130 when \
+            interrupted.
+
             Examples:
+              gob await
               gob await k3v
               gob await k3v b7q --timeout 600
               gob await --any k3v b7q
-              JOB=$(gob add -q make test) && gob await "$JOB"
+              JOB=$(gob add -q make test) && gob await -q "$JOB"
+              gob await --ready k3v
 
             Exit status: with one job, its exit code, 128+N when signal N killed it; \
             with several, the first non-zero one in the order given, else 0; with \
@@ -58,28 +79,46 @@ struct AwaitCommand: ParsableCommand {
     @Flag(help: "Print one JSON object with each job's result instead of output and summary lines")
     var json = false
 
-    @Argument(help: ArgumentHelp("The IDs of the jobs to wait for", valueName: "job_id"),
+    @Flag(help: "Wait until the jobs are ready (their readiness rule holds) instead of until they end")
+    var ready = false
+
+    @Flag(name: .shortAndLong, help: "Print none of the jobs' output, only the summary lines (and failed jobs' last lines)")
+    var quiet = false
+
+    @Option(help: ArgumentHelp("Lines of each log shown for a job that failed (with --quiet: 30) or is not ready (20)", valueName: "n"))
+    var tail: String?
+
+    @Argument(help: ArgumentHelp("The IDs of the jobs to wait for (default: every running job of this directory)", valueName: "job_id"),
               completion: .custom(JobCompletion.everyJobID))
     var arguments: [String] = []
 
     func run() throws {
         var ids: [String] = []
-        for argument in try ArgumentCount.atLeastOne(arguments) { ids.append(try JobIDArgument.checked(argument)) }
+        for argument in arguments { ids.append(try JobIDArgument.checked(argument)) }
         let limit = try FlagValue.milliseconds(fromSeconds: timeout, flag: "--timeout")
+        let lines = try FlagValue.lineCount(tail, flag: "--tail")
+        if lines != nil, !quiet, !ready { throw CommandFailure.usage("--tail needs --quiet or --ready") }
+        // Without IDs: this directory's running jobs, found after subscribing to it.
+        let workdir = ids.isEmpty ? try DaemonSession.workingDirectory() : nil
         // --timeout bounds the whole command: reaching the daemon and subscribing too,
         // which get at least a second so that a short timeout still reports the jobs.
         let started = MonotonicClock.now()
         let deadline = limit.map { started + $0 * 1_000_000 }
         let connectDeadline = limit.map { started + max($0, 1_000) * 1_000_000 }
         // Subscribe before asking for the jobs, so no end falls between the two.
-        let events = try JobFollowSupport.subscribe(workdir: nil, deadline: connectDeadline)
+        let events = try JobFollowSupport.subscribe(workdir: workdir, deadline: connectDeadline)
         let session = DaemonSession(deadline: connectDeadline)
         var jobs: [JobSnapshot] = []
-        for id in ids {
-            jobs.append(try session.send(.getJob(jobID: id), wording: .verbatim).requireJob(wording: .verbatim))
+        if let workdir {
+            jobs = try Self.running(in: workdir, ready: ready, session: session)
+        } else {
+            for id in ids { jobs.append(try JobFollowSupport.job(id, after: events, session: session)) }
+        }
+        if ready {
+            return try awaitReadiness(of: jobs, events: events, deadline: deadline, tail: lines ?? LogTails.readinessDefault)
         }
         let awaiter = JobsAwaiter(
-            jobs: jobs, events: events, output: json ? nil : JobFollowSupport.output(), mode: any ? .any : .all,
+            jobs: jobs, events: events, output: json || quiet ? nil : JobFollowSupport.output(), mode: any ? .any : .all,
             timeoutMilliseconds: limit, deadline: deadline)
         let result = awaiter.run()
         if case .daemonStopped = result.outcome { throw JobFollowSupport.daemonStopped }
@@ -91,7 +130,42 @@ struct AwaitCommand: ParsableCommand {
             Console.json(report.json)
         } else {
             Console.out(report.text)
+            if quiet { report.writeFailedLogs(lines: lines ?? LogTails.quietDefault, to: JobFollowSupport.output()) }
         }
         if report.exitStatus != 0 { throw ExitCode(report.exitStatus) }
+    }
+
+    /// `--ready`: waits until the jobs are ready, as `add --ready-log` does.
+    private func awaitReadiness(of jobs: [JobSnapshot], events: EventStream, deadline: Int64?, tail: Int) throws {
+        if let job = jobs.first(where: { $0.readinessRule == nil }) {
+            throw CommandFailure.invalid("job \(job.id) has no readiness rule (give it one: gob restart --ready-log <regex> \(job.id))")
+        }
+        let result = ReadinessAwaiter(jobs: jobs, events: events, mode: any ? .any : .all, deadline: deadline).run()
+        if case .daemonStopped = result.outcome { throw JobFollowSupport.daemonStopped }
+        if case let .lost(reason) = result.outcome {
+            throw CommandFailure("event subscription error: \(reason)", code: .daemonUnavailable, exitStatus: 125)
+        }
+        let report = ReadinessReport(result: result, tail: tail)
+        if json {
+            Console.json(report.json)
+            report.print(quiet: true)
+        } else {
+            report.print(quiet: quiet)
+        }
+        if report.exitStatus != 0 { throw ExitCode(report.exitStatus) }
+    }
+
+    /// The running jobs of `workdir` (with `ready`, those that have a readiness rule),
+    /// oldest first: an error when there is none, since waiting for nothing would end at
+    /// once and say nothing.
+    private static func running(in workdir: OSString, ready: Bool, session: DaemonSession) throws(CommandFailure) -> [JobSnapshot] {
+        let wording = DaemonSession.ErrorWording(prefix: "failed to list jobs: ")
+        let jobs = try session.sendList(.list(workdir: workdir), wording: wording)
+            .filter { $0.status == .running && (!ready || $0.readinessRule != nil) }
+        guard !jobs.isEmpty else {
+            let what = ready ? "no running job with a readiness rule" : "no running job"
+            throw CommandFailure("\(what) in this directory to wait for", code: .notFound)
+        }
+        return jobs.reversed()
     }
 }

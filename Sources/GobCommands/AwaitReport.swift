@@ -37,6 +37,14 @@ struct AwaitReport {
         return text
     }
 
+    /// `--quiet`: the last `lines` lines of the logs of each job that ended with a
+    /// non-zero status, in the order given.
+    func writeFailedLogs(lines: Int, to sink: OutputSink) {
+        for (index, job) in result.jobs.enumerated() where result.ended[index] && JobFollower.exitStatus(of: job) != 0 {
+            LogTails.write(of: job, lines: lines, to: sink)
+        }
+    }
+
     /// `Job <id> exited with code <n> after <duration>`, `Job <id> was killed by <SIGNAME>
     /// after <duration>`, or `Job <id> is still running` (with why waiting stopped).
     static func summary(of job: JobSnapshot, ended: Bool, outcome: JobsAwaiter.Outcome) -> String {

@@ -143,6 +143,8 @@ struct CommandLineRunner {
     /// Parses with ArgumentParser; on refusal, asks the command's flag table for cobra's
     /// wording, or for a rewritten argument list (`--force=true`) to parse once more.
     func parse(_ type: any ParsableCommand.Type, _ arguments: [String]) throws -> any ParsableCommand {
+        // An option whose value may be left out, which the parser cannot read by itself.
+        let arguments = ReadyPortArgument.normalized(arguments, of: type)
         do {
             return try type.parseAsRoot(arguments)
         } catch {
@@ -233,7 +235,9 @@ struct CommandLineRunner {
 
     /// The usage block in ArgumentParser's layout.
     private func usageBlock(_ type: any ParsableCommand.Type) -> String {
-        let usage = type == Gob.self ? Gob.usageString() : Gob.usageString(for: type)
+        // A usage of several lines continues under its first, as in the help.
+        let usage = (type == Gob.self ? Gob.usageString() : Gob.usageString(for: type))
+            .split(separator: "\n", omittingEmptySubsequences: false).joined(separator: "\n       ")
         let path = type == Gob.self ? "gob" : "gob \(type.configuration.commandName ?? "")"
         return "Usage: \(usage)\n  See '\(path) --help' for more information.\n"
     }

@@ -1,16 +1,8 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 import GobProtocol
 
-#if canImport(Glibc)
 private let systemWrite = Glibc.write
-#elseif canImport(Darwin)
-private let systemWrite = Darwin.write
-#endif
 
 /// Where commands write: results to stdout, errors to stderr. Writes go
 /// straight to the descriptors, unbuffered, so nothing is lost at `exit` and the two

@@ -1,5 +1,6 @@
 import GobClient
 import GobProtocol
+import GobSystem
 
 /// A command's access to the daemon: sends one request per connection and turns every
 /// failure into one line in plain words, with the daemon's error code (or the client's
@@ -98,8 +99,9 @@ struct DaemonSession {
         guard response.success else {
             let message = response.error ?? "unknown error"
             let code = response.code ?? .internal
-            // A daemon of another version says what to do; no prefix in front of it.
-            if code == .versionMismatch { throw CommandFailure(message, code: code) }
+            // A daemon of another version says what to do, and a blocked command says
+            // why: no prefix in front of either.
+            if code == .versionMismatch || code == .blocked { throw CommandFailure(message, code: code) }
             throw CommandFailure(wording.prefix + message, code: code)
         }
         return response

@@ -1,5 +1,6 @@
 /// Reads the exact shapes of the hot commands (`list`, `ping`, `status`, `stop`, `add`,
-/// `runs`, `--version`, and the hidden `daemon` that auto-start runs) without ArgumentParser, whose start-up costs each run ≈ 2 ms of runtime
+/// `runs`, `ports`, `--version`, and the hidden `daemon` that auto-start runs) without
+/// ArgumentParser, whose start-up costs each run ≈ 2 ms of runtime
 /// conformance scans and reflection (docs/performance.md).
 ///
 /// It accepts only what it reads exactly as the parser does and declines everything else
@@ -26,6 +27,7 @@ enum FastPath {
         case "add": return add(rest)
         case "runs": return runs(rest)
         case "daemon": return daemon(rest)
+        case "ports": return ports(rest)
         default: return nil
         }
     }
@@ -121,6 +123,25 @@ enum FastPath {
         }
         guard arguments.count == 1 else { return nil }
         return .runs(limit: limit, json: json, arguments: arguments)
+    }
+
+    /// `ports` with at most one job ID; more is an error for the parser route. The
+    /// daemon's lookup is most of its time, but the parser's start-up was a fifth of it.
+    private static func ports(_ words: ArraySlice<String>) -> Invocation? {
+        var all = false
+        var json = false
+        var arguments: [String] = []
+        for word in words {
+            switch word {
+            case "-a", "--all": guard set(&all) else { return nil }
+            case "--json": guard set(&json) else { return nil }
+            default:
+                guard isPlain(word) else { return nil }
+                arguments.append(word)
+            }
+        }
+        guard arguments.count <= 1 else { return nil }
+        return .ports(all: all, json: json, arguments: arguments)
     }
 
     /// `add`: gob's options, then the job's command from the first plain word on, or

@@ -1,3 +1,5 @@
+import GobProtocol
+
 /// Values of gob's options that take one, checked before anything else happens, with
 /// messages in plain words: `invalid value "<value>" for <flag>: <what is expected>`.
 enum FlagValue {
@@ -17,6 +19,27 @@ enum FlagValue {
         guard seconds >= 0 else { throw invalid(text, flag: flag, "must be 0 or more") }
         guard seconds < 1e9 else { throw invalid(text, flag: flag, "too large (at most 999999999 seconds)") }
         return Int64((seconds * 1000).rounded(.up))
+    }
+
+    /// `--ready-timeout 90s`: a duration, more than 0: numbers with units `ms`, `s`, `m`,
+    /// `h`, one after another as in `1m30s` (fractions allowed: `1.5s`); a bare number
+    /// is seconds. Returned in milliseconds.
+    static func milliseconds(fromDuration text: String?, flag: String) throws(CommandFailure) -> Int64? {
+        guard let text else { return nil }
+        do throws(DurationSyntax.Problem) {
+            return try DurationSyntax.milliseconds(text)
+        } catch {
+            throw invalid(text, flag: flag, error.description)
+        }
+    }
+
+    /// `--ready-port 5173`: a TCP port, 1 to 65535, or 0 for any port (what a bare
+    /// `--ready-port` stands for).
+    static func port(_ text: String?, flag: String) throws(CommandFailure) -> Int? {
+        guard let text else { return nil }
+        guard let value = Int(text), text.allSatisfy(\.isASCII) else { throw invalid(text, flag: flag, "expected a TCP port number") }
+        guard (0...65535).contains(value) else { throw invalid(text, flag: flag, "must be a port from 1 to 65535 (0: any port)") }
+        return value
     }
 
     private static func invalid(_ text: String, flag: String, _ reason: String) -> CommandFailure {

@@ -31,11 +31,12 @@ struct Gob: ParsableCommand {
             """,
         // Alphabetical, like cobra's command list; `daemon` is hidden.
         subcommands: [
-            AddCommand.self, AwaitCommand.self, CleanupCommand.self, CompletionCommand.self, EventsCommand.self,
-            ListCommand.self, LogsCommand.self, NukeCommand.self, OverviewCommand.self, PingCommand.self,
-            RemoveCommand.self, RestartCommand.self, RunCommand.self, RunsCommand.self, ShutdownCommand.self,
-            SignalCommand.self, StartCommand.self, StatsCommand.self, StatusCommand.self, StderrCommand.self,
-            StdoutCommand.self, StopCommand.self, TuiCommand.self, DaemonCommand.self,
+            AddCommand.self, AwaitCommand.self, CleanupCommand.self, CompletionCommand.self, DownCommand.self,
+            EventsCommand.self, ListCommand.self, LogsCommand.self, NukeCommand.self, OverviewCommand.self,
+            PingCommand.self, PortsCommand.self, PsCommand.self, RemoveCommand.self, RestartCommand.self,
+            RunCommand.self, RunsCommand.self, ShutdownCommand.self, SignalCommand.self, StartCommand.self,
+            StatsCommand.self, StatusCommand.self, StderrCommand.self, StdoutCommand.self, StopCommand.self,
+            TuiCommand.self, UpCommand.self, DaemonCommand.self,
         ])
 
     @Flag(name: [.short, .customLong("version")], help: "version for gob")

@@ -1,8 +1,13 @@
 import GobProtocol
 
 extension Invocation {
-    /// `add`: creates and starts a job, then prints it, or follows it.
-    static func runAdd(follow: Bool, description: String?, quiet: Bool, json: Bool, command: [String]) throws {
+    /// `add`: creates and starts a job, then prints it, follows it, or waits until it is
+    /// ready.
+    static func runAdd(
+        follow: Bool, description: String?, quiet: Bool, json: Bool, command: [String], ready: ReadinessRule? = nil,
+        tail: Int? = nil
+    ) throws {
+        try ReadyWait.checkCombination(follow: follow, quiet: quiet, rule: ready, tail: tail, storedRule: false)
         let argv = try JobCommand.argv(from: command, requirement: "requires at least 1 arg(s), only received 0")
         let description = try JobDescription.validated(description)
         let workdir = try DaemonSession.workingDirectory()
@@ -11,22 +16,26 @@ extension Invocation {
         let command = OSString.exactWords(argv, from: OSString.arguments())
         let spec = JobSpec(
             command: command, workdir: workdir, environment: OSString.environment(), description: description,
-            settings: .current())
-        let events = follow ? try JobFollowSupport.subscribe(workdir: workdir) : nil
+            settings: .current(), ready: ready)
+        // Subscribed before the job exists, so neither its end nor its readiness can slip by.
+        let events = follow || ready != nil ? try JobFollowSupport.subscribe(workdir: workdir) : nil
         let response = try DaemonSession().send(.add(spec), wording: wording)
         let job = try response.requireJob(wording: wording)
-        if json {
-            guard let events else { return Console.json(job.json) }
-            return try JobFollowSupport.awaitAsJSON(job, events: events)
-        }
-        if quiet {
-            Console.line(job.id)
-        } else {
-            // A stopped job with the same command here got a new run.
-            let verb = response["restarted"]?.boolValue == true ? "Restarted" : "Added"
+        // A stopped job with the same command here got a new run.
+        let verb = response["restarted"]?.boolValue == true ? "Restarted" : "Added"
+        func announce() {
+            if quiet { return Console.line(job.id) }
             Console.line("\(verb) job \(job.id) running: \(job.commandLine)")
             if let estimate = RunText.estimateLine(job) { Console.line(estimate) }
         }
-        if let events { try JobFollowSupport.follow(job, events: events) }
+        guard let events else { return json ? Console.json(job.json) : announce() }
+        if ready != nil {
+            if !json { announce() }
+            return try ReadyWait.wait(for: job, events: events, tail: tail, quiet: quiet, json: json)
+        }
+        if json { return try JobFollowSupport.awaitAsJSON(job, events: events) }
+        if quiet { return try JobFollowSupport.quietly(job, events: events, tail: tail ?? LogTails.quietDefault) }
+        announce()
+        try JobFollowSupport.follow(job, events: events)
     }
 }

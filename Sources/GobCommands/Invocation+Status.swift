@@ -4,7 +4,7 @@ extension Invocation {
     /// The reply's members in the order they are printed; others follow, sorted.
     static let statusKeyOrder = [
         "pid", "version", "protocol", "started_at", "uptime_seconds", "runtime_dir", "state_dir",
-        "jobs_running", "jobs_stopped", "subscribers", "rss_bytes",
+        "jobs_running", "jobs_stopped", "subscribers", "rss_bytes", "port_lookups_pending",
     ]
 
     /// `status`: the daemon's health, without ever starting it.

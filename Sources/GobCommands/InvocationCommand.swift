@@ -14,6 +14,7 @@ extension StopCommand: InvocationCommand {}
 extension AddCommand: InvocationCommand {}
 extension RunsCommand: InvocationCommand {}
 extension DaemonCommand: InvocationCommand {}
+extension PortsCommand: InvocationCommand {}
 
 extension Invocation {
     /// The command's ArgumentParser definition, for the usage block under an error: only
@@ -28,6 +29,7 @@ extension Invocation {
         case .add: AddCommand.self
         case .runs: RunsCommand.self
         case .daemon: DaemonCommand.self
+        case .ports: PortsCommand.self
         }
     }
 }

@@ -22,28 +22,77 @@ enum JobFollowSupport {
 
     /// `start` and `restart`: sends `request`, which starts the job's process, then
     /// prints `header` (nothing with `quiet`) or the job as JSON, and follows it when
-    /// asked to.
-    static func startProcess(_ request: Request, follow: Bool, quiet: Bool, json: Bool,
+    /// asked to (`quiet`: silently, `tail` lines of each log if it fails). Otherwise, when
+    /// the job has a readiness rule (given with the request or stored with the job),
+    /// waits until it is ready.
+    static func startProcess(_ request: Request, follow: Bool, quiet: Bool, json: Bool, tail: Int?,
                              header: (JobSnapshot) -> String) throws {
         let wording = DaemonSession.ErrorWording.verbatim
         // The job's workdir is not known yet: listen to all, the follow picks its process.
-        let events = follow ? try subscribe(workdir: nil) : nil
+        // Without a follow too: whether the job has a rule is known only from the reply,
+        // and its readiness may be announced right after it.
+        let events = try subscribe(workdir: nil)
         let job = try DaemonSession().send(request, wording: wording).requireJob(wording: wording)
+        if !follow, job.readinessRule != nil {
+            if !quiet && !json { announce(job, header: header) }
+            return try ReadyWait.wait(for: job, events: events, tail: tail, quiet: quiet, json: json)
+        }
         if json {
-            guard let events else { return Console.json(job.json) }
+            guard follow else { return Console.json(job.json) }
             return try awaitAsJSON(job, events: events)
         }
-        if !quiet {
-            Console.line(header(job))
-            if let estimate = RunText.estimateLine(job) { Console.line(estimate) }
+        if follow && quiet { return try quietly(job, events: events, tail: tail ?? LogTails.quietDefault) }
+        if !quiet { announce(job, header: header) }
+        if follow { try self.follow(job, events: events) }
+    }
+
+    /// The header line of a started job, then its estimate when its runs give one.
+    private static func announce(_ job: JobSnapshot, header: (JobSnapshot) -> String) {
+        Console.line(header(job))
+        if let estimate = RunText.estimateLine(job) { Console.line(estimate) }
+    }
+
+    /// A quiet follow (`run -q`, `-f -q`): nothing of the job's output while it runs, then
+    /// the footer line; when the job failed, the last `tail` lines of its stderr and
+    /// stdout. Exits like `follow`.
+    static func quietly(_ job: JobSnapshot, events: EventStream, tail: Int) throws {
+        let result = JobsAwaiter(jobs: [job], events: events, output: nil, mode: .all, timeoutMilliseconds: nil).run()
+        let final = result.jobs.first ?? job
+        switch result.outcome {
+        case .ended:
+            Console.line("Job \(job.id) completed: \(JobOutcome.summary(of: final))")
+            let status = JobFollower.exitStatus(of: final)
+            if status != 0 {
+                LogTails.write(of: final, lines: tail, to: output())
+                throw ExitCode(status)
+            }
+        case .interrupted, .timedOut:
+            Console.line("Job \(job.id) continues running in background")
+        case .daemonStopped:
+            throw daemonStopped
+        case let .lost(reason):
+            throw CommandFailure("event subscription error: \(reason)", code: .daemonUnavailable)
         }
-        if let events { try self.follow(job, events: events) }
     }
 
     /// Where followed output goes: stdout, with the job's escape sequences and invalid
     /// UTF-8 made harmless when it is a terminal.
     static func output() -> OutputSink {
         OutputSink(sanitizing: true)
+    }
+
+    /// Asks for job `id` after subscribing with `events`. A job missing from a daemon that
+    /// is not the one the subscription belongs to (it died in between, and the retry
+    /// reached its successor) is not "not found": the command lost its daemon.
+    static func job(
+        _ id: String, after events: EventStream, session: DaemonSession = DaemonSession()
+    ) throws(CommandFailure) -> JobSnapshot {
+        do {
+            return try session.send(.getJob(jobID: id), wording: .verbatim).requireJob(wording: .verbatim)
+        } catch {
+            if error.code == .notFound && events.hasEnded { throw daemonStopped }
+            throw error
+        }
     }
 
     /// The failure of a command that was attached to the daemon when it went away: one

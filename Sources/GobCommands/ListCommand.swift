@@ -14,8 +14,9 @@ struct ListCommand: ParsableCommand {
             it) is marked after its command with a cross and how it failed: "exit 1", \
             "SIGKILL" (the cross is "!" when the locale is not UTF-8, as below). A job \
             with a description (`gob add -d`) has it on a second line, indented by four \
-            spaces. On a terminal, long commands are cut to its width; otherwise lines \
-            are never cut.
+            spaces; a running job that listens on ports has them there too, after the \
+            description (":5173 :24678", ":5353/udp" for UDP; see `gob ports`). On a \
+            terminal, long commands are cut to its width; otherwise lines are never cut.
 
             Examples:
               gob list
@@ -23,16 +24,17 @@ struct ListCommand: ParsableCommand {
               gob list --json
 
             Output:
-              k3v: [28978] running: make watch
-                  web UI on :5173
+              k3v: [28978] running: npm run dev
+                  web UI  :5173 :24678
               b7q: [28950] stopped: npm test  ! exit 1
               x2m: [28911] stopped: sh -c 'sleep 5; echo done'
             With --workdir, and always with --all:
-              k3v: [28978] running (/home/me/app): make watch
+              k3v: [28978] running (/home/me/app): npm run dev
             With no jobs: No jobs found (with --json: []).
             --json prints a JSON array with id, pid, status, command, workdir, \
             created_at, exit_code, signal, ended_at, started_at, run_time_ms, \
-            description and stopped_by_gob for each job.
+            description, stopped_by_gob and ports (each {"port", "proto", "address", \
+            "pid"}; empty for a job that is not running) for each job.
 
             Exit status: 0 on success, 1 on an error.
             """)

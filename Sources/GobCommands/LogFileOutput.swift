@@ -1,10 +1,7 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import GobClient
 import GobProtocol
+import GobSystem
 
 /// What `gob stdout` and `gob stderr` do: print one log of a job byte for byte, or follow
 /// it (`-f`).
@@ -69,7 +66,8 @@ enum LogFileOutput {
             // An earlier run has ended: there is nothing to follow.
             followsRun = run.isRunning && job.run == run.id
         } else {
-            job = try session.send(.getJob(jobID: jobID), wording: .verbatim).requireJob(wording: .verbatim)
+            job = try events.map { events in try JobFollowSupport.job(jobID, after: events, session: session) }
+                ?? session.send(.getJob(jobID: jobID), wording: .verbatim).requireJob(wording: .verbatim)
             path = stream == .stdout ? job.stdoutPath : job.stderrPath
         }
         guard access(path, F_OK) == 0 else {

@@ -9,8 +9,10 @@ struct NukeCommand: ParsableCommand {
         abstract: "Stop all running jobs and remove all job data",
         discussion: """
             Stops every running job of the current directory (of all directories with \
-            --all) (SIGTERM to each process group, SIGKILL after 10 seconds), then \
-            removes all of those jobs and deletes their log files. When no job is left \
+            --all) (SIGTERM to each job's processes, SIGKILL after 10 seconds), and what \
+            stopped jobs left running, then removes all of those jobs and deletes their \
+            log files. A job with processes that survived SIGKILL is kept, and the nuke \
+            fails naming them. When no job is left \
             at all afterwards, the daemon shuts down; the next command starts it again. \
             It takes no job ID: to stop one job, use `gob stop <job_id>`.
 

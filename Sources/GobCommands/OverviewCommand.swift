@@ -48,11 +48,17 @@ struct OverviewCommand: ParsableCommand {
             ("gob stop <job_id>", "Stop a running job (use --force for SIGKILL)"),
             ("gob restart <job_id>", "Stop and start a job again"),
             ("gob signal <job_id> <sig>", "Send a signal to a job"),
+            ("gob ps <job_id>", "Show a job's processes, those that left its group too"),
+            ("gob ports [<job_id>]", "Show the ports jobs listen on (TCP and UDP)"),
         ])
         text += section("CONVENIENCE", [
             ("gob run <command>", "Run a job and follow it to its end, exiting with its code;"),
             ("", "reuses a stopped job with the same command"),
         ], examples: ["gob run make test", "gob run pnpm --filter web typecheck"])
+        text += section("PROJECT (.config/gobfile.toml)", [
+            ("gob up [<name>...]", "Start the project's jobs, wait until ready"),
+            ("gob down [<name>...]", "Stop the jobs started from the gobfile"),
+        ])
         text += section("OUTPUT", [
             ("gob logs", "Follow stdout and stderr of all jobs here"),
             ("gob stdout <job_id>", "Show a job's stdout (-f to follow)"),
@@ -63,11 +69,14 @@ struct OverviewCommand: ParsableCommand {
             ("gob tui", "Launch the interactive TUI"),
         ])
         text += section("SCRIPTS AND AI AGENTS", [
-            ("gob await <job_id>...", "Wait for jobs to end, exiting with their code"),
+            ("gob await [<job_id>...]", "Wait for jobs (default: all running here) to end"),
             ("gob add -q <command>", "Print only the job ID: JOB=$(gob add -q make test)"),
+            ("--ready-log REGEX", "add, start, restart return once a line matches"),
+            ("gob await --ready <id>", "Wait until a job started earlier is ready"),
+            ("-q on run, await, -f", "Only a summary line, last lines of a failed job"),
             ("-d, --description TEXT", "One line of context on add/run, shown by list"),
             ("--json", "One JSON object: add run start restart stop signal"),
-            ("", "remove await list status"),
+            ("", "remove await list status ports ps"),
             ("--tail N", "Only the last N lines: stdout, stderr, logs"),
             ("--timeout SECONDS", "await gives up (exit 124); --any: first job to end"),
         ])

@@ -6,39 +6,68 @@ struct RestartCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "restart",
         abstract: "Restart a job (stop + start)",
-        usage: "gob restart [--follow] [--quiet] [--json] <job_id>",
+        usage: """
+            gob restart [--follow] [--quiet] [--json] [--tail <n>] <job_id>
+            gob restart --ready-log <regex> [--ready-timeout <duration>] <job_id>
+            gob restart --ready-port [<port>] [--ready-timeout <duration>] <job_id>
+            """,
         discussion: """
-            Stops the job if it is running (SIGTERM to its process group, SIGKILL after \
-            10 seconds), then starts its command again with the same ID and this \
-            shell's environment, as the job's next run, with logs of its own. On a \
+            Stops the job if it is running (SIGTERM to its processes, SIGKILL after 10 \
+            seconds, as `gob stop`), then starts its command again with the same ID and \
+            this shell's environment, as the job's next run, with logs of its own. When \
+            a process of the job survives, the restart fails and starts nothing. On a \
             stopped job it is the same as `gob \
             start`. When the job's directory is gone, nothing is stopped and the restart \
             fails. Any job ID works, from any directory.
 
             With --follow, gob then prints the job's output until it ends and exits with \
             its exit code (128+N when signal N killed it); Ctrl+C stops following and \
-            leaves the job running. --quiet prints nothing when the job was restarted. \
+            leaves the job running. --quiet prints nothing when the job was restarted \
+            (with --follow: only the footer line, and the last --tail lines, 30, of \
+            stderr and stdout if the job fails). \
             --json prints the restarted job as one JSON object instead (with --follow: \
             once it has ended, without its output).
+
+            A job with a readiness rule (`gob add --ready-log`, `--ready-port`) is \
+            waited for until it is ready, as add waits: "Job k3v ready after 1.3s"; \
+            when it ends first or is not ready in time, its last --tail lines (20) of \
+            stderr and stdout are printed on stderr. --ready-log, --ready-port and \
+            --ready-timeout give the job a new rule, which replaces the whole stored \
+            one. With --follow there is no such wait.
 
             Examples:
               gob restart k3v
               gob restart -f k3v
               gob restart --json k3v
+              gob restart --ready-timeout 2m --ready-log 'ready in [0-9]+ms' k3v
+              gob restart --ready-port 8080 k3v
 
             Output:
               Restarted job k3v with new PID 29377 running: make watch
               Expected ~1m30s (up to 2m10s); 11 of 12 runs succeeded
 
-            Exit status: 0 on success; 1 on an error (for example "job not found: \
+            Exit status: 0 on success (with a readiness rule: once ready; else as \
+            for add --ready-log); 1 on an error (for example "job not found: \
             k3v"); with --follow, the job's exit code.
             """)
 
     @Flag(name: .shortAndLong, help: "Follow output until job completes")
     var follow = false
 
-    @Flag(name: .shortAndLong, help: "Print nothing when the job was restarted")
+    @Flag(name: .shortAndLong, help: "Print nothing when the job was restarted; with --follow, only a summary line")
     var quiet = false
+
+    @Option(help: ArgumentHelp("Wait until a line of output matches this extended regular expression (stored with the job)", valueName: "regex"))
+    var readyLog: String?
+
+    @Option(help: ArgumentHelp("Wait until the job listens on this TCP port, any port when left out (stored with the job)", valueName: "port"))
+    var readyPort: String?
+
+    @Option(help: ArgumentHelp("How long to wait until ready (90s, 2m; default 60s)", valueName: "duration"))
+    var readyTimeout: String?
+
+    @Option(help: ArgumentHelp("Lines of each log shown when the job fails (quiet follow: 30) or is not ready (20)", valueName: "n"))
+    var tail: String?
 
     @Flag(help: "Print the job as one JSON object")
     var json = false
@@ -49,8 +78,11 @@ struct RestartCommand: ParsableCommand {
 
     func run() throws {
         let jobID = try ArgumentCount.jobID(arguments)
-        let request = Request.restart(jobID: jobID, environment: OSString.environment(), settings: .current())
-        try JobFollowSupport.startProcess(request, follow: follow, quiet: quiet, json: json) { job in
+        let rule = try ReadyWait.rule(log: readyLog, port: readyPort, timeout: readyTimeout)
+        let lines = try FlagValue.lineCount(tail, flag: "--tail")
+        try ReadyWait.checkCombination(follow: follow, quiet: quiet, rule: rule, tail: lines, storedRule: true)
+        let request = Request.restart(jobID: jobID, environment: OSString.environment(), settings: .current(), ready: rule)
+        try JobFollowSupport.startProcess(request, follow: follow, quiet: quiet, json: json, tail: lines) { job in
             "Restarted job \(job.id) with new PID \(job.pid) running: \(job.commandLine)"
         }
     }

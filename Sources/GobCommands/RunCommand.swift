@@ -7,7 +7,7 @@ struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
         abstract: "Run a command and follow its output until completion",
-        usage: "gob run [-d <text>] [--json] [--] <command> [args...]",
+        usage: "gob run [-d <text>] [-q] [--tail <n>] [--json] [--] <command> [args...]",
         discussion: """
             Runs <command> as a background job and prints its stdout and stderr, each \
             line prefixed with the job ID, until it ends; then prints how it ended and \
@@ -22,11 +22,16 @@ struct RunCommand: ParsableCommand {
             job is started beside it. Once 3 or more runs of the job succeeded, a line \
             says how long it usually takes.
 
-            gob's own options (-h/--help, -d/--description, --json) come before the \
+            gob's own options (-h/--help, -d/--description, -q, --tail, --json) come before the \
             command; everything from the first other argument on belongs to the job, so \
             `gob run ls -la` works. A command given as one string with spaces is split \
             as a POSIX shell would split it, quotes and backslashes included, without \
             expanding anything: `gob run "pytest -k 'slow and not db'"`.
+
+            With --quiet nothing is streamed either: when the job ends, gob prints only \
+            the footer line, and when it failed, the last --tail lines (30) of its \
+            stderr and then of its stdout, each under a label. Exit statuses are the \
+            same.
 
             With --json nothing is streamed: gob waits for the job to end, prints it as \
             one JSON object (exit_code, signal, run_time_ms, log paths, ...) and exits \
@@ -38,6 +43,7 @@ struct RunCommand: ParsableCommand {
               gob run make test
               gob run pnpm --filter web typecheck
               gob run -d "unit tests" --json make test
+              gob run -q make test
 
             Output:
               Added job k3v running: make test
@@ -62,6 +68,12 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Wait without streaming, then print the ended job as one JSON object")
     var json = false
 
+    @Flag(name: .shortAndLong, help: "Print no output while the job runs, only a summary line (and its last lines if it fails)")
+    var quiet = false
+
+    @Option(help: ArgumentHelp("With --quiet: lines of each log shown when the job fails (default 30)", valueName: "n"))
+    var tail: String?
+
     @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("The command to run and its arguments", valueName: "command"))
     var command: [String] = []
 
@@ -69,6 +81,8 @@ struct RunCommand: ParsableCommand {
         let typed = try PassthroughArguments.command(from: command, of: Self.self)
         let argv = try JobCommand.argv(from: typed, requirement: "requires at least 1 arg(s)")
         let description = try JobDescription.validated(jobDescription)
+        let lines = try FlagValue.lineCount(tail, flag: "--tail")
+        try ReadyWait.checkCombination(follow: true, quiet: quiet, rule: nil, tail: lines, storedRule: false)
         let workdir = try DaemonSession.workingDirectory()
         let events = try JobFollowSupport.subscribe(workdir: workdir)
         let wording = DaemonSession.ErrorWording(prefix: "failed to add job: ")
@@ -80,6 +94,7 @@ struct RunCommand: ParsableCommand {
         let response = try DaemonSession().send(.run(spec), wording: wording)
         let job = try response.requireJob(wording: wording)
         if json { return try JobFollowSupport.awaitAsJSON(job, events: events) }
+        if quiet { return try JobFollowSupport.quietly(job, events: events, tail: lines ?? LogTails.quietDefault) }
         let restarted = response["restarted"]?.boolValue ?? false
         Console.line("\(restarted ? "Restarted" : "Added") job \(job.id) running: \(job.commandLine)")
         if let estimate = RunText.estimateLine(job) { Console.line(estimate) }

@@ -6,7 +6,11 @@ struct StartCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "start",
         abstract: "Start a stopped job",
-        usage: "gob start [--follow] [--quiet] [--json] <job_id>",
+        usage: """
+            gob start [--follow] [--quiet] [--json] [--tail <n>] <job_id>
+            gob start --ready-log <regex> [--ready-timeout <duration>] <job_id>
+            gob start --ready-port [<port>] [--ready-timeout <duration>] <job_id>
+            """,
         discussion: """
             Starts a stopped job again: same ID, same command, same directory, a new \
             process with this shell's environment. It is the job's next run, with \
@@ -17,20 +21,31 @@ struct StartCommand: ParsableCommand {
 
             With --follow, gob then prints the job's output until it ends and exits with \
             its exit code (128+N when signal N killed it); Ctrl+C stops following and \
-            leaves the job running. --quiet prints nothing when the job was started. \
+            leaves the job running. --quiet prints nothing when the job was started \
+            (with --follow: only the footer line, and the last --tail lines, 30, of \
+            stderr and stdout if the job fails). \
             --json prints the started job as one JSON object instead (with --follow: \
             once it has ended, without its output).
+
+            A job with a readiness rule (`gob add --ready-log`, `--ready-port`) is \
+            waited for until it is ready, as add waits: "Job k3v ready after 1.3s"; \
+            when it ends first or is not ready in time, its last --tail lines (20) of \
+            stderr and stdout are printed on stderr. --ready-log, --ready-port and \
+            --ready-timeout give the job a new rule, which replaces the whole stored \
+            one. With --follow there is no such wait.
 
             Examples:
               gob start k3v
               gob start -f k3v
               gob start --json k3v
+              gob start --ready-log '^Listening on' k3v
 
             Output:
               Started job k3v with PID 29104 running: make watch
               Expected ~1m30s (up to 2m10s); 11 of 12 runs succeeded
 
-            Exit status: 0 on success; 1 on an error (for example "job k3v is already \
+            Exit status: 0 on success (with a readiness rule: once ready; else as \
+            for add --ready-log); 1 on an error (for example "job k3v is already \
             running (use 'gob restart' to restart a running job)"); with --follow, the \
             job's exit code.
             """)
@@ -38,8 +53,20 @@ struct StartCommand: ParsableCommand {
     @Flag(name: .shortAndLong, help: "Follow output until job completes")
     var follow = false
 
-    @Flag(name: .shortAndLong, help: "Print nothing when the job was started")
+    @Flag(name: .shortAndLong, help: "Print nothing when the job was started; with --follow, only a summary line")
     var quiet = false
+
+    @Option(help: ArgumentHelp("Wait until a line of output matches this extended regular expression (stored with the job)", valueName: "regex"))
+    var readyLog: String?
+
+    @Option(help: ArgumentHelp("Wait until the job listens on this TCP port, any port when left out (stored with the job)", valueName: "port"))
+    var readyPort: String?
+
+    @Option(help: ArgumentHelp("How long to wait until ready (90s, 2m; default 60s)", valueName: "duration"))
+    var readyTimeout: String?
+
+    @Option(help: ArgumentHelp("Lines of each log shown when the job fails (quiet follow: 30) or is not ready (20)", valueName: "n"))
+    var tail: String?
 
     @Flag(help: "Print the job as one JSON object")
     var json = false
@@ -50,8 +77,11 @@ struct StartCommand: ParsableCommand {
 
     func run() throws {
         let jobID = try ArgumentCount.jobID(arguments)
-        let request = Request.start(jobID: jobID, environment: OSString.environment(), settings: .current())
-        try JobFollowSupport.startProcess(request, follow: follow, quiet: quiet, json: json) { job in
+        let rule = try ReadyWait.rule(log: readyLog, port: readyPort, timeout: readyTimeout)
+        let lines = try FlagValue.lineCount(tail, flag: "--tail")
+        try ReadyWait.checkCombination(follow: follow, quiet: quiet, rule: rule, tail: lines, storedRule: true)
+        let request = Request.start(jobID: jobID, environment: OSString.environment(), settings: .current(), ready: rule)
+        try JobFollowSupport.startProcess(request, follow: follow, quiet: quiet, json: json, tail: lines) { job in
             "Started job \(job.id) with PID \(job.pid) running: \(job.commandLine)"
         }
     }

@@ -13,8 +13,9 @@ struct TuiCommand: ParsableCommand {
             live: the Jobs panel on the left (a green dot: running; a circle: ended \
             well or stopped by gob; a red cross: failed; after a stopped job's command, \
             how its last run ended), the selected job's stdout and stderr on the right, \
-            key hints at the bottom. Every key gets an answer in \
-            the status bar. Starts the daemon if needed.
+            key hints at the bottom. Every key gets an answer in the status bar. Starts \
+            the daemon if needed. It never starts or stops jobs on its own, when it \
+            opens or when it quits.
 
             Keys:
               up/k, down/j     select a job (in a log panel: scroll it)
@@ -26,6 +27,8 @@ struct TuiCommand: ParsableCommand {
                                the current run, live)
               n                start a new job in this directory (typed as in a
                                shell: quotes and backslashes, no expansion)
+              p                the project's gobfile entries; enter starts one
+                               (blocked ones cannot be started)
               a                show jobs of all directories, or this one again
               g/G, pgup/pgdn   top/bottom, page up/down in a log panel
               f                follow the logs' end on or off

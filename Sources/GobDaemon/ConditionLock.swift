@@ -1,9 +1,5 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-import GobProtocol
+import GobSystem
 
 /// State behind a mutex with a condition variable, for threads that must sleep until the
 /// state changes (a stop waiting for a process group, a subscriber waiting for events).
@@ -21,9 +17,8 @@ public final class ConditionLock<State>: @unchecked Sendable {
         pthread_mutex_init(mutex, nil)
         var attributes = pthread_condattr_t()
         pthread_condattr_init(&attributes)
-        #if canImport(Glibc)
+        // Timed waits measure on the monotonic clock, as every deadline of gob does.
         pthread_condattr_setclock(&attributes, CLOCK_MONOTONIC)
-        #endif
         pthread_cond_init(condition, &attributes)
         pthread_condattr_destroy(&attributes)
     }
@@ -76,14 +71,8 @@ public final class ConditionLock<State>: @unchecked Sendable {
             if wake == Int64.max {
                 pthread_cond_wait(condition, mutex)
             } else {
-                #if canImport(Glibc)
                 var ts = timespec(tv_sec: Int(wake / 1_000_000_000), tv_nsec: Int(wake % 1_000_000_000))
                 pthread_cond_timedwait(condition, mutex, &ts)
-                #else
-                let delta = wake - now
-                var ts = timespec(tv_sec: Int(delta / 1_000_000_000), tv_nsec: Int(delta % 1_000_000_000))
-                pthread_cond_timedwait_relative_np(condition, mutex, &ts)
-                #endif
             }
         }
     }

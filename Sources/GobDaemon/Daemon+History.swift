@@ -2,6 +2,7 @@ import Glibc
 import GobProtocol
 import GobStore
 import Logging
+import GobSystem
 
 /// What a starting daemon reads from the state directory.
 struct History {

@@ -1,9 +1,6 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import GobProtocol
+import GobSystem
 import Logging
 
 /// The listening socket and the locked PID file of a daemon, and the identity of its
@@ -12,19 +9,6 @@ struct Endpoint: Sendable {
     var listenFD: Int32
     var pidFD: Int32
     var socketInode: FileIdentity?
-}
-
-/// Device and inode of a file: which file a path names right now.
-struct FileIdentity: Equatable, Sendable {
-    var device: UInt64
-    var inode: UInt64
-}
-
-/// The identity of the file open as `fd`.
-func fileIdentity(ofDescriptor fd: Int32) -> FileIdentity? {
-    var info = stat()
-    guard fstat(fd, &info) == 0 else { return nil }
-    return FileIdentity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
 }
 
 extension Daemon {
@@ -54,25 +38,20 @@ extension Daemon {
     /// moves, its own removal and `IN_UNMOUNT`) and the kernel's mount-table notice on
     /// `/proc/self/mountinfo` (a mount over a parent moves `<rt>` without touching the
     /// directory itself). It polls every 2 s only while the directory is unusable, or
-    /// where neither is available.
+    /// when inotify could not be had.
     func startGuard() -> Bool {
         DetachedThread.start { [self] in guardLoop() }
     }
 
     private func guardLoop() {
-        #if os(Linux)
         let notify = inotify_init1(Int32(IN_CLOEXEC | IN_NONBLOCK))
         if notify < 0 { logger.warning("Watching \(paths.directory) by polling: inotify: \(SystemError.last)") }
         let mounts = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC)
         defer {
-            if notify >= 0 { closeDescriptor(notify) }
-            if mounts >= 0 { closeDescriptor(mounts) }
+            if notify >= 0 { Descriptor.close(notify) }
+            if mounts >= 0 { Descriptor.close(mounts) }
         }
         watchDirectory(notify)
-        #else
-        let notify: Int32 = -1
-        let mounts: Int32 = -1
-        #endif
         var buffer = [UInt8](repeating: 0, count: 8192)
         var problem: String?
         while !isShuttingDown {
@@ -84,7 +63,6 @@ extension Daemon {
             if ready < 0 && errno != EINTR { return }
             if isShuttingDown { return }
             var relevant = ready == 0 || problem != nil
-            #if os(Linux)
             if notify >= 0 {
                 while true {
                     let count = buffer.withUnsafeMutableBytes { read(notify, $0.baseAddress, $0.count) }
@@ -99,7 +77,6 @@ extension Daemon {
                 while buffer.withUnsafeMutableBytes({ read(mounts, $0.baseAddress, $0.count) }) > 0 {}
                 relevant = true
             }
-            #endif
             guard relevant else { continue }
             switch repairIfNeeded() {
             case .intact:
@@ -123,16 +100,13 @@ extension Daemon {
     /// directory put in its place). A watch of a directory that was replaced simply
     /// stops reporting; none is ever removed here, since that queues an event of its own.
     private func watchDirectory(_ notify: Int32) {
-        #if os(Linux)
         guard notify >= 0 else { return }
         let mask = UInt32(IN_DELETE | IN_MOVED_FROM | IN_DELETE_SELF | IN_MOVE_SELF | IN_UNMOUNT)
         directory.withDescriptor { fd in
             _ = inotify_add_watch(notify, "/proc/self/fd/\(fd)", mask)
         }
-        #endif
     }
 
-    #if os(Linux)
     /// Whether a batch of inotify events touches the socket, the PID file or the directory
     /// itself (removed, moved, unmounted).
     private static func touchesRuntimeFiles(_ bytes: ArraySlice<UInt8>) -> Bool {
@@ -149,7 +123,6 @@ extension Daemon {
         }
         return false
     }
-    #endif
 
     private var isShuttingDown: Bool {
         shutdownRequest.withLock { $0.map { !$0.onlyIfNoJobs } ?? false }
@@ -164,7 +137,7 @@ extension Daemon {
         let directoryCurrent = directory.isCurrent
         if directoryCurrent {
             let socketIntact = current.socketInode != nil && directory.identity(of: "daemon.sock") == current.socketInode
-            let pidIntact = directory.identity(of: "daemon.pid") == fileIdentity(ofDescriptor: current.pidFD)
+            let pidIntact = directory.identity(of: "daemon.pid") == FileIdentity(descriptor: current.pidFD)
             if socketIntact && pidIntact { return .intact }
         }
         if directoryCurrent {
@@ -183,21 +156,21 @@ extension Daemon {
         do throws(DaemonStartError) {
             // Our lock on an intact PID file stands; a new file must be locked anew (and a
             // daemon that locked it first has taken over).
-            let pidIntact = directory.identity(of: "daemon.pid") == fileIdentity(ofDescriptor: current.pidFD)
+            let pidIntact = directory.identity(of: "daemon.pid") == FileIdentity(descriptor: current.pidFD)
             let pidFD = pidIntact ? current.pidFD : try Self.lockPIDFile(directory)
             try Self.removeStaleSocket(directory, logger: logger)
             let listenFD = try Self.listen(in: directory)
             try Self.writePID(pidFD)
             guard server.start(listening: listenFD) else {
-                closeDescriptor(listenFD)
+                Descriptor.close(listenFD)
                 return .lost
             }
-            endpoint.withLock {
-                $0 = Endpoint(listenFD: listenFD, pidFD: pidFD, socketInode: directory.identity(of: "daemon.sock"))
-            }
-            shutdownSocket(current.listenFD)
-            closeDescriptor(current.listenFD)
-            if pidFD != current.pidFD { closeDescriptor(current.pidFD) }
+            // Looked up before the lock: it guards which endpoint is current, never a call.
+            let socketInode = directory.identity(of: "daemon.sock")
+            endpoint.withLock { $0 = Endpoint(listenFD: listenFD, pidFD: pidFD, socketInode: socketInode) }
+            Socket.shutdown(current.listenFD)
+            Descriptor.close(current.listenFD)
+            if pidFD != current.pidFD { Descriptor.close(current.pidFD) }
             if !directoryCurrent { supervisor.runtimeDirectoryRecreated() }
             logger.info("Daemon listening again on \(paths.socket)")
             return .repaired

@@ -1,9 +1,6 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import GobProtocol
+import GobSystem
 import Logging
 
 extension Daemon {
@@ -26,8 +23,8 @@ extension Daemon {
             }
             while flock(fd, LOCK_EX | LOCK_NB) != 0 {
                 guard errno == EWOULDBLOCK || errno == EINTR, MonotonicClock.now() < deadline else {
-                    let holder = String(decoding: readAll(fd, limit: 32), as: UTF8.self)
-                    closeDescriptor(fd)
+                    let holder = String(decoding: Descriptor.readAll(fd, limit: 32), as: UTF8.self)
+                    Descriptor.close(fd)
                     if canConnect(directory) {
                         throw DaemonStartError(
                             "failed to cleanup stale socket: daemon already running (socket in use: \(paths.socket))",
@@ -37,14 +34,12 @@ extension Daemon {
                         "daemon already running (PID \(holder.isEmpty ? "unknown" : holder)) but not answering on \(paths.socket); stop it with: kill \(holder)",
                         anotherDaemon: true)
                 }
-                usleep(10_000)
+                MonotonicClock.sleep(milliseconds: 10)
             }
-            var held = stat()
-            if fstat(fd, &held) == 0,
-               directory.identity(of: "daemon.pid") == FileIdentity(device: UInt64(held.st_dev), inode: UInt64(held.st_ino)) {
+            if let held = FileIdentity(descriptor: fd), directory.identity(of: "daemon.pid") == held {
                 return fd
             }
-            closeDescriptor(fd)
+            Descriptor.close(fd)
             // The lock came free because its holder went: the new file is worth a try even
             // if the wait took long (this daemon may have been stopped meanwhile).
             replacements += 1
@@ -96,40 +91,33 @@ extension Daemon {
     /// directory's descriptor (never through `<rt>`'s name, which could have been swapped),
     /// with a umask that keeps it 0600 from birth.
     static func listen(in directory: RuntimeDirectory) throws(DaemonStartError) -> Int32 {
-        #if canImport(Glibc)
-        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        #else
-        let fd = socket(AF_UNIX, SOCK_STREAM, 0)
-        #endif
-        guard fd >= 0 else { throw DaemonStartError("failed to create socket: \(SystemError.last)") }
-        let (bound, bindError): (Int32, Int32) = directory.withDescriptor { dirFD in
-            guard var address = socketAddress(directory.paths.path(of: "daemon.sock", inDirectory: dirFD)) else {
-                return (-1, ENAMETOOLONG)
+        let fd: Int32
+        do { fd = try Socket.stream() } catch { throw DaemonStartError("failed to create socket: \(error)") }
+        let bindError: SystemError? = directory.withDescriptor { dirFD in
+            do throws(SystemError) {
+                let address = try UnixSocketAddress(path: directory.paths.path(of: "daemon.sock", inDirectory: dirFD))
+                let previous = umask(0o177)
+                defer { umask(previous) }
+                try Socket.bind(fd, to: address)
+                return nil
+            } catch {
+                return error
             }
-            let previous = umask(0o177)
-            let bound = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                    bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
-                }
-            }
-            let bindError = errno
-            umask(previous)
-            return (bound, bindError)
         }
-        guard bound == 0 else {
-            closeDescriptor(fd)
-            throw DaemonStartError("failed to create socket: \(SystemError(bindError))")
+        if let bindError {
+            Descriptor.close(fd)
+            throw DaemonStartError("failed to create socket: \(bindError)")
         }
         let modeSet = directory.withDescriptor { fchmodat($0, "daemon.sock", 0o600, 0) }
         guard modeSet == 0 else {
             let error = SystemError.last
-            closeDescriptor(fd)
+            Descriptor.close(fd)
             try? directory.remove("daemon.sock")
             throw DaemonStartError("failed to set socket permissions: \(error)")
         }
         guard Glibc.listen(fd, 512) == 0 else {
             let error = SystemError.last
-            closeDescriptor(fd)
+            Descriptor.close(fd)
             try? directory.remove("daemon.sock")
             throw DaemonStartError("failed to create socket: \(error)")
         }
@@ -138,48 +126,21 @@ extension Daemon {
 
     /// Whether something accepts connections on `daemon.sock` of the directory.
     static func canConnect(_ directory: RuntimeDirectory) -> Bool {
-        #if canImport(Glibc)
-        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        #else
-        let fd = socket(AF_UNIX, SOCK_STREAM, 0)
-        #endif
-        guard fd >= 0 else { return false }
-        defer { closeDescriptor(fd) }
-        let rc: Int32 = directory.withDescriptor { dirFD in
-            guard var address = socketAddress(directory.paths.path(of: "daemon.sock", inDirectory: dirFD)) else { return -1 }
-            return withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                    connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
-                }
+        directory.withDescriptor { dirFD in
+            guard let fd = try? Socket.connected(to: directory.paths.path(of: "daemon.sock", inDirectory: dirFD)) else {
+                return false
             }
+            Descriptor.close(fd)
+            return true
         }
-        return rc == 0
     }
 
     /// Many subscribers and jobs need descriptors: take the hard limit.
     static func raiseDescriptorLimit() {
-        #if canImport(Glibc)
         let resourceNoFile = __rlimit_resource_t(RLIMIT_NOFILE.rawValue)
-        #else
-        let resourceNoFile = RLIMIT_NOFILE
-        #endif
         var limit = rlimit()
         guard getrlimit(resourceNoFile, &limit) == 0, limit.rlim_cur < limit.rlim_max else { return }
         limit.rlim_cur = min(limit.rlim_max, 1 << 20)
         _ = setrlimit(resourceNoFile, &limit)
     }
-}
-
-/// A `sockaddr_un` for `path`; nil when the path does not fit.
-func socketAddress(_ path: String) -> sockaddr_un? {
-    var address = sockaddr_un()
-    address.sun_family = sa_family_t(AF_UNIX)
-    let bytes = Array(path.utf8)
-    let capacity = MemoryLayout.size(ofValue: address.sun_path)
-    guard bytes.count < capacity else { return nil }
-    withUnsafeMutableBytes(of: &address.sun_path) { raw in
-        for (n, byte) in bytes.enumerated() { raw[n] = byte }
-        raw[bytes.count] = 0
-    }
-    return address
 }

@@ -1,13 +1,10 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import GobProtocol
 import Logging
 import Synchronization
+import GobSystem
 
-/// `<rt>/daemon.log` (Decision D12): Go-style `YYYY/MM/DD HH:MM:SS message` lines, also
+/// `<rt>/daemon.log` (docs/files.md): Go-style `YYYY/MM/DD HH:MM:SS message` lines, also
 /// copied to stderr (which is /dev/null when the daemon was auto-started), kept under
 /// `limit` bytes by dropping the oldest part.
 public final class DaemonLogFile: Sendable {
@@ -27,7 +24,7 @@ public final class DaemonLogFile: Sendable {
     }
 
     deinit {
-        fd.withLock { closeDescriptor($0) }
+        fd.withLock { Descriptor.close($0) }
     }
 
     private static func open(in directory: RuntimeDirectory) throws(SystemError) -> Int32 {
@@ -39,7 +36,7 @@ public final class DaemonLogFile: Sendable {
     public func reopen() {
         guard let reopened = try? Self.open(in: directory) else { return }
         fd.withLock { fd in
-            closeDescriptor(fd)
+            Descriptor.close(fd)
             fd = reopened
         }
     }
@@ -47,15 +44,15 @@ public final class DaemonLogFile: Sendable {
     /// Appends one line.
     public func write(_ message: String) {
         let line = Array((Self.prefix() + message + "\n").utf8)
-        _ = writeAll(2, line)
+        Descriptor.writeAllIgnoringErrors(2, line)
         fd.withLock { fd in
             var info = stat()
             // Deleted with the runtime directory: write to the new file once there is one.
             if fstat(fd, &info) == 0, info.st_nlink == 0, let reopened = try? Self.open(in: directory) {
-                closeDescriptor(fd)
+                Descriptor.close(fd)
                 fd = reopened
             }
-            _ = writeAll(fd, line)
+            Descriptor.writeAllIgnoringErrors(fd, line)
             if fstat(fd, &info) == 0, Int(info.st_size) > limit { trim(fd, size: Int(info.st_size)) }
         }
     }
@@ -68,7 +65,7 @@ public final class DaemonLogFile: Sendable {
         var kept = Array(tail[0..<n])
         if let newline = kept.firstIndex(of: 0x0A) { kept.removeSubrange(0...newline) }
         guard ftruncate(fd, 0) == 0 else { return }
-        _ = writeAll(fd, Array("(older daemon log lines dropped)\n".utf8) + kept)
+        Descriptor.writeAllIgnoringErrors(fd, Array("(older daemon log lines dropped)\n".utf8) + kept)
     }
 
     private static func prefix() -> String {

@@ -1,15 +1,12 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import CGobShims
 import GobProtocol
 import GobStore
 import Logging
 import Synchronization
+import GobSystem
 
-/// A reason the daemon could not start; `description` is the contract's text (§2.22).
+/// A reason the daemon could not start; `description` is what the client prints.
 public struct DaemonStartError: Error, Equatable, Sendable, CustomStringConvertible {
     public let description: String
     /// Another daemon holds the runtime directory (it runs, or is still shutting down):
@@ -22,7 +19,8 @@ public struct DaemonStartError: Error, Equatable, Sendable, CustomStringConverti
     }
 }
 
-/// The daemon process: start-up, serving, and graceful shutdown.
+/// The daemon process: start-up, serving, and graceful shutdown (docs/files.md, "The
+/// daemon's life").
 public enum DaemonMain {
     /// Runs the daemon in the foreground until it shuts down. `readyFD`: when non-nil, the
     /// daemon writes `ok\n` to it once it is listening, or `error: <message>\n` when
@@ -33,16 +31,14 @@ public enum DaemonMain {
         do throws(DaemonStartError) {
             let daemon = try Daemon.start(paths: paths)
             if let readyFD {
-                _ = writeAll(readyFD, Array("ok\n".utf8))
-                closeDescriptor(readyFD)
+                ReadinessPipe.tell(readyFD, "ok")
             }
             return daemon.serveUntilShutdown()
         } catch {
             if let readyFD {
                 // `running:` tells the client that another daemon won: it can try again.
                 let word = error.anotherDaemon ? "running" : "error"
-                _ = writeAll(readyFD, Array("\(word): \(error.description)\n".utf8))
-                closeDescriptor(readyFD)
+                ReadinessPipe.tell(readyFD, "\(word): \(error.description)")
             }
             throw error
         }
@@ -130,7 +126,7 @@ final class Daemon: Sendable {
             let bootID = BootID.current()
             let history = try openHistory(bootID: bootID, logger: logger)
             cleanUpAfterPredecessor(directory, logger: logger)
-            _ = gob_set_child_subreaper()
+            let adoptsOrphans = gob_set_child_subreaper() == 0
             let listenFD = try listen(in: directory)
             try writePID(pidLockFD)
 
@@ -141,7 +137,7 @@ final class Daemon: Sendable {
             let supervisor = JobSupervisor(
                 launcher: launcher, bus: bus, paths: paths, store: history.store,
                 logs: LogFiles(state: history.directory), directory: directory, flusher: flusher, bootID: bootID,
-                logger: logger)
+                logger: logger, trees: JobTrees(daemonPID: getpid(), adoptsOrphans: adoptsOrphans))
             supervisor.restore(history.jobs)
             let shutdown = ConditionLock<ShutdownRequest?>(nil)
             let server = SocketServer(
@@ -177,7 +173,8 @@ final class Daemon: Sendable {
         }
     }
 
-    /// Blocks until a shutdown is requested, then shuts down gracefully (contract §4.5).
+    /// Blocks until a shutdown is requested, then shuts down gracefully: jobs stopped,
+    /// socket and PID file removed.
     func serveUntilShutdown() -> Int32 {
         var reason = "unknown"
         while true {
@@ -209,20 +206,19 @@ final class Daemon: Sendable {
             }
         }
         server.turnAwayQueued(current.listenFD)
-        shutdownSocket(current.listenFD)
-        closeDescriptor(current.listenFD)
+        Socket.shutdown(current.listenFD)
+        Descriptor.close(current.listenFD)
         bus.closeAll()
         // Jobs and their history stay; only their processes end.
-        let running = supervisor.stopAll()
-        if running > 0 { logger.info("Stopped \(running) running job(s)") }
+        let stopped = supervisor.stopAll()
+        if stopped.stopped > 0 { logger.info("Stopped \(stopped.stopped) running job(s)") }
+        if let failure = stopped.failure { logger.error("Shutting down with \(failure)") }
         // Everything is written: the next daemon may have the database before this one has
         // let go of its runtime directory.
         flusher?.stopAndSync()
         store.close()
         state.unlock()
-        var held = stat()
-        if fstat(current.pidFD, &held) == 0,
-           directory.identity(of: "daemon.pid") == FileIdentity(device: UInt64(held.st_dev), inode: UInt64(held.st_ino)) {
+        if let held = FileIdentity(descriptor: current.pidFD), directory.identity(of: "daemon.pid") == held {
             do { try directory.remove("daemon.pid") } catch {
                 logger.warning("Warning: failed to remove PID file: \(error)")
             }

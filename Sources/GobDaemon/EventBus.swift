@@ -1,14 +1,11 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import CGobShims
 import GobProtocol
+import GobSystem
 import Logging
 import Synchronization
 
-/// Delivers job events to subscribers (contract §5.6, Decision D8).
+/// Delivers job events to subscribers (docs/protocol.md, "Events").
 ///
 /// Publishing only appends an encoded line to each matching subscriber's bounded queue and
 /// wakes its thread. The supervisor publishes from one thread at a time, in the order its
@@ -89,12 +86,11 @@ public final class Subscription: Sendable {
     private let signalFD: Int32
 
     init?(workdir: OSString?, limit: Int) {
-        var fds: [Int32] = [-1, -1]
-        guard gob_pipe(&fds, 1) == 0 else { return nil }
+        guard let pipe = try? SystemPipe.open(nonBlocking: true) else { return nil }
         self.workdir = workdir
         self.limit = limit
-        wakeFD = fds[0]
-        signalFD = fds[1]
+        wakeFD = pipe.read
+        signalFD = pipe.write
     }
 
     /// Adds a line; false (and the subscription finished) when the queue was full.
@@ -124,10 +120,7 @@ public final class Subscription: Sendable {
     /// Takes every queued line; `finished` says the subscription must end.
     public func drain() -> (lines: [[UInt8]], finished: Bool) {
         queue.withLock { queue in
-            if !queue.closed {
-                var scratch = [UInt8](repeating: 0, count: 64)
-                _ = scratch.withUnsafeMutableBytes { read(wakeFD, $0.baseAddress, $0.count) }
-            }
+            if !queue.closed { Descriptor.drain(wakeFD) }
             defer { queue.lines.removeAll(keepingCapacity: true) }
             return (queue.lines, queue.finished)
         }
@@ -135,8 +128,7 @@ public final class Subscription: Sendable {
 
     /// Wakes the connection thread; called with the queue locked, so never after `close`.
     private func poke() {
-        var byte: UInt8 = 1
-        _ = write(signalFD, &byte, 1)
+        SystemPipe.poke(signalFD)
     }
 
     /// Releases the wake-up pipe; called once the connection thread is done with it.
@@ -145,13 +137,8 @@ public final class Subscription: Sendable {
             guard !queue.closed else { return }
             queue.closed = true
             queue.finished = true
-            closeDescriptor(wakeFD)
-            closeDescriptor(signalFD)
+            Descriptor.close(wakeFD)
+            Descriptor.close(signalFD)
         }
     }
-}
-
-/// `close(2)`, named apart from the methods called `close`.
-func closeDescriptor(_ fd: Int32) {
-    _ = close(fd)
 }

@@ -1,5 +1,6 @@
 import GobProtocol
 import GobStore
+import GobSystem
 
 /// One job as the daemon holds it. The ID, command, workdir and creation time never
 /// change; each start is a new run (`runNumber`), which replaces the process fields.
@@ -52,8 +53,24 @@ struct Job: Sendable {
     var stoppedByGob: Bool = false { didSet { wire = nil } }
     /// A one-line note (`add -d`), kept across restarts.
     var description: String? { didSet { wire = nil } }
-    /// The leader has ended but members of its process group may remain: stop and nuke
-    /// still signal the group, and the store keeps it for a daemon starting after a crash.
+    /// When the job counts as ready, kept across runs; nil: it has no rule.
+    var ready: ReadinessRule? { didSet { wire = nil } }
+    /// Where the current run stands with `ready`; nil without a rule.
+    var readiness: Readiness? { didSet { wire = nil } }
+    /// When the current run became ready: wall clock as RFC 3339, and how long after the
+    /// run's start (monotonic, like the run time).
+    var readyAtText: String? { didSet { wire = nil } }
+    var readyAfterNanos: Int64? { didSet { wire = nil } }
+    /// A line of the current run matched the rule's pattern, while its port part had yet
+    /// to hold (a rule with both waits for both).
+    var readyLogSeen = false
+    /// The listening socket that made the current run ready, for a rule with a port.
+    var readyListener: ListeningPort? { didSet { wire = nil } }
+    /// The gobfile entry the job was started from (`gob up`); nil for other jobs.
+    var gobfileName: String? { didSet { wire = nil } }
+    /// The leader has ended but members of its process group, or other processes of its
+    /// tree, may remain: stop and nuke still end them, and the store keeps it for a
+    /// daemon starting after a crash.
     var groupMayLinger: Bool
     /// What the job's history adds up to.
     var summary: RunSummary { didSet { wire = nil } }
@@ -63,6 +80,8 @@ struct Job: Sendable {
     /// those fields clears it): `list` then copies bytes instead of encoding thousands of
     /// jobs again.
     var wire: [UInt8]?
+    /// The sockets the current run's tree listened on at the last lookup.
+    var ports: [ListeningPort] = [] { didSet { wire = nil } }
 
     /// Whether any process of this job's group may still be alive.
     var mayHaveProcesses: Bool { running || groupMayLinger }
@@ -82,7 +101,11 @@ struct Job: Sendable {
             startedAt: Self.text(startedAtNanos), runTimeMilliseconds: runTimeMilliseconds,
             description: description, stoppedByGob: stoppedByGob,
             run: runNumber > 0 ? RunID.make(job: id, number: runNumber) : nil, runs: summary.runs,
-            stats: summary.stats, estimate: summary.estimate, outcome: outcome)
+            stats: summary.stats, estimate: summary.estimate, outcome: outcome,
+            readyLog: ready?.log, readyTimeoutMilliseconds: ready?.timeoutMilliseconds,
+            readiness: readiness?.rawValue, readyAt: readyAtText,
+            readyAfterMilliseconds: readyAfterNanos.map { $0 / 1_000_000 },
+            readyPort: ready?.port, readyListener: readyListener, ports: running ? ports : [], gobfileName: gobfileName)
     }
 
     /// A wall-clock time in nanoseconds as the snapshot's RFC 3339 text (whole seconds).

@@ -1,5 +1,6 @@
 import Glibc
 import GobProtocol
+import GobSystem
 
 /// Job process groups a crashed daemon left, and which processes provably belong to them.
 ///
@@ -40,8 +41,8 @@ public struct JobGroupRecord: Sendable {
     /// The entries a previous daemon left; empty when there is no file.
     public func read() -> [Entry] {
         guard let fd = try? openFile(O_RDONLY) else { return [] }
-        defer { closeDescriptor(fd) }
-        let data = readAll(fd, limit: 16 << 20)
+        defer { Descriptor.close(fd) }
+        let data = Descriptor.readAll(fd, limit: 16 << 20)
         var entries: [Entry] = []
         for line in data.split(separator: 0x0A) {
             let fields = line.split(separator: 0x20)

@@ -1,5 +1,6 @@
 import GobProtocol
 import GobStore
+import GobSystem
 
 /// One change of a job, as it passes through `JobSupervisor.apply`.
 enum JobChange {
@@ -11,15 +12,21 @@ enum JobChange {
     case stopped(Job)
     /// A field changed that no event announces (a lingering group found empty).
     case updated(Job)
+    /// The ports its tree listens on changed (`ports_updated`).
+    case portsUpdated(Job)
     /// It was removed (`job_removed`).
     case removed(Job)
     /// One of its earlier runs was deleted (the job carries its summary without it).
     case runRemoved(Job, number: Int64)
+    /// Its current run's readiness rule held (`job_ready`).
+    case ready(Job)
+    /// Its current run's readiness rule did not hold in time (`job_ready_timed_out`).
+    case readyTimedOut(Job)
 
     var job: Job {
         switch self {
-        case let .added(job), let .started(job), let .stopped(job), let .updated(job), let .removed(job),
-             let .runRemoved(job, _):
+        case let .added(job), let .started(job), let .stopped(job), let .updated(job), let .portsUpdated(job),
+             let .removed(job), let .ready(job), let .readyTimedOut(job), let .runRemoved(job, _):
             job
         }
     }
@@ -30,7 +37,10 @@ enum JobChange {
         case .started: .jobStarted
         case .stopped: .jobStopped
         case .updated, .runRemoved: nil
+        case .portsUpdated: .portsUpdated
         case .removed: .jobRemoved
+        case .ready: .jobReady
+        case .readyTimedOut: .jobReadyTimedOut
         }
     }
 }
@@ -70,9 +80,21 @@ extension JobSupervisor {
             }
         }
         if store != nil { note(change, in: &state.storeChanges) }
+        // A new run's logs get their `<rt>` links at the commit. Its ports are looked up
+        // shortly after it starts; an ended one's never. (Memory only: the schedule's own
+        // lock, its thread already made.) The run is over (or the job gone): nothing of it
+        // can become ready any more.
         switch change {
-        case .added, .started: state.newRuns.append((job.id, job.runNumber))
-        default: break
+        case .added, .started:
+            state.newRuns.append((job.id, job.runNumber))
+            if job.running { portSchedule?.runStarted(job.id, pid: job.pid) }
+        case .stopped:
+            readiness.cancel(id: job.id, pid: job.pid)
+            portSchedule?.forget(job.id)
+        case .removed:
+            readiness.cancel(id: job.id)
+            portSchedule?.forget(job.id)
+        case .updated, .portsUpdated, .ready, .readyTimedOut, .runRemoved: break
         }
         if let kind = change.event { state.outbox.append(JobEvent(kind: kind, job: job.snapshot)) }
         state.changeCount += 1
@@ -102,6 +124,10 @@ extension JobSupervisor {
         case let .runRemoved(job, number):
             changes.write(job.stored)
             changes.removeRun(jobID: job.id, number: number)
+        case .portsUpdated, .ready, .readyTimedOut:
+            // Where the current run stands is the daemon's to know while it runs; the
+            // store keeps how runs end.
+            break
         }
     }
 

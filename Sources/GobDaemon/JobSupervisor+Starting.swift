@@ -1,6 +1,7 @@
 import Glibc
 import GobProtocol
 import GobStore
+import GobSystem
 
 /// Creating jobs and starting their processes. Each start is three steps: reserve under
 /// the lock (a new job's ID, or an existing job held busy), open the logs and spawn
@@ -10,6 +11,7 @@ extension JobSupervisor {
     /// or, when there is none (or every match is running: two instances are allowed), a
     /// new job. Returns the job and whether an existing one was started again.
     public func submit(_ spec: JobSpec) throws(SupervisorError) -> (job: JobSnapshot, restarted: Bool) {
+        try blockedCommands.check(command: spec.command, workdir: spec.workdir)
         enum Decision {
             case reuse(String)
             case create(PendingJob)
@@ -31,7 +33,9 @@ extension JobSupervisor {
             switch decision {
             case let .reuse(id):
                 defer { state.withLockBroadcasting { $0.jobs[id]?.busy = false } }
-                let job = try relaunch(id, environment: spec.environment, settings: spec.settings, description: spec.description)
+                let job = try relaunch(
+                    id, environment: spec.environment, settings: spec.settings, description: spec.description, ready: spec.ready,
+                    gobfileName: spec.gobfileName)
                 return (job, true)
             case let .create(pending):
                 return (try launchNewJob(pending, settings: spec.settings), false)
@@ -49,16 +53,19 @@ extension JobSupervisor {
         try submit(spec).job
     }
 
-    /// `start`: a stopped job gets a new process.
-    public func start(_ id: String, environment: [OSString]?, settings: ProcessSettings? = nil) throws(SupervisorError) -> JobSnapshot {
+    /// `start`: a stopped job gets a new process; `ready` replaces its readiness rule.
+    public func start(
+        _ id: String, environment: [OSString]?, settings: ProcessSettings? = nil, ready: ReadinessRule? = nil
+    ) throws(SupervisorError) -> JobSnapshot {
         try withJob(id) { () throws(SupervisorError) in
+            try checkNotBlocked(id)
             // What the previous process left in its group goes first, so the job
             // never has two generations of processes.
             let previous = state.withLock { state in state.jobs[id].flatMap { job in state.processes[id].map { (job, $0) } } }
-            if let (job, process) = previous, !job.running, job.groupMayLinger {
+            if let (job, process) = previous, !job.running, job.groupMayLinger || hasAdoptedProcesses(id) {
                 try terminateGroup(of: id, process: process, force: false)
             }
-            return try relaunch(id, environment: environment, settings: settings, description: nil)
+            return try relaunch(id, environment: environment, settings: settings, description: nil, ready: ready)
         }
     }
 
@@ -84,12 +91,14 @@ extension JobSupervisor {
         let jobs = state.jobs
         let reservations = state.reservations
         let id = JobID.unique { jobs[$0] != nil || reservations[$0] != nil }
-        let job = Job(
+        var job = Job(
             id: id, command: spec.command, workdir: spec.workdir,
             environment: spec.environment ?? Self.fallbackEnvironment,
             createdAtNanos: now, sequence: state.nextSequence,
             stdoutPath: paths.stdoutLog(id), stderrPath: paths.stderrLog(id), bootID: bootID,
             description: spec.description)
+        job.ready = spec.ready
+        job.gobfileName = spec.gobfileName
         state.nextSequence += 1
         state.reservations[id] = Reservation(creating: job)
         state.launchesInFlight += 1
@@ -121,6 +130,7 @@ extension JobSupervisor {
             var job = pending.job
             begin(&job, run: 1, with: process)
             var change = apply(.added(job), in: &state)
+            watchReadiness(of: job)
             state.processes[id] = process
             state.jobByPID[process.pid] = id
             change = claimParkedExit(of: id, process: process, since: pending.reapCount, in: &state) ?? change
@@ -138,9 +148,11 @@ extension JobSupervisor {
         return recorded.job
     }
 
-    /// Starts a new process for job `id`, which the caller holds busy.
+    /// Starts a new process for job `id`, which the caller holds busy; `description`,
+    /// `ready` and `gobfileName` replace the job's own when given.
     func relaunch(
-        _ id: String, environment: [OSString]?, settings: ProcessSettings?, description: String?
+        _ id: String, environment: [OSString]?, settings: ProcessSettings?, description: String?,
+        ready: ReadinessRule? = nil, gobfileName: String? = nil
     ) throws(SupervisorError) -> JobSnapshot {
         let (job, reapCount) = try state.withLock { state throws(SupervisorError) -> (Job, UInt64) in
             guard let job = state.jobs[id] else { throw .notFound(id) }
@@ -170,8 +182,11 @@ extension JobSupervisor {
             guard !state.closed, var job = state.jobs[id] else { return nil }
             job.environment = next.environment
             job.description = next.description
+            if let ready { job.ready = ready }
+            if let gobfileName { job.gobfileName = gobfileName }
             begin(&job, run: number, with: process)
             var change = apply(.started(job), in: &state)
+            watchReadiness(of: job)
             state.processes[id] = process
             state.jobByPID[process.pid] = id
             change = claimParkedExit(of: id, process: process, since: reapCount, in: &state) ?? change
@@ -193,7 +208,7 @@ extension JobSupervisor {
         LaunchSpec(
             command: job.command, workdir: job.workdir, environment: job.environment,
             stdoutPath: logs.path(job: job.id, number: number, .stdout),
-            stderrPath: logs.path(job: job.id, number: number, .stderr), settings: settings)
+            stderrPath: logs.path(job: job.id, number: number, .stderr), settings: settings, jobID: job.id)
     }
 
     /// Sets the process fields of `job` for run `number`, a just-started `process`.
@@ -213,6 +228,13 @@ extension JobSupervisor {
         job.stopRequested = false
         job.stoppedByGob = false
         job.summary.runStarted()
+        // A new run with a rule is waited for afresh (`watchReadiness`, once it is recorded).
+        job.readiness = job.ready == nil ? nil : .waiting
+        job.readyAtText = nil
+        job.readyAfterNanos = nil
+        job.readyLogSeen = false
+        job.readyListener = nil
+        job.ports = []
     }
 
     /// A start is recorded (or failed): parked exits are kept only while starts are in flight.

@@ -1,5 +1,6 @@
 import Glibc
 import GobProtocol
+import GobSystem
 
 extension JobSupervisor {
     /// What a `stop` found and did.
@@ -16,12 +17,12 @@ extension JobSupervisor {
     typealias Group = (id: String, process: LaunchedProcess)
 
     /// `stop` (contract §2.6, §4.8.1, Decision D4): signals the job's process group and
-    /// returns once no live process of it remains.
+    /// every process of its tree, and returns once no live process of them remains.
     public func stop(_ id: String, force: Bool) throws(SupervisorError) -> StopResult {
         try withJob(id) { () throws(SupervisorError) in
             guard let (job, process) = jobAndProcess(id) else { throw .notFound(id) }
             var killed = false
-            if job.mayHaveProcesses {
+            if job.mayHaveProcesses || hasAdoptedProcesses(id) {
                 killed = try terminateGroup(of: id, process: process, force: force)
             }
             guard commit() else {
@@ -31,20 +32,25 @@ extension JobSupervisor {
         }
     }
 
-    /// `restart`: stops the job's group if anything of it runs, then starts anew. A
-    /// job that could not start again (its working directory is gone) is left as it is.
-    public func restart(_ id: String, environment: [OSString]?, settings: ProcessSettings? = nil) throws(SupervisorError) -> JobSnapshot {
+    /// `restart`: stops the job's group if anything of it runs, then starts anew (`ready`
+    /// replacing its readiness rule). A job that could not start again (its working
+    /// directory is gone) is left as it is.
+    public func restart(
+        _ id: String, environment: [OSString]?, settings: ProcessSettings? = nil, ready: ReadinessRule? = nil
+    ) throws(SupervisorError) -> JobSnapshot {
         try withJob(id) { () throws(SupervisorError) in
             guard let (job, process) = jobAndProcess(id) else { throw .notFound(id) }
+            // Before anything is stopped: a refused restart leaves the running job alone.
+            try blockedCommands.check(command: job.command, workdir: job.workdir)
             do throws(LaunchError) {
                 try launcher.checkWorkdir(job.workdir)
             } catch {
                 throw SupervisorError(error.description, code: .spawnFailed)
             }
-            if job.mayHaveProcesses {
+            if job.mayHaveProcesses || hasAdoptedProcesses(id) {
                 try terminateGroup(of: id, process: process, force: false)
             }
-            return try relaunch(id, environment: environment, settings: settings, description: nil)
+            return try relaunch(id, environment: environment, settings: settings, description: nil, ready: ready)
         }
     }
 
@@ -84,11 +90,23 @@ extension JobSupervisor {
         return removed.count
     }
 
-    /// What `nuke` did: jobs running when it began, log files unlinked, jobs removed.
+    /// What `nuke` did: jobs running when it began, log files unlinked, jobs removed, and
+    /// the processes that survived SIGKILL, by job (those jobs are kept).
     public struct NukeResult: Sendable, Equatable {
         public var stopped: Int
         public var logsDeleted: Int
         public var cleaned: Int
+        public var survivors: [String: [SurvivingProcess]] = [:]
+
+        /// The error a nuke that left processes reports; nil when none survived.
+        public var failure: String? {
+            guard !survivors.isEmpty else { return nil }
+            let named = survivors.keys.sorted().map { id in
+                let pids = survivors[id]?.map(\.description) ?? []
+                return pids.isEmpty ? "job \(id)" : "job \(id): " + pids.joined(separator: ", ")
+            }
+            return "processes still running after SIGKILL (their jobs were kept): " + named.joined(separator: "; ")
+        }
     }
 
     /// `nuke`: stops every job in scope — all groups at once, waiting until each is gone —
@@ -110,13 +128,18 @@ extension JobSupervisor {
         }
         let targets = state.withLock { state in claimed.compactMap { id in state.jobs[id].map { ($0, state.processes[id]) } } }
         let running = targets.filter(\.0.running).count
-        terminateGroups(targets.compactMap { job, process in
-            guard job.mayHaveProcesses, let process else { return nil }
-            return (job.id, process)
+        let adopted = jobsWithAdoptedProcesses(among: Set(claimed))
+        let survivors = terminateGroups(targets.compactMap { job, process in
+            guard job.mayHaveProcesses || adopted.contains(job.id) else { return nil }
+            return (job.id, process ?? LaunchedProcess(pid: job.pid, startTime: job.startTime))
         })
         let removed = state.withLockBroadcasting { state in
             claimed.compactMap { id -> (Job, LaunchedProcess?)? in
-                guard let job = state.jobs[id] else { return nil }
+                // A job with survivors stays, so they can still be found and reported.
+                guard let job = state.jobs[id], survivors[id] == nil else {
+                    state.jobs[id]?.busy = false
+                    return nil
+                }
                 let process = state.processes[id]
                 drop(job, in: &state)
                 return (job, process)
@@ -124,12 +147,13 @@ extension JobSupervisor {
         }
         commit()
         let deleted = finishDropping(removed)
-        return NukeResult(stopped: running, logsDeleted: deleted, cleaned: removed.count)
+        return NukeResult(stopped: running, logsDeleted: deleted, cleaned: removed.count, survivors: survivors)
     }
 
-    /// The daemon's shutdown: stops every running job — all groups at once, waiting until
-    /// each is gone — and keeps them, their runs and their logs. Returns how many ran.
-    public func stopAll() -> Int {
+    /// The daemon's shutdown: stops every running job — all groups and trees at once,
+    /// waiting until each is gone — and keeps them, their runs and their logs. Returns how
+    /// many ran, and the processes that survived SIGKILL.
+    public func stopAll() -> NukeResult {
         let ids = state.withLock { state in state.jobs.values.filter(\.mayHaveProcesses).map(\.id).sorted() }
         var claimed: [String] = []
         for id in ids {
@@ -142,13 +166,14 @@ extension JobSupervisor {
             if got == true { claimed.append(id) }
         }
         let targets = state.withLock { state in claimed.compactMap { id in state.jobs[id].map { ($0, state.processes[id]) } } }
-        terminateGroups(targets.compactMap { job, process in
-            guard job.mayHaveProcesses, let process else { return nil }
-            return (job.id, process)
+        let adopted = jobsWithAdoptedProcesses(among: Set(claimed))
+        let survivors = terminateGroups(targets.compactMap { job, process in
+            guard job.mayHaveProcesses || adopted.contains(job.id) else { return nil }
+            return (job.id, process ?? LaunchedProcess(pid: job.pid, startTime: job.startTime))
         })
         commit()
         state.withLockBroadcasting { state in for id in claimed { state.jobs[id]?.busy = false } }
-        return targets.filter(\.0.running).count
+        return NukeResult(stopped: targets.filter(\.0.running).count, logsDeleted: 0, cleaned: 0, survivors: survivors)
     }
 
     /// `signal`: sends `signal` to the process group of a running job.
@@ -183,11 +208,12 @@ extension JobSupervisor {
     }
 
     /// The part of a removal outside the lock: processes a dead leader left in its group
-    /// are killed (once the job is gone, nothing would ever stop them), the links and every
-    /// run's logs deleted, the IDs freed. Returns how many log files went.
+    /// or its tree are killed (once the job is gone, nothing would ever stop them), the
+    /// links and every run's logs deleted, the IDs freed. Returns how many log files went.
     private func finishDropping(_ removed: [(Job, LaunchedProcess?)]) -> Int {
         for (job, process) in removed where job.groupMayLinger && !job.running {
             if let process { _ = launcher.signalGroup(of: process, SIGKILL) }
+            killTree(ofRemoved: job)
         }
         let deleted = removeFiles(of: removed.map(\.0))
         for (job, _) in removed { release(job.id) }
@@ -200,37 +226,74 @@ extension JobSupervisor {
         return logs.removeAll(ofJobs: Set(jobs.map(\.id)))
     }
 
-    /// SIGTERM (with SIGCONT, so a stopped job can act on it) or SIGKILL to one group,
-    /// wait, escalate to SIGKILL after the grace period. Throws the real reason; returns whether SIGKILL was sent.
+    /// SIGTERM (with SIGCONT, so a stopped job can act on it) or SIGKILL to one job's
+    /// group and every process of its tree, wait, escalate to SIGKILL after the grace
+    /// period, then make sure nothing is left. Throws the real reason, naming the
+    /// processes that survived; returns whether SIGKILL was sent.
     @discardableResult
     func terminateGroup(of id: String, process: LaunchedProcess, force: Bool) throws(SupervisorError) -> Bool {
-        markStopRequested([(id, process)])
-        let first = force ? SIGKILL : SIGTERM
-        let rc = launcher.signalGroup(of: process, first)
-        if rc != 0 && rc != ESRCH {
-            throw SupervisorError("failed to \(force ? "kill" : "stop") process: \(SystemError(rc))", code: .stopFailed)
+        let outcome = try end([(id, process)], force: force)
+        if let survivors = outcome.survivors[id] {
+            throw SupervisorError(Self.survivorMessage(job: id, leader: process.pid, survivors), code: .stopFailed)
         }
-        if !force { _ = launcher.signalGroup(of: process, SIGCONT) }
-        if waitUntilGone([(id, process)], grace: force ? killGrace : termGrace) { return force }
-        if !force {
-            let rc = launcher.signalGroup(of: process, SIGKILL)
-            if rc != 0 && rc != ESRCH { throw SupervisorError("failed to kill process: \(SystemError(rc))", code: .stopFailed) }
-            if waitUntilGone([(id, process)], grace: killGrace) { return true }
-        }
-        throw SupervisorError("process \(process.pid) still running after SIGKILL", code: .stopFailed)
+        return outcome.killed
     }
 
-    /// Stops many groups at once (nuke, shutdown): SIGTERM all, wait, SIGKILL survivors.
-    func terminateGroups(_ groups: [Group]) {
-        guard !groups.isEmpty else { return }
+    /// Stops many jobs at once (nuke, shutdown): SIGTERM all, wait, SIGKILL what is left.
+    /// Returns the processes that survived, by job.
+    @discardableResult
+    func terminateGroups(_ groups: [Group]) -> [String: [SurvivingProcess]] {
+        guard !groups.isEmpty else { return [:] }
+        return (try? end(groups, force: false))?.survivors ?? [:]
+    }
+
+    /// What ending some jobs' processes came to.
+    struct EndOutcome {
+        /// SIGKILL was sent.
+        var killed: Bool
+        /// The jobs with processes left after SIGKILL (an empty list: the group's leader
+        /// or members, not known one by one).
+        var survivors: [String: [SurvivingProcess]]
+    }
+
+    /// The stop of `groups`: the first signal (SIGKILL when `force`) to each group and each
+    /// process of each tree (found first, so a process forked after is found by the next
+    /// look), a wait, SIGKILL to what is left after the grace period, and a last look.
+    /// With one job, a signal the kernel refuses for another reason than a missing or
+    /// foreign process is thrown at once.
+    private func end(_ groups: [Group], force: Bool) throws(SupervisorError) -> EndOutcome {
         markStopRequested(groups)
-        for group in groups {
-            _ = launcher.signalGroup(of: group.process, SIGTERM)
-            _ = launcher.signalGroup(of: group.process, SIGCONT)
+        let sweep = treeSweep(groups)
+        let first = force ? SIGKILL : SIGTERM
+        try sendToAll(groups, first, sweep: sweep, failing: groups.count == 1)
+        if waitUntilGone(groups, grace: force ? killGrace : termGrace, sweep: sweep, phase: first) {
+            return EndOutcome(killed: force, survivors: [:])
         }
-        if waitUntilGone(groups, grace: termGrace) { return }
-        for group in groups { _ = launcher.signalGroup(of: group.process, SIGKILL) }
-        _ = waitUntilGone(groups, grace: killGrace)
+        if !force {
+            try sendToAll(groups, SIGKILL, sweep: sweep, failing: groups.count == 1)
+            if waitUntilGone(groups, grace: killGrace, sweep: sweep, phase: SIGKILL) {
+                return EndOutcome(killed: true, survivors: [:])
+            }
+        }
+        return EndOutcome(killed: true, survivors: survivors(of: groups, sweep: sweep))
+    }
+
+    /// Sends `signal` (and SIGCONT after SIGTERM) to each group and to the processes of the
+    /// trees it did not reach. With `failing`, a refusal other than ESRCH and EPERM (which
+    /// the survivors report will name) is thrown.
+    private func sendToAll(_ groups: [Group], _ signal: Int32, sweep: TreeSweep?, failing: Bool) throws(SupervisorError) {
+        var reached: Set<String> = []
+        for group in groups {
+            let rc = launcher.signalGroup(of: group.process, signal)
+            if rc == 0 { reached.insert(group.id) }
+            if failing && rc != 0 && rc != ESRCH && rc != EPERM {
+                let verb = signal == SIGKILL ? "kill" : "stop"
+                throw SupervisorError("failed to \(verb) process: \(SystemError(rc))", code: .stopFailed)
+            }
+            if signal == SIGTERM { _ = launcher.signalGroup(of: group.process, SIGCONT) }
+        }
+        sweep?.signal(signal, reached: reached)
+        if signal == SIGTERM { sweep?.signal(SIGCONT, reached: reached) }
     }
 
     /// Records that gob is stopping these jobs' current processes, so their ends are
@@ -243,36 +306,48 @@ extension JobSupervisor {
         }
     }
 
-    /// Sleeps until every listed job's leader is reaped and no live process of its group
-    /// remains, or `grace` passes. Woken by each reap; looks again now and then for members
-    /// that are not the daemon's children (their ends are not announced). Zombies do not
-    /// count: they are gone, only their parent has not said so yet.
+    /// Sleeps until every listed job's leader is reaped, no live process of its group
+    /// remains and no process of its tree is left, or `grace` passes. Woken by each reap;
+    /// looks again now and then for members that are not the daemon's children (their
+    /// ends are not announced) and for processes forked since the last look, which get
+    /// the signal of this `phase`. Zombies do not count: they are gone, only their parent
+    /// has not said so yet. Gives up early when all that is left refused every signal.
     ///
-    /// Whether a group still has members is one cheap system call, asked every 20 ms;
-    /// telling live members from zombies reads `/proc` (a cost that grows with the
-    /// machine's processes), so that is asked at growing intervals, up to twice a second.
-    func waitUntilGone(_ groups: [Group], grace: Int64) -> Bool {
+    /// Whether a group still has members is one cheap system call, asked every 20 ms, as
+    /// is whether a claimed process ended (its pidfd); telling live members from zombies
+    /// and looking the trees up again read `/proc` (a cost that grows with the machine's
+    /// processes, or the trees'), so that is done at growing intervals, up to twice a
+    /// second, and once more before declaring the jobs gone.
+    func waitUntilGone(_ groups: [Group], grace: Int64, sweep: TreeSweep? = nil, phase: Int32 = SIGTERM) -> Bool {
         let deadline = MonotonicClock.now() + grace
         let recheck = MonotonicClock.seconds(0.02)
         var scanInterval = recheck
         var nextScan = MonotonicClock.now()
         while true {
-            let leadersReaped = state.wait(until: deadline) { state -> Bool? in
+            // Without a tree to watch, nothing but a reap or the deadline is worth waking
+            // for until the leaders are gone.
+            let wake = sweep == nil ? deadline : min(deadline, max(nextScan, MonotonicClock.now() + recheck))
+            let leadersReaped = state.wait(until: wake) { state -> Bool? in
                 for group in groups {
                     if let job = state.jobs[group.id], job.pid == group.process.pid, job.running { return nil }
                 }
                 return true
             } ?? false
             // Outside the lock: these are system calls and may read `/proc`.
+            let now = MonotonicClock.now()
+            let scanDue = now >= nextScan || now >= deadline
+            if scanDue {
+                nextScan = now + scanInterval
+                scanInterval = min(scanInterval * 2, MonotonicClock.seconds(0.5))
+                if let sweep { signalNewlyFound(sweep, phase) }
+            }
             if leadersReaped {
                 var remaining = groups.filter { launcher.groupMayHaveMembers($0.process) }
-                let now = MonotonicClock.now()
-                if !remaining.isEmpty && (now >= nextScan || now >= deadline) {
+                if !remaining.isEmpty && scanDue {
                     remaining = remaining.filter { launcher.groupHasLiveMembers($0.process) }
-                    nextScan = now + scanInterval
-                    scanInterval = min(scanInterval * 2, MonotonicClock.seconds(0.5))
                 }
-                if remaining.isEmpty {
+                // The last word is a fresh look at the trees: nothing forked meanwhile.
+                if remaining.isEmpty, sweep.map({ $0.remaining.isEmpty && signalNewlyFound($0, phase) == 0 }) ?? true {
                     state.withLockBroadcasting { state in
                         for group in groups { clearLingering(group.id, pid: group.process.pid, in: &state) }
                     }
@@ -280,7 +355,7 @@ extension JobSupervisor {
                     return true
                 }
             }
-            let now = MonotonicClock.now()
+            if scanDue, let sweep, sweep.onlyRefusedRemain { return false }
             if now >= deadline { return false }
             _ = state.wait(until: min(deadline, now + recheck)) { _ -> Bool? in nil }
         }

@@ -1,6 +1,8 @@
 import Glibc
+import GobProject
 import GobProtocol
 import GobStore
+import GobSystem
 import Logging
 import Synchronization
 
@@ -117,18 +119,32 @@ public final class JobSupervisor: Sendable {
     /// Grace periods of a stop (Decision D4): SIGTERM, then SIGKILL.
     let termGrace: Int64
     let killGrace: Int64
+    /// Watches the runs of jobs with a readiness rule (`JobSupervisor+Readiness`).
+    let readiness: ReadinessWatcher
+    /// Finds each job's whole process tree; nil where processes are not real (tests with
+    /// a fake launcher): then a job is its process group.
+    let trees: JobTrees?
+    /// When the ports of running jobs are looked up; nil without `trees`.
+    let portSchedule: PortSchedule?
+    /// Refuses starts of the commands a project's gobfile blocks (`JobSupervisor+Blocking`).
+    let blockedCommands: BlockedCommands
 
     /// - Parameters:
     ///   - store: where jobs and runs are kept; nil in tests.
     ///   - logs: where runs' logs go.
     ///   - clock: wall-clock nanoseconds since the epoch, for IDs and timestamps.
+    ///   - trees: finds jobs' process trees; nil: a job is its process group.
+    ///   - home: where the search for a job's gobfile stops at the latest (besides a
+    ///     repository root): the daemon's `$HOME`.
     public init(
         launcher: any ProcessLauncher, bus: EventBus, paths: RuntimePaths, store: (any JobStore)?, logs: LogFiles,
         directory: RuntimeDirectory? = nil, flusher: WALFlusher? = nil, retention: LogRetention = LogRetention(),
         bootID: String = BootID.current(),
         logger: Logger, clock: @escaping @Sendable () -> Int64 = Timestamp.nowNanoseconds,
-        termGrace: Double = 10, killGrace: Double = 5
+        termGrace: Double = 10, killGrace: Double = 5, trees: JobTrees? = nil,
+        home: OSString? = GobfileLocator.homeDirectory()
     ) {
+        blockedCommands = BlockedCommands(home: home)
         self.launcher = launcher
         self.bus = bus
         self.paths = paths
@@ -142,6 +158,11 @@ public final class JobSupervisor: Sendable {
         self.clock = clock
         self.termGrace = MonotonicClock.seconds(termGrace)
         self.killGrace = MonotonicClock.seconds(killGrace)
+        readiness = ReadinessWatcher(logger: logger) { [logs] path in logs.openForReading(path) }
+        self.trees = trees
+        portSchedule = trees == nil ? nil : PortSchedule()
+        readiness.connect { [weak self] report in self?.readinessReported(report) }
+        portSchedule?.attach { [weak self] work in self?.performPortLookups(work) }
     }
 
     // MARK: Queries
@@ -237,8 +258,9 @@ public final class JobSupervisor: Sendable {
             return nil
         }
         if let owner {
-            // Outside the lock: asking about the group is a system call per group.
-            let lingers = launcher.groupMayHaveMembers(owner.process)
+            // Outside the lock: asking about the group is a system call per group; about
+            // adopted processes, a read of the daemon's children.
+            let lingers = launcher.groupMayHaveMembers(owner.process) || hasAdoptedProcesses(owner.id, cheap: true)
             state.withLockBroadcasting { state in
                 _ = markEnded(owner.id, pid: pid, status: status, lingers: lingers, in: &state)
             }
@@ -247,7 +269,8 @@ public final class JobSupervisor: Sendable {
         let lingering = state.withLock { state in
             state.lingering.compactMap { id in state.processes[id].map { (id: id, process: $0) } }
         }
-        let emptied = lingering.filter { !launcher.groupMayHaveMembers($0.process) }
+        let adopted = jobsWithAdoptedProcesses(among: Set(lingering.map { $0.id }), cheap: true)
+        let emptied = lingering.filter { !launcher.groupMayHaveMembers($0.process) && !adopted.contains($0.id) }
         if !emptied.isEmpty {
             state.withLockBroadcasting { state in
                 for group in emptied { clearLingering(group.id, pid: group.process.pid, in: &state) }
@@ -275,6 +298,8 @@ public final class JobSupervisor: Sendable {
         let outcome = RunOutcome.of(exitCode: exitCode, stoppedByGob: job.stoppedByGob)
         job.outcome = outcome
         job.summary.runEnded(outcome, milliseconds: milliseconds)
+        if job.readiness == .waiting { job.readiness = .endedBeforeReady }
+        job.ports = []
         if state.jobByPID[pid] == id { state.jobByPID[pid] = nil }
         return apply(.stopped(job), in: &state)
     }

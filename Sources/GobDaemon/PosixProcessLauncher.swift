@@ -1,6 +1,7 @@
 import CGobShims
 import Glibc
 import GobProtocol
+import GobSystem
 
 /// Starts jobs: own process group, stdin /dev/null, stdout/stderr
 /// appended to the log files, cwd = workdir, signal mask and dispositions reset, no other
@@ -61,11 +62,12 @@ public struct PosixProcessLauncher: ProcessLauncher {
 
         let settings = spec.settings ?? defaults
         let limits = clamped(settings.limits)
+        let environment = Self.marked(spec.environment, jobID: spec.jobID)
         var pid: pid_t = -1
         var pidfd: Int32 = -1
         var step: Int32 = 0
         let rc = withCStrings(spec.command) { argv in
-            withCStrings(spec.environment) { envp in
+            withCStrings(environment) { envp in
                 argv.withUnsafeBufferPointer { argvBuffer in
                     envp.withUnsafeBufferPointer { envpBuffer in
                         limits.withUnsafeBufferPointer { limitBuffer in
@@ -95,6 +97,13 @@ public struct PosixProcessLauncher: ProcessLauncher {
             return ProcessTable.startTime(of: pid)
         }
         return LaunchedProcess(pid: pid, startTime: startTime, handle: handle)
+    }
+
+    /// The job's environment with its marker, `GOB_JOB_ID=<id>`, in place of any it had.
+    static func marked(_ environment: [OSString], jobID: String?) -> [OSString] {
+        guard let jobID else { return environment }
+        let prefix = JobTrees.markerName + "="
+        return environment.filter { !$0.hasPrefix(prefix) } + [OSString(prefix + jobID)]
     }
 
     public func checkWorkdir(_ workdir: OSString) throws(LaunchError) {
@@ -230,12 +239,4 @@ public struct PosixProcessLauncher: ProcessLauncher {
         if let handle { return gob_pidfd_reaped(handle.descriptor) == 1 }
         return kill(pid, 0) != 0 && errno == ESRCH
     }
-}
-
-/// Calls `body` with a NULL-terminated array of C strings, freed afterwards.
-func withCStrings<R>(_ strings: [OSString], _ body: ([UnsafeMutablePointer<CChar>?]) -> R) -> R {
-    var pointers: [UnsafeMutablePointer<CChar>?] = strings.map { $0.duplicateCString() }
-    pointers.append(nil)
-    defer { for pointer in pointers { free(pointer) } }
-    return body(pointers)
 }

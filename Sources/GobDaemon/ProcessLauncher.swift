@@ -11,10 +11,14 @@ public struct LaunchSpec: Sendable, Equatable {
     public var stderrPath: String
     /// The starting client's umask, nice value and limits; nil: the launcher's defaults.
     public var settings: ProcessSettings?
+    /// The job's ID, put in its environment as `GOB_JOB_ID` (replacing one the client had):
+    /// every descendant inherits it, which tells the job's processes apart once their
+    /// parents have ended. Nil: no marker.
+    public var jobID: String?
 
     public init(
         command: [OSString], workdir: OSString, environment: [OSString], stdoutPath: String, stderrPath: String,
-        settings: ProcessSettings? = nil
+        settings: ProcessSettings? = nil, jobID: String? = nil
     ) {
         self.command = command
         self.workdir = workdir
@@ -22,6 +26,7 @@ public struct LaunchSpec: Sendable, Equatable {
         self.stdoutPath = stdoutPath
         self.stderrPath = stderrPath
         self.settings = settings
+        self.jobID = jobID
     }
 }
 
@@ -68,19 +73,4 @@ public protocol ProcessLauncher: Sendable {
     func groupMayHaveMembers(_ process: LaunchedProcess) -> Bool
     /// Refuses a working directory a job could not start in, before anything is stopped.
     func checkWorkdir(_ workdir: OSString) throws(LaunchError)
-}
-
-/// How a process ended, decoded from a `waitpid` status.
-public enum ProcessEnd: Sendable, Equatable {
-    case exited(Int32)
-    case signaled(Int32)
-
-    public init(waitStatus status: Int32) {
-        let low = status & 0x7F
-        if low == 0 {
-            self = .exited((status >> 8) & 0xFF)
-        } else {
-            self = .signaled(low)
-        }
-    }
 }

@@ -1,6 +1,6 @@
 import CGobShims
 import Glibc
-import GobProtocol
+import GobSystem
 import Synchronization
 
 /// Reaps every child of the daemon the moment it ends: one thread blocked

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import GobProtocol
 import GobStore
 
@@ -45,6 +41,7 @@ public struct RequestHandler: Sendable {
             line.append(contentsOf: #"{"success":true,"data":{"jobs":["#.utf8)
             supervisor.writeList(workdir: workdir, into: &line)
             line.append(contentsOf: "]}}\n".utf8)
+            supervisor.portsListed(scope: workdir)
             return (line, .close)
         }
         let (response, followUp) = handle(request)
@@ -79,10 +76,11 @@ public struct RequestHandler: Sendable {
                 ("was_running", .bool(result.wasRunning)), ("killed", .bool(result.killed)),
             ]
             return (.ok(data + jobMember(id)), .close)
-        case let .start(id, environment, settings):
-            return (.ok([("job", try supervisor.start(id, environment: environment, settings: settings).json)]), .close)
-        case let .restart(id, environment, settings):
-            return (.ok([("job", try supervisor.restart(id, environment: environment, settings: settings).json)]), .close)
+        case let .start(id, environment, settings, ready):
+            return (.ok([("job", try supervisor.start(id, environment: environment, settings: settings, ready: ready).json)]), .close)
+        case let .restart(id, environment, settings, ready):
+            let job = try supervisor.restart(id, environment: environment, settings: settings, ready: ready)
+            return (.ok([("job", job.json)]), .close)
         case let .remove(id):
             let job = try supervisor.remove(id)
             return (.ok([("job_id", .string(id)), ("pid", .int(Int64(job.pid))), ("job", job.json)]), .close)
@@ -90,6 +88,7 @@ public struct RequestHandler: Sendable {
             return (.ok([("count", .int(Int64(supervisor.cleanup(workdir: workdir))))]), .close)
         case let .nuke(workdir):
             let result = supervisor.nuke(workdir: workdir)
+            if let failure = result.failure { return (.failure(failure, code: .stopFailed), .close) }
             let response = Response.ok([
                 ("cleaned", .int(Int64(result.cleaned))),
                 ("logs_deleted", .int(Int64(result.logsDeleted))),
@@ -116,6 +115,12 @@ public struct RequestHandler: Sendable {
             return (.ok([("message", .string("subscribed"))]), .subscribe(workdir: workdir))
         case .status:
             return (.ok(status()), .close)
+        case let .ports(jobID, workdir):
+            let jobs = try supervisor.ports(jobID: jobID, workdir: workdir)
+            return (.ok([("jobs", .array(jobs.map(\.json)))]), .close)
+        case let .processes(jobID):
+            let (job, processes) = try supervisor.processes(of: jobID)
+            return (.ok([("job", job.json), ("processes", .array(processes.map(\.json)))]), .close)
         }
     }
 }
@@ -166,6 +171,7 @@ extension RequestHandler {
             ("jobs_stopped", .int(Int64(jobs.all - jobs.running))),
             ("subscribers", .int(Int64(supervisor.bus.subscriberCount))),
             ("rss_bytes", .int(ProcessTable.residentBytes() ?? 0)),
+            ("port_lookups_pending", .int(Int64(supervisor.pendingPortLookups))),
         ]
     }
 }

@@ -1,5 +1,6 @@
 import Glibc
 import GobProtocol
+import GobSystem
 import Synchronization
 
 /// The daemon's handle on `<rt>`: a descriptor of the directory it checked, through which
@@ -16,7 +17,7 @@ public final class RuntimeDirectory: Sendable {
     private final class Descriptor: Sendable {
         let fd: Int32
         init(_ fd: Int32) { self.fd = fd }
-        deinit { _ = close(fd) }
+        deinit { GobSystem.Descriptor.close(fd) }
     }
 
     public let paths: RuntimePaths
@@ -77,22 +78,16 @@ public final class RuntimeDirectory: Sendable {
     /// Device and inode of `name` in the directory (a symlink itself, never its target);
     /// nil when there is no such file.
     func identity(of name: String) -> FileIdentity? {
-        var info = stat()
         let directory = current
-        let rc = withExtendedLifetime(directory) { fstatat(directory.fd, name, &info, AT_SYMLINK_NOFOLLOW) }
-        guard rc == 0 else { return nil }
-        return FileIdentity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
+        return withExtendedLifetime(directory) { FileIdentity(name: name, inDirectory: directory.fd) }
     }
 
     /// Whether `<rt>`'s path still names the directory this descriptor is open on: false
     /// once it was deleted, moved, replaced (by a symlink, say) or hidden by a mount.
     var isCurrent: Bool {
-        var named = stat()
-        var held = stat()
-        guard lstat(paths.directory, &named) == 0 else { return false }
+        guard let named = FileIdentity(path: paths.directory) else { return false }
         let directory = current
-        return withExtendedLifetime(directory) { fstat(directory.fd, &held) } == 0
-            && named.st_dev == held.st_dev && named.st_ino == held.st_ino
+        return withExtendedLifetime(directory) { FileIdentity(descriptor: directory.fd) } == named
     }
 
     /// Opens `<rt>` again by its path (after it was recreated, or its filesystem mounted

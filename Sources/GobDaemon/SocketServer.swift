@@ -1,10 +1,7 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import CGobShims
 import GobProtocol
+import GobSystem
 import Logging
 
 /// Accepts connections on the daemon's socket and serves each on its own thread: one
@@ -60,7 +57,7 @@ public final class SocketServer: Sendable {
                     continue
                 case EMFILE, ENFILE, ENOBUFS, ENOMEM:
                     logger.error("Error accepting connection: \(SystemError.last)")
-                    usleep(10_000)  // out of descriptors: give others time to close
+                    MonotonicClock.sleep(milliseconds: 10)  // out of descriptors: give others time to close
                     continue
                 default:
                     return  // the listener was closed: shutting down
@@ -89,24 +86,22 @@ public final class SocketServer: Sendable {
                 if errno == EINTR || errno == ECONNABORTED { continue }
                 return
             }
-            var timeout = timeval(tv_sec: 1, tv_usec: 0)
-            _ = setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+            Socket.setTimeout(fd, SO_SNDTIMEO, milliseconds: 1_000)
             _ = sendAll(fd, line)
-            closeDescriptor(fd)
+            Descriptor.close(fd)
         }
     }
 
     /// Serves one connection to its end; `inline`: on the accepting thread.
     private func serve(_ fd: Int32, inline: Bool) {
-        defer { closeDescriptor(fd) }
+        defer { Descriptor.close(fd) }
         var uid: uid_t = 0
         let rc = gob_peer_uid(fd, &uid)
         guard rc == 0, uid == getuid() else {
             logger.warning("Refused connection from uid \(rc == 0 ? String(uid) : "unknown")")
             return
         }
-        var timeout = timeval(tv_sec: 10, tv_usec: 0)
-        _ = setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        Socket.setTimeout(fd, SO_SNDTIMEO, milliseconds: 10_000)
 
         let request: Request
         let requestID: String?
@@ -234,17 +229,9 @@ public final class SocketServer: Sendable {
         return sendAll(fd, line)
     }
 
+    /// Writes all of `bytes` to the client; false when it is gone.
     private func sendAll(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes[offset...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                return false
-            }
-            offset += n
-        }
-        return true
+        Descriptor.writeAllIgnoringErrors(fd, bytes, to: .socket)
     }
 
     /// Streams events until the client leaves, falls behind, or the daemon shuts down.

@@ -24,6 +24,9 @@ public enum ErrorCode: String, Sendable, Equatable, CaseIterable {
     case ioError = "io_error"
     /// The daemon cannot take more work right now (out of threads or descriptors).
     case busy = "busy"
+    /// The project's gobfile forbids starting this command (an entry with `blocked = true`),
+    /// or the gobfile cannot be read, so what it blocks is unknown.
+    case blocked = "blocked"
     /// Anything else: a defect or an unexpected system error.
     case `internal` = "internal"
 

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// Reading without building values: a decoder walks objects and arrays member by member
 /// and reads only what it needs, with the tree parser's own checks and errors.

@@ -5,6 +5,12 @@ public struct JobEvent: Sendable, Equatable {
         case jobStarted = "job_started"
         case jobStopped = "job_stopped"
         case jobRemoved = "job_removed"
+        /// The current run's readiness rule held (`ready_at` is set).
+        case jobReady = "job_ready"
+        /// The current run's readiness rule did not hold within its timeout; the run goes on.
+        case jobReadyTimedOut = "job_ready_timed_out"
+        /// The sockets the job's process tree listens on changed (its `ports`).
+        case portsUpdated = "ports_updated"
     }
 
     public var kind: Kind

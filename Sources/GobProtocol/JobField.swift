@@ -1,8 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// One member of the job object. The cases are the members in wire order; `definition`
 /// gives each its JSON key, its kind and whether `list --json` shows it, and
@@ -22,6 +18,8 @@ public enum JobField: Int, CaseIterable, Sendable {
     case id, pid, status, command, workdir, createdAt, stdoutPath, stderrPath
     case exitCode, signal, endedAt, startedAt, runTime, description, stoppedByGob
     case run, runs, stats, estimate, outcome
+    case readyLog, readyPort, readyTimeout, readiness, readyAt, readyAfter, readyListener, ports
+    case gobfileName
 
     /// What a field is on the wire.
     struct Definition {
@@ -62,6 +60,15 @@ public enum JobField: Int, CaseIterable, Sendable {
         case .stats: .init("stats", .counts(.stats))
         case .estimate: .init("estimate", .counts(.estimate))
         case .outcome: .init("outcome", .optionalText)
+        case .readyLog: .init("ready_log", .optionalText)
+        case .readyPort: .init("ready_port", .optionalInt64)
+        case .readyTimeout: .init("ready_timeout_ms", .optionalInt64)
+        case .readiness: .init("readiness", .optionalText)
+        case .readyAt: .init("ready_at", .optionalText)
+        case .readyAfter: .init("ready_after_ms", .optionalInt64)
+        case .readyListener: .init("ready_listener", .listener)
+        case .ports: .init("ports", .ports)
+        case .gobfileName: .init("gobfile_name", .optionalText)
         }
     }
 
@@ -92,6 +99,20 @@ public enum JobField: Int, CaseIterable, Sendable {
         case count
         /// A small object of integer members with fixed keys (`stats`, `estimate`).
         case counts(CountObject)
+        /// An array of `{"port","proto","address","pid"}` objects (`ListeningPort`);
+        /// elements that are not such objects are skipped, and anything else reads as `[]`.
+        case ports
+        /// One such object, or `null`; anything that is not such an object reads as `null`.
+        case listener
+
+        /// Whether a field of this kind is read as a whole JSON value (small, and most
+        /// often empty or `null`) rather than from where its bytes lie.
+        var isParsed: Bool {
+            switch self {
+            case .ports, .listener: true
+            default: false
+            }
+        }
 
         /// Whether a job object without a good value of this kind is refused.
         public var isRequired: Bool {
@@ -198,6 +219,8 @@ extension JobField {
         case flag(Bool)
         /// An object of integers under the keys of its kind, in their order.
         case counts(CountObject, [Int64])
+        case ports([ListeningPort])
+        case listener(ListeningPort?)
 
         static func optional(_ text: String?) -> Value { text.map(Value.text) ?? .null }
         static func optional(_ number: Int64?) -> Value { number.map(Value.integer) ?? .null }
@@ -214,6 +237,8 @@ extension JobField {
         var flag: Bool { if case let .flag(flag) = self { flag } else { false } }
         var count: Int64 { optionalInt64 ?? 0 }
         var counts: [Int64]? { if case let .counts(_, values) = self { values } else { nil } }
+        var ports: [ListeningPort] { if case let .ports(ports) = self { ports } else { [] } }
+        var listener: ListeningPort? { if case let .listener(listener) = self { listener } else { nil } }
     }
 
     /// What a reader makes of the member's JSON value (nil when it is missing): the
@@ -252,6 +277,10 @@ extension JobField {
         case let .counts(object):
             guard let json, case .object = json else { return object.absent }
             return object.value(object.keys.map { json[$0.description]?.intValue })
+        case .ports:
+            return .ports(ListeningPort.list(json: json))
+        case .listener:
+            return .listener(json.flatMap(ListeningPort.init(json:)))
         }
     }
 }
@@ -268,6 +297,8 @@ extension JobField.Value {
         case let .flag(flag): .bool(flag)
         case let .counts(object, values):
             .object(zip(object.keys, values).map { key, value in (key.description, JSON.int(value)) })
+        case let .ports(ports): .array(ports.map(\.json))
+        case let .listener(listener): listener?.json ?? .null
         }
     }
 
@@ -289,6 +320,7 @@ extension JobField.Value {
             }
             JSON.newline(&out, indent: indent, level: level)
             out.append(UInt8(ascii: "}"))
+        case .ports, .listener: json.write(into: &out, indent: indent, level: level)
         case let .words(words):
             if words.isEmpty {
                 out.append(contentsOf: "[]".utf8)

@@ -24,6 +24,15 @@ extension JobSnapshot {
             case .stats: .counts(.stats, stats.values)
             case .estimate: estimate.map { .counts(.estimate, $0.values) } ?? .null
             case .outcome: .optional(outcome?.rawValue)
+            case .readyLog: .optional(readyLog)
+            case .readyPort: .optional(readyPort.map(Int64.init))
+            case .readyTimeout: .optional(readyTimeoutMilliseconds)
+            case .readiness: .optional(readiness)
+            case .readyAt: .optional(readyAt)
+            case .readyAfter: .optional(readyAfterMilliseconds)
+            case .readyListener: .listener(readyListener)
+            case .ports: .ports(ports)
+            case .gobfileName: .optional(gobfileName)
             }
         }
         set {
@@ -48,6 +57,15 @@ extension JobSnapshot {
             case .stats: stats = newValue.counts.map(RunStats.init(values:)) ?? RunStats()
             case .estimate: estimate = newValue.counts.flatMap { RunEstimate(values: $0.map(Optional.some)) }
             case .outcome: outcome = newValue.optionalText.flatMap(RunOutcome.init(rawValue:))
+            case .readyLog: readyLog = newValue.optionalText
+            case .readyPort: readyPort = newValue.optionalInt64.map { Int(clamping: $0) }
+            case .readyTimeout: readyTimeoutMilliseconds = newValue.optionalInt64
+            case .readiness: readiness = newValue.optionalText
+            case .readyAt: readyAt = newValue.optionalText
+            case .readyAfter: readyAfterMilliseconds = newValue.optionalInt64
+            case .readyListener: readyListener = newValue.listener
+            case .ports: ports = newValue.ports
+            case .gobfileName: gobfileName = newValue.optionalText
             }
         }
     }

@@ -42,6 +42,29 @@ public struct JobSnapshot: Sendable, Equatable {
     public var estimate: RunEstimate?
     /// How the current (or last) run ended; nil while it runs.
     public var outcome: RunOutcome?
+    /// The readiness rule's pattern (`--ready-log`); nil for a job without a rule.
+    public var readyLog: String?
+    /// The readiness rule's port (`--ready-port`), 0 for any; nil for a job without one.
+    public var readyPort: Int?
+    /// The readiness rule's timeout in milliseconds; nil for a job without a rule.
+    public var readyTimeoutMilliseconds: Int64?
+    /// Where the current (or last) run stands with the rule, as `Readiness` spells it
+    /// (`waiting`, `ready`, …); nil for a job without a rule. Kept as the wire's text, so
+    /// a value this client does not know survives a round trip; `readinessState` reads it.
+    public var readiness: String?
+    /// When the current (or last) run became ready (RFC 3339); nil until it did.
+    public var readyAt: String?
+    /// How long after its start the run became ready, in milliseconds; nil until it did.
+    public var readyAfterMilliseconds: Int64?
+    /// The listening socket that made the current (or last) run ready, for a rule with a
+    /// port; nil until then, and for a rule without a port.
+    public var readyListener: ListeningPort?
+    /// The sockets the job's process tree listens on, as the daemon last looked them up
+    /// (shortly after the run started, and when asked); empty when it is not running.
+    public var ports: [ListeningPort]
+    /// The name of the project's gobfile entry the job was started from (`gob up`, the
+    /// TUI's project dialog); nil for a job started by hand. `gob down` stops these.
+    public var gobfileName: String?
 
     public init(
         id: String, pid: Int32, status: Status, command: [OSString], workdir: OSString,
@@ -49,7 +72,11 @@ public struct JobSnapshot: Sendable, Equatable {
         exitCode: Int32? = nil, signal: String? = nil, endedAt: String? = nil,
         startedAt: String? = nil, runTimeMilliseconds: Int64? = nil, description: String? = nil,
         stoppedByGob: Bool = false, run: String? = nil, runs: Int64 = 0, stats: RunStats = RunStats(),
-        estimate: RunEstimate? = nil, outcome: RunOutcome? = nil
+        estimate: RunEstimate? = nil, outcome: RunOutcome? = nil,
+        readyLog: String? = nil, readyTimeoutMilliseconds: Int64? = nil,
+        readiness: String? = nil, readyAt: String? = nil, readyAfterMilliseconds: Int64? = nil,
+        readyPort: Int? = nil, readyListener: ListeningPort? = nil, ports: [ListeningPort] = [],
+        gobfileName: String? = nil
     ) {
         self.id = id
         self.pid = pid
@@ -71,6 +98,26 @@ public struct JobSnapshot: Sendable, Equatable {
         self.stats = stats
         self.estimate = estimate
         self.outcome = outcome
+        self.ports = ports
+        self.readyLog = readyLog
+        self.readyTimeoutMilliseconds = readyTimeoutMilliseconds
+        self.readiness = readiness
+        self.readyAt = readyAt
+        self.readyAfterMilliseconds = readyAfterMilliseconds
+        self.readyPort = readyPort
+        self.readyListener = readyListener
+        self.gobfileName = gobfileName
+    }
+
+    /// `readiness` as a state; nil without a rule (or for a state this client does not know).
+    public var readinessState: Readiness? { readiness.flatMap(Readiness.init(rawValue:)) }
+
+    /// The job's readiness rule, if it has one.
+    public var readinessRule: ReadinessRule? {
+        guard readyLog != nil || readyPort != nil else { return nil }
+        return ReadinessRule(
+            log: readyLog, port: readyPort,
+            timeoutMilliseconds: readyTimeoutMilliseconds ?? ReadinessRule.defaultTimeoutMilliseconds)
     }
 
     /// The command as gob shows it: argv quoted where a shell would need it (bytes that

@@ -1,8 +1,5 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import GobSystem
 
 /// This process's own bytes: its arguments and environment as the kernel gave them.
 /// `CommandLine.arguments` and Swift strings made from C strings repair bytes that are not
@@ -52,4 +49,17 @@ extension OSString {
         }
         return tail
     }
+}
+
+extension CStringArray {
+    /// The C strings of `strings`, byte for byte: a job's `argv` or `envp`.
+    public convenience init(_ strings: [OSString]) {
+        self.init(bytes: strings.map(\.bytes))
+    }
+}
+
+/// Calls `body` with a NULL-terminated array of C strings of `strings`, freed afterwards.
+public func withCStrings<R>(_ strings: [OSString], _ body: ([UnsafeMutablePointer<CChar>?]) -> R) -> R {
+    let array = CStringArray(strings)
+    return withExtendedLifetime(array) { body(array.pointers) }
 }

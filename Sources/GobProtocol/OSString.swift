@@ -1,8 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// Bytes as the operating system hands them over and takes them back: an argument, an
 /// environment entry, a path. Usually UTF-8 text, but Linux promises only "no NUL", and a
@@ -57,17 +53,6 @@ public struct OSString: Hashable, Sendable, CustomStringConvertible, Expressible
         for byte in bytes { terminated.append(CChar(bitPattern: byte)) }
         terminated.append(0)
         return try body(terminated)
-    }
-
-    /// A copy of the bytes as a NUL-terminated C string on the heap, for `argv` and
-    /// `envp` arrays; the caller frees it.
-    public func duplicateCString() -> UnsafeMutablePointer<CChar>? {
-        guard let copy = malloc(bytes.count + 1)?.assumingMemoryBound(to: UInt8.self) else { return nil }
-        bytes.withUnsafeBufferPointer { source in
-            if let base = source.baseAddress { copy.update(from: base, count: source.count) }
-        }
-        copy[bytes.count] = 0
-        return UnsafeMutableRawPointer(copy).assumingMemoryBound(to: CChar.self)
     }
 }
 

@@ -1,8 +1,5 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import GobSystem
 
 /// A directory only its user may write to — the runtime directory, the state directory —
 /// opened without following a symlink and checked on the descriptor itself, so nothing
@@ -39,24 +36,24 @@ public struct PrivateDirectory: Sendable {
         var info = stat()
         guard fstat(fd, &info) == 0 else {
             let error = SystemError.last
-            close(fd)
+            Descriptor.close(fd)
             throw RuntimeDirectoryError("cannot use \(noun) \(path): \(error)")
         }
         let mode = info.st_mode & 0o777
         guard info.st_uid == getuid() else {
-            close(fd)
+            Descriptor.close(fd)
             throw RuntimeDirectoryError(
                 "\(noun) \(path) is owned by uid \(info.st_uid), not by you (uid \(getuid())); remove it or set \(variable)")
         }
         guard mode & 0o022 == 0 else {
-            close(fd)
+            Descriptor.close(fd)
             throw RuntimeDirectoryError(
                 "\(noun) \(path) can be written by other users (mode \(String(mode, radix: 8))); remove it, or run: chmod 700 \(path)")
         }
         guard tighten, mode & 0o077 != 0 else { return RuntimePaths.OpenedDirectory(descriptor: fd, tightenedFrom: nil) }
         guard fchmod(fd, 0o700) == 0 else {
             let error = SystemError.last
-            close(fd)
+            Descriptor.close(fd)
             throw RuntimeDirectoryError("cannot make \(noun) \(path) private: chmod: \(error)")
         }
         return RuntimePaths.OpenedDirectory(descriptor: fd, tightenedFrom: mode)

@@ -19,6 +19,9 @@ struct RawJob {
         case null
         /// Anything else: an object, an array holding a non-string.
         case other
+        /// The value of a field whose kind is read from a JSON value (`ports`,
+        /// `ready_listener`): small, and most often empty or `null`.
+        case parsed(JSON)
     }
 
     /// One value per field, by its raw value: memory the transcode lends for all its jobs.
@@ -33,7 +36,6 @@ struct RawJob {
     /// member, depth 4), keeping it when it is a field. Reads and refuses exactly what
     /// `parseValue(depth: 4)` does.
     func read(key: (contents: Range<Int>, plain: Bool), from parser: inout JSONParser) throws(JSONError) {
-        let value = try Self.value(&parser)
         let field: JobField?
         if key.plain {
             // Plain keys are compared as bytes: making a String of each was a tenth of the time.
@@ -41,6 +43,7 @@ struct RawJob {
         } else {
             field = JobField.named(parser.decodeString(at: key.contents))
         }
+        let value = try Self.value(&parser, for: field)
         if let field { values[field.rawValue] = value }
     }
 
@@ -58,7 +61,7 @@ struct RawJob {
             }
             // As `walkObject` reads on after a key's colon.
             parser.skipWhitespace()
-            values[field.rawValue] = try Self.value(&parser)
+            values[field.rawValue] = try Self.value(&parser, for: field)
         }
         guard parser.skip("}") else {
             parser.index = start
@@ -67,7 +70,8 @@ struct RawJob {
         return true
     }
 
-    private static func value(_ parser: inout JSONParser) throws(JSONError) -> Value {
+    private static func value(_ parser: inout JSONParser, for field: JobField?) throws(JSONError) -> Value {
+        if field?.kind.isParsed == true { return .parsed(try parser.parseValue(depth: 4)) }
         switch parser.next {
         case UInt8(ascii: "\""):
             let (contents, plain) = try parser.scanString()
@@ -166,6 +170,10 @@ struct RawJob {
                 }
                 out.newline(level: 2)
                 out.append(UInt8(ascii: "}"))
+            case .ports, .listener:
+                var bytes: [UInt8] = []
+                Self.fieldValue(field, value).write(into: &bytes, indent: 2, level: 2)
+                out.append(bytes)
             }
         }
         out.append("\n  }")
@@ -208,6 +216,8 @@ struct RawJob {
                 job[field] = .integer(Self.integer(value) ?? 0)
             case let .counts(object):
                 job[field] = Self.counts(value, object, from: parser)
+            case .ports, .listener:
+                job[field] = Self.fieldValue(field, value)
             }
         }
         return job
@@ -246,6 +256,12 @@ struct RawJob {
         }
         guard reader.skip("}") else { return nil }
         return .counts(object, numbers)
+    }
+
+    /// A parsed member as `JobField.read` reads it.
+    private static func fieldValue(_ field: JobField, _ value: Value) -> JobField.Value {
+        if case let .parsed(json) = value, let read = field.read(json) { return read }
+        return field.read(nil) ?? .null
     }
 
     /// A string member as `stringValue` reads it.

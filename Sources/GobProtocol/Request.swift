@@ -7,9 +7,10 @@ public enum Request: Sendable, Equatable {
     case run(JobSpec)
     case stop(jobID: String, force: Bool)
     /// `environment` replaces the job's stored environment when given;
-    /// `settings` are the client's umask, nice value and limits for the new process.
-    case start(jobID: String, environment: [OSString]?, settings: ProcessSettings? = nil)
-    case restart(jobID: String, environment: [OSString]?, settings: ProcessSettings? = nil)
+    /// `settings` are the client's umask, nice value and limits for the new process;
+    /// `ready` replaces the job's stored readiness rule when given.
+    case start(jobID: String, environment: [OSString]?, settings: ProcessSettings? = nil, ready: ReadinessRule? = nil)
+    case restart(jobID: String, environment: [OSString]?, settings: ProcessSettings? = nil, ready: ReadinessRule? = nil)
     case remove(jobID: String)
     case cleanup(workdir: OSString?)
     case nuke(workdir: OSString?)
@@ -26,6 +27,11 @@ public enum Request: Sendable, Equatable {
     case subscribe(workdir: OSString?)
     /// Daemon health: PID, version, uptime, job and subscriber counts, memory.
     case status
+    /// The sockets the process trees listen on: of one job, or of the jobs of `workdir`
+    /// (every job when both are nil). Looked up when asked.
+    case ports(jobID: String?, workdir: OSString?)
+    /// A job's process tree, looked up when asked.
+    case processes(jobID: String)
 
     /// The wire name of the request type.
     public var typeName: String {
@@ -49,6 +55,8 @@ public enum Request: Sendable, Equatable {
         case .removeRun: "remove_run"
         case .subscribe: "subscribe"
         case .status: "status"
+        case .ports: "ports"
+        case .processes: "processes"
         }
     }
 
@@ -71,17 +79,21 @@ public enum Request: Sendable, Equatable {
             payload = spec.members
         case let .stop(jobID, force):
             payload = [("job_id", .string(jobID)), ("force", .bool(force))]
-        case let .start(jobID, environment, settings), let .restart(jobID, environment, settings):
+        case let .start(jobID, environment, settings, ready), let .restart(jobID, environment, settings, ready):
             payload = [("job_id", .string(jobID))]
             if let environment { payload.append(("env", .array(environment.map(JSON.init)))) }
             if let settings { payload += settings.members }
-        case let .remove(jobID), let .getJob(jobID), let .stats(jobID):
+            if let ready { payload += ready.members }
+        case let .remove(jobID), let .getJob(jobID), let .stats(jobID), let .processes(jobID):
             payload = [("job_id", .string(jobID))]
         case let .runs(jobID, limit):
             payload = [("job_id", .string(jobID))]
             if let limit { payload.append(("limit", .int(Int64(limit)))) }
         case let .getRun(runID), let .removeRun(runID):
             payload = [("run_id", .string(runID))]
+        case let .ports(jobID, workdir):
+            if let jobID { payload.append(("job_id", .string(jobID))) }
+            if let workdir { payload.append(("workdir", JSON(workdir))) }
         case let .signal(jobID, signal):
             payload = [("job_id", .string(jobID)), ("signal", .int(Int64(signal)))]
         }
@@ -104,16 +116,23 @@ public struct JobSpec: Sendable, Equatable {
     public var description: String?
     /// The client's umask, nice value and limits for the job's process; nil: none sent.
     public var settings: ProcessSettings?
+    /// When the job counts as ready; nil: none (a reused job keeps its own, `run`).
+    public var ready: ReadinessRule?
+    /// The gobfile entry the job is started from (`gob up`); nil: none (a reused job
+    /// keeps its own, `run`).
+    public var gobfileName: String?
 
     public init(
         command: [OSString], workdir: OSString, environment: [OSString]?, description: String? = nil,
-        settings: ProcessSettings? = nil
+        settings: ProcessSettings? = nil, ready: ReadinessRule? = nil, gobfileName: String? = nil
     ) {
+        self.gobfileName = gobfileName
         self.command = command
         self.workdir = workdir
         self.environment = environment
         self.description = description
         self.settings = settings
+        self.ready = ready
     }
 
     var members: [(String, JSON)] {
@@ -124,6 +143,8 @@ public struct JobSpec: Sendable, Equatable {
         if let environment { members.append(("env", .array(environment.map(JSON.init)))) }
         if let description { members.append(("description", .string(description))) }
         if let settings { members += settings.members }
+        if let ready { members += ready.members }
+        if let gobfileName { members.append(("gobfile_name", .string(gobfileName))) }
         return members
     }
 }
@@ -170,17 +191,19 @@ extension Request {
         case "start":
             self = .start(
                 jobID: try payload.jobID(), environment: try payload.optionalWords("env"),
-                settings: try ProcessSettings(payload: payload.members))
+                settings: try ProcessSettings(payload: payload.members), ready: try payload.readinessRule())
         case "restart":
             self = .restart(
                 jobID: try payload.jobID(), environment: try payload.optionalWords("env"),
-                settings: try ProcessSettings(payload: payload.members))
+                settings: try ProcessSettings(payload: payload.members), ready: try payload.readinessRule())
         case "remove": self = .remove(jobID: try payload.jobID())
         case "get_job": self = .getJob(jobID: try payload.jobID())
         case "stats": self = .stats(jobID: try payload.jobID())
         case "runs": self = .runs(jobID: try payload.jobID(), limit: try payload.limit())
         case "get_run": self = .getRun(runID: try payload.runID())
         case "remove_run": self = .removeRun(runID: try payload.runID())
+        case "processes": self = .processes(jobID: try payload.jobID())
+        case "ports": self = .ports(jobID: try payload.optionalString("job_id"), workdir: try payload.scope())
         case "signal":
             let jobID = try payload.jobID()
             guard let value = payload.members["signal"], !value.isNull else { throw RequestError("missing signal") }
@@ -279,7 +302,36 @@ private struct Payload {
         guard let workdir = try optionalBytes("workdir") else { throw RequestError("missing workdir") }
         return JobSpec(
             command: command, workdir: try Self.absolute(workdir), environment: try optionalWords("env"),
-            description: try optionalString("description"), settings: try ProcessSettings(payload: members))
+            description: try optionalString("description"), settings: try ProcessSettings(payload: members),
+            ready: try readinessRule(), gobfileName: try optionalString("gobfile_name"))
+    }
+
+    /// The readiness rule of an `add`, `run`, `start` or `restart`; nil when none is given.
+    /// A pattern the engine refuses, a port out of range, or a timeout without a pattern
+    /// or port, is refused here, so no job is started with a rule that can never hold.
+    func readinessRule() throws(RequestError) -> ReadinessRule? {
+        let log = try optionalString("ready_log")
+        let port = try optionalInteger("ready_port")
+        let timeout = try optionalInteger("ready_timeout_ms")
+        guard log != nil || port != nil else {
+            if timeout != nil { throw RequestError("ready_timeout_ms needs ready_log or ready_port", code: .invalidArgument) }
+            return nil
+        }
+        // Out of range for an Int: still a port no process listens on, refused as such.
+        let rule = ReadinessRule(
+            log: log, port: port.map { Int(clamping: $0) },
+            timeoutMilliseconds: timeout ?? ReadinessRule.defaultTimeoutMilliseconds)
+        if let problem = ReadinessRule.problem(log: rule.log, port: rule.port, timeoutMilliseconds: rule.timeoutMilliseconds) {
+            throw RequestError(problem, code: .invalidArgument)
+        }
+        return rule
+    }
+
+    /// An integer member; nil when missing or null.
+    private func optionalInteger(_ key: String) throws(RequestError) -> Int64? {
+        guard let value = members[key], !value.isNull else { return nil }
+        guard let number = value.intValue else { throw RequestError("invalid \(key) format") }
+        return number
     }
 
     /// A job runs in, and jobs are grouped by, one absolute directory: a relative one

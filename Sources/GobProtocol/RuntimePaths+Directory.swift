@@ -1,8 +1,5 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import GobSystem
 
 extension RuntimePaths {
     /// `<rt>` opened as a directory descriptor after it passed the checks of `openDirectory`.
@@ -31,14 +28,9 @@ extension RuntimePaths {
     /// The path of `name` in the directory open as `descriptor`, through `/proc/self/fd`:
     /// a path that resolves through the descriptor, not through `<rt>`'s name, so a
     /// directory swapped under that name is never used. It is also short, whatever the
-    /// length of `<rt>`, which a socket address needs. Elsewhere (no `/proc`) the plain
-    /// path.
+    /// length of `<rt>`, which a socket address needs.
     public func path(of name: String, inDirectory descriptor: Int32) -> String {
-        #if os(Linux)
         "/proc/self/fd/\(descriptor)/\(name)"
-        #else
-        directory + "/" + name
-        #endif
     }
 }
 

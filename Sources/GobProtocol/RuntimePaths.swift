@@ -1,11 +1,7 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// Where a user's daemon keeps its socket, PID file, lock, log and job logs
-/// (contract §4.1, Decisions D11, D12, D14).
+/// (docs/files.md).
 public struct RuntimePaths: Sendable, Equatable {
     /// `<rt>`: `$XDG_RUNTIME_DIR/gob`, else `/tmp/gob-<uid>`.
     public let directory: String
@@ -27,7 +23,7 @@ public struct RuntimePaths: Sendable, Equatable {
     public var pidFile: String { directory + "/daemon.pid" }
     public var lockFile: String { directory + "/daemon.lock" }
     public var daemonLog: String { directory + "/daemon.log" }
-    /// The record of live job process groups (Decision D14).
+    /// The record of live job process groups, for cleaning up after a daemon that died.
     public var jobRecord: String { directory + "/daemon.jobs" }
 
     public func stdoutLog(_ id: String) -> String { logPath(id, ".stdout.log") }
@@ -59,15 +55,4 @@ public struct RuntimePaths: Sendable, Equatable {
 public func environmentValue(_ name: String) -> String? {
     guard let value = getenv(name) else { return nil }
     return String(cString: value)
-}
-
-/// This process's whole environment as `KEY=VALUE` entries.
-public func currentEnvironment() -> [String] {
-    var entries: [String] = []
-    var cursor = environ
-    while let entry = cursor.pointee {
-        entries.append(String(cString: entry))
-        cursor += 1
-    }
-    return entries
 }

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// Signal names and numbers: what `gob signal` accepts (contract §2.9) and how D1 names
 /// the signal that ended a job.

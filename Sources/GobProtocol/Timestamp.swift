@@ -1,10 +1,6 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
-/// Wall-clock times as the contract prints them.
+/// Wall-clock times as gob prints them (docs/output.md).
 public enum Timestamp {
     /// Nanoseconds since the Unix epoch, now.
     public static func nowNanoseconds() -> Int64 {
@@ -14,7 +10,7 @@ public enum Timestamp {
     }
 
     /// RFC 3339 with whole seconds in the local time zone: `2026-11-26T14:03:51Z` at
-    /// offset zero, else `2026-11-26T19:49:44+05:30` (contract §1.8).
+    /// offset zero, else `2026-11-26T19:49:44+05:30`.
     public static func rfc3339(secondsSinceEpoch seconds: Int64) -> String {
         var time = time_t(seconds)
         var parts = tm()

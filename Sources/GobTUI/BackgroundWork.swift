@@ -1,10 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-import CGobShims
-import GobProtocol
+import GobSystem
 import Synchronization
 
 /// Runs blocking work — opening the subscription (which may first start the daemon), a
@@ -27,16 +21,14 @@ final class BackgroundWork: Sendable {
     private let results = Mutex<[Result]>([])
 
     init() throws(TUIError) {
-        var fds: [Int32] = [-1, -1]
-        let rc = gob_pipe(&fds, 1)
-        guard rc == 0 else { throw TUIError("failed to create a pipe: \(SystemError(rc))") }
-        descriptor = fds[0]
-        writeEnd = fds[1]
+        do { (descriptor, writeEnd) = try SystemPipe.open(nonBlocking: true) } catch {
+            throw TUIError("failed to create a pipe: \(error)")
+        }
     }
 
     deinit {
-        close(descriptor)
-        close(writeEnd)
+        Descriptor.close(descriptor)
+        Descriptor.close(writeEnd)
     }
 
     /// Runs `work` on its own thread; runs it right here when no thread can be made.
@@ -49,8 +41,7 @@ final class BackgroundWork: Sendable {
 
     /// The results that arrived since the last call.
     func collect() -> [Result] {
-        var buffer = [UInt8](repeating: 0, count: 64)
-        while buffer.withUnsafeMutableBytes({ read(descriptor, $0.baseAddress, $0.count) }) > 0 {}
+        Descriptor.drain(descriptor)
         return results.withLock { results in
             defer { results.removeAll() }
             return results
@@ -59,7 +50,6 @@ final class BackgroundWork: Sendable {
 
     private func finish(_ result: Result) {
         results.withLock { $0.append(result) }
-        var byte: UInt8 = 1
-        _ = write(writeEnd, &byte, 1)
+        SystemPipe.poke(writeEnd)
     }
 }

@@ -1,10 +1,7 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import CGobShims
 import GobProtocol
+import GobSystem
 
 /// Copies text to the system clipboard through whichever tool is installed: `pbcopy` on
 /// macOS, `wl-copy` under Wayland, `xclip` or `xsel` under X11. The text goes to the
@@ -40,40 +37,26 @@ enum Clipboard {
 
     /// The first executable `name` in the directories of `path`.
     static func find(_ name: String, in path: String) -> String? {
-        for directory in path.split(separator: ":", omittingEmptySubsequences: true) {
-            let candidate = directory + "/" + name
-            if access(candidate, X_OK) == 0 { return candidate }
-        }
-        return nil
+        CommandSearch.find(name, in: path)
     }
 
     private static func run(_ executable: String, tool: Tool, input: [UInt8]) -> String? {
-        var fds: [Int32] = [-1, -1]
-        let rc = gob_pipe(&fds, 0)
-        guard rc == 0 else { return "pipe: \(SystemError(rc))" }
-        var argv: [UnsafeMutablePointer<CChar>?] = ([tool.name] + tool.arguments).map { strdup($0) }
-        argv.append(nil)
-        defer { for pointer in argv { free(pointer) } }
+        let pipe: (read: Int32, write: Int32)
+        do { pipe = try SystemPipe.open() } catch { return "pipe: \(error)" }
+        let argv = CStringArray([tool.name] + tool.arguments)
         var pid: pid_t = 0
-        let spawned = gob_spawn(&pid, executable, argv, environ, nil, fds[0], -1, -1, -1, 0)
-        close(fds[0])
+        let spawned = gob_spawn(&pid, executable, argv.pointers, environ, nil, pipe.read, -1, -1, -1, 0)
+        Descriptor.close(pipe.read)
         guard spawned == 0 else {
-            close(fds[1])
+            Descriptor.close(pipe.write)
             return "\(tool.name): \(SystemError(spawned))"
         }
-        var offset = 0
-        while offset < input.count {
-            let written = input[offset...].withUnsafeBytes { write(fds[1], $0.baseAddress, $0.count) }
-            if written < 0 && errno == EINTR { continue }
-            if written <= 0 { break }
-            offset += written
-        }
-        close(fds[1])
+        // A tool that stops reading early says why through its exit status.
+        try? Descriptor.writeAll(pipe.write, input)
+        Descriptor.close(pipe.write)
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        // WIFEXITED / WEXITSTATUS, spelled out: the macros are not imported.
-        if status & 0x7F != 0 { return "\(tool.name) was killed by signal \(status & 0x7F)" }
-        let code = (status >> 8) & 0xFF
-        return code == 0 ? nil : "\(tool.name) exited with status \(code)"
+        let end = ProcessEnd(waitStatus: status)
+        return end == .exited(0) ? nil : "\(tool.name) \(end)"
     }
 }

@@ -17,6 +17,8 @@ public enum Effect: Equatable, Sendable {
     case expireStatus(serial: Int, milliseconds: Int)
     /// Deliver `.reconnectDue` after `milliseconds`.
     case reconnect(milliseconds: Int)
+    /// Read the gobfile governing `workdir` off the event loop; answered by `.gobfileLoaded`.
+    case loadGobfile(workdir: OSString)
     /// Leave the UI and give the terminal back.
     case quit
 }

@@ -1,4 +1,5 @@
 import GobClient
+import GobProject
 import GobProtocol
 
 /// Everything that can change the model: input, the daemon, log files, timers.
@@ -18,6 +19,8 @@ public enum Message: Equatable, Sendable {
     case logData(jobID: String, stream: LogStream, bytes: [UInt8], restarted: Bool)
     /// The clipboard tool finished; nil on success, else why it failed.
     case copied(error: String?)
+    /// The gobfile asked for by `.loadGobfile`: nil when there is none.
+    case gobfileLoaded(Result<Gobfile?, GobfileError>)
     case statusExpired(serial: Int)
     case reconnectDue
 }

@@ -19,6 +19,9 @@ extension Renderer {
             drawDialogBox(lines, contentWidth: width)
         case .help:
             drawDialogBox(helpLines, contentWidth: Self.helpWidth - 4)
+        case let .project(project):
+            let width = min(max(Self.inputWidth, screen.size.columns - 12), 90)
+            drawDialogBox(projectLines(project, width: width), contentWidth: width)
         }
     }
 
@@ -68,7 +71,8 @@ extension Renderer {
             ("Navigation", [("\(glyphs.upKey) \(glyphs.downKey)", "move cursor"), ("g/G", "first/last"), ("tab", "switch panel")]),
             ("Job Actions", [
                 ("s", "stop (SIGTERM)"), ("S", "kill (SIGKILL)"), ("r", "restart"), ("d", "delete stopped"),
-                ("c", "copy command"), ("n", "new job"), ("[ ]", "earlier/later run's logs"),
+                ("c", "copy command"), ("n", "new job"), ("p", "project jobs (gobfile)"),
+                ("[ ]", "earlier/later run's logs"),
             ]),
             ("Log Viewer", [
                 ("\(glyphs.upKey) \(glyphs.downKey)", "scroll"), ("pgup/pgdn", "page scroll"), ("g/G", "top/bottom"),
@@ -83,6 +87,35 @@ extension Renderer {
             lines.append([])
         }
         lines.append([Span("press esc or ? to close", Theme.mutedText)])
+        return lines
+    }
+
+    /// The project dialog: one row per entry — glyph, name, then the running job's ID or
+    /// the command (a blocked entry: its reason) — the selected row highlighted.
+    private func projectLines(_ project: ProjectDialog, width: Int) -> [[Span]] {
+        var lines: [[Span]] = [[Span("Project Jobs", Theme.dialogTitle), Span("  " + project.path, Theme.mutedText)], []]
+        let nameWidth = min(project.entries.map { DisplayWidth.of($0.name) }.max() ?? 0, 24)
+        for (index, entry) in project.entries.enumerated() {
+            let selected = index == project.cursor
+            let marker = Span(selected ? "> " : "  ", Style(foreground: Theme.accent))
+            let name = Span(" " + entry.name.padding(to: nameWidth) + "  ", selected ? Style(bold: true) : .plain)
+            var row: [Span]
+            if entry.blocked {
+                let reason = entry.description.map { " \(glyphs.bullet) " + $0 } ?? ""
+                row = [marker, Span(glyphs.failed, Theme.failedGlyph), name, Span("blocked" + reason, Theme.errorMessage)]
+            } else if let job = ProjectDialog.runningJob(of: entry, in: model.jobs) {
+                row = [marker, Span(glyphs.running, Theme.runningGlyph), name, Span(job.id, Theme.identifier), Span("  running")]
+            } else {
+                row = [marker, Span(glyphs.stopped, Theme.stoppedGlyph), name, Span(entry.commandLine, Theme.mutedText)]
+            }
+            lines.append(row)
+        }
+        lines.append([])
+        if let problem = project.problem {
+            lines += Self.wrapped(problem, width: width).map { [Span($0, Theme.errorMessage)] }
+            lines.append([])
+        }
+        lines.append([Span("enter: start \(glyphs.bullet) \(glyphs.upDown): select \(glyphs.bullet) esc: close", Theme.mutedText)])
         return lines
     }
 

@@ -70,6 +70,7 @@ extension Renderer {
             if let description = job.description {
                 title += " " + LogLine.sanitize(Array(description.utf8))
             }
+            if job.status == .running, !job.ports.isEmpty { title += " " + ListeningPort.summary(job.ports) }
         }
         if model.follow, job != nil, model.shownRun == nil { title += " [following]" }
         drawFrame(rect, title: title, focused: model.focus.rawValue == (stream == .stdout ? 2 : 3))

@@ -1,11 +1,9 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import CGobShims
 import GobClient
+import GobProject
 import GobProtocol
+import GobSystem
 
 /// The event loop: a single thread in `poll` over the terminal, the signal pipe, the
 /// event subscription, the log watcher and the background-work pipe. It feeds what
@@ -110,6 +108,14 @@ final class TUIRuntime {
             schedule(.statusExpired(serial: serial), after: milliseconds)
         case let .reconnect(milliseconds):
             schedule(.reconnectDue, after: milliseconds)
+        case let .loadGobfile(workdir):
+            work.start {
+                do throws(GobfileError) {
+                    return .message(.gobfileLoaded(.success(try Gobfile.governing(workdir))))
+                } catch {
+                    return .message(.gobfileLoaded(.failure(error)))
+                }
+            }
         case .quit:
             running = false
         }

@@ -1,10 +1,6 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import CGobShims
-import GobProtocol
+import GobSystem
 
 /// The one place that touches the terminal: raw mode through termios, the alternate
 /// screen, the hidden cursor, the size, and writing frames.
@@ -72,25 +68,7 @@ final class Terminal {
 
     /// Writes every byte, waiting while the terminal is slow.
     private func write(_ bytes: [UInt8]) {
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes[offset...].withUnsafeBytes { systemWrite(output, $0.baseAddress, $0.count) }
-            if written < 0 {
-                if errno == EINTR { continue }
-                if errno == EAGAIN {
-                    var poller = pollfd(fd: output, events: Int16(POLLOUT), revents: 0)
-                    _ = poll(&poller, 1, 100)
-                    continue
-                }
-                return
-            }
-            offset += written
-        }
+        // A terminal that went away has nothing left to show.
+        try? Descriptor.writeAll(output, bytes, waitWhenFull: true)
     }
 }
-
-#if canImport(Glibc)
-private let systemWrite = Glibc.write
-#elseif canImport(Darwin)
-private let systemWrite = Darwin.write
-#endif

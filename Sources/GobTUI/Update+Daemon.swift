@@ -44,6 +44,9 @@ extension Update {
                 requestRuns(of: job.id)
                 if model.viewedRun == nil { syncLogs(force: true) }
             }
+        case .jobReady, .jobReadyTimedOut, .portsUpdated:
+            guard let index else { return }
+            model.jobs[index] = job
         case .jobStopped:
             guard let index else { return }
             model.jobs[index] = job
@@ -86,6 +89,14 @@ extension Update {
         case let .remove(jobID):
             guard response != nil else { return say("Failed to remove: \(failure ?? "")", isError: true) }
             say("Removed \(jobID)")
+        case let .up(name):
+            guard let job = response?.job else {
+                if case let .success(reply) = result, reply.code == .alreadyRunning {
+                    return say("\(name) is already running")
+                }
+                return say("Failed to start \(name): \(failure ?? "failed to decode response: missing job")", isError: true)
+            }
+            say("Started \(name) as \(job.id) (PID \(job.pid))")
         case .add:
             guard let job = response?.job else {
                 return say("Failed to add: \(failure ?? "failed to decode response: missing job")", isError: true)

@@ -16,6 +16,7 @@ extension Update {
         case .tab: model.focus = model.focus.next
         case .character("?"): model.dialog = .help
         case .character("n"): model.dialog = .newJob(TextInput())
+        case .character("p"): effects.append(.loadGobfile(workdir: model.context.workdir))
         case .character("a"): toggleAllDirectories()
         default:
             switch model.focus {
@@ -107,7 +108,7 @@ extension Update {
     }
 
     /// The answer to a key that does nothing where it was pressed.
-    private mutating func sayUnknown(_ key: Key) {
+    mutating func sayUnknown(_ key: Key) {
         say("\(key.name) does nothing here (? shows the keys)", isError: true)
     }
 
@@ -163,6 +164,8 @@ extension Update {
         switch dialog {
         case .help:
             if key == .escape || key == .character("?") || key == .character("q") { model.dialog = nil }
+        case let .project(project):
+            handleProjectKey(key, project)
         case .newJob(var input, _):
             switch key {
             case .escape:

@@ -61,6 +61,8 @@ public struct Update {
             } else {
                 say("Command copied to clipboard")
             }
+        case let .gobfileLoaded(result):
+            openProject(result)
         case let .statusExpired(serial):
             if model.status?.serial == serial { model.status = nil }
         case .reconnectDue:

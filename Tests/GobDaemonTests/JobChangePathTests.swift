@@ -2,6 +2,7 @@ import Foundation
 @testable import GobDaemon
 import GobProtocol
 import GobStore
+import GobSystem
 import Synchronization
 import Testing
 

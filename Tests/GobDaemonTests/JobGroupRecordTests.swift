@@ -1,6 +1,7 @@
 import Foundation
 @testable import GobDaemon
 import GobProtocol
+import GobSystem
 import Testing
 
 @Suite("Job groups an earlier daemon left")
@@ -32,13 +33,11 @@ struct JobGroupRecordTests {
     }
 
     @Test func onlyProcessesWithTheRecordedStartTimeSurvive() throws {
-        #if os(Linux)
         let me = try #require(ProcessTable.entry(of: getpid()))
         let leader = try #require(ProcessTable.entry(of: me.pgid))
         let matching = JobGroupRecord.survivors(of: [.init(pgid: leader.pid, startTime: leader.startTime)])
         #expect(matching.contains { $0.pid == getpid() })
         let reused = JobGroupRecord.survivors(of: [.init(pgid: leader.pid, startTime: leader.startTime + 1)])
         #expect(reused.isEmpty, "a PID whose start time differs is somebody else's")
-        #endif
     }
 }

@@ -1,5 +1,6 @@
 @testable import GobDaemon
 import Testing
+import GobSystem
 
 @Suite("Wait status decoding")
 struct ProcessEndTests {

@@ -1,6 +1,7 @@
 import Foundation
 @testable import GobDaemon
 import GobProtocol
+import GobSystem
 import Testing
 
 @Suite("Runtime directory handle")

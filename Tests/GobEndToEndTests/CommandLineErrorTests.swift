@@ -88,8 +88,8 @@ struct CommandLineErrorTests {
     @Test("unknown commands with cobra's suggestions", arguments: [
         ("foo", "Error: unknown command \"foo\" for \"gob\"\nRun 'gob --help' for usage.\n"),
         ("version", "Error: unknown command \"version\" for \"gob\"\nRun 'gob --help' for usage.\n"),
-        ("lst", "Error: unknown command \"lst\" for \"gob\"\n\nDid you mean this?\n\tlist\n\nRun 'gob --help' for usage.\n"),
-        ("stp", "Error: unknown command \"stp\" for \"gob\"\n\nDid you mean this?\n\tstop\n\nRun 'gob --help' for usage.\n"),
+        ("lst", "Error: unknown command \"lst\" for \"gob\"\n\nDid you mean this?\n\tlist\n\tps\n\nRun 'gob --help' for usage.\n"),
+        ("stp", "Error: unknown command \"stp\" for \"gob\"\n\nDid you mean this?\n\tstop\n\tup\n\nRun 'gob --help' for usage.\n"),
         ("STOP", "Error: unknown command \"STOP\" for \"gob\"\n\nDid you mean this?\n\tstop\n\nRun 'gob --help' for usage.\n"),
         ("rem", "Error: unknown command \"rem\" for \"gob\"\n\nDid you mean this?\n\tremove\n\trun\n\nRun 'gob --help' for usage.\n"),
         ("daemn", "Error: unknown command \"daemn\" for \"gob\"\nRun 'gob --help' for usage.\n"),

@@ -35,6 +35,19 @@ struct CommandUnitTests {
         #expect(throws: CommandFailure.self) { try FlagValue.milliseconds(fromSeconds: "nan", flag: "--timeout") }
     }
 
+    @Test(arguments: [
+        ("90s", 90_000), ("2m", 120_000), ("1m30s", 90_000), ("500ms", 500), ("1.5s", 1_500), ("90", 90_000),
+        ("1h", 3_600_000), ("0.0001s", 1), ("720h", 2_592_000_000),
+    ] as [(String, Int64)])
+    func readyTimeouts(text: String, milliseconds: Int64) throws {
+        #expect(try FlagValue.milliseconds(fromDuration: text, flag: "--ready-timeout") == milliseconds)
+    }
+
+    @Test(arguments: ["", "s", "90x", "1m30", "-5s", "0s", "0", "721h", "1..5s", "nan", "inf", " 5s", "5 s"])
+    func badReadyTimeouts(text: String) {
+        #expect(throws: CommandFailure.self) { try FlagValue.milliseconds(fromDuration: text, flag: "--ready-timeout") }
+    }
+
     @Test func completionPositions() {
         let words = ["gob", "await", "--timeout", "5", "A", "-", "B", "--", "-x", ""]
         let valueOptions: Set = ["--timeout"]

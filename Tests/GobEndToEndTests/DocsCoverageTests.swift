@@ -54,6 +54,8 @@ struct DocsCoverageTests {
 
     @Test("stands alone in a clone", arguments: [
         "README.md", "docs/commands.md", "docs/output.md", "docs/exit-codes.md", "docs/files.md", "docs/performance.md",
+        "docs/processes.md",
+        "docs/gobfile.md",
     ])
     func standsAlone(path: String) throws {
         let text = try Self.read(path)

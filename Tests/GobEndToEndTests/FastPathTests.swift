@@ -64,7 +64,7 @@ struct FastPathTests {
 
     /// The first words tried: the hot commands, root flags, and near misses.
     static let heads = [
-        "list", "ping", "status", "stop", "add", "runs", "daemon", "--version", "-v", "start", "help", "lst", "-h",
+        "list", "ping", "status", "stop", "add", "runs", "ports", "daemon", "--version", "-v", "start", "help", "lst", "-h",
     ]
 
     @Test("every shape of up to two words after the command", arguments: heads)
@@ -77,7 +77,7 @@ struct FastPathTests {
                 accepted += 1
             }
         }
-        if ["list", "ping", "status", "add", "stop", "runs", "daemon"].contains(head) {
+        if ["list", "ping", "status", "add", "stop", "runs", "ports", "daemon"].contains(head) {
             #expect(accepted > 0, "the fast path takes some shapes of \(head)")
         }
     }

@@ -77,7 +77,7 @@ struct HelpAndVersionTests {
             #expect(outcome.stderr == "Error: unknown help topic \"nosuchtopic\"\nRun 'gob --help' for usage.\n", "\(outcome)")
             let near = try await sandbox.gob("help", "stp")
             #expect(near.status == 1)
-            #expect(near.stderr == "Error: unknown help topic \"stp\"\n\nDid you mean this?\n\tstop\n\nRun 'gob --help' for usage.\n")
+            #expect(near.stderr == "Error: unknown help topic \"stp\"\n\nDid you mean this?\n\tstop\n\tup\n\nRun 'gob --help' for usage.\n")
             #expect(!sandbox.runtimeDirectoryExists)
         }
     }

@@ -32,6 +32,13 @@ struct JobFieldTests {
         case .count: return .int(Int64(2000 + slot))
         case .counts(.stats): return .object([("runs", .int(12)), ("successes", .int(11)), ("failures", .int(1))])
         case .counts(.estimate): return .object([("typical_ms", .int(90_000)), ("upper_ms", .int(130_000))])
+        case .ports:
+            return .array([
+                ListeningPort(port: 5173, transport: .tcp, address: "127.0.0.1", pid: 40).json,
+                ListeningPort(port: 5353, transport: .udp, address: "::", pid: 41).json,
+            ])
+        case .listener:
+            return ListeningPort(port: 8000, transport: .tcp, address: "::1", pid: 42).json
         }
     }
 
@@ -72,7 +79,9 @@ struct JobFieldTests {
     @Test func theWireOrderIsTheContracts() {
         #expect(Self.allKeys == ["id", "pid", "status", "command", "workdir", "created_at", "stdout_path", "stderr_path",
                                  "exit_code", "signal", "ended_at", "started_at", "run_time_ms", "description",
-                                 "stopped_by_gob", "run", "runs", "stats", "estimate", "outcome"])
+                                 "stopped_by_gob", "run", "runs", "stats", "estimate", "outcome", "ready_log",
+                                 "ready_port", "ready_timeout_ms", "readiness", "ready_at", "ready_after_ms",
+                                 "ready_listener", "ports", "gobfile_name"])
         #expect(Self.listedKeys == Self.allKeys.filter { $0 != "stdout_path" && $0 != "stderr_path" })
     }
 

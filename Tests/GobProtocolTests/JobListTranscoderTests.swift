@@ -87,7 +87,10 @@ struct JobListTranscoderTests {
     static let jobs: [JobSnapshot] = [
         JobSnapshot(id: "V3x0QqI", pid: 28978, status: .running, command: ["sleep", "300"], workdir: "/home/me/app",
                     createdAt: "2026-11-26T14:03:51Z", stdoutPath: "/run/a.stdout.log", stderrPath: "/run/a.stderr.log",
-                    startedAt: "2026-11-26T14:03:51Z"),
+                    startedAt: "2026-11-26T14:03:51Z",
+                    ports: [ListeningPort(port: 5173, transport: .tcp, address: "127.0.0.1", pid: 28978),
+                            ListeningPort(port: 5173, transport: .tcp, address: "::1", pid: 28979),
+                            ListeningPort(port: 5353, transport: .udp, address: "0.0.0.0", pid: 28978)]),
         JobSnapshot(id: "V3x0Ppz", pid: -1, status: .stopped, command: [], workdir: "",
                     createdAt: "", stdoutPath: "", stderrPath: "", exitCode: -3, signal: nil,
                     endedAt: "2026-11-26T19:49:44+05:30", startedAt: nil, runTimeMilliseconds: Int64.max,
@@ -150,6 +153,12 @@ struct JobListTranscoderTests {
         #"{"success":true,"data":{"jobs":[{"id":"a","pid":1,"status":"running","command":["x"],"stats":null,"estimate":null,"run":"a-1","outcome":"failure"}]}}"#,
         #"{"success":true,"data":{"jobs":[{"id":"a","pid":1,"status":"running","command":["x"],"stats":{},"estimate":{"typical_ms":1,"upper_ms":2,"typical_ms":null}}]}}"#,
         #"{"success":true,"data":{"jobs":[{"id":"a","pid":1,"status":"running","command":["x"],"stats":{"r\u0075ns":4},"estimate":{"typical_ms":01,"upper_ms":2}}]}}"#,
+        // Ports: mistyped, partly mistyped elements, escaped keys, out of range, repeated.
+        #"{"success":true,"data":{"jobs":[{"id":"a","pid":1,"status":"running","command":["x"],"ports":5}]}}"#,
+        #"{"success":true,"data":{"jobs":[{"id":"a","pid":1,"status":"running","command":["x"],"ports":[5,{"port":"1","proto":"tcp"},{"port":80,"proto":"sctp"},{"port":80,"proto":"tcp"},{"p\u006frt":81.5,"proto":"udp","address":7,"pid":"9"}]}]}}"#,
+        #"{"success":true,"data":{"jobs":[{"id":"a","pid":1,"status":"running","command":["x"],"ports":[{"port":70000,"proto":"udp"},{"port":-1,"proto":"tcp"}],"ports":[{"port":22,"proto":"tcp","address":"\udce9","pid":4294967297}]}]}}"#,
+        #"{"success":true,"data":{"jobs":[{"id":"a","pid":1,"status":"running","command":["x"],"ports":null}]}}"#,
+        #"{"success":true,"data":{"jobs":[{"id":"a","pid":1,"status":"running","command":["x"],"ports":[{"port":1,"proto":"tcp","x":[[[[{}]]]]}]}]}}"#,
         // Bytes that are not UTF-8 where bytes are kept (argv, workdir) and where text is.
         #"{"success":true,"data":{"jobs":[{"id":"a\udce9","pid":1,"status":"running","command":["x\udce9","\udcff<","\udcc3\udca9"],"workdir":"/\udce9","description":"\udce9","signal":"\ud800"}]}}"#,
         // The envelope: jobs null, empty, mistyped; data missing, mistyped, repeated; jobs repeated.

@@ -19,6 +19,16 @@ struct RequestTests {
         .signal(jobID: "V3x0QqI", signal: 15), .signal(jobID: "V3x0QqI", signal: -9),
         .getJob(jobID: "V3x0QqI"),
         .subscribe(workdir: nil), .subscribe(workdir: "/srv"),
+        .add(JobSpec(command: ["npm", "run", "dev"], workdir: "/w", environment: nil,
+                     ready: ReadinessRule(log: "Local: +http://[^ ]+", timeoutMilliseconds: 90_000))),
+        .run(JobSpec(command: ["x"], workdir: "/w", environment: nil, ready: ReadinessRule(log: "^up$"))),
+        .start(jobID: "V3x0QqI", environment: nil, ready: ReadinessRule(log: "ready", timeoutMilliseconds: 1)),
+        .restart(jobID: "V3x0QqI", environment: ["X=y"], ready: ReadinessRule(log: "é+", timeoutMilliseconds: 120_000)),
+        .add(JobSpec(command: ["vite"], workdir: "/w", environment: nil, ready: ReadinessRule(port: 5173))),
+        .start(jobID: "V3x0QqI", environment: nil, ready: ReadinessRule(port: ReadinessRule.anyPort, timeoutMilliseconds: 5)),
+        .restart(jobID: "V3x0QqI", environment: nil, ready: ReadinessRule(log: "up", port: 65535)),
+        .ports(jobID: nil, workdir: nil), .ports(jobID: "V3x0QqI", workdir: nil), .ports(jobID: nil, workdir: "/srv"),
+        .processes(jobID: "V3x0QqI"),
     ]
 
     @Test("every request survives encode and decode", arguments: everyRequest)
@@ -33,6 +43,9 @@ struct RequestTests {
         #expect(Request.list(workdir: nil).json.compact == #"{"type":"list"}"#)
         #expect(Request.stop(jobID: "a", force: true).json.compact == #"{"type":"stop","payload":{"job_id":"a","force":true}}"#)
         #expect(Request.getJob(jobID: "a").json.compact == #"{"type":"get_job","payload":{"job_id":"a"}}"#)
+        #expect(Request.ports(jobID: nil, workdir: nil).json.compact == #"{"type":"ports"}"#)
+        #expect(Request.ports(jobID: "a", workdir: nil).json.compact == #"{"type":"ports","payload":{"job_id":"a"}}"#)
+        #expect(Request.processes(jobID: "a").json.compact == #"{"type":"processes","payload":{"job_id":"a"}}"#)
         #expect(Request.add(JobSpec(command: ["ls"], workdir: "/w", environment: ["A=1"])).json.compact
             == #"{"type":"add","payload":{"command":["ls"],"workdir":"/w","env":["A=1"]}}"#)
     }
@@ -82,6 +95,58 @@ struct RequestTests {
         #expect(throws: RequestError(message)) { try Request(line: Array(line.utf8)) }
     }
 
+    @Test("a readiness rule that can never hold is refused before any job starts", arguments: [
+        (#"{"type":"add","payload":{"command":["ls"],"workdir":"/w","ready_log":"a(b"}}"#, "invalid ready_log \"a(b\": Unmatched ( or \\("),
+        (#"{"type":"start","payload":{"job_id":"a","ready_log":"[z-a]"}}"#, "invalid ready_log \"[z-a]\": Invalid range end"),
+        (#"{"type":"restart","payload":{"job_id":"a","ready_timeout_ms":5000}}"#, "ready_timeout_ms needs ready_log or ready_port"),
+        (#"{"type":"add","payload":{"command":["ls"],"workdir":"/w","ready_port":65536}}"#, "invalid ready_port 65536: must be a TCP port from 1 to 65535, or 0 for any"),
+        (#"{"type":"start","payload":{"job_id":"a","ready_port":-1}}"#, "invalid ready_port -1: must be a TCP port from 1 to 65535, or 0 for any"),
+        (#"{"type":"add","payload":{"command":["ls"],"workdir":"/w","ready_log":"x","ready_timeout_ms":0}}"#, "invalid ready_timeout_ms: must be more than 0"),
+        (#"{"type":"run","payload":{"command":["ls"],"workdir":"/w","ready_log":"x","ready_timeout_ms":-1}}"#, "invalid ready_timeout_ms: must be more than 0"),
+        (#"{"type":"add","payload":{"command":["ls"],"workdir":"/w","ready_log":"x","ready_timeout_ms":2592000001}}"#, "invalid ready_timeout_ms: at most 2592000000 (30 days)"),
+        (#"{"type":"add","payload":{"command":["ls"],"workdir":"/w","ready_log":"x\u0000"}}"#, "invalid ready_log: contains a NUL byte"),
+    ])
+    func badReadinessRules(line: String, message: String) {
+        #expect(throws: RequestError(message, code: .invalidArgument)) { try Request(line: Array(line.utf8)) }
+        #expect(throws: RequestError("invalid ready_log format")) {
+            try Request(line: Array(#"{"type":"add","payload":{"command":["ls"],"workdir":"/w","ready_log":7}}"#.utf8))
+        }
+        #expect(throws: RequestError("invalid ready_port format")) {
+            try Request(line: Array(#"{"type":"add","payload":{"command":["ls"],"workdir":"/w","ready_port":"80"}}"#.utf8))
+        }
+        #expect(throws: RequestError("invalid ready_timeout_ms format")) {
+            try Request(line: Array(#"{"type":"add","payload":{"command":["ls"],"workdir":"/w","ready_log":"x","ready_timeout_ms":"5s"}}"#.utf8))
+        }
+    }
+
+    @Test func aRuleWithoutTimeoutGetsTheDefault() throws {
+        let request = try Request(line: Array(#"{"type":"add","payload":{"command":["ls"],"workdir":"/w","ready_log":"up"}}"#.utf8))
+        guard case let .add(spec) = request else { Issue.record("\(request)"); return }
+        #expect(spec.ready == ReadinessRule(log: "up", timeoutMilliseconds: 60_000))
+    }
+
+    @Test func extendedRegexMatchesAsGrepE() throws {
+        let pattern = try ExtendedRegex("^(Local|Network): +https?://[^ ]+:[0-9]{2,5}/?$")
+        #expect(pattern.matches(Array("Local:   http://localhost:5173/".utf8)))
+        #expect(pattern.matches(Array("Network: https://10.0.0.2:443".utf8)))
+        #expect(!pattern.matches(Array("  Local: http://localhost:5173/".utf8)))
+        #expect(!pattern.matches(Array("Local: http://localhost/".utf8)))
+        #expect(try ExtendedRegex("a|b").matches(Array("xbx".utf8)))
+        #expect(try ExtendedRegex("^$").matches([]))
+        #expect(throws: ExtendedRegex.PatternError.self) { try ExtendedRegex("") }
+        #expect(throws: ExtendedRegex.PatternError.self) { try ExtendedRegex("[a") }
+        #expect(try ExtendedRegex("[0-9]{1,5}-[a-f]{4}x{2,}[{]\\{9999}").matches(Array("12-abcdxxx{".utf8)) == false)
+        #expect(try ExtendedRegex("^[0-9]{3}-[0-9]{4}$").matches(Array("555-1234".utf8)))
+    }
+
+    @Test("patterns that would cost the daemon seconds or gigabytes are refused", arguments: [
+        "((a{1000}){1000}){10}", "(a{101}){100}", "a{10001}", "(x{100,}){100}", "a{5}b{5}c{5}d{5}e{5}f{5}", "(a)\\1",
+        String(repeating: "a", count: 1025),
+    ])
+    func costlyPatterns(pattern: String) {
+        #expect(throws: ExtendedRegex.PatternError.self) { try ExtendedRegex(pattern) }
+    }
+
     @Test("a NUL byte in any string is refused: the OS would cut the string there", arguments: [
         (#"{"type":"add","payload":{"command":["printf","a\u0000b"],"workdir":"/w"}}"#, "invalid command: contains a NUL byte"),
         (#"{"type":"run","payload":{"command":["\u0000"],"workdir":"/w"}}"#, "invalid command: contains a NUL byte"),
@@ -103,6 +168,7 @@ struct RequestTests {
         #"{"type":"cleanup","payload":{"workdir":"../w"}}"#,
         #"{"type":"nuke","payload":{"workdir":"~/w"}}"#,
         #"{"type":"subscribe","payload":{"workdir":"w"}}"#,
+        #"{"type":"ports","payload":{"workdir":"w"}}"#,
     ])
     func relativeWorkdirsAreRefused(line: String) throws {
         let workdir = try #require(JSON(parsing: line)["payload"]?["workdir"]?.stringValue)

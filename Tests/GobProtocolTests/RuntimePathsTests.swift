@@ -1,8 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import GobProtocol
 import Testing
 
@@ -115,6 +111,6 @@ struct RuntimePathsTests {
 
     @Test func environment() {
         #expect(environmentValue("PATH") != nil)
-        #expect(currentEnvironment().contains { $0.hasPrefix("PATH=") })
+        #expect(OSString.environment().contains { $0.hasPrefix("PATH=") })
     }
 }

@@ -260,3 +260,31 @@ struct DescriptionRenderTests {
         #expect(!screen.line(1).contains("\u{1B}"))
     }
 }
+
+@Suite("Render: ports")
+struct PortsRenderTests {
+    static let ports = [
+        ListeningPort(port: 5173, transport: .tcp, address: "127.0.0.1", pid: 7),
+        ListeningPort(port: 24678, transport: .tcp, address: "::1", pid: 8),
+    ]
+
+    @Test func theStdoutTitleCarriesTheSelectedRunningJobsPorts() {
+        var job = TUIFixture.job("k3v", pid: 7, command: ["npm", "run", "dev"])
+        job.description = "web UI"
+        job.ports = Self.ports
+        let model = TUIFixture.loaded([job])
+        #expect(Renderer.render(model, size: model.size).line(1).contains("2 stdout: k3v ● web UI :5173 :24678 [following]"))
+        job.status = .stopped
+        let stopped = TUIFixture.loaded([job])
+        #expect(!Renderer.render(stopped, size: stopped.size).line(1).contains(":5173"), "a stopped job listens nowhere")
+    }
+
+    @Test func aPortsEventUpdatesTheJob() {
+        let job = TUIFixture.job("k3v", pid: 7)
+        var updated = job
+        updated.ports = Self.ports
+        let model = TUIFixture.apply(TUIFixture.loaded([job]), TUIFixture.event(.portsUpdated, updated)).model
+        #expect(model.jobs.first?.ports == Self.ports)
+        #expect(Renderer.render(model, size: model.size).line(1).contains(":5173 :24678"))
+    }
+}

@@ -78,6 +78,17 @@ struct UpdateEventTests {
         #expect(effects.contains(.tailLogs(LogSource(jobID: "A", stdoutPath: "/rt/A.stdout.log", stderrPath: "/rt/A.stderr.log"))))
     }
 
+    @Test func readinessEventsUpdateTheJobWithoutRereadingItsLogs() {
+        let model = F.loaded([F.job("A", pid: 10)])
+        for kind in [JobEvent.Kind.jobReady, .jobReadyTimedOut] {
+            var job = F.job("A", pid: 10)
+            job.readiness = kind == .jobReady ? "ready" : "timed_out"
+            let (next, effects) = F.apply(model, F.event(kind, job))
+            #expect(next.selectedJob?.readiness == job.readiness, "\(kind)")
+            #expect(!effects.contains { if case .tailLogs = $0 { true } else { false } }, "\(kind)")
+        }
+    }
+
     @Test func eventsForUnknownJobsOrOtherDirectoriesAreIgnored() {
         let model = F.loaded([F.job("A")])
         let next = F.apply(

@@ -1,18 +1,11 @@
-#if canImport(Glibc)
 import Glibc
-#endif
+import GobSystem
 
 /// CPU time a process uses, for the tests that check something stays idle.
 public enum CPUTime {
     /// utime + stime of `pid` (all its threads), in clock ticks.
     public static func ticks(of pid: pid_t) -> Int? {
-        guard let stat = ProcessScan.read("/proc/\(pid)/stat"), let close = stat.lastIndex(of: UInt8(ascii: ")")) else {
-            return nil
-        }
-        let fields = stat[(close + 1)...].split(separator: 0x20).map { String(decoding: $0, as: UTF8.self) }
-        // fields[0] is field 3 of stat(5), the state; utime is 14, stime 15.
-        guard fields.count > 12, let user = Int(fields[11]), let system = Int(fields[12]) else { return nil }
-        return user + system
+        ProcFS.stat(of: pid).map { Int($0.userTicks + $0.systemTicks) }
     }
 
     /// The clock ticks `pid` uses while `window` passes; nil when it is gone.

@@ -1,6 +1,5 @@
-#if canImport(Glibc)
 import Glibc
-#endif
+import GobSystem
 import CGobShims
 
 /// Programs the tests run as children of the test process: started with `posix_spawn`
@@ -19,13 +18,10 @@ public enum ChildProcess {
         defer { if out >= 0 { close(out) } }
         let err = try stderrPath.map { $0 == stdoutPath ? dup(out) : try openOutput($0) } ?? -1
         defer { if err >= 0 { close(err) } }
-        var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) }
-        argv.append(nil)
-        var envp: [UnsafeMutablePointer<CChar>?] = environment.map { strdup($0) }
-        envp.append(nil)
-        defer { for pointer in argv + envp { free(pointer) } }
+        let argv = CStringArray(arguments)
+        let envp = CStringArray(environment)
         var pid: pid_t = 0
-        let rc = gob_spawn(&pid, path, argv, envp, directory, -1, out, err, -1, newSession ? 1 : 0)
+        let rc = gob_spawn(&pid, path, argv.pointers, envp.pointers, directory, -1, out, err, -1, newSession ? 1 : 0)
         guard rc == 0 else { throw SpawnFailure(code: rc, path: path) }
         return pid
     }

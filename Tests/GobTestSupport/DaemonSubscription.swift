@@ -1,6 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#endif
 import GobProtocol
 
 /// A raw `subscribe` connection to a daemon: its job events, read as they come. Waiting

@@ -1,4 +1,5 @@
 import GobProtocol
+import GobSystem
 
 /// Re-checks `condition` until it holds (true) or `timeout` passes (false).
 ///

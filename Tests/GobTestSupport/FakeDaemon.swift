@@ -1,7 +1,6 @@
-#if canImport(Glibc)
 import Glibc
-#endif
 import GobProtocol
+import GobSystem
 
 /// A stand-in for a daemon of another gob version: listens on the socket and answers each
 /// request line with the reply `answer` gives for it, so tests can see how the client

@@ -1,6 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#endif
 import Synchronization
 
 /// Wakes a waiter when anything changes in a set of directories, so a test re-checks a

@@ -1,6 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#endif
 import Synchronization
 
 /// A connection to the daemon that a test keeps open: it sends `bytes` (maybe nothing,

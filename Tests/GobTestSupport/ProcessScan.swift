@@ -1,6 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#endif
 import CGobShims
 
 /// What `/proc` says about the processes the tests started: which belong to a sandbox or

@@ -1,6 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#endif
 import CGobTestShims
 
 /// A pseudo-terminal pair, for code that must tell a terminal from a pipe or a file.

@@ -1,6 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// Sends arbitrary bytes to the daemon's socket and reads whatever comes back until the
 /// daemon closes the connection, to see how it treats any request, good or bad.

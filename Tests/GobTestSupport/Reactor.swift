@@ -1,7 +1,6 @@
-#if canImport(Glibc)
 import Glibc
-#endif
 import GobProtocol
+import GobSystem
 import Synchronization
 
 /// One thread that sleeps in poll(2) on every descriptor, file change and deadline the

@@ -1,6 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#endif
 import Foundation
 
 /// Running other programs (shells) in a sandbox, with the built `gob` first on `PATH`, as

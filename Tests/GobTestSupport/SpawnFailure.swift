@@ -1,6 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// A program that could not be started (or a system call around it that failed).
 public struct SpawnFailure: Error, CustomStringConvertible {

@@ -1,6 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#endif
 import Synchronization
 
 /// The children a sandbox spawned and nobody has reaped yet: teardown kills and reaps

@@ -17,10 +17,10 @@ int gob_spawn(pid_t *pid, const char *path, char *const argv[], char *const envp
 int gob_peer_uid(int fd, uid_t *uid);
 
 /// The user ID and process ID of the process at the other end of a connected Unix socket
-/// (the PID is 0 where the system does not tell it); 0 or errno.
+/// (`SO_PEERCRED`); 0 or errno.
 int gob_peer_credentials(int fd, uid_t *uid, pid_t *pid);
 
-/// Makes this process the reaper of its orphaned descendants (Linux); 0 or errno.
+/// Makes this process the reaper of its orphaned descendants; 0 or errno.
 int gob_set_child_subreaper(void);
 
 /// accept(2) with the new descriptor close-on-exec; the descriptor or -1 (errno set).
@@ -100,6 +100,10 @@ int gob_spawn_job(const struct gob_job_spawn *job, pid_t *pid, int *pidfd, int *
 /// does not know the flag).
 int gob_pidfd_signal_group(int pidfd, int signal);
 
+/// pidfd_send_signal(2) to the one process `pidfd` refers to; 0 or errno (ESRCH: it has
+/// ended; EPERM: not ours to signal).
+int gob_pidfd_signal(int pidfd, int signal);
+
 /// pidfd_open(2); the descriptor or -1 with errno set.
 int gob_pidfd_open(pid_t pid);
 
@@ -114,5 +118,23 @@ pid_t gob_wait_exited_child(void);
 /// Whether the child behind `pidfd` has been reaped already: 1, 0 (running, or a zombie
 /// not yet reaped), or -1 with errno set.
 int gob_pidfd_reaped(int pidfd);
+
+/// One socket `gob_listening_sockets` found: its inode (what a process's descriptor links
+/// to), local port, address family (AF_INET or AF_INET6) and local address in network
+/// order (the first 4 bytes for IPv4).
+struct gob_listener {
+    unsigned long long inode;
+    unsigned int port;
+    int family;
+    unsigned char address[16];
+};
+
+/// The listening sockets of `family` and `protocol` (IPPROTO_TCP: in the listening state;
+/// IPPROTO_UDP: bound, with no peer) in this process's network namespace, asked of the
+/// kernel through sock_diag netlink, which, unlike /proc/net/tcp, does not walk the table
+/// of established connections. Writes up to `capacity` entries and returns how many
+/// there are (more than `capacity`: call again with room for all), or -errno (the kernel
+/// has no such diag module, or refuses).
+int gob_listening_sockets(int family, int protocol, struct gob_listener *out, int capacity);
 
 #endif

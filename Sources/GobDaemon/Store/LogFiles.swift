@@ -26,6 +26,18 @@ public struct LogFiles: Sendable {
         directory + "/" + RunLogs.name(job: job, number: number, stream)
     }
 
+    /// Opens a run's log, by its path, for reading: through the state directory's
+    /// descriptor when the path lies in it, never following a symlink; nil when it cannot
+    /// be opened.
+    func openForReading(_ path: String) -> Int32? {
+        let prefix = directory + "/"
+        if let state, path.hasPrefix(prefix), !path.dropFirst(prefix.count).contains("/") {
+            return try? state.openLog(String(path.dropFirst(prefix.count)), flags: O_RDONLY)
+        }
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+        return fd >= 0 ? fd : nil
+    }
+
     /// Removes a file of the directory; true when it existed.
     @discardableResult
     func remove(_ name: String) -> Bool {

@@ -1,5 +1,6 @@
 import Glibc
 import GobProtocol
+import GobSystem
 
 /// The daemon's handle on `<state>` (see `StatePaths`): descriptors of the directory and
 /// of its `logs/`, checked once, through which every log file is opened and removed, and
@@ -53,7 +54,7 @@ public final class StateDirectory: Sendable {
             locked = flock(lockFD, LOCK_EX | LOCK_NB) == 0
         }
         guard locked else {
-            let holder = String(decoding: readAll(lockFD, limit: 32), as: UTF8.self)
+            let holder = String(decoding: Descriptor.readAll(lockFD, limit: 32), as: UTF8.self)
             _ = close(lockFD)
             _ = close(fd)
             throw RuntimeDirectoryError(

@@ -1,5 +1,6 @@
 import Glibc
 import GobProtocol
+import GobSystem
 
 /// Makes committed changes reach the disk soon after their commit without making any
 /// request wait for it: the database commits with `synchronous=NORMAL` (no `fsync` per

@@ -1,10 +1,7 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Foundation
 import GobProtocol
+import GobSystem
 import Testing
 
 /// What the job-supervisor fault tests need beyond the sandbox: timed raw requests, the

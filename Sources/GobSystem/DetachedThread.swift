@@ -1,15 +1,11 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// Starts detached OS threads for blocking work: the daemon's accepting, connections,
 /// reaper and signal waiter, the TUI's requests.
 ///
 /// Blocking system calls run on dedicated threads rather than Swift concurrency's
-/// cooperative pool (two threads on this machine), so a stop waiting 15 s or a slow client
-/// can never starve anyone else (Decision D5).
+/// cooperative pool (as many threads as cores: two on the machines gob is measured on),
+/// so a stop waiting 15 s or a slow client can never starve anyone else.
 public enum DetachedThread {
     private final class Box {
         let body: () -> Void
@@ -25,11 +21,7 @@ public enum DetachedThread {
         defer { pthread_attr_destroy(&attributes) }
         pthread_attr_setdetachstate(&attributes, Int32(PTHREAD_CREATE_DETACHED))
         pthread_attr_setstacksize(&attributes, stackSize)
-        #if canImport(Glibc)
         var thread = pthread_t()
-        #else
-        var thread: pthread_t?
-        #endif
         let rc = pthread_create(&thread, &attributes, { raw in
             guard let raw else { return nil }
             let box = Unmanaged<Box>.fromOpaque(raw).takeRetainedValue()
