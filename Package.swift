@@ -16,6 +16,12 @@ let version: String = {
     return allowed.isEmpty ? "dev" : allowed
 }()
 
+/// What a static release link of Foundation (full, through GRDB and TOMLKit) needs by name.
+let staticFoundation = [
+    "_FoundationCollections", "_FoundationCShims", "Foundation", "FoundationInternationalization",
+    "CoreFoundation", "_FoundationICU", "swiftSynchronization", "BlocksRuntime", "stdc++", "m",
+]
+
 let package = Package(
     name: "gob",
     products: [
@@ -25,6 +31,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
+        // SQLite for the daemon's durable state; builds against Debian's libsqlite3-dev.
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
         .package(url: "https://github.com/apple/swift-system", exact: "1.8.1"),
         .package(url: "https://github.com/LebJe/TOMLKit", exact: "0.6.0"),
     ],
@@ -44,6 +52,13 @@ let package = Package(
         // Wire types, JSON, paths, job IDs, signal names. No Foundation: the client pays
         // for every import at every call.
         .target(name: "GobProtocol", dependencies: ["CGobVersion", "GobSystem"], swiftSettings: strict),
+        // The daemon's durable state: jobs, runs and their history in SQLite (GRDB). The
+        // only module that imports GRDB; its interface shows neither GRDB nor Foundation,
+        // and no client code path calls into it.
+        .target(
+            name: "GobStore",
+            dependencies: ["GobProtocol", "GobSystem", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict),
         // A project's `.config/gobfile.toml`: finding it, reading it (TOMLKit), its entries.
         .target(
             name: "GobProject",
@@ -52,7 +67,7 @@ let package = Package(
         .target(
             name: "GobDaemon",
             dependencies: [
-                "GobProtocol", "GobSystem", "GobProject", "CGobShims",
+                "GobProtocol", "GobSystem", "GobStore", "GobProject", "CGobShims",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
@@ -70,30 +85,26 @@ let package = Package(
         // Release `gob` is a fully static executable: no dynamic loader, relocations or
         // shared-library page faults at each start (`gob list` 5.1 → 2.3 ms; with only
         // `-static-stdlib` 3.6 ms; docs/performance.md). ArgumentParser imports
-        // FoundationEssentials, and TOMLKit (the gobfile) all of Foundation, through the
-        // dynamic modules, which do not name the static archives' own dependencies, so
-        // those are linked by name, libstdc++ after ICU, which needs it. Debug builds and
-        // tests stay dynamic.
+        // FoundationEssentials, TOMLKit (the gobfile) and the store (GRDB) all of
+        // Foundation, through the dynamic modules, which do not name the static archives'
+        // own dependencies, so those are linked by name, libstdc++ after ICU, which needs
+        // it; SQLite comes from Debian's libsqlite3.a. Debug builds and tests stay dynamic.
         .executableTarget(
             name: "gob", dependencies: ["GobCommands"], swiftSettings: strict,
-            linkerSettings: [
-                .unsafeFlags(["-static-executable"], .when(platforms: [.linux], configuration: .release)),
-                .linkedLibrary("_FoundationCollections", .when(platforms: [.linux], configuration: .release)),
-                .linkedLibrary("_FoundationCShims", .when(platforms: [.linux], configuration: .release)),
-                .linkedLibrary("Foundation", .when(platforms: [.linux], configuration: .release)),
-                .linkedLibrary("FoundationInternationalization", .when(platforms: [.linux], configuration: .release)),
-                .linkedLibrary("CoreFoundation", .when(platforms: [.linux], configuration: .release)),
-                .linkedLibrary("_FoundationICU", .when(platforms: [.linux], configuration: .release)),
-                .linkedLibrary("stdc++", .when(platforms: [.linux], configuration: .release)),
-            ]),
-        // The benchmark that holds gob against tmux (docs/performance.md).
-        .executableTarget(name: "GobBench", dependencies: ["GobProtocol", "GobSystem", "CGobShims"], swiftSettings: strict),
+            linkerSettings: [.unsafeFlags(["-static-executable"], .when(platforms: [.linux], configuration: .release))]
+                + staticFoundation.map { .linkedLibrary($0, .when(platforms: [.linux], configuration: .release)) }),
+        // The benchmark that holds gob against tmux (docs/performance.md). It writes large
+        // histories straight into a state database (`GobStore`) to measure daemons that
+        // hold them.
+        .executableTarget(name: "GobBench", dependencies: ["GobProtocol", "GobSystem", "GobStore", "CGobShims"], swiftSettings: strict),
         // What the test targets share: sandboxes around the built `gob`, waits that end on
         // the event itself, process and socket helpers, bounded end-to-end parallelism.
         .target(name: "CGobTestShims", path: "Tests/CGobTestShims"),
         .target(
             name: "GobTestSupport",
-            dependencies: ["GobProtocol", "GobSystem", "CGobShims", "CGobTestShims"],
+            dependencies: [
+                "GobProtocol", "GobSystem", "GobStore", "CGobShims", "CGobTestShims", .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             path: "Tests/GobTestSupport",
             swiftSettings: strict),
         .testTarget(name: "GobSystemTests", dependencies: ["GobSystem", "GobTestSupport"], swiftSettings: strict),
@@ -101,6 +112,13 @@ let package = Package(
         .testTarget(
             name: "GobDaemonTests",
             dependencies: ["GobDaemon", "GobProtocol", "GobSystem", "GobTestSupport", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict),
+        .testTarget(
+            name: "GobStoreTests",
+            dependencies: [
+                "GobStore", "GobProtocol", "GobSystem", "GobTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            exclude: ["Fixtures"],
             swiftSettings: strict),
         .testTarget(name: "GobProjectTests", dependencies: ["GobProject", "GobProtocol", "GobSystem", "GobTestSupport"], swiftSettings: strict),
         .testTarget(name: "GobClientTests", dependencies: ["GobClient", "GobProtocol", "GobSystem", "GobTestSupport"], swiftSettings: strict),

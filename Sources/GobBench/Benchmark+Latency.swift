@@ -74,7 +74,10 @@ extension Benchmark {
 
         var latencies: [Double] = []
         for index in -2..<latencySamples {
-            guard let job = try gob.addJobs(1, command: ["sleep", "3600"]).first else { throw BenchError("`add` made no job") }
+            // A command of its own each time: the same one again would be a new run of the
+            // stopped job (`job_started`), not a new job.
+            let command = ["sleep", "\(3600 + index + 2)"]
+            guard let job = try gob.addJobs(1, command: command).first else { throw BenchError("`add` made no job") }
             try Benchmark.await(.jobAdded, of: job.id, on: subscription)
             MonotonicClock.sleep(milliseconds: 5)
             let start = MonotonicClock.now()

@@ -12,12 +12,24 @@ struct Benchmark {
     /// How long the idle daemon is watched.
     var idleSeconds: Double { options.quick ? 2 : 10 }
 
-    /// A started gob daemon with `jobs` sleeping jobs and a started tmux server with
-    /// `windows` windows, side by side in `sandbox`: what a comparison measures against.
-    func servers(in sandbox: Sandbox, jobs: Int, windows: Int, onDisk: Bool = false) throws(BenchError) -> (GobServer, TmuxServer) {
+    /// A started gob daemon with `jobs` sleeping jobs (each with `runsPerJob` runs of
+    /// history written into its state database first, when given) and a started tmux
+    /// server with `windows` windows, side by side in `sandbox`: what a comparison
+    /// measures against.
+    func servers(
+        in sandbox: Sandbox, jobs: Int, runsPerJob: Int = 0, windows: Int, onDisk: Bool = false
+    ) throws(BenchError) -> (GobServer, TmuxServer) {
         let gob = try GobServer(gob: options.gob, sandbox: sandbox, name: "g", onDisk: onDisk)
-        try gob.start()
-        if jobs > 0 { try gob.addJobs(jobs, command: ["sleep", "3600"]) }
+        if runsPerJob > 0 {
+            let ids = try HistorySeed.write(
+                xdgStateHome: gob.xdgStateHome, workdir: sandbox.workdir, jobs: jobs, runsPerJob: runsPerJob,
+                command: ["sleep", "3600"])
+            try gob.start()
+            try gob.startJobs(ids)
+        } else {
+            try gob.start()
+            if jobs > 0 { try gob.addJobs(jobs, command: ["sleep", "3600"]) }
+        }
         let tmux = TmuxServer(tmux: options.tmux, sandbox: sandbox, name: "t")
         try tmux.start(windows: windows)
         return (gob, tmux)
@@ -58,6 +70,8 @@ struct Benchmark {
             case .warmAdd: return try warmAdd(in: sandbox, onDisk: false)
             case .warmAddOnDisk: return try warmAdd(in: sandbox, onDisk: true)
             case .coldStart: return try coldStart(in: sandbox)
+            case .coldStartHistory: return try coldStartWithHistory(in: sandbox)
+            case .runsHistory: return try runsOfALongHistory(in: sandbox)
             case .listScaling: return try listScaling(in: sandbox)
             case .followLatency: return try followLatency(in: sandbox)
             case .stopEventLatency: return try stopEventLatency(in: sandbox)

@@ -2,10 +2,13 @@ import Glibc
 import GobProtocol
 import GobSystem
 
-/// A gob daemon in a private `XDG_RUNTIME_DIR` inside a sandbox, and the commands and raw
-/// requests that reach it.
+/// A gob daemon in a private `XDG_RUNTIME_DIR` and `XDG_STATE_HOME` inside a sandbox, and
+/// the commands and raw requests that reach it.
 final class GobServer {
     let xdgRuntimeDir: String
+    /// Where the daemon keeps its database and the runs' logs (`<xdgStateHome>/gob`): on
+    /// disk, as `~/.local/state` is.
+    let xdgStateHome: String
     /// `<xdgRuntimeDir>/gob`: socket, PID file, logs.
     let paths: RuntimePaths
     let environment: [String]
@@ -13,13 +16,21 @@ final class GobServer {
     private let sandbox: Sandbox
 
     /// A server whose `XDG_RUNTIME_DIR` is `<name>` in the sandbox's tmpfs runtime root,
-    /// or on disk with `onDisk` (`Sandbox.makeRuntimeDirectory`); nothing starts yet.
-    init(gob: String, sandbox: Sandbox, name: String, onDisk: Bool = false) throws(BenchError) {
+    /// or on disk with `onDisk` (`Sandbox.makeRuntimeDirectory`), and whose `XDG_STATE_HOME`
+    /// is `xdgStateHome` (a history seeded there, or shared by servers in turn) or a new
+    /// directory on disk; nothing starts yet.
+    init(gob: String, sandbox: Sandbox, name: String, onDisk: Bool = false, xdgStateHome: String? = nil) throws(BenchError) {
         self.gob = gob
         self.sandbox = sandbox
         xdgRuntimeDir = try sandbox.makeRuntimeDirectory(name, onDisk: onDisk)
+        if let xdgStateHome {
+            self.xdgStateHome = xdgStateHome
+        } else {
+            self.xdgStateHome = try sandbox.makeDirectory("state-" + name)
+        }
         paths = RuntimePaths(directory: xdgRuntimeDir + "/gob")
-        environment = BenchEnvironment.make(workdir: sandbox.workdir, xdgRuntimeDir: xdgRuntimeDir)
+        environment = BenchEnvironment.make(
+            workdir: sandbox.workdir, xdgRuntimeDir: xdgRuntimeDir, xdgStateHome: self.xdgStateHome)
         sandbox.trackGobRuntime(xdgRuntimeDir)
     }
 
@@ -57,6 +68,16 @@ final class GobServer {
             Console.progress("  \(count) jobs added in \(Samples.format(MonotonicClock.milliseconds(MonotonicClock.now() - start) / 1000)) s")
         }
         return jobs
+    }
+
+    /// Starts every job of `ids` (stopped jobs of a seeded history) with raw `start`
+    /// requests: each gets a new run.
+    func startJobs(_ ids: [String]) throws(BenchError) {
+        for id in ids {
+            let response = try DaemonConnection.call(
+                .start(jobID: id, environment: environment.map { OSString($0) }), socketPath: paths.socket)
+            guard response.success else { throw BenchError("`start \(id)` failed: \(response.error ?? "?")") }
+        }
     }
 
     /// Stops the daemon (SIGTERM, waiting until it is gone) and deletes the runtime directory.

@@ -250,8 +250,8 @@ extension Request {
     /// that sending it again is harmless. The others are simply sent again.
     var changesState: Bool {
         switch self {
-        case .ping, .list, .getJob, .status, .subscribe, .ports, .processes: false
-        case .shutdown, .add, .run, .stop, .start, .restart, .remove, .cleanup, .nuke, .signal: true
+        case .ping, .list, .getJob, .status, .subscribe, .runs, .getRun, .stats, .ports, .processes: false
+        case .shutdown, .add, .run, .stop, .start, .restart, .remove, .removeRun, .cleanup, .nuke, .signal: true
         }
     }
 
@@ -260,7 +260,8 @@ extension Request {
     var mayTakeLong: Bool {
         switch self {
         case .add, .run, .start, .restart, .stop, .nuke: true
-        case .ping, .list, .getJob, .status, .subscribe, .shutdown, .remove, .cleanup, .signal, .ports, .processes: false
+        case .ping, .list, .getJob, .status, .subscribe, .shutdown, .remove, .removeRun, .cleanup, .signal, .runs,
+            .getRun, .stats, .ports, .processes: false
         }
     }
 }

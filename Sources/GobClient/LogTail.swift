@@ -1,11 +1,15 @@
 import Glibc
 
 /// Reads what a job appends to one log file (docs/output.md, "Following"), starting over
-/// from the beginning when the file was truncated or rewritten — by `start`, `restart` or
-/// `run` reusing a job — instead of waiting blindly past the old offset as upstream did.
+/// from the beginning when the file was truncated or rewritten, or when its path now names
+/// another file — each run of a job has log files of its own, and the job's `stdout_path`
+/// is a link to the current run's, which `start`, `restart` and a reusing `add` or `run`
+/// point at the new run — instead of waiting blindly past the old offset as upstream did.
 public final class LogTail {
     public let path: String
     private var fd: Int32 = -1
+    /// Device and inode of the file open as `fd`: which file the path named when opened.
+    private var identity: (device: UInt64, inode: UInt64)?
     private var offset: Int64 = 0
     /// The first bytes read since the last start, to notice a rewrite that left the file
     /// at least as long as before.
@@ -33,7 +37,24 @@ public final class LogTail {
     public func open() -> Bool {
         if fd >= 0 { return true }
         fd = openForReading(path)
-        return fd >= 0
+        guard fd >= 0 else { return false }
+        var info = stat()
+        identity = fstat(fd, &info) == 0 ? (UInt64(info.st_dev), UInt64(info.st_ino)) : nil
+        return true
+    }
+
+    /// Opens the file the path names now when that is another file than the one open (a
+    /// new run's); true when it did, and the tail starts over.
+    private func followPath() -> Bool {
+        guard fd >= 0, let identity else { return false }
+        var info = stat()
+        guard stat(path, &info) == 0, UInt64(info.st_dev) != identity.device || UInt64(info.st_ino) != identity.inode
+        else { return false }
+        close(fd)
+        fd = -1
+        self.identity = nil
+        startOver()
+        return open()
     }
 
     /// Forgets the position: the next read starts at the beginning of the file.
@@ -54,14 +75,14 @@ public final class LogTail {
         offset = position
     }
 
-    /// Tells the tail that the job was restarted (its `job_started` event), which
-    /// truncated the file. Starts over unless a read already noticed that rewrite, so the
-    /// new output is printed once — also when it is identical to the old output and only
-    /// the event can tell.
+    /// Tells the tail that the job was restarted (its `job_started` event): the path now
+    /// names the new run's file, or (a daemon of an earlier gob) the file was truncated.
+    /// Starts over unless a read already noticed that, so the new output is printed once
+    /// — also when it is identical to the old output and only the event can tell.
     public func restartAnnounced() {
         if startedOverUnannounced {
             startedOverUnannounced = false
-        } else {
+        } else if !followPath() {
             startOver()
         }
     }
@@ -72,6 +93,10 @@ public final class LogTail {
     public func readAppended(limit: Int = chunk) -> (bytes: [UInt8], truncated: Bool) {
         guard open() else { return ([], false) }
         var truncated = false
+        if followPath() {
+            startedOverUnannounced = true
+            truncated = true
+        }
         var info = stat()
         if fstat(fd, &info) == 0 {
             let size = Int64(info.st_size)
@@ -98,12 +123,14 @@ public final class LogTail {
         return (output, truncated)
     }
 
-    /// Whether the file this tail reads was deleted (its last name removed) since it was
-    /// opened: its job's output then goes where no one can read it.
+    /// Whether the file this tail reads was deleted (its last name removed), or its path
+    /// (the job's link to it) was, since it was opened: its job's output then goes where
+    /// no one can read it.
     public var isDeleted: Bool {
         guard fd >= 0 else { return false }
         var info = stat()
-        return fstat(fd, &info) == 0 && info.st_nlink == 0
+        if fstat(fd, &info) == 0 && info.st_nlink == 0 { return true }
+        return lstat(path, &info) != 0 && errno == ENOENT
     }
 
     private func headMatches() -> Bool {

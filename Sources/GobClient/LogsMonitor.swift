@@ -103,10 +103,13 @@ public final class LogsMonitor {
         case .jobAdded, .jobStarted:
             guard job.status == .running, tracked[job.id] == nil else { return }
             if var existing = followed[job.id], event.kind == .jobStarted {
-                // A restart truncated the logs: end the old output's last line, start over.
+                // A restart began a run with logs of its own: end the old output's last
+                // line, start over with the new run's.
                 existing.flush(to: output)
                 existing.restartAnnounced()
                 followed[job.id] = existing
+                watcher.watch(job.stdoutPath)
+                watcher.watch(job.stderrPath)
             }
             follow(job)
             tracked[job.id] = (job.pid, job.commandLine)

@@ -33,18 +33,27 @@ public struct RawFollower {
     let output: OutputSink
     /// Start with the last this many lines instead of the whole file (`--tail N`).
     let lastLines: Int?
+    /// Go on with the job's next run when it is restarted; false follows one run's own
+    /// log (`gob stdout <run_id>`), which ends with that run.
+    let followsRestarts: Bool
 
     /// - Parameters:
     ///   - job: the job as `get_job` reported it *after* `events` was opened, so no end
     ///     falls between the two.
     ///   - events: a subscription covering the job's directory.
     ///   - lastLines: print only the last this many lines of what is there already.
-    public init(path: String, job: JobSnapshot, events: EventStream, output: OutputSink, lastLines: Int? = nil) {
+    ///   - followsRestarts: go on with the job's next run (`path` is the job's link to
+    ///     its current run's log), or end with this run (`path` is the run's own log).
+    public init(
+        path: String, job: JobSnapshot, events: EventStream, output: OutputSink, lastLines: Int? = nil,
+        followsRestarts: Bool = true
+    ) {
         self.path = path
         self.job = job
         self.events = events
         self.output = output
         self.lastLines = lastLines
+        self.followsRestarts = followsRestarts
     }
 
     public func run() -> Outcome {
@@ -96,15 +105,19 @@ public struct RawFollower {
             }
             for event in received where event.job.id == job.id {
                 switch event.kind {
-                case .jobStarted:
-                    // The logs were truncated for the new process: follow it from its start.
+                case .jobStarted where followsRestarts:
+                    // The new run has logs of its own: follow it from its start.
                     pid = event.job.pid
                     endAt = nil
                     tail.restartAnnounced()
+                    watcher.watch(path)
+                case .jobStarted:
+                    // A later run: the one followed is over.
+                    endAt = MonotonicClock.now()
                 case .jobStopped where event.job.pid == pid:
                     // Stopped by gob, it may be a restart: give it a moment to start again.
-                    endAt = MonotonicClock.now()
-                        + (event.job.stoppedByGob ? Self.restartGraceMilliseconds * 1_000_000 : 0)
+                    let grace = followsRestarts && event.job.stoppedByGob ? Self.restartGraceMilliseconds * 1_000_000 : 0
+                    endAt = MonotonicClock.now() + grace
                 case .jobRemoved:
                     return .removed
                 case .jobAdded, .jobStopped, .jobReady, .jobReadyTimedOut, .portsUpdated:

@@ -14,8 +14,11 @@ struct AddCommand: ParsableCommand {
         discussion: """
             Starts <command> with its arguments as a new background job in the current \
             directory and prints its job ID. The command is run directly, not through a \
-            shell; the job gets this shell's environment. A new job is created even \
-            when a job with the same command exists.
+            shell; the job gets this shell's environment. When a stopped job of this \
+            directory has exactly the same command, that job is started again instead, \
+            as its next run (same ID; `gob runs` lists its runs); when the only such job \
+            is running, a second job is started beside it. Once 3 or more runs of the \
+            job succeeded, a second line says how long it usually takes.
 
             gob's own options come before the command; everything from the first \
             non-option argument on belongs to the job, so `gob add ls -la` works. A \
@@ -68,6 +71,8 @@ struct AddCommand: ParsableCommand {
 
             Output:
               Added job k3v running: make watch
+              Restarted job k3v running: make test
+              Expected ~1m30s (up to 2m10s); 11 of 12 runs succeeded
             With --quiet:
               k3v
             With --ready-log:

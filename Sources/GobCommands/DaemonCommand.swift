@@ -1,6 +1,4 @@
 import ArgumentParser
-import GobDaemon
-import GobProtocol
 
 /// Hidden `gob daemon`: runs the daemon in the foreground; this is what auto-start
 /// executes.
@@ -28,14 +26,11 @@ struct DaemonCommand: ParsableCommand {
     @Argument(help: .hidden)
     var arguments: [String] = []
 
-    func run() throws {
+    func run() throws { try invocation().run() }
+
+    /// The parsed command line as the fast path would read it.
+    func invocation() throws -> Invocation {
         try ArgumentCount.none(arguments, command: "daemon")
-        let status: Int32
-        do {
-            status = try DaemonMain.run(paths: RuntimePaths.current(), readyFD: readyFD)
-        } catch {
-            throw CommandFailure(error.description, code: .internal)
-        }
-        if status != 0 { throw ExitCode(status) }
+        return .daemon(readyFD: readyFD)
     }
 }

@@ -1,5 +1,6 @@
 /// Reads the exact shapes of the hot commands (`list`, `ping`, `status`, `stop`, `add`,
-/// `ports`, `--version`) without ArgumentParser, whose start-up costs each run ≈ 2 ms of runtime
+/// `runs`, `ports`, `--version`, and the hidden `daemon` that auto-start runs) without
+/// ArgumentParser, whose start-up costs each run ≈ 2 ms of runtime
 /// conformance scans and reflection (docs/performance.md).
 ///
 /// It accepts only what it reads exactly as the parser does and declines everything else
@@ -24,6 +25,8 @@ enum FastPath {
         case "list": return list(rest)
         case "stop": return stop(rest)
         case "add": return add(rest)
+        case "runs": return runs(rest)
+        case "daemon": return daemon(rest)
         case "ports": return ports(rest)
         default: return nil
         }
@@ -40,6 +43,15 @@ enum FastPath {
         if flag { return false }
         flag = true
         return true
+    }
+
+    /// `daemon` alone or with `--ready-fd <fd>`, as auto-start runs it.
+    private static func daemon(_ words: ArraySlice<String>) -> Invocation? {
+        if words.isEmpty { return .daemon(readyFD: nil) }
+        guard words.count == 2, words.first == "--ready-fd", let value = words.last, isPlain(value),
+              let descriptor = Int32(value)
+        else { return nil }
+        return .daemon(readyFD: descriptor)
     }
 
     private static func status(_ words: ArraySlice<String>) -> Invocation? {
@@ -87,6 +99,30 @@ enum FastPath {
         }
         guard arguments.count == 1 else { return nil }
         return .stop(force: force, quiet: quiet, json: json, arguments: arguments)
+    }
+
+    /// `runs` with exactly one job ID; `--limit` with its value in the next word.
+    private static func runs(_ words: ArraySlice<String>) -> Invocation? {
+        var json = false
+        var limit: String?
+        var arguments: [String] = []
+        var rest = words
+        while let word = rest.first {
+            switch word {
+            case "--json": guard set(&json) else { return nil }
+            case "--limit":
+                let value = rest.dropFirst().first
+                guard limit == nil, let value, isPlain(value) else { return nil }
+                limit = value
+                rest = rest.dropFirst()
+            default:
+                guard isPlain(word) else { return nil }
+                arguments.append(word)
+            }
+            rest = rest.dropFirst()
+        }
+        guard arguments.count == 1 else { return nil }
+        return .runs(limit: limit, json: json, arguments: arguments)
     }
 
     /// `ports` with at most one job ID; more is an error for the parser route. The

@@ -34,8 +34,9 @@ struct Gob: ParsableCommand {
             AddCommand.self, AwaitCommand.self, CleanupCommand.self, CompletionCommand.self, DownCommand.self,
             EventsCommand.self, ListCommand.self, LogsCommand.self, NukeCommand.self, OverviewCommand.self,
             PingCommand.self, PortsCommand.self, PsCommand.self, RemoveCommand.self, RestartCommand.self,
-            RunCommand.self, SignalCommand.self, StartCommand.self, StatusCommand.self, StderrCommand.self,
-            StdoutCommand.self, StopCommand.self, TuiCommand.self, UpCommand.self, DaemonCommand.self,
+            RunCommand.self, RunsCommand.self, ShutdownCommand.self, SignalCommand.self, StartCommand.self,
+            StatsCommand.self, StatusCommand.self, StderrCommand.self, StdoutCommand.self, StopCommand.self,
+            TuiCommand.self, UpCommand.self, DaemonCommand.self,
         ])
 
     @Flag(name: [.short, .customLong("version")], help: "version for gob")

@@ -19,17 +19,23 @@ extension Invocation {
             settings: .current(), ready: ready)
         // Subscribed before the job exists, so neither its end nor its readiness can slip by.
         let events = follow || ready != nil ? try JobFollowSupport.subscribe(workdir: workdir) : nil
-        let job = try DaemonSession().send(.add(spec), wording: wording).requireJob(wording: wording)
-        guard let events else {
-            return json ? Console.json(job.json) : Console.line(quiet ? job.id : "Added job \(job.id) running: \(job.commandLine)")
+        let response = try DaemonSession().send(.add(spec), wording: wording)
+        let job = try response.requireJob(wording: wording)
+        // A stopped job with the same command here got a new run.
+        let verb = response["restarted"]?.boolValue == true ? "Restarted" : "Added"
+        func announce() {
+            if quiet { return Console.line(job.id) }
+            Console.line("\(verb) job \(job.id) running: \(job.commandLine)")
+            if let estimate = RunText.estimateLine(job) { Console.line(estimate) }
         }
+        guard let events else { return json ? Console.json(job.json) : announce() }
         if ready != nil {
-            if !json { Console.line(quiet ? job.id : "Added job \(job.id) running: \(job.commandLine)") }
+            if !json { announce() }
             return try ReadyWait.wait(for: job, events: events, tail: tail, quiet: quiet, json: json)
         }
         if json { return try JobFollowSupport.awaitAsJSON(job, events: events) }
         if quiet { return try JobFollowSupport.quietly(job, events: events, tail: tail ?? LogTails.quietDefault) }
-        Console.line("Added job \(job.id) running: \(job.commandLine)")
+        announce()
         try JobFollowSupport.follow(job, events: events)
     }
 }

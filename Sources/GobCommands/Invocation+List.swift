@@ -22,7 +22,8 @@ extension Invocation {
             Console.line("No jobs found")
             return
         }
-        Console.out(listText(jobs, showDirectory: all || workdir, style: ListStyle.current()))
+        Console.out(listText(
+            jobs, showDirectory: all || workdir, style: ListStyle.current(), nowSeconds: Timestamp.nowNanoseconds() / 1_000_000_000))
     }
 
     /// How `list` draws its lines where it writes.
@@ -46,10 +47,12 @@ extension Invocation {
     }
 
     /// One line per job, `<id>: [<pid>] <status>: <command>` (with `showDirectory`, the
-    /// status is followed by ` (<workdir>)`), then `  ✗ exit 7` when the job failed, then
-    /// its description and, for a running job, the ports it listens on (`:5173 :24678`)
-    /// on a line of its own. On a terminal a long command is cut so that the line fits.
-    static func listText(_ jobs: [JobSnapshot], showDirectory: Bool, style: ListStyle) -> String {
+    /// status is followed by ` (<workdir>)`), then `  ✗ exit 7` when the job failed; then,
+    /// indented on a line of its own, its description, for a running job whose runs give
+    /// an estimate its progress (`40% of ~1m30s`), and for a running job the ports it
+    /// listens on (`:5173 :24678`), two spaces apart. On a terminal a long command is cut
+    /// so that the line fits.
+    static func listText(_ jobs: [JobSnapshot], showDirectory: Bool, style: ListStyle, nowSeconds: Int64) -> String {
         var text = ""
         for job in jobs {
             var head = "\(job.id): [\(job.pid)] \(job.status.rawValue)"
@@ -64,20 +67,22 @@ extension Invocation {
             }
             var command = job.commandLine
             var description = job.description ?? ""
+            let progress = RunText.progress(job, nowSeconds: nowSeconds) ?? ""
             // The ports a running job listens on go beside its description.
             let ports = job.status == .running && !job.ports.isEmpty ? ListeningPort.summary(job.ports) : ""
-            let portsWidth = ports.isEmpty ? 0 : ports.count + (description.isEmpty ? 0 : 2)
+            let extras = [progress, ports].filter { !$0.isEmpty }.joined(separator: "  ")
+            let extrasWidth = extras.isEmpty ? 0 : DisplayWidth.of(extras) + (description.isEmpty ? 0 : 2)
             if let columns = style.columns {
                 let ellipsis = style.unicode ? "…" : "~"
                 let room = max(columns - DisplayWidth.of(head) - markWidth, 10)
                 command = Fit.cut(command, width: room, ellipsis: ellipsis)
                 description = Fit.cut(
-                    description, width: max(columns - descriptionIndent.count - portsWidth, 10), ellipsis: ellipsis)
+                    description, width: max(columns - descriptionIndent.count - extrasWidth, 10), ellipsis: ellipsis)
             }
             text += head + command + mark + "\n"
-            if !description.isEmpty || !ports.isEmpty {
-                let gap = description.isEmpty || ports.isEmpty ? "" : "  "
-                text += descriptionIndent + description + gap + ports + "\n"
+            if !description.isEmpty || !extras.isEmpty {
+                let gap = description.isEmpty || extras.isEmpty ? "" : "  "
+                text += descriptionIndent + description + gap + extras + "\n"
             }
         }
         return text

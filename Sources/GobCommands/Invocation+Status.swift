@@ -3,7 +3,7 @@ import GobProtocol
 extension Invocation {
     /// The reply's members in the order they are printed; others follow, sorted.
     static let statusKeyOrder = [
-        "pid", "version", "protocol", "started_at", "uptime_seconds", "runtime_dir",
+        "pid", "version", "protocol", "started_at", "uptime_seconds", "runtime_dir", "state_dir",
         "jobs_running", "jobs_stopped", "subscribers", "rss_bytes", "port_lookups_pending",
     ]
 
@@ -43,6 +43,7 @@ extension Invocation {
         let uptime = response["uptime_seconds"]?.intValue.map { DurationText.format(milliseconds: $0 * 1000) } ?? "?"
         text += "Uptime: \(uptime) (since \(value("started_at")))\n"
         text += "Runtime directory: \(value("runtime_dir"))\n"
+        if let state = response["state_dir"]?.stringValue { text += "State directory: \(state)\n" }
         text += "Jobs: \(value("jobs_running")) running, \(value("jobs_stopped")) stopped\n"
         text += "Subscribers: \(value("subscribers"))\n"
         text += "Memory: \(response["rss_bytes"]?.intValue.map(byteSize) ?? "?") resident\n"

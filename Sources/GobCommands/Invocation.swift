@@ -28,6 +28,12 @@ enum Invocation: Equatable {
         tail: Int? = nil)
     /// `gob ports [-a] [--json] [<job_id>]`; the count of `arguments` is checked by `run()`.
     case ports(all: Bool, json: Bool, arguments: [String])
+    /// `gob runs [--limit <n>] [--json] <job_id>`; the value of `limit` and the count of
+    /// `arguments` are checked by `run()`.
+    case runs(limit: String?, json: Bool, arguments: [String])
+    /// Hidden `gob daemon [--ready-fd <fd>]`, which auto-start runs: the parser's
+    /// start-up would add to every cold start.
+    case daemon(readyFD: Int32?)
 
     /// Does what the command line asked; errors are the command's own (`CommandFailure`)
     /// or a follow's exit status, reported by `CommandLineRunner`.
@@ -49,6 +55,10 @@ enum Invocation: Equatable {
                 follow: follow, description: description, quiet: quiet, json: json, command: command, ready: ready, tail: tail)
         case let .ports(all, json, arguments):
             try Self.runPorts(all: all, json: json, arguments: arguments)
+        case let .runs(limit, json, arguments):
+            try Self.runRuns(limit: limit, json: json, arguments: arguments)
+        case let .daemon(readyFD):
+            try Self.runDaemon(readyFD: readyFD)
         }
     }
 }

@@ -12,6 +12,8 @@ extension PingCommand: InvocationCommand {}
 extension StatusCommand: InvocationCommand {}
 extension StopCommand: InvocationCommand {}
 extension AddCommand: InvocationCommand {}
+extension RunsCommand: InvocationCommand {}
+extension DaemonCommand: InvocationCommand {}
 extension PortsCommand: InvocationCommand {}
 
 extension Invocation {
@@ -25,6 +27,8 @@ extension Invocation {
         case .list: ListCommand.self
         case .stop: StopCommand.self
         case .add: AddCommand.self
+        case .runs: RunsCommand.self
+        case .daemon: DaemonCommand.self
         case .ports: PortsCommand.self
         }
     }

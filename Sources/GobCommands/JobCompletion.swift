@@ -16,6 +16,11 @@ enum JobCompletion {
         positional(words, index, valueOptions: ["--tail"]) == 0 ? jobIDs(prefix: prefix) : []
     }
 
+    /// The job ID of `runs`, whose option `--limit` takes a value.
+    @Sendable static func runsJobID(_ words: [String], _ index: Int, _ prefix: String) -> [String] {
+        positional(words, index, valueOptions: ["--limit"]) == 0 ? jobIDs(prefix: prefix) : []
+    }
+
     /// The job ID of `stop`: running jobs first, as those are the ones to stop.
     @Sendable static func runningJobIDFirst(_ words: [String], _ index: Int, _ prefix: String) -> [String] {
         positional(words, index, valueOptions: []) == 0 ? jobIDs(prefix: prefix, first: .running) : []

@@ -34,7 +34,7 @@ enum JobFollowSupport {
         let events = try subscribe(workdir: nil)
         let job = try DaemonSession().send(request, wording: wording).requireJob(wording: wording)
         if !follow, job.readinessRule != nil {
-            if !quiet && !json { Console.line(header(job)) }
+            if !quiet && !json { announce(job, header: header) }
             return try ReadyWait.wait(for: job, events: events, tail: tail, quiet: quiet, json: json)
         }
         if json {
@@ -42,8 +42,14 @@ enum JobFollowSupport {
             return try awaitAsJSON(job, events: events)
         }
         if follow && quiet { return try quietly(job, events: events, tail: tail ?? LogTails.quietDefault) }
-        if !quiet { Console.line(header(job)) }
+        if !quiet { announce(job, header: header) }
         if follow { try self.follow(job, events: events) }
+    }
+
+    /// The header line of a started job, then its estimate when its runs give one.
+    private static func announce(_ job: JobSnapshot, header: (JobSnapshot) -> String) {
+        Console.line(header(job))
+        if let estimate = RunText.estimateLine(job) { Console.line(estimate) }
     }
 
     /// A quiet follow (`run -q`, `-f -q`): nothing of the job's output while it runs, then

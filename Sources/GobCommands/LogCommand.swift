@@ -8,7 +8,7 @@ struct LogCommand<Log: LogStreamKind>: ParsableCommand {
         return CommandConfiguration(
             commandName: name,
             abstract: "Display \(name) output for a job",
-            usage: "gob \(name) [--follow] [--tail <n>] <job_id>",
+            usage: "gob \(name) [--follow] [--tail <n>] <job_id | run_id>",
             discussion: LogFileOutput.discussion(Log.stream))
     }
 
@@ -18,7 +18,7 @@ struct LogCommand<Log: LogStreamKind>: ParsableCommand {
     @Option(help: ArgumentHelp("Print only the last N lines", valueName: "n"))
     var tail: String?
 
-    @Argument(help: ArgumentHelp("The ID of the job", valueName: "job_id"),
+    @Argument(help: ArgumentHelp("The ID of the job, or of one of its runs", valueName: "job_id"),
               completion: .custom(JobCompletion.firstJobID))
     var arguments: [String] = []
 

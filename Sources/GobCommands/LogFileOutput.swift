@@ -15,12 +15,16 @@ enum LogFileOutput {
     static func discussion(_ stream: Stream) -> String {
         let name = stream.rawValue
         return """
-            Prints everything the job has written to its \(name) so far, byte for byte, \
-            with nothing added. With --follow, keeps printing what it writes next, as it \
-            writes it, and ends once the job has ended and all of its output is \
-            printed (Ctrl+C stops earlier); when the job is restarted meanwhile, \
-            following goes on with the new run's output. Any job ID works, from any \
-            directory.
+            Prints everything the job's current (or last) run has written to its \
+            \(name) so far, byte for byte, with nothing added. With --follow, keeps \
+            printing what it writes next, as it writes it, and ends once the job has \
+            ended and all of its output is printed (Ctrl+C stops earlier); when the job \
+            is restarted meanwhile, following goes on with the new run's output. Any \
+            job ID works, from any directory.
+
+            Given a run ID (<job>-<n>, as `gob runs` shows), prints that run's output: \
+            an earlier run's, as long as its logs are kept (the newest 10 runs of a job \
+            keep theirs).
 
             With --tail N, prints only the last N lines (then follows, with --follow); \
             the log is read backwards from its end, so this is quick on huge logs.
@@ -29,6 +33,7 @@ enum LogFileOutput {
               gob \(name) k3v
               gob \(name) -f k3v
               gob \(name) --tail 20 k3v
+              gob \(name) k3v-3
 
             Exit status: 0 on success, also when following ended with the job or was \
             interrupted; 1 on an error (for example "job not found: k3v", or \
@@ -37,23 +42,45 @@ enum LogFileOutput {
             """
     }
 
-    /// Prints (or follows) one log; with `lastLines`, only that many lines from its end.
+    /// Prints (or follows) one log of a job, or of one of its runs (a run ID); with
+    /// `lastLines`, only that many lines from its end.
     static func show(_ stream: Stream, jobID: String, follow: Bool, lastLines: Int? = nil) throws {
         // A follow learns the job's end from its events: subscribe before asking for the
         // job, so no end falls between the two.
         let events = follow ? try JobFollowSupport.subscribe(workdir: nil) : nil
-        let job = try events.map { events in try JobFollowSupport.job(jobID, after: events) }
-            ?? DaemonSession().send(.getJob(jobID: jobID), wording: .verbatim).requireJob(wording: .verbatim)
-        let path = stream == .stdout ? job.stdoutPath : job.stderrPath
+        let session = DaemonSession()
+        let job: JobSnapshot
+        let path: String
+        var followsRun = false
+        if RunID.parse(jobID) != nil {
+            let response = try session.send(.getRun(runID: jobID), wording: .verbatim)
+            guard let run = response["run"].flatMap(RunSnapshot.init(json:)) else {
+                throw DaemonSession.missing("run", wording: .verbatim)
+            }
+            if run.logsPruned {
+                throw CommandFailure(
+                    "the logs of run \(run.id) were pruned: only the newest runs of a job keep theirs", code: .notFound)
+            }
+            path = stream == .stdout ? run.stdoutPath : run.stderrPath
+            job = try session.send(.getJob(jobID: run.jobID), wording: .verbatim).requireJob(wording: .verbatim)
+            // An earlier run has ended: there is nothing to follow.
+            followsRun = run.isRunning && job.run == run.id
+        } else {
+            job = try events.map { events in try JobFollowSupport.job(jobID, after: events, session: session) }
+                ?? session.send(.getJob(jobID: jobID), wording: .verbatim).requireJob(wording: .verbatim)
+            path = stream == .stdout ? job.stdoutPath : job.stderrPath
+        }
         guard access(path, F_OK) == 0 else {
             throw CommandFailure("\(stream.rawValue) log file not found: \(path)", code: .ioError)
         }
         let output = OutputSink()
-        guard let events else {
+        guard let events, RunID.parse(jobID) == nil || followsRun else {
             try dump(path, stream: stream, lastLines: lastLines, to: output)
             return
         }
-        switch RawFollower(path: path, job: job, events: events, output: output, lastLines: lastLines).run() {
+        let follower = RawFollower(
+            path: path, job: job, events: events, output: output, lastLines: lastLines, followsRestarts: !followsRun)
+        switch follower.run() {
         case .ended, .interrupted, .removed:
             return
         case .daemonStopped:

@@ -33,9 +33,15 @@ struct OverviewCommand: ParsableCommand {
         text += section("JOB MANAGEMENT", [
             ("gob add <command>", "Create and start a new background job"),
             ("gob list", "List this directory's jobs (--all: every directory)"),
-            ("gob remove <job_id>", "Remove a stopped job and its logs"),
+            ("gob remove <job_id>", "Remove a stopped job, its runs and logs"),
             ("gob cleanup", "Remove all stopped jobs"),
             ("gob nuke", "Stop all running jobs and remove all jobs"),
+        ])
+        text += section("HISTORY", [
+            ("gob runs <job_id>", "A job's runs: when, how long, how they ended"),
+            ("gob stats <job_id>", "Success rate and typical durations"),
+            ("gob stdout <run_id>", "An earlier run's output (job-n, from runs)"),
+            ("gob remove <run_id>", "Delete one earlier run and its logs"),
         ])
         text += section("PROCESS CONTROL", [
             ("gob start <job_id>", "Start a stopped job"),
@@ -77,6 +83,7 @@ struct OverviewCommand: ParsableCommand {
         text += section("DAEMON, SHELL, HELP", [
             ("gob status", "Show the daemon's health (never starts it)"),
             ("gob ping", "Check that the daemon answers (starts it)"),
+            ("gob shutdown", "Stop running jobs and the daemon; keep history"),
             ("gob completion <shell>", "Print the completion script for bash, zsh or fish"),
             ("gob overview", "Show this card (so does plain 'gob')"),
         ])

@@ -13,9 +13,10 @@ struct RestartCommand: ParsableCommand {
             """,
         discussion: """
             Stops the job if it is running (SIGTERM to its processes, SIGKILL after 10 \
-            seconds, as `gob stop`), clears its logs and starts its command again with \
-            the same ID and this shell's environment. When a process of the job \
-            survives, the restart fails and starts nothing. On a stopped job it is the same as `gob \
+            seconds, as `gob stop`), then starts its command again with the same ID and \
+            this shell's environment, as the job's next run, with logs of its own. When \
+            a process of the job survives, the restart fails and starts nothing. On a \
+            stopped job it is the same as `gob \
             start`. When the job's directory is gone, nothing is stopped and the restart \
             fails. Any job ID works, from any directory.
 
@@ -43,6 +44,7 @@ struct RestartCommand: ParsableCommand {
 
             Output:
               Restarted job k3v with new PID 29377 running: make watch
+              Expected ~1m30s (up to 2m10s); 11 of 12 runs succeeded
 
             Exit status: 0 on success (with a readiness rule: once ready; else as \
             for add --ready-log); 1 on an error (for example "job not found: \

@@ -15,10 +15,12 @@ struct RunCommand: ParsableCommand {
             make test` fails when the tests fail. On a terminal, the job's escape \
             sequences (other than colours) and invalid UTF-8 are made harmless.
 
-            A stopped job of this directory with exactly the same command is reused: \
-            its logs are cleared and it is started again under the same ID, keeping its \
-            description unless --description gives a new one. When such a job is still \
-            running, gob refuses to start a second one.
+            A stopped job of this directory with exactly the same command is reused: it \
+            is started again under the same ID as a new run (with logs of its own; \
+            `gob runs` lists the earlier ones), keeping its description unless \
+            --description gives a new one. When such a job is still running, a second \
+            job is started beside it. Once 3 or more runs of the job succeeded, a line \
+            says how long it usually takes.
 
             gob's own options (-h/--help, -d/--description, -q, --tail, --json) come before the \
             command; everything from the first other argument on belongs to the job, so \
@@ -45,6 +47,7 @@ struct RunCommand: ParsableCommand {
 
             Output:
               Added job k3v running: make test
+              Expected ~4.0s (up to 4.6s); 11 of 12 runs succeeded
               [k3v] ok 1 - parser
               [k3v] not ok 2 - lexer
 
@@ -54,8 +57,8 @@ struct RunCommand: ParsableCommand {
 
             Exit status: the job's exit code; 128+N when it was killed by signal N; 0 \
             when interrupted; 1 when gob itself fails (for example "failed to add job: \
-            job k3v is already running with the same command"); 125 when the gob \
-            daemon went away while following.
+            cannot start \"mak\": no such file"); 125 when the gob daemon went away \
+            while following.
             """)
 
     @Option(name: [.customShort("d"), .customLong("description")],
@@ -94,6 +97,7 @@ struct RunCommand: ParsableCommand {
         if quiet { return try JobFollowSupport.quietly(job, events: events, tail: lines ?? LogTails.quietDefault) }
         let restarted = response["restarted"]?.boolValue ?? false
         Console.line("\(restarted ? "Restarted" : "Added") job \(job.id) running: \(job.commandLine)")
+        if let estimate = RunText.estimateLine(job) { Console.line(estimate) }
         try JobFollowSupport.follow(job, events: events)
     }
 }

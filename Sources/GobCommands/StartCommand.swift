@@ -13,8 +13,10 @@ struct StartCommand: ParsableCommand {
             """,
         discussion: """
             Starts a stopped job again: same ID, same command, same directory, a new \
-            process with this shell's environment. Its stdout and stderr logs are \
-            cleared first. A running job is not touched (use `gob restart`). Any job ID \
+            process with this shell's environment. It is the job's next run, with \
+            stdout and stderr logs of its own (`gob runs` lists the earlier ones); once \
+            3 or more runs succeeded, a second line says how long it usually takes. A \
+            running job is not touched (use `gob restart`). Any job ID \
             works, from any directory.
 
             With --follow, gob then prints the job's output until it ends and exits with \
@@ -40,6 +42,7 @@ struct StartCommand: ParsableCommand {
 
             Output:
               Started job k3v with PID 29104 running: make watch
+              Expected ~1m30s (up to 2m10s); 11 of 12 runs succeeded
 
             Exit status: 0 on success (with a readiness rule: once ready; else as \
             for add --ready-log); 1 on an error (for example "job k3v is already \

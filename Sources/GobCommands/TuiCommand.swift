@@ -11,10 +11,11 @@ struct TuiCommand: ParsableCommand {
         discussion: """
             Opens a full-screen view of the jobs of the current directory that updates \
             live: the Jobs panel on the left (a green dot: running; a circle: ended \
-            well or stopped by gob; a red cross: failed), the selected job's stdout and \
-            stderr on the right, key hints at the bottom. Every key gets an answer in \
-            the status bar. Starts the daemon if needed. It never starts or stops \
-            jobs on its own, when it opens or when it quits.
+            well or stopped by gob; a red cross: failed; after a stopped job's command, \
+            how its last run ended), the selected job's stdout and stderr on the right, \
+            key hints at the bottom. Every key gets an answer in the status bar. Starts \
+            the daemon if needed. It never starts or stops jobs on its own, when it \
+            opens or when it quits.
 
             Keys:
               up/k, down/j     select a job (in a log panel: scroll it)
@@ -22,6 +23,8 @@ struct TuiCommand: ParsableCommand {
               s, S             stop the selected job (SIGTERM), kill it (SIGKILL)
               r, d             restart it, delete it (stopped jobs only)
               c                copy its command to the clipboard
+              [, ]             show an earlier run's logs, a later one's (back to
+                               the current run, live)
               n                start a new job in this directory (typed as in a
                                shell: quotes and backslashes, no expansion)
               p                the project's gobfile entries; enter starts one

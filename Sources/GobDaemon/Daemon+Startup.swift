@@ -72,59 +72,19 @@ extension Daemon {
         }
     }
 
-    /// After an unclean end (the D14 record exists): terminates the job groups the previous
-    /// daemon left, in the background (SIGTERM, then SIGKILL after 3 s), verifying each
-    /// process's start time. Job logs in `<rt>` belong to no job of the new, empty table and
-    /// are removed.
-    static func cleanUpAfterPredecessor(_ directory: RuntimeDirectory, record: JobGroupRecord, logger: Logger) {
+    /// Ends what a daemon of an earlier gob version left after an unclean end: it kept
+    /// its jobs' process groups in `<rt>/daemon.jobs` (this version keeps them in the
+    /// store). Each process is checked by its start time, so a reused PID is never
+    /// signalled. The file is removed.
+    static func cleanUpAfterPredecessor(_ directory: RuntimeDirectory, logger: Logger) {
+        let record = JobGroupRecord(directory: directory)
         let entries = record.read()
         if !entries.isEmpty {
             let survivors = JobGroupRecord.survivors(of: entries)
             logger.info("Previous daemon ended uncleanly: terminating \(survivors.count) leftover job process(es)")
-            for process in survivors { _ = kill(process.pid, SIGTERM) }
-            if !survivors.isEmpty {
-                DetachedThread.start {
-                    let deadline = MonotonicClock.now() + MonotonicClock.seconds(3)
-                    var remaining = survivors
-                    while !remaining.isEmpty {
-                        remaining = remaining.filter { ProcessTable.startTime(of: $0.pid) == $0.startTime }
-                        if MonotonicClock.now() >= deadline {
-                            for process in remaining { _ = kill(process.pid, SIGKILL) }
-                            return
-                        }
-                        MonotonicClock.sleep(milliseconds: 20)
-                    }
-                }
-            }
+            terminate(survivors)
         }
         record.remove()
-        removeOrphanLogs(directory, logger: logger)
-    }
-
-    /// Removes the job logs in `<rt>`, listed and unlinked through the directory's
-    /// descriptor.
-    private static func removeOrphanLogs(_ directory: RuntimeDirectory, logger: Logger) {
-        let names: [String] = directory.withDescriptor { fd in
-            // fdopendir takes the descriptor over: give it a copy.
-            let copy = dup(fd)
-            guard copy >= 0, let stream = fdopendir(copy) else {
-                if copy >= 0 { Descriptor.close(copy) }
-                return []
-            }
-            defer { closedir(stream) }
-            var names: [String] = []
-            while let item = readdir(stream) {
-                names.append(withUnsafeBytes(of: item.pointee.d_name) { raw in
-                    String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
-                })
-            }
-            return names
-        }
-        var removed = 0
-        for name in names where RuntimePaths.jobID(ofLogFile: name) != nil {
-            if (try? directory.remove(name)) != nil { removed += 1 }
-        }
-        if removed > 0 { logger.info("Removed \(removed) log file(s) that belong to no job") }
     }
 
     /// Creates the listening socket `daemon.sock` in the directory, bound through the

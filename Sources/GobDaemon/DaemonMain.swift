@@ -1,6 +1,7 @@
 import Glibc
 import CGobShims
 import GobProtocol
+import GobStore
 import Logging
 import Synchronization
 import GobSystem
@@ -60,7 +61,10 @@ final class Daemon: Sendable {
     let logger: Logger
     let supervisor: JobSupervisor
     let bus: EventBus
-    let record: JobGroupRecord
+    /// `<state>`, held (and locked) for the daemon's life.
+    let state: StateDirectory
+    let store: Store
+    let flusher: WALFlusher?
     let server: SocketServer
     /// The socket and PID file in use; replaced when they are deleted under the daemon.
     let endpoint: Mutex<Endpoint>
@@ -69,7 +73,8 @@ final class Daemon: Sendable {
 
     private init(
         directory: RuntimeDirectory, logFile: DaemonLogFile, logger: Logger, supervisor: JobSupervisor, bus: EventBus,
-        record: JobGroupRecord, server: SocketServer, endpoint: Endpoint, shutdownRequest: ConditionLock<ShutdownRequest?>
+        state: StateDirectory, store: Store, flusher: WALFlusher?, server: SocketServer, endpoint: Endpoint,
+        shutdownRequest: ConditionLock<ShutdownRequest?>
     ) {
         self.shutdownRequest = shutdownRequest
         self.paths = directory.paths
@@ -78,7 +83,9 @@ final class Daemon: Sendable {
         self.logger = logger
         self.supervisor = supervisor
         self.bus = bus
-        self.record = record
+        self.state = state
+        self.store = store
+        self.flusher = flusher
         self.server = server
         self.endpoint = Mutex(endpoint)
     }
@@ -116,21 +123,25 @@ final class Daemon: Sendable {
         let pidLockFD = try lockPIDFile(directory)
         do throws(DaemonStartError) {
             try removeStaleSocket(directory, logger: logger)
-            let record = JobGroupRecord(directory: directory)
-            cleanUpAfterPredecessor(directory, record: record, logger: logger)
+            let bootID = BootID.current()
+            let history = try openHistory(bootID: bootID, logger: logger)
+            cleanUpAfterPredecessor(directory, logger: logger)
             let adoptsOrphans = gob_set_child_subreaper() == 0
             let listenFD = try listen(in: directory)
             try writePID(pidLockFD)
 
             let bus = EventBus(logger: logger)
             let reaper = Reaper()
-            let launcher = PosixProcessLauncher(reaper: reaper, directory: directory, defaults: jobDefaults)
+            let launcher = PosixProcessLauncher(reaper: reaper, logs: history.directory, defaults: jobDefaults)
+            let flusher = WALFlusher(walPath: history.store.walPath)
             let supervisor = JobSupervisor(
-                launcher: launcher, bus: bus, paths: paths, record: record, directory: directory, logger: logger,
-                trees: JobTrees(daemonPID: getpid(), adoptsOrphans: adoptsOrphans))
+                launcher: launcher, bus: bus, paths: paths, store: history.store,
+                logs: LogFiles(state: history.directory), directory: directory, flusher: flusher, bootID: bootID,
+                logger: logger, trees: JobTrees(daemonPID: getpid(), adoptsOrphans: adoptsOrphans))
+            supervisor.restore(history.jobs)
             let shutdown = ConditionLock<ShutdownRequest?>(nil)
             let server = SocketServer(
-                handler: RequestHandler(supervisor: supervisor), bus: bus, logger: logger,
+                handler: RequestHandler(supervisor: supervisor, statePaths: history.directory.paths), bus: bus, logger: logger,
                 onShutdown: { onlyIfNoJobs in
                     shutdown.withLockBroadcasting { current in
                         if current == nil { current = ShutdownRequest(reason: "Shutdown requested", onlyIfNoJobs: onlyIfNoJobs) }
@@ -138,7 +149,7 @@ final class Daemon: Sendable {
                 })
             let daemon = Daemon(
                 directory: directory, logFile: logFile, logger: logger, supervisor: supervisor, bus: bus,
-                record: record, server: server,
+                state: history.directory, store: history.store, flusher: flusher, server: server,
                 endpoint: Endpoint(listenFD: listenFD, pidFD: pidLockFD, socketInode: directory.identity(of: "daemon.sock")),
                 shutdownRequest: shutdown)
             guard reaper.start(onExit: { pid, status in supervisor.processExited(pid: pid, status: status) }),
@@ -146,6 +157,14 @@ final class Daemon: Sendable {
             else {
                 throw DaemonStartError("failed to start daemon threads: \(SystemError.last)")
             }
+            // The jobs' `<rt>` links and the logs that belong to no run are seen to after
+            // the daemon answers: a thousand links take longer than the rest of start-up.
+            let tidy: @Sendable () -> Void = {
+                supervisor.relinkAll()
+                supervisor.removeOrphanRunLogs()
+            }
+            if !DetachedThread.start(tidy) { tidy() }
+            logger.info("State database \(history.store.path): \(history.jobs.count) job(s)")
             logger.info("Daemon started, listening on \(paths.socket)")
             return daemon
         } catch {
@@ -190,16 +209,20 @@ final class Daemon: Sendable {
         Socket.shutdown(current.listenFD)
         Descriptor.close(current.listenFD)
         bus.closeAll()
-        let running = supervisor.runningCount
-        let nuked = supervisor.nuke(workdir: nil)
-        if running > 0 { logger.info("Stopped \(running) running job(s)") }
-        if let failure = nuked.failure { logger.error("Shutting down with \(failure)") }
+        // Jobs and their history stay; only their processes end.
+        let stopped = supervisor.stopAll()
+        if stopped.stopped > 0 { logger.info("Stopped \(stopped.stopped) running job(s)") }
+        if let failure = stopped.failure { logger.error("Shutting down with \(failure)") }
+        // Everything is written: the next daemon may have the database before this one has
+        // let go of its runtime directory.
+        flusher?.stopAndSync()
+        store.close()
+        state.unlock()
         if let held = FileIdentity(descriptor: current.pidFD), directory.identity(of: "daemon.pid") == held {
             do { try directory.remove("daemon.pid") } catch {
                 logger.warning("Warning: failed to remove PID file: \(error)")
             }
         }
-        record.remove()
         logger.info("Daemon shut down")
         return 0
     }

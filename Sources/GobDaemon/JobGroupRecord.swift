@@ -2,12 +2,14 @@ import Glibc
 import GobProtocol
 import GobSystem
 
-/// The small file (`<rt>/daemon.jobs`) naming the daemon's live job process groups, so a
-/// daemon starting after a crash can end what its predecessor left (Decision D14).
+/// Job process groups a crashed daemon left, and which processes provably belong to them.
 ///
-/// One line per group: `<pgid> <start time>`, where the start time is the leader's, in
-/// clock ticks after boot (Linux `/proc/<pid>/stat` field 22).
-public struct JobGroupRecord: JobRecordWriter {
+/// Earlier gob versions kept their live groups in a small file, `<rt>/daemon.jobs`, one
+/// line per group: `<pgid> <start time>`, the leader's start time in clock ticks after
+/// boot (Linux `/proc/<pid>/stat` field 22). This version keeps them in the store; the
+/// file is still read (and removed) once, so a daemon replacing a crashed older one ends
+/// what it left.
+public struct JobGroupRecord: Sendable {
     public struct Entry: Sendable, Equatable, Hashable {
         public var pgid: Int32
         public var startTime: UInt64
@@ -35,28 +37,6 @@ public struct JobGroupRecord: JobRecordWriter {
     }
 
     private var name: String { String(path.split(separator: "/").last ?? "daemon.jobs") }
-
-    /// Replaces the file's content with `entries`; removes the file when there are none.
-    ///
-    /// The new content is written over the old one and the file then cut to its length,
-    /// never truncated to empty first: ext4 flushes a file truncated to zero and written
-    /// again when it is closed ("replace via truncate"), which made this write ≈ 140 µs of
-    /// every `add` and job exit on disk, against ≈ 7 µs this way. A daemon that dies in
-    /// between leaves the new lines before a stale tail, whose groups recovery checks by
-    /// start time like any other.
-    public func write(_ entries: [Entry]) throws(SystemError) {
-        guard !entries.isEmpty else {
-            try removeFile()
-            return
-        }
-        var text = ""
-        for entry in entries { text += "\(entry.pgid) \(entry.startTime)\n" }
-        let bytes = Array(text.utf8)
-        let fd = try openFile(O_WRONLY | O_CREAT)
-        defer { Descriptor.close(fd) }
-        try Descriptor.writeAll(fd, bytes)
-        guard ftruncate(fd, off_t(bytes.count)) == 0 else { throw SystemError.last }
-    }
 
     /// The entries a previous daemon left; empty when there is no file.
     public func read() -> [Entry] {

@@ -16,7 +16,8 @@ extension JobSupervisor {
         guard let rule = job.ready, job.running else { return }
         let deadline = job.startedMonotonic + rule.timeoutMilliseconds * 1_000_000
         readiness.watch(ReadinessWatcher.Request(
-            id: job.id, pid: job.pid, pattern: rule.log, paths: [job.stdoutPath, job.stderrPath],
+            id: job.id, pid: job.pid, pattern: rule.log,
+            paths: [logs.path(job: job.id, number: job.runNumber, .stdout), logs.path(job: job.id, number: job.runNumber, .stderr)],
             deadline: deadline, untilCancelled: rule.port != nil))
         if rule.port != nil { portSchedule?.watch(job.id, pid: job.pid, from: job.startedMonotonic, until: deadline) }
     }
@@ -84,16 +85,5 @@ extension JobSupervisor {
     /// with a port has seen while it waits for the port.
     func readyLineSeen(_ id: String) -> Bool {
         state.withLock { $0.jobs[id]?.readyLogSeen ?? false }
-    }
-
-    /// A read-only descriptor of a job's log: through the runtime directory's descriptor
-    /// when the log is in it (as the launcher opens it), never following a symbolic link.
-    static func openLogForReading(_ path: String, in directory: RuntimeDirectory?) -> Int32? {
-        let name = String(path.split(separator: "/").last ?? "")
-        if let directory, path == directory.paths.directory + "/" + name {
-            return try? directory.open(name, flags: O_RDONLY)
-        }
-        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
-        return fd >= 0 ? fd : nil
     }
 }

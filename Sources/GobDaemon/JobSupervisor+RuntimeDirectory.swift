@@ -13,9 +13,9 @@ extension JobSupervisor {
         }
     }
 
-    /// Writes the live-groups record again after the runtime directory was recreated (or
-    /// its filesystem mounted anew), so a crash from then on still finds its jobs.
+    /// Makes every job's `<rt>` links again after the runtime directory was recreated (or
+    /// its filesystem mounted anew), so `stdout_path` and `stderr_path` keep working.
     func runtimeDirectoryRecreated() {
-        _ = rewriteRecord()
+        relinkAll()
     }
 }

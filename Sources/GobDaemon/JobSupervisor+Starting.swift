@@ -1,22 +1,16 @@
 import Glibc
 import GobProtocol
+import GobStore
 import GobSystem
 
 /// Creating jobs and starting their processes. Each start is three steps: reserve under
 /// the lock (a new job's ID, or an existing job held busy), open the logs and spawn
 /// outside it, then record the process under it again and commit the change.
 extension JobSupervisor {
-    /// Creates a job and starts its process (`add`, and `run` without a reusable job).
-    public func add(_ spec: JobSpec) throws(SupervisorError) -> JobSnapshot {
-        try blockedCommands.check(command: spec.command, workdir: spec.workdir)
-        let pending = try state.withLock { state throws(SupervisorError) in try reserveNewJob(spec, in: &state) }
-        return try launchNewJob(pending, settings: spec.settings)
-    }
-
-    /// `run`: restarts the newest stopped job of the same workdir and argv, refuses when such
-    /// a job is running, otherwise creates one. Returns the job and whether
-    /// an existing one was restarted.
-    public func run(_ spec: JobSpec) throws(SupervisorError) -> (job: JobSnapshot, restarted: Bool) {
+    /// `add` and `run`: a new run of the newest stopped job of the same workdir and argv,
+    /// or, when there is none (or every match is running: two instances are allowed), a
+    /// new job. Returns the job and whether an existing one was started again.
+    public func submit(_ spec: JobSpec) throws(SupervisorError) -> (job: JobSnapshot, restarted: Bool) {
         try blockedCommands.check(command: spec.command, workdir: spec.workdir)
         enum Decision {
             case reuse(String)
@@ -32,9 +26,7 @@ extension JobSupervisor {
                     state.jobs[reusable.id]?.busy = true
                     return .reuse(reusable.id)
                 }
-                if let running = matches.first(where: \.running) {
-                    throw SupervisorError("job \(running.id) is already running with the same command", code: .alreadyRunning)
-                }
+                // A match being worked on may be about to stop: wait for it, then decide.
                 if matches.contains(where: \.busy) || Self.creationPending(like: spec, in: state) { return .wait }
                 return .create(try reserveNewJob(spec, in: &state))
             }
@@ -48,13 +40,17 @@ extension JobSupervisor {
             case let .create(pending):
                 return (try launchNewJob(pending, settings: spec.settings), false)
             case .wait:
-                // A matching job is being worked on or created: wait for it, then decide again.
                 _ = state.wait(recheckEvery: MonotonicClock.seconds(0.05)) { state in
                     state.jobs.values.contains { $0.workdir == spec.workdir && $0.command == spec.command && $0.busy }
                         || Self.creationPending(like: spec, in: state) ? nil : true
                 }
             }
         }
+    }
+
+    /// `submit`, for callers that need only the job.
+    public func add(_ spec: JobSpec) throws(SupervisorError) -> JobSnapshot {
+        try submit(spec).job
     }
 
     /// `start`: a stopped job gets a new process; `ready` replaces its readiness rule.
@@ -95,16 +91,12 @@ extension JobSupervisor {
         let jobs = state.jobs
         let reservations = state.reservations
         let id = JobID.unique { jobs[$0] != nil || reservations[$0] != nil }
-        let created = Timestamp.rfc3339(secondsSinceEpoch: now / 1_000_000_000)
         var job = Job(
             id: id, command: spec.command, workdir: spec.workdir,
             environment: spec.environment ?? Self.fallbackEnvironment,
-            createdAtNanos: now, sequence: state.nextSequence, createdAtText: created,
-            stdoutPath: paths.stdoutLog(id), stderrPath: paths.stderrLog(id),
-            pid: 0, startTime: nil, running: false, end: nil, endedAtText: nil,
-            startedAtNanos: now, startedAtText: created,
-            endedAtNanos: nil, description: spec.description,
-            groupMayLinger: false, busy: false)
+            createdAtNanos: now, sequence: state.nextSequence,
+            stdoutPath: paths.stdoutLog(id), stderrPath: paths.stderrLog(id), bootID: bootID,
+            description: spec.description)
         job.ready = spec.ready
         job.gobfileName = spec.gobfileName
         state.nextSequence += 1
@@ -123,10 +115,10 @@ extension JobSupervisor {
         let id = pending.job.id
         let process: LaunchedProcess
         do {
-            process = try launcher.launch(launchSpec(pending.job, settings: settings))
+            process = try launcher.launch(launchSpec(pending.job, run: 1, settings: settings))
         } catch {
             state.withLockBroadcasting { state in finishLaunch(in: &state) }
-            _ = removeLogs(of: pending.job)
+            logs.removeRun(job: id, number: 1)
             release(id)
             throw SupervisorError(error.description, code: .spawnFailed)
         }
@@ -136,7 +128,7 @@ extension JobSupervisor {
             if state.closed { return nil }
             state.reservations[id] = nil
             var job = pending.job
-            begin(&job, with: process)
+            begin(&job, run: 1, with: process)
             var change = apply(.added(job), in: &state)
             watchReadiness(of: job)
             state.processes[id] = process
@@ -146,7 +138,7 @@ extension JobSupervisor {
         }
         guard let recorded else {
             _ = launcher.signalGroup(of: process, SIGKILL)
-            _ = removeLogs(of: pending.job)
+            logs.removeRun(job: id, number: 1)
             release(id)
             throw .shuttingDown
         }
@@ -175,11 +167,13 @@ extension JobSupervisor {
         var next = job
         if let environment { next.environment = environment }
         if let description { next.description = description }
+        let number = job.runNumber + 1
         let process: LaunchedProcess
         do {
-            process = try launcher.launch(launchSpec(next, settings: settings))
+            process = try launcher.launch(launchSpec(next, run: number, settings: settings))
         } catch {
             state.withLockBroadcasting { state in finishLaunch(in: &state) }
+            logs.removeRun(job: id, number: number)
             throw SupervisorError(error.description, code: .spawnFailed)
         }
         let recorded = state.withLockBroadcasting { state -> (change: UInt64, job: JobSnapshot)? in
@@ -190,7 +184,7 @@ extension JobSupervisor {
             job.description = next.description
             if let ready { job.ready = ready }
             if let gobfileName { job.gobfileName = gobfileName }
-            begin(&job, with: process)
+            begin(&job, run: number, with: process)
             var change = apply(.started(job), in: &state)
             watchReadiness(of: job)
             state.processes[id] = process
@@ -200,6 +194,7 @@ extension JobSupervisor {
         }
         guard let recorded else {
             _ = launcher.signalGroup(of: process, SIGKILL)
+            logs.removeRun(job: id, number: number)
             throw .shuttingDown
         }
         guard commit(through: recorded.change) else {
@@ -208,26 +203,31 @@ extension JobSupervisor {
         return recorded.job
     }
 
-    private func launchSpec(_ job: Job, settings: ProcessSettings?) -> LaunchSpec {
+    /// What the launcher needs to start run `number` of `job`: its own log files.
+    private func launchSpec(_ job: Job, run number: Int64, settings: ProcessSettings?) -> LaunchSpec {
         LaunchSpec(
             command: job.command, workdir: job.workdir, environment: job.environment,
-            stdoutPath: job.stdoutPath, stderrPath: job.stderrPath, settings: settings, jobID: job.id)
+            stdoutPath: logs.path(job: job.id, number: number, .stdout),
+            stderrPath: logs.path(job: job.id, number: number, .stderr), settings: settings, jobID: job.id)
     }
 
-    /// Sets the process fields of `job` for a just-started `process`.
-    private func begin(_ job: inout Job, with process: LaunchedProcess) {
+    /// Sets the process fields of `job` for run `number`, a just-started `process`.
+    private func begin(_ job: inout Job, run number: Int64, with process: LaunchedProcess) {
+        job.runNumber = number
+        job.bootID = bootID
         job.pid = process.pid
         job.startTime = process.startTime
         job.running = true
         job.end = nil
-        job.endedAtText = nil
+        job.outcome = nil
         job.startedAtNanos = clock()
         job.startedMonotonic = MonotonicClock.now()
         job.endedAtNanos = nil
-        job.endedMonotonic = nil
+        job.runTimeMilliseconds = nil
         job.groupMayLinger = false
         job.stopRequested = false
         job.stoppedByGob = false
+        job.summary.runStarted()
         // A new run with a rule is waited for afresh (`watchReadiness`, once it is recorded).
         job.readiness = job.ready == nil ? nil : .waiting
         job.readyAtText = nil
@@ -259,11 +259,13 @@ extension JobSupervisor {
         state.withLockBroadcasting { $0.reservations[id] = nil }
     }
 
-    /// The record could not hold a started process: a daemon that crashed now could not
-    /// find it, so it must not run. Kills it, waits until it is gone, removes the job when
-    /// it was new, and fails with `io_error`.
+    /// The store could not hold a started run: a daemon that crashed now could not find
+    /// it, and history would not know it, so it must not run. Kills it, waits until it is
+    /// gone, removes the job when it was new, and fails with `io_error`.
     private func rollBack(_ id: String, process: LaunchedProcess, removing: Bool) throws(SupervisorError) -> Never {
-        let reason = state.withLock { $0.recordError.map(\.description) } ?? "unknown error"
+        let reason = storeFailure
+        // gob's doing, not the job's: the run counts as neither success nor failure.
+        markStopRequested([(id, process)])
         _ = launcher.signalGroup(of: process, SIGKILL)
         _ = waitUntilGone([(id, process)], grace: killGrace)
         if removing {
@@ -273,10 +275,10 @@ extension JobSupervisor {
                 apply(.removed(job), in: &state)
                 return job
             }
-            if let removed { _ = removeLogs(of: removed) }
+            if let removed { _ = removeFiles(of: [removed]) }
             release(id)
         }
         commit(waiting: true)
-        throw SupervisorError("cannot write the job record \(paths.jobRecord): \(reason)", code: .ioError)
+        throw SupervisorError(reason, code: .ioError)
     }
 }

@@ -25,7 +25,9 @@ extension JobSupervisor {
             if job.mayHaveProcesses || hasAdoptedProcesses(id) {
                 killed = try terminateGroup(of: id, process: process, force: force)
             }
-            commit()
+            guard commit() else {
+                throw SupervisorError("job \(id) was stopped, but \(storeFailure)", code: .ioError)
+            }
             return StopResult(pid: job.pid, wasRunning: job.running, killed: killed)
         }
     }
@@ -52,7 +54,8 @@ extension JobSupervisor {
         }
     }
 
-    /// `remove` (§2.10): drops a stopped job and its log files. Returns it as it was.
+    /// `remove`: drops a stopped job with all its runs and their log files. Returns it as
+    /// it was.
     public func remove(_ id: String) throws(SupervisorError) -> JobSnapshot {
         try withJob(id) { () throws(SupervisorError) in
             let (job, process) = try state.withLockBroadcasting { state throws(SupervisorError) -> (Job, LaunchedProcess?) in
@@ -62,13 +65,15 @@ extension JobSupervisor {
                 drop(job, in: &state)
                 return (job, process)
             }
-            _ = finishDropping(job, process: process)
-            commit()
+            let durable = commit()
+            _ = finishDropping([(job, process)])
+            guard durable else { throw SupervisorError(storeFailure, code: .ioError) }
             return job.snapshot
         }
     }
 
-    /// `cleanup` (§2.11): drops every stopped job in scope. Returns how many.
+    /// `cleanup`: drops every stopped job in scope, with its runs and logs. Returns how
+    /// many.
     public func cleanup(workdir: OSString?) -> Int {
         let removed = state.withLockBroadcasting { state in
             let jobs = state.jobs.values
@@ -80,8 +85,8 @@ extension JobSupervisor {
                 return (job, process)
             }
         }
-        for (job, process) in removed { _ = finishDropping(job, process: process) }
         commit()
+        _ = finishDropping(removed)
         return removed.count
     }
 
@@ -104,8 +109,8 @@ extension JobSupervisor {
         }
     }
 
-    /// `nuke` (§2.12, §4.8.3): stops every job in scope — all groups at once, waiting until
-    /// each is gone — then removes them and their logs.
+    /// `nuke`: stops every job in scope — all groups at once, waiting until each is gone —
+    /// then removes them with their runs and logs.
     public func nuke(workdir: OSString?) -> NukeResult {
         // Claim the jobs one by one in a fixed order, so two nukes cannot deadlock.
         let ids = state.withLock { state in
@@ -140,10 +145,35 @@ extension JobSupervisor {
                 return (job, process)
             }
         }
-        var result = NukeResult(stopped: running, logsDeleted: 0, cleaned: removed.count, survivors: survivors)
-        for (job, process) in removed { result.logsDeleted += finishDropping(job, process: process) }
         commit()
-        return result
+        let deleted = finishDropping(removed)
+        return NukeResult(stopped: running, logsDeleted: deleted, cleaned: removed.count, survivors: survivors)
+    }
+
+    /// The daemon's shutdown: stops every running job — all groups and trees at once,
+    /// waiting until each is gone — and keeps them, their runs and their logs. Returns how
+    /// many ran, and the processes that survived SIGKILL.
+    public func stopAll() -> NukeResult {
+        let ids = state.withLock { state in state.jobs.values.filter(\.mayHaveProcesses).map(\.id).sorted() }
+        var claimed: [String] = []
+        for id in ids {
+            let got = state.wait { state -> Bool? in
+                guard let job = state.jobs[id] else { return false }
+                if job.busy { return nil }
+                state.jobs[id]?.busy = true
+                return true
+            }
+            if got == true { claimed.append(id) }
+        }
+        let targets = state.withLock { state in claimed.compactMap { id in state.jobs[id].map { ($0, state.processes[id]) } } }
+        let adopted = jobsWithAdoptedProcesses(among: Set(claimed))
+        let survivors = terminateGroups(targets.compactMap { job, process in
+            guard job.mayHaveProcesses || adopted.contains(job.id) else { return nil }
+            return (job.id, process ?? LaunchedProcess(pid: job.pid, startTime: job.startTime))
+        })
+        commit()
+        state.withLockBroadcasting { state in for id in claimed { state.jobs[id]?.busy = false } }
+        return NukeResult(stopped: targets.filter(\.0.running).count, logsDeleted: 0, cleaned: 0, survivors: survivors)
     }
 
     /// `signal`: sends `signal` to the process group of a running job.
@@ -177,32 +207,23 @@ extension JobSupervisor {
         apply(.removed(job), in: &state)
     }
 
-    /// The part of a removal outside the lock: processes its dead leader left in the group
-    /// are killed (once the job is gone, nothing would ever stop them), the logs unlinked,
-    /// the ID freed. Returns how many log files went.
-    private func finishDropping(_ job: Job, process: LaunchedProcess?) -> Int {
-        if job.groupMayLinger && !job.running, let process { _ = launcher.signalGroup(of: process, SIGKILL) }
-        if job.groupMayLinger && !job.running { killTree(ofRemoved: job) }
-        let deleted = removeLogs(of: job)
-        release(job.id)
+    /// The part of a removal outside the lock: processes a dead leader left in its group
+    /// or its tree are killed (once the job is gone, nothing would ever stop them), the
+    /// links and every run's logs deleted, the IDs freed. Returns how many log files went.
+    private func finishDropping(_ removed: [(Job, LaunchedProcess?)]) -> Int {
+        for (job, process) in removed where job.groupMayLinger && !job.running {
+            if let process { _ = launcher.signalGroup(of: process, SIGKILL) }
+            killTree(ofRemoved: job)
+        }
+        let deleted = removeFiles(of: removed.map(\.0))
+        for (job, _) in removed { release(job.id) }
         return deleted
     }
 
-    /// Unlinks the job's two logs (through the runtime directory's descriptor when there
-    /// is one); how many existed.
-    func removeLogs(of job: Job) -> Int {
-        var deleted = 0
-        for path in [job.stdoutPath, job.stderrPath] {
-            let name = String(path.split(separator: "/").last ?? "")
-            let removed: Bool
-            if let directory, path == directory.paths.directory + "/" + name {
-                removed = directory.withDescriptor { unlinkat($0, name, 0) } == 0
-            } else {
-                removed = unlink(path) == 0
-            }
-            if removed { deleted += 1 }
-        }
-        return deleted
+    /// Deletes the jobs' `<rt>` links and all their runs' logs; how many log files went.
+    func removeFiles(of jobs: [Job]) -> Int {
+        for job in jobs { unlinkLogs(of: job.id) }
+        return logs.removeAll(ofJobs: Set(jobs.map(\.id)))
     }
 
     /// SIGTERM (with SIGCONT, so a stopped job can act on it) or SIGKILL to one job's
@@ -277,7 +298,7 @@ extension JobSupervisor {
 
     /// Records that gob is stopping these jobs' current processes, so their ends are
     /// reported as gob's doing (`stopped_by_gob`).
-    private func markStopRequested(_ groups: [Group]) {
+    func markStopRequested(_ groups: [Group]) {
         state.withLock { state in
             for group in groups where state.jobs[group.id]?.pid == group.process.pid {
                 state.jobs[group.id]?.stopRequested = true

@@ -1,8 +1,10 @@
 import Glibc
 import GobProject
 import GobProtocol
+import GobStore
 import GobSystem
 import Logging
+import Synchronization
 
 /// An error a job operation reports to the client: the message for people and the code
 /// clients decide on.
@@ -20,16 +22,17 @@ public struct SupervisorError: Error, Equatable, Sendable, CustomStringConvertib
         "failed to start process: the gob daemon is shutting down", code: .shuttingDown)
 }
 
-/// Owns the job table and every job process (contract §4.6–4.8, Decisions D1, D4, D5, D7).
+/// Owns the job table and every job process.
 ///
 /// State lives behind one lock that is only held for short work in memory: never a file,
-/// a spawn, a `/proc` scan or a wait. A start reserves its job under the lock, opens the
-/// logs and spawns outside it, then records the process; an exit the reaper reports in
-/// between is parked until its spawner claims it. Every change of a job then passes
-/// through one path (`JobSupervisor+Changes`), which keeps the wire cache, the live-groups
-/// record and the event order. Operations that wait — a stop giving a process group up to
-/// 15 s — mark only their job busy and sleep on the lock's condition, so every other
-/// request is served meanwhile.
+/// a database, a spawn, a `/proc` scan or a wait. A start reserves its job under the lock,
+/// opens the logs and spawns outside it, then records the process; an exit the reaper
+/// reports in between is parked until its spawner claims it. Every change of a job then
+/// passes through one path (`JobSupervisor+Changes`), which keeps the wire cache, the
+/// store (the jobs, their runs and what a daemon starting after a crash needs) and the
+/// event order. Operations that wait — a stop giving a process group up to 15 s — mark
+/// only their job busy and sleep on the lock's condition, so every other request is
+/// served meanwhile.
 public final class JobSupervisor: Sendable {
     struct State {
         var jobs: [String: Job] = [:] {
@@ -66,14 +69,20 @@ public final class JobSupervisor: Sendable {
         /// Number of the last change, and of the last one delivered.
         var changeCount: UInt64 = 0
         var committedCount: UInt64 = 0
-        /// A thread is writing the record and delivering events.
+        /// A thread is writing to the store and delivering events.
         var committing = false
-        /// The record no longer matches the table.
-        var recordDirty = false
-        /// The last change the record on disk includes.
-        var recordWrittenThrough: UInt64 = 0
-        /// Why the record's last write failed, for the error of the start it fails.
-        var recordError: SystemError?
+        /// What the store has yet to be told: the changes since the last write, and those
+        /// of writes that failed, which the next write carries again.
+        var storeChanges = StoreChanges()
+        /// Runs whose logs are made current (`<rt>` links) by the next commit.
+        var newRuns: [(id: String, number: Int64)] = []
+        /// The last change the store holds.
+        var storeWrittenThrough: UInt64 = 0
+        /// Why the store's last write failed, for the error of the request it fails.
+        var storeError: StoreError?
+        /// The `<rt>` links of jobs read back from the store are being made: requests
+        /// that hand out log paths wait for them.
+        var linksPending = false
     }
 
     /// Why an ID is taken while no job of it is in the table.
@@ -83,12 +92,28 @@ public final class JobSupervisor: Sendable {
     }
 
     let state = ConditionLock(State())
+    /// Held while a job's `<rt>` links are pointed at a run, so that a repair of all links
+    /// (`relinkAll`) never points one back at an older run; taken before `state`, never
+    /// while holding it.
+    let linkLock = Mutex(())
     let launcher: any ProcessLauncher
     let bus: EventBus
     let paths: RuntimePaths
-    let record: (any JobRecordWriter)?
-    /// When given, job logs are removed through this descriptor of `<rt>`.
+    /// Where every job, run and history lives; nil in tests that need none (a job's
+    /// history is then its current run).
+    let store: (any JobStore)?
+    /// Where runs' logs live (`<state>/logs`), and the state directory's descriptor when
+    /// there is one.
+    let logs: LogFiles
+    /// When given, the `<rt>` links to each job's current logs are made through this
+    /// descriptor of `<rt>`.
     let directory: RuntimeDirectory?
+    /// Syncs the store's write-ahead log after commits.
+    let flusher: WALFlusher?
+    /// Which runs keep their logs.
+    let retention: LogRetention
+    /// The boot runs start in.
+    let bootID: String
     let logger: Logger
     let clock: @Sendable () -> Int64
     /// Grace periods of a stop (Decision D4): SIGTERM, then SIGKILL.
@@ -105,14 +130,16 @@ public final class JobSupervisor: Sendable {
     let blockedCommands: BlockedCommands
 
     /// - Parameters:
+    ///   - store: where jobs and runs are kept; nil in tests.
+    ///   - logs: where runs' logs go.
     ///   - clock: wall-clock nanoseconds since the epoch, for IDs and timestamps.
-    ///   - record: where live process groups are written (D14); nil in tests.
     ///   - trees: finds jobs' process trees; nil: a job is its process group.
     ///   - home: where the search for a job's gobfile stops at the latest (besides a
     ///     repository root): the daemon's `$HOME`.
     public init(
-        launcher: any ProcessLauncher, bus: EventBus, paths: RuntimePaths, record: (any JobRecordWriter)?,
-        directory: RuntimeDirectory? = nil,
+        launcher: any ProcessLauncher, bus: EventBus, paths: RuntimePaths, store: (any JobStore)?, logs: LogFiles,
+        directory: RuntimeDirectory? = nil, flusher: WALFlusher? = nil, retention: LogRetention = LogRetention(),
+        bootID: String = BootID.current(),
         logger: Logger, clock: @escaping @Sendable () -> Int64 = Timestamp.nowNanoseconds,
         termGrace: Double = 10, killGrace: Double = 5, trees: JobTrees? = nil,
         home: OSString? = GobfileLocator.homeDirectory()
@@ -121,13 +148,17 @@ public final class JobSupervisor: Sendable {
         self.launcher = launcher
         self.bus = bus
         self.paths = paths
-        self.record = record
+        self.store = store
+        self.logs = logs
         self.directory = directory
+        self.flusher = flusher
+        self.retention = retention
+        self.bootID = bootID
         self.logger = logger
         self.clock = clock
         self.termGrace = MonotonicClock.seconds(termGrace)
         self.killGrace = MonotonicClock.seconds(killGrace)
-        readiness = ReadinessWatcher(logger: logger) { [directory] path in Self.openLogForReading(path, in: directory) }
+        readiness = ReadinessWatcher(logger: logger) { [logs] path in logs.openForReading(path) }
         self.trees = trees
         portSchedule = trees == nil ? nil : PortSchedule()
         readiness.connect { [weak self] report in self?.readinessReported(report) }
@@ -194,6 +225,12 @@ public final class JobSupervisor: Sendable {
 
     public var jobCount: Int { state.withLock { $0.jobs.count } }
 
+    /// How many jobs there are, and how many of them run: what `status` reports, counted
+    /// without making a snapshot of each.
+    public var jobCounts: (all: Int, running: Int) {
+        state.withLock { state in (state.jobs.count, state.jobs.values.reduce(0) { $0 + ($1.running ? 1 : 0) }) }
+    }
+
     /// No job exists and none is being created: what lets a `nuke` that leaves no job end the daemon.
     public var isEmpty: Bool {
         state.withLock { state in state.jobs.isEmpty && !state.reservations.values.contains { $0.creating != nil } }
@@ -248,13 +285,19 @@ public final class JobSupervisor: Sendable {
     func markEnded(_ id: String, pid: Int32, status: Int32, lingers: Bool, in state: inout State) -> UInt64? {
         guard var job = state.jobs[id], job.pid == pid, job.running else { return nil }
         let now = clock()
+        let end = ProcessEnd(waitStatus: status)
+        let milliseconds = (MonotonicClock.now() - job.startedMonotonic) / 1_000_000
         job.running = false
-        job.end = ProcessEnd(waitStatus: status)
+        job.end = end
         job.endedAtNanos = now
-        job.endedAtText = Timestamp.rfc3339(secondsSinceEpoch: now / 1_000_000_000)
-        job.endedMonotonic = MonotonicClock.now()
+        job.runTimeMilliseconds = milliseconds
         job.groupMayLinger = lingers
         job.stoppedByGob = job.stopRequested
+        var exitCode: Int32?
+        if case let .exited(code) = end { exitCode = code }
+        let outcome = RunOutcome.of(exitCode: exitCode, stoppedByGob: job.stoppedByGob)
+        job.outcome = outcome
+        job.summary.runEnded(outcome, milliseconds: milliseconds)
         if job.readiness == .waiting { job.readiness = .endedBeforeReady }
         job.ports = []
         if state.jobByPID[pid] == id { state.jobByPID[pid] = nil }

@@ -26,28 +26,23 @@ public struct PosixProcessLauncher: ProcessLauncher {
     }
 
     private let reaper: Reaper
-    private let directory: RuntimeDirectory?
+    private let logs: StateDirectory?
     private let defaults: ProcessSettings
-    /// The daemon's hard limits: a job's limit can be no higher.
-    private let hardLimits: [String: UInt64]
     private let signalling: GroupSignalling
 
     /// - Parameters:
-    ///   - directory: when given, logs inside it are opened through its descriptor.
+    ///   - logs: when given, logs inside its `logs/` are opened through its descriptor.
     ///   - defaults: what a job gets when its request carries no settings: umask 022 and
     ///     the limits the daemon started with (before it raised its own descriptor limit).
     ///   - signalling: nil picks the best the kernel offers.
     public init(
-        reaper: Reaper, directory: RuntimeDirectory? = nil,
+        reaper: Reaper, logs: StateDirectory? = nil,
         defaults: ProcessSettings = ProcessSettings(umask: 0o022),
         signalling: GroupSignalling? = nil
     ) {
         self.reaper = reaper
-        self.directory = directory
+        self.logs = logs
         self.defaults = defaults
-        var hard: [String: UInt64] = [:]
-        for limit in ProcessSettings.current().limits { hard[limit.name] = limit.hard }
-        hardLimits = hard
         self.signalling = signalling ?? (ProcessHandle.canSignalGroups ? .pidfd : .leaderNumber)
     }
 
@@ -118,9 +113,13 @@ public struct PosixProcessLauncher: ProcessLauncher {
     }
 
     /// The requested limits as the shim takes them, none above the daemon's hard limits
-    /// (which an unprivileged process cannot raise) and the soft one within the hard one.
+    /// (which a process without CAP_SYS_RESOURCE cannot raise: the start would fail) and
+    /// the soft one within the hard one. The daemon's limits are read at each start, as
+    /// they may have been lowered since it began (`prlimit`).
     private func clamped(_ limits: [ProcessSettings.Limit]) -> [gob_limit] {
-        limits.compactMap { limit in
+        var hardLimits: [String: UInt64] = [:]
+        for limit in ProcessSettings.current().limits { hardLimits[limit.name] = limit.hard }
+        return limits.compactMap { limit in
             guard let resource = ProcessSettings.resource(named: limit.name) else { return nil }
             let hard = min(limit.hard, hardLimits[limit.name] ?? UInt64.max)
             return gob_limit(resource: resource, soft: min(limit.soft, hard), hard: hard)
@@ -153,10 +152,10 @@ public struct PosixProcessLauncher: ProcessLauncher {
     /// of NUL bytes at the old offset.
     private func openLog(_ path: String) throws(LaunchError) -> Int32 {
         let flags = O_WRONLY | O_CREAT | O_TRUNC | O_APPEND
-        let prefix = (directory?.paths.directory ?? "") + "/"
-        if let directory, path.hasPrefix(prefix), !path.dropFirst(prefix.count).contains("/") {
+        let prefix = (logs?.paths.logs ?? "") + "/"
+        if let logs, path.hasPrefix(prefix), !path.dropFirst(prefix.count).contains("/") {
             do {
-                return try directory.open(String(path.dropFirst(prefix.count)), flags: flags, mode: 0o644)
+                return try logs.openLog(String(path.dropFirst(prefix.count)), flags: flags, mode: 0o644)
             } catch {
                 throw LaunchError("cannot open log file \(path): \(error)")
             }

@@ -1,5 +1,6 @@
 import Glibc
 import GobProtocol
+import GobStore
 
 /// Turns one decoded request into the daemon's response (contract §5.5): a stateless
 /// harness in front of the stateful supervisor.
@@ -9,23 +10,31 @@ public struct RequestHandler: Sendable {
         case close
         /// Keep the connection open as an event stream.
         case subscribe(workdir: OSString?)
-        /// Close, then shut the daemon down (`shutdown`, or `nuke` leaving no job: D6).
+        /// Close, then shut the daemon down (`shutdown`, or `nuke` leaving no job).
         case shutdown
     }
 
     let supervisor: JobSupervisor
     /// When the daemon started, for `status`.
     let startedAtNanos: Int64
+    /// Where the daemon keeps its state, for `status`; nil without a store.
+    let statePaths: StatePaths?
 
-    public init(supervisor: JobSupervisor, startedAtNanos: Int64 = Timestamp.nowNanoseconds()) {
+    public init(supervisor: JobSupervisor, startedAtNanos: Int64 = Timestamp.nowNanoseconds(), statePaths: StatePaths? = nil) {
         self.supervisor = supervisor
         self.startedAtNanos = startedAtNanos
+        self.statePaths = statePaths
     }
 
     /// The reply line for `request`, line feed included, and what to do after it: the
     /// bytes of `handle`'s response. A `list` is written from each job's kept wire bytes,
     /// without a JSON value in between: thousands of jobs took milliseconds that way.
     public func reply(to request: Request) -> (line: [UInt8], followUp: FollowUp) {
+        switch request {
+        case .ping, .status, .shutdown, .subscribe: break
+        // Log paths are handed out: the links of jobs read back from the store must exist.
+        default: supervisor.waitForLinks()
+        }
         var line: [UInt8] = []
         if case let .list(workdir) = request {
             line.reserveCapacity(supervisor.jobCount * 400 + 64)
@@ -57,10 +66,8 @@ public struct RequestHandler: Sendable {
             return (.ok([("message", .string("shutting down"))]), .shutdown)
         case let .list(workdir):
             return (.ok([("jobs", .array(supervisor.list(workdir: workdir).map(\.json)))]), .close)
-        case let .add(spec):
-            return (.ok([("job", try supervisor.add(spec).json)]), .close)
-        case let .run(spec):
-            let (job, restarted) = try supervisor.run(spec)
+        case let .add(spec), let .run(spec):
+            let (job, restarted) = try supervisor.submit(spec)
             return (.ok([("job", job.json), ("restarted", .bool(restarted))]), .close)
         case let .stop(id, force):
             let result = try supervisor.stop(id, force: force)
@@ -94,6 +101,16 @@ public struct RequestHandler: Sendable {
             return (.ok(data + jobMember(id)), .close)
         case let .getJob(id):
             return (.ok([("job", try supervisor.job(id).json)]), .close)
+        case let .runs(id, limit):
+            return (.ok([("runs", .array(try supervisor.runs(of: id, limit: limit).map(\.json)))]), .close)
+        case let .getRun(runID):
+            return (.ok([("run", try supervisor.run(runID).json)]), .close)
+        case let .stats(id):
+            let (job, summary) = try supervisor.summary(of: id)
+            return (.ok([("job", job.json), ("stats", Self.statistics(summary))]), .close)
+        case let .removeRun(runID):
+            let run = try supervisor.removeRun(runID)
+            return (.ok([("run", run.json), ("run_id", .string(runID))]), .close)
         case let .subscribe(workdir):
             return (.ok([("message", .string("subscribed"))]), .subscribe(workdir: workdir))
         case .status:
@@ -116,11 +133,32 @@ extension RequestHandler {
         return [("job", job.json)]
     }
 
+    /// The `stats` reply's numbers: counts, the success rate, and the typical (median) and
+    /// upper (90th percentile) durations of the latest successful and failed runs.
+    static func statistics(_ summary: RunSummary) -> JSON {
+        let ended = summary.successes + summary.failures
+        func durations(_ values: [Int64]) -> JSON {
+            guard let estimate = RunEstimate(durations: values, minimum: 1) else { return .null }
+            return .object([
+                ("count", .int(Int64(values.count))),
+                ("typical_ms", .int(estimate.typicalMilliseconds)),
+                ("upper_ms", .int(estimate.upperMilliseconds)),
+            ])
+        }
+        return .object([
+            ("runs", .int(summary.runs)),
+            ("successes", .int(summary.successes)),
+            ("failures", .int(summary.failures)),
+            ("success_rate", ended > 0 ? .double(Double(summary.successes * 10_000 / ended) / 10_000) : .null),
+            ("successful", durations(summary.successDurations)),
+            ("failed", durations(summary.failureDurations)),
+        ])
+    }
+
     /// The `status` reply: who the daemon is, how long it has run, what it holds.
     func status() -> [(String, JSON)] {
         let now = Timestamp.nowNanoseconds()
-        let jobs = supervisor.list(workdir: nil)
-        let running = jobs.filter { $0.status == .running }.count
+        let jobs = supervisor.jobCounts
         return [
             ("pid", .int(Int64(getpid()))),
             ("version", .string(GobVersion.current)),
@@ -128,8 +166,9 @@ extension RequestHandler {
             ("started_at", .string(Timestamp.rfc3339(secondsSinceEpoch: startedAtNanos / 1_000_000_000))),
             ("uptime_seconds", .int((now - startedAtNanos) / 1_000_000_000)),
             ("runtime_dir", .string(supervisor.paths.directory)),
-            ("jobs_running", .int(Int64(running))),
-            ("jobs_stopped", .int(Int64(jobs.count - running))),
+            ("state_dir", statePaths.map { .string($0.directory) } ?? .null),
+            ("jobs_running", .int(Int64(jobs.running))),
+            ("jobs_stopped", .int(Int64(jobs.all - jobs.running))),
             ("subscribers", .int(Int64(supervisor.bus.subscriberCount))),
             ("rss_bytes", .int(ProcessTable.residentBytes() ?? 0)),
             ("port_lookups_pending", .int(Int64(supervisor.pendingPortLookups))),

@@ -17,6 +17,7 @@ import Glibc
 public enum JobField: Int, CaseIterable, Sendable {
     case id, pid, status, command, workdir, createdAt, stdoutPath, stderrPath
     case exitCode, signal, endedAt, startedAt, runTime, description, stoppedByGob
+    case run, runs, stats, estimate, outcome
     case readyLog, readyPort, readyTimeout, readiness, readyAt, readyAfter, readyListener, ports
     case gobfileName
 
@@ -54,6 +55,11 @@ public enum JobField: Int, CaseIterable, Sendable {
         case .runTime: .init("run_time_ms", .optionalInt64)
         case .description: .init("description", .optionalText)
         case .stoppedByGob: .init("stopped_by_gob", .flag)
+        case .run: .init("run", .optionalText)
+        case .runs: .init("runs", .count)
+        case .stats: .init("stats", .counts(.stats))
+        case .estimate: .init("estimate", .counts(.estimate))
+        case .outcome: .init("outcome", .optionalText)
         case .readyLog: .init("ready_log", .optionalText)
         case .readyPort: .init("ready_port", .optionalInt64)
         case .readyTimeout: .init("ready_timeout_ms", .optionalInt64)
@@ -89,6 +95,10 @@ public enum JobField: Int, CaseIterable, Sendable {
         case optionalInt64
         /// `true` or `false`; false when missing or mistyped.
         case flag
+        /// An integer; 0 when missing or mistyped.
+        case count
+        /// A small object of integer members with fixed keys (`stats`, `estimate`).
+        case counts(CountObject)
         /// An array of `{"port","proto","address","pid"}` objects (`ListeningPort`);
         /// elements that are not such objects are skipped, and anything else reads as `[]`.
         case ports
@@ -112,6 +122,37 @@ public enum JobField: Int, CaseIterable, Sendable {
             default: false
             }
         }
+    }
+
+    /// The objects of integer members a job carries, each with its fixed keys.
+    public enum CountObject: Sendable, Equatable {
+        /// `{"runs","successes","failures"}`: a missing or mistyped member reads as 0,
+        /// anything but an object as all zeros.
+        case stats
+        /// `{"typical_ms","upper_ms"}` or `null`: anything but an object with both reads
+        /// as `null`.
+        case estimate
+
+        /// The member keys, in wire order.
+        var keys: [StaticString] {
+            switch self {
+            case .stats: RunStats.keys
+            case .estimate: RunEstimate.keys
+            }
+        }
+
+        /// Whether an incomplete object reads as `null` rather than with zeros.
+        var nullable: Bool { self == .estimate }
+
+        /// The value of an object whose members under `keys` had these integers (nil:
+        /// missing or not an integer).
+        func value(_ found: [Int64?]) -> Value {
+            if nullable && found.contains(nil) { return .null }
+            return .counts(self, found.map { $0 ?? 0 })
+        }
+
+        /// The value of anything that is not an object.
+        var absent: Value { nullable ? .null : .counts(self, keys.map { _ in 0 }) }
     }
 
     /// The JSON key.
@@ -176,6 +217,8 @@ extension JobField {
         case words([OSString])
         case integer(Int64)
         case flag(Bool)
+        /// An object of integers under the keys of its kind, in their order.
+        case counts(CountObject, [Int64])
         case ports([ListeningPort])
         case listener(ListeningPort?)
 
@@ -192,6 +235,8 @@ extension JobField {
         var optionalInt64: Int64? { if case let .integer(number) = self { number } else { nil } }
         var status: JobSnapshot.Status { text == JobSnapshot.Status.running.rawValue ? .running : .stopped }
         var flag: Bool { if case let .flag(flag) = self { flag } else { false } }
+        var count: Int64 { optionalInt64 ?? 0 }
+        var counts: [Int64]? { if case let .counts(_, values) = self { values } else { nil } }
         var ports: [ListeningPort] { if case let .ports(ports) = self { ports } else { [] } }
         var listener: ListeningPort? { if case let .listener(listener) = self { listener } else { nil } }
     }
@@ -227,6 +272,11 @@ extension JobField {
             return .optional(json?.intValue)
         case .flag:
             return .flag(json?.boolValue ?? false)
+        case .count:
+            return .integer(json?.intValue ?? 0)
+        case let .counts(object):
+            guard let json, case .object = json else { return object.absent }
+            return object.value(object.keys.map { json[$0.description]?.intValue })
         case .ports:
             return .ports(ListeningPort.list(json: json))
         case .listener:
@@ -245,6 +295,8 @@ extension JobField.Value {
         case let .words(words): .array(words.map { JSON($0) })
         case let .integer(number): .int(number)
         case let .flag(flag): .bool(flag)
+        case let .counts(object, values):
+            .object(zip(object.keys, values).map { key, value in (key.description, JSON.int(value)) })
         case let .ports(ports): .array(ports.map(\.json))
         case let .listener(listener): listener?.json ?? .null
         }
@@ -259,6 +311,15 @@ extension JobField.Value {
         case let .bytes(bytes): JSON.writeBytes(bytes.bytes, into: &out)
         case let .integer(number): JSON.writeInteger(number, into: &out)
         case let .flag(flag): out.append(contentsOf: (flag ? "true" : "false").utf8)
+        case let .counts(object, values):
+            var writer = JSONObjectWriter(indent: indent, level: level)
+            out.append(UInt8(ascii: "{"))
+            for (key, value) in zip(object.keys, values) {
+                writer.key(key, into: &out)
+                JSON.writeInteger(value, into: &out)
+            }
+            JSON.newline(&out, indent: indent, level: level)
+            out.append(UInt8(ascii: "}"))
         case .ports, .listener: json.write(into: &out, indent: indent, level: level)
         case let .words(words):
             if words.isEmpty {

@@ -19,6 +19,11 @@ extension JobSnapshot {
             case .runTime: .optional(runTimeMilliseconds)
             case .description: .optional(description)
             case .stoppedByGob: .flag(stoppedByGob)
+            case .run: .optional(run)
+            case .runs: .integer(runs)
+            case .stats: .counts(.stats, stats.values)
+            case .estimate: estimate.map { .counts(.estimate, $0.values) } ?? .null
+            case .outcome: .optional(outcome?.rawValue)
             case .readyLog: .optional(readyLog)
             case .readyPort: .optional(readyPort.map(Int64.init))
             case .readyTimeout: .optional(readyTimeoutMilliseconds)
@@ -47,6 +52,11 @@ extension JobSnapshot {
             case .runTime: runTimeMilliseconds = newValue.optionalInt64
             case .description: description = newValue.optionalText
             case .stoppedByGob: stoppedByGob = newValue.flag
+            case .run: run = newValue.optionalText
+            case .runs: runs = newValue.count
+            case .stats: stats = newValue.counts.map(RunStats.init(values:)) ?? RunStats()
+            case .estimate: estimate = newValue.counts.flatMap { RunEstimate(values: $0.map(Optional.some)) }
+            case .outcome: outcome = newValue.optionalText.flatMap(RunOutcome.init(rawValue:))
             case .readyLog: readyLog = newValue.optionalText
             case .readyPort: readyPort = newValue.optionalInt64.map { Int(clamping: $0) }
             case .readyTimeout: readyTimeoutMilliseconds = newValue.optionalInt64

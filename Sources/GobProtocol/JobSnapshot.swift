@@ -32,6 +32,16 @@ public struct JobSnapshot: Sendable, Equatable {
     /// The last process ended because gob stopped it (`stop`, `restart`, `nuke`, daemon
     /// shutdown): its signal or exit code is gob's doing, not a failure of the job.
     public var stoppedByGob: Bool
+    /// The current (or last) run's ID, `<job>-<n>`: run n of the job, counted from 1.
+    public var run: String?
+    /// How many runs the job has on record, the current one included.
+    public var runs: Int64
+    /// How its runs went.
+    public var stats: RunStats
+    /// How long a run usually takes, once 3 or more succeeded; nil before.
+    public var estimate: RunEstimate?
+    /// How the current (or last) run ended; nil while it runs.
+    public var outcome: RunOutcome?
     /// The readiness rule's pattern (`--ready-log`); nil for a job without a rule.
     public var readyLog: String?
     /// The readiness rule's port (`--ready-port`), 0 for any; nil for a job without one.
@@ -61,7 +71,9 @@ public struct JobSnapshot: Sendable, Equatable {
         createdAt: String, stdoutPath: String, stderrPath: String,
         exitCode: Int32? = nil, signal: String? = nil, endedAt: String? = nil,
         startedAt: String? = nil, runTimeMilliseconds: Int64? = nil, description: String? = nil,
-        stoppedByGob: Bool = false, readyLog: String? = nil, readyTimeoutMilliseconds: Int64? = nil,
+        stoppedByGob: Bool = false, run: String? = nil, runs: Int64 = 0, stats: RunStats = RunStats(),
+        estimate: RunEstimate? = nil, outcome: RunOutcome? = nil,
+        readyLog: String? = nil, readyTimeoutMilliseconds: Int64? = nil,
         readiness: String? = nil, readyAt: String? = nil, readyAfterMilliseconds: Int64? = nil,
         readyPort: Int? = nil, readyListener: ListeningPort? = nil, ports: [ListeningPort] = [],
         gobfileName: String? = nil
@@ -81,6 +93,11 @@ public struct JobSnapshot: Sendable, Equatable {
         self.runTimeMilliseconds = runTimeMilliseconds
         self.description = description
         self.stoppedByGob = stoppedByGob
+        self.run = run
+        self.runs = runs
+        self.stats = stats
+        self.estimate = estimate
+        self.outcome = outcome
         self.ports = ports
         self.readyLog = readyLog
         self.readyTimeoutMilliseconds = readyTimeoutMilliseconds

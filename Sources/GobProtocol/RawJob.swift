@@ -14,6 +14,8 @@ struct RawJob {
         case bool(Bool)
         /// An array of strings only, whose `[` is at the position.
         case strings(at: Int)
+        /// An object, whose `{` is at the position.
+        case object(at: Int)
         case null
         /// Anything else: an object, an array holding a non-string.
         case other
@@ -87,6 +89,11 @@ struct RawJob {
                 }
             }
             return strings ? .strings(at: start) : .other
+        case UInt8(ascii: "{"):
+            // As `parseValue(depth: 4)` reads an object: its members 5 deep.
+            let start = parser.index
+            try parser.walkObject(depth: 5, rawKeys: { parser, _ throws(JSONError) in _ = try parser.parseValue(depth: 5) })
+            return .object(at: start)
         default:
             switch try parser.parseValue(depth: 4) {
             case let .int(value): return .int(value)
@@ -145,6 +152,24 @@ struct RawJob {
                 if let number = Self.integer(value) { out.append(integer: number) } else { out.append("null") }
             case .flag:
                 if case .bool(true) = value { out.append("true") } else { out.append("false") }
+            case .count:
+                out.append(integer: Self.integer(value) ?? 0)
+            case let .counts(object):
+                guard case let .counts(_, numbers) = Self.counts(value, object, from: parser) else {
+                    out.append("null")
+                    continue
+                }
+                out.append(UInt8(ascii: "{"))
+                for (n, (key, number)) in zip(object.keys, numbers).enumerated() {
+                    if n > 0 { out.append(UInt8(ascii: ",")) }
+                    out.newline(level: 3)
+                    out.append(UInt8(ascii: "\""))
+                    out.append(key)
+                    out.append("\": ")
+                    out.append(integer: number)
+                }
+                out.newline(level: 2)
+                out.append(UInt8(ascii: "}"))
             case .ports, .listener:
                 var bytes: [UInt8] = []
                 Self.fieldValue(field, value).write(into: &bytes, indent: 2, level: 2)
@@ -187,11 +212,50 @@ struct RawJob {
                 if let number = Self.integer(value) { job[field] = .integer(number) }
             case .flag:
                 if case let .bool(flag) = value { job[field] = .flag(flag) }
+            case .count:
+                job[field] = .integer(Self.integer(value) ?? 0)
+            case let .counts(object):
+                job[field] = Self.counts(value, object, from: parser)
             case .ports, .listener:
                 job[field] = Self.fieldValue(field, value)
             }
         }
         return job
+    }
+
+    /// An object of integer members as `JobField.read` reads it: the last member of each
+    /// key, as `JSON`'s lookup takes it, and its integer value if it has one.
+    private static func counts(_ value: Value, _ object: JobField.CountObject, from parser: JSONParser) -> JobField.Value {
+        guard case let .object(at: start) = value else { return object.absent }
+        if let canonical = canonicalCounts(at: start, object, from: parser) { return canonical }
+        let keys = object.keys.map(\.description)
+        var found = [Int64?](repeating: nil, count: keys.count)
+        var reader = parser
+        reader.index = start
+        try? reader.walkObject(depth: 5) { (reader: inout JSONParser, key: String) throws(JSONError) in
+            let member = try reader.parseValue(depth: 5)
+            if let slot = keys.firstIndex(of: key) { found[slot] = member.intValue }
+        }
+        return object.value(found)
+    }
+
+    /// The object at `start` when it is laid out as the daemon writes it — every key of
+    /// `object` in order, each with an integer, nothing else — read without making a
+    /// `String` of any key; nil for any other layout, which `counts` then walks.
+    private static func canonicalCounts(at start: Int, _ object: JobField.CountObject, from parser: JSONParser) -> JobField.Value? {
+        var reader = parser
+        reader.index = start
+        var numbers: [Int64] = []
+        numbers.reserveCapacity(3)
+        for (n, key) in object.keys.enumerated() {
+            guard reader.skipKey(key, first: n == 0), let next = reader.next,
+                  next == UInt8(ascii: "-") || (next >= UInt8(ascii: "0") && next <= UInt8(ascii: "9")),
+                  case let .int(number)? = try? reader.parseValue(depth: 5)
+            else { return nil }
+            numbers.append(number)
+        }
+        guard reader.skip("}") else { return nil }
+        return .counts(object, numbers)
     }
 
     /// A parsed member as `JobField.read` reads it.

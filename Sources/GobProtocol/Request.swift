@@ -16,6 +16,14 @@ public enum Request: Sendable, Equatable {
     case nuke(workdir: OSString?)
     case signal(jobID: String, signal: Int32)
     case getJob(jobID: String)
+    /// A job's runs, newest first; `limit` of them at most (nil: every one).
+    case runs(jobID: String, limit: Int?)
+    /// One run, by its ID (`<job>-<n>`).
+    case getRun(runID: String)
+    /// How a job's runs went: counts and typical durations.
+    case stats(jobID: String)
+    /// Deletes one ended run (not the job's current one) and its logs.
+    case removeRun(runID: String)
     case subscribe(workdir: OSString?)
     /// Daemon health: PID, version, uptime, job and subscriber counts, memory.
     case status
@@ -41,6 +49,10 @@ public enum Request: Sendable, Equatable {
         case .nuke: "nuke"
         case .signal: "signal"
         case .getJob: "get_job"
+        case .runs: "runs"
+        case .getRun: "get_run"
+        case .stats: "stats"
+        case .removeRun: "remove_run"
         case .subscribe: "subscribe"
         case .status: "status"
         case .ports: "ports"
@@ -72,8 +84,13 @@ public enum Request: Sendable, Equatable {
             if let environment { payload.append(("env", .array(environment.map(JSON.init)))) }
             if let settings { payload += settings.members }
             if let ready { payload += ready.members }
-        case let .remove(jobID), let .getJob(jobID), let .processes(jobID):
+        case let .remove(jobID), let .getJob(jobID), let .stats(jobID), let .processes(jobID):
             payload = [("job_id", .string(jobID))]
+        case let .runs(jobID, limit):
+            payload = [("job_id", .string(jobID))]
+            if let limit { payload.append(("limit", .int(Int64(limit)))) }
+        case let .getRun(runID), let .removeRun(runID):
+            payload = [("run_id", .string(runID))]
         case let .ports(jobID, workdir):
             if let jobID { payload.append(("job_id", .string(jobID))) }
             if let workdir { payload.append(("workdir", JSON(workdir))) }
@@ -181,6 +198,10 @@ extension Request {
                 settings: try ProcessSettings(payload: payload.members), ready: try payload.readinessRule())
         case "remove": self = .remove(jobID: try payload.jobID())
         case "get_job": self = .getJob(jobID: try payload.jobID())
+        case "stats": self = .stats(jobID: try payload.jobID())
+        case "runs": self = .runs(jobID: try payload.jobID(), limit: try payload.limit())
+        case "get_run": self = .getRun(runID: try payload.runID())
+        case "remove_run": self = .removeRun(runID: try payload.runID())
         case "processes": self = .processes(jobID: try payload.jobID())
         case "ports": self = .ports(jobID: try payload.optionalString("job_id"), workdir: try payload.scope())
         case "signal":
@@ -246,6 +267,21 @@ private struct Payload {
     func jobID() throws(RequestError) -> String {
         guard let id = try optionalString("job_id") else { throw RequestError("missing job_id") }
         return id
+    }
+
+    func runID() throws(RequestError) -> String {
+        guard let id = try optionalString("run_id") else { throw RequestError("missing run_id") }
+        return id
+    }
+
+    /// A positive count of items to return; nil when missing or null.
+    func limit() throws(RequestError) -> Int? {
+        guard let value = members["limit"], !value.isNull else { return nil }
+        guard case .int = value, let number = value.intValue else { throw RequestError("invalid limit format") }
+        guard number > 0, let limit = Int(exactly: number) else {
+            throw RequestError("invalid limit \(number): must be a positive number", code: .invalidArgument)
+        }
+        return limit
     }
 
     /// The `workdir` of a request that works on one directory's jobs: nil for all.

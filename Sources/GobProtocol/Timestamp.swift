@@ -16,16 +16,44 @@ public enum Timestamp {
         var parts = tm()
         localtime_r(&time, &parts)
         let offset = Int(parts.tm_gmtoff)
-        var text = "\(pad(Int(parts.tm_year) + 1900, 4))-\(pad(Int(parts.tm_mon) + 1, 2))-\(pad(Int(parts.tm_mday), 2))"
-        text += "T\(pad(Int(parts.tm_hour), 2)):\(pad(Int(parts.tm_min), 2)):\(pad(Int(parts.tm_sec), 2))"
-        if offset == 0 { return text + "Z" }
-        let sign = offset < 0 ? "-" : "+"
-        let minutes = abs(offset) / 60
-        return text + "\(sign)\(pad(minutes / 60, 2)):\(pad(minutes % 60, 2))"
-    }
-
-    private static func pad(_ value: Int, _ width: Int) -> String {
-        let digits = String(value)
-        return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
+        // Written digit by digit: a daemon reading a thousand jobs back formats three
+        // times each, and string interpolation made that milliseconds.
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(25)
+        func digits(_ value: Int, _ width: Int) {
+            var divisor = 1
+            for _ in 1..<width { divisor *= 10 }
+            var rest = max(value, 0)
+            if rest >= divisor * 10 {
+                bytes += Array(String(rest).utf8)
+                return
+            }
+            while divisor > 0 {
+                bytes.append(UInt8(ascii: "0") + UInt8(rest / divisor))
+                rest %= divisor
+                divisor /= 10
+            }
+        }
+        digits(Int(parts.tm_year) + 1900, 4)
+        bytes.append(UInt8(ascii: "-"))
+        digits(Int(parts.tm_mon) + 1, 2)
+        bytes.append(UInt8(ascii: "-"))
+        digits(Int(parts.tm_mday), 2)
+        bytes.append(UInt8(ascii: "T"))
+        digits(Int(parts.tm_hour), 2)
+        bytes.append(UInt8(ascii: ":"))
+        digits(Int(parts.tm_min), 2)
+        bytes.append(UInt8(ascii: ":"))
+        digits(Int(parts.tm_sec), 2)
+        if offset == 0 {
+            bytes.append(UInt8(ascii: "Z"))
+        } else {
+            bytes.append(UInt8(ascii: offset < 0 ? "-" : "+"))
+            let minutes = abs(offset) / 60
+            digits(minutes / 60, 2)
+            bytes.append(UInt8(ascii: ":"))
+            digits(minutes % 60, 2)
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 }

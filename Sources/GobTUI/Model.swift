@@ -39,8 +39,17 @@ public struct Model: Equatable, Sendable {
     public var follow = true
     public var stdout = LogPane()
     public var stderr = LogPane()
-    /// The job whose logs the panes hold.
+    /// What the panes hold: the job's ID for its current run, live, or the ID of an
+    /// earlier run of it (`<job>-<n>`) being looked at.
     public var logJobID: String?
+    /// The selected job's runs, newest first (as `runs` returns them), once asked for.
+    public var runs: [RunSnapshot] = []
+    /// Whose runs `runs` are, and the generation of the newest `runs` request for them.
+    public var runsJobID: String?
+    public var runsGeneration = 0
+    /// The earlier run of the selected job whose logs the panes show (an index into
+    /// `runs`, 1 or more); nil: its current run, live.
+    public var viewedRun: Int?
     public var connection: Connection = .connecting
     /// Generation of the newest `list` request; older replies are ignored.
     public var listGeneration = 0
@@ -58,6 +67,12 @@ public struct Model: Equatable, Sendable {
     /// The selected job, if any (the cursor is never past the end).
     public var selectedJob: JobSnapshot? {
         jobs.indices.contains(cursor) ? jobs[cursor] : nil
+    }
+
+    /// The earlier run whose logs the panes show, if one is.
+    public var shownRun: RunSnapshot? {
+        guard let viewedRun, runsJobID == selectedJob?.id, runs.indices.contains(viewedRun) else { return nil }
+        return runs[viewedRun]
     }
 
     /// The workdir that scopes the list and the subscription; nil in all-dirs mode.

@@ -6,6 +6,8 @@ public enum Purpose: Equatable, Sendable {
     case restart(jobID: String)
     case remove(jobID: String)
     case add
+    /// The runs of a job; replies of an older generation are stale and ignored.
+    case runs(jobID: String, generation: Int)
     /// Starting the gobfile entry called `name`.
     case up(name: String)
 }

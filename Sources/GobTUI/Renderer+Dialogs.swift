@@ -72,6 +72,7 @@ extension Renderer {
             ("Job Actions", [
                 ("s", "stop (SIGTERM)"), ("S", "kill (SIGKILL)"), ("r", "restart"), ("d", "delete stopped"),
                 ("c", "copy command"), ("n", "new job"), ("p", "project jobs (gobfile)"),
+                ("[ ]", "earlier/later run's logs"),
             ]),
             ("Log Viewer", [
                 ("\(glyphs.upKey) \(glyphs.downKey)", "scroll"), ("pgup/pgdn", "page scroll"), ("g/G", "top/bottom"),

@@ -20,15 +20,22 @@ extension Renderer {
             let job = model.jobs[index]
             let selected = index == model.cursor
             let glyph = glyphs.status(of: job)
-            let command = Fit.cut(job.commandLine, width: commandLimit, ellipsis: glyphs.ellipsis)
+            // How its last run ended, after the command.
+            let outcome = RunOutcome.mark(
+                job.status == .running ? nil : job.outcome, exitCode: job.exitCode, signal: job.signal,
+                unicode: model.context.unicode, short: true)
+            let command = Fit.cut(
+                job.commandLine, width: max(commandLimit - (outcome.isEmpty ? 0 : DisplayWidth.of(outcome) + 2), 10),
+                ellipsis: glyphs.ellipsis)
+            let last = outcome.isEmpty ? "" : "  " + outcome
             if selected {
-                let text = " \(glyph) \(job.id) [\(job.pid)] \(command)"
+                let text = " \(glyph) \(job.id) [\(job.pid)] \(command)\(last)"
                 drawLine([Span(text, Theme.selectedRow)], row: row, column: rect.column + 2, width: width, fill: Theme.selectedRow)
             } else {
                 drawLine([
                     Span(" "), Span(glyph, Self.glyphStyle(of: job)),
                     Span(" "), Span(job.id, Theme.identifier), Span(" "), Span("[\(job.pid)]", Theme.mutedText),
-                    Span(" \(command)"),
+                    Span(" \(command)"), Span(last, Self.glyphStyle(of: job)),
                 ], row: row, column: rect.column + 2, width: width)
             }
             row += 1
@@ -48,8 +55,15 @@ extension Renderer {
         let rect = stream == .stdout ? layout.stdout : layout.stderr
         let job = model.selectedJob
         var title = stream == .stdout ? "2 stdout" : "3 stderr"
-        if stream == .stdout, let job {
+        if stream == .stdout, let job, let run = model.shownRun {
+            // An earlier run: which, and how it ended.
+            title += ": \(run.id) "
+                + RunOutcome.mark(run.outcome, exitCode: run.exitCode, signal: run.signal, unicode: model.context.unicode)
+            title += run.logsPruned ? " (logs pruned)" : " (earlier run of \(job.id); ] for newer)"
+        } else if stream == .stdout, let job {
             title += ": \(job.id) \(glyphs.status(of: job))"
+            // Which run, once there are several to tell apart.
+            if let run = job.run, job.runs > 1 { title += " " + run }
             if let failure = job.failure { title += " " + failure }
             // The job's description (`add -d`) says what it is; a job's text is never
             // trusted to be printable.
@@ -58,7 +72,7 @@ extension Renderer {
             }
             if job.status == .running, !job.ports.isEmpty { title += " " + ListeningPort.summary(job.ports) }
         }
-        if model.follow, job != nil { title += " [following]" }
+        if model.follow, job != nil, model.shownRun == nil { title += " [following]" }
         drawFrame(rect, title: title, focused: model.focus.rawValue == (stream == .stdout ? 2 : 3))
         let column = rect.column + 2
         let width = rect.width - 4
@@ -68,8 +82,9 @@ extension Renderer {
             return
         }
         guard !pane.isEmpty else {
-            let ended = job?.status == .stopped
-            let text = stream == .stderr ? "(no errors)" : ended ? "(no output)" : "(no output yet)"
+            let ended = job?.status == .stopped || model.shownRun != nil
+            var text = stream == .stderr ? "(no errors)" : ended ? "(no output)" : "(no output yet)"
+            if model.shownRun?.logsPruned == true { text = "(logs pruned)" }
             drawLine([Span(text, Theme.mutedText)], row: rect.row + 1, column: column, width: width)
             return
         }

@@ -38,11 +38,19 @@ extension Update {
         case .jobStarted:
             guard let index else { return }
             model.jobs[index] = job
-            // A restart rewrote its logs: read them again from the start.
-            if index == model.cursor { syncLogs(force: true) }
-        case .jobStopped, .jobReady, .jobReadyTimedOut, .portsUpdated:
+            // A new run, with logs of its own: show it (unless an earlier run is being
+            // looked at), and know it among the runs.
+            if index == model.cursor {
+                requestRuns(of: job.id)
+                if model.viewedRun == nil { syncLogs(force: true) }
+            }
+        case .jobReady, .jobReadyTimedOut, .portsUpdated:
             guard let index else { return }
             model.jobs[index] = job
+        case .jobStopped:
+            guard let index else { return }
+            model.jobs[index] = job
+            if index == model.cursor { requestRuns(of: job.id) }
         case .jobRemoved:
             guard let index else { return }
             model.jobs.remove(at: index)
@@ -94,6 +102,13 @@ extension Update {
                 return say("Failed to add: \(failure ?? "failed to decode response: missing job")", isError: true)
             }
             say("Started \(job.id) (PID \(job.pid))")
+        case let .runs(jobID, generation):
+            guard generation == model.runsGeneration, jobID == model.runsJobID else { return }
+            guard let runs = response?["runs"]?.arrayValue?.compactMap(RunSnapshot.init(json:)) else { return }
+            // The run being looked at stays the one looked at, wherever it is now.
+            let viewed = model.shownRun?.id
+            model.runs = runs
+            model.viewedRun = viewed.flatMap { id in runs.firstIndex { $0.id == id } }.flatMap { $0 > 0 ? $0 : nil }
         }
     }
 

@@ -70,6 +70,17 @@ extension Update {
         case .character("c"):
             guard let job else { return sayNoJob() }
             effects.append(.copy(job.commandLine))
+        case .character("["):
+            guard let job else { return sayNoJob() }
+            let next = (model.viewedRun ?? 0) + 1
+            guard model.runsJobID == job.id, model.runs.indices.contains(next) else {
+                return say("No earlier run of \(job.id)", isError: true)
+            }
+            showRun(next)
+        case .character("]"):
+            guard let job else { return sayNoJob() }
+            guard let viewed = model.viewedRun else { return say("This is the latest run of \(job.id)", isError: true) }
+            showRun(viewed - 1)
         case .character("K"):
             scroll(.stdout, by: -1)
         case .character("J"):
@@ -77,6 +88,18 @@ extension Update {
         default:
             sayUnknown(key)
         }
+    }
+
+    /// Shows run `index` of the selected job's runs in the log panes (0: its current run,
+    /// live), saying which and how it ended.
+    private mutating func showRun(_ index: Int) {
+        model.viewedRun = index > 0 ? index : nil
+        syncLogs()
+        guard model.runs.indices.contains(index) else { return }
+        let run = model.runs[index]
+        if index == 0 { return say("Latest run: \(run.id)") }
+        let mark = RunOutcome.mark(run.outcome, exitCode: run.exitCode, signal: run.signal, unicode: model.context.unicode)
+        say(run.logsPruned ? "Run \(run.id): its logs were pruned" : "Run \(run.id) \(mark)", isError: run.logsPruned)
     }
 
     /// The answer to an action key when no job is selected.

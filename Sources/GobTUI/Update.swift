@@ -81,16 +81,40 @@ public struct Update {
         syncLogs()
     }
 
-    /// Points the log panes at the selected job when it changed (or always, `force`).
+    /// Points the log panes at the selected job's current run — or at the earlier run
+    /// picked with `[` — when that changed (or always, `force`); asks for the runs of a
+    /// newly selected job.
     mutating func syncLogs(force: Bool = false) {
         let selected = model.selectedJob
-        guard force || selected?.id != model.logJobID else { return }
-        model.logJobID = selected?.id
+        if selected?.id != model.runsJobID {
+            model.runsJobID = selected?.id
+            model.runs = []
+            model.viewedRun = nil
+            if let selected { requestRuns(of: selected.id) }
+        }
+        let shown = model.shownRun
+        let key = shown?.id ?? selected?.id
+        guard force || key != model.logJobID else { return }
+        model.logJobID = key
         model.stdout.reset()
         model.stderr.reset()
+        if let shown {
+            effects.append(.tailLogs(shown.logsPruned ? nil : LogSource(
+                jobID: shown.id, stdoutPath: shown.stdoutPath, stderrPath: shown.stderrPath)))
+            return
+        }
         effects.append(.tailLogs(selected.map {
             LogSource(jobID: $0.id, stdoutPath: $0.stdoutPath, stderrPath: $0.stderrPath)
         }))
+    }
+
+    /// Runs of a job shown at most: `[` steps back through these.
+    static let runLimit = 50
+
+    /// Asks for the runs of job `id`; an older request's reply is then ignored.
+    mutating func requestRuns(of id: String) {
+        model.runsGeneration += 1
+        effects.append(.send(.runs(jobID: id, limit: Self.runLimit), .runs(jobID: id, generation: model.runsGeneration)))
     }
 
     private mutating func receiveLog(jobID: String, stream: LogStream, bytes: [UInt8], restarted: Bool) {

@@ -1,38 +1,68 @@
 import Foundation
 @testable import GobDaemon
 import GobProtocol
+import GobStore
 import GobSystem
 import Synchronization
 import Testing
 
-/// A record writer double: writes land in memory, and a test can make them wait or fail.
-final class RecordDouble: JobRecordWriter, @unchecked Sendable {
+/// A store double: writes land in memory, and a test can make them wait or fail.
+final class StoreDouble: JobStore, @unchecked Sendable {
     // @unchecked: all mutable state is inside `state`, a condition lock.
     struct State {
-        var written: [[JobGroupRecord.Entry]] = []
+        var written: [StoreChanges] = []
+        /// The jobs as the written changes leave them.
+        var jobs: [String: StoredJob] = [:]
+        var runs: [RunKey: RunRecord] = [:]
         var blocked = false
         var writesBegun = 0
-        var failure: SystemError?
+        var failure: StoreError?
     }
 
     let state = ConditionLock(State())
     /// Called when a write begins or ends, so a fixture's `eventually` looks again.
     let notify = Mutex<(@Sendable () -> Void)?>(nil)
 
-    func write(_ entries: [JobGroupRecord.Entry]) throws(SystemError) {
+    func write(_ changes: StoreChanges) throws(StoreError) -> [RunKey] {
         state.withLockBroadcasting { $0.writesBegun += 1 }
         notify.withLock { $0 }?()
         defer { notify.withLock { $0 }?() }
         _ = state.wait { $0.blocked ? nil : true }
-        let failure = state.withLock { state -> SystemError? in
+        let failure = state.withLock { state -> StoreError? in
             if let failure = state.failure { return failure }
-            state.written.append(entries)
+            state.written.append(changes)
+            for (id, entry) in changes.entries {
+                if entry.replacesStored {
+                    state.jobs[id] = nil
+                    state.runs = state.runs.filter { $0.key.jobID != id }
+                }
+                if let job = entry.job { state.jobs[id] = job }
+                for run in entry.runs.values { state.runs[RunKey(jobID: id, number: run.number)] = run }
+                for number in entry.removedRuns { state.runs[RunKey(jobID: id, number: number)] = nil }
+            }
             return nil
         }
         if let failure { throw failure }
+        return []
     }
 
-    var last: [JobGroupRecord.Entry]? { state.withLock { $0.written.last } }
+    func runs(ofJob jobID: String, limit: Int?) throws(StoreError) -> [RunRecord] {
+        let runs = state.withLock { $0.runs.values.filter { $0.jobID == jobID }.sorted { $0.number > $1.number } }
+        return limit.map { Array(runs.prefix($0)) } ?? runs
+    }
+
+    func run(ofJob jobID: String, number: Int64) throws(StoreError) -> RunRecord? {
+        state.withLock { $0.runs[RunKey(jobID: jobID, number: number)] }
+    }
+
+    func summary(ofJob jobID: String, excluding excluded: Int64?) throws(StoreError) -> RunSummary {
+        RunSummary()
+    }
+
+    /// The IDs of the stored jobs.
+    var jobIDs: Set<String> { state.withLock { Set($0.jobs.keys) } }
+    /// The stored runs still marked running.
+    var runningRuns: [RunRecord] { state.withLock { $0.runs.values.filter { $0.outcome == nil } } }
 }
 
 /// Runs `body` on a thread of its own and says whether it returned within `seconds`;
@@ -66,47 +96,67 @@ struct JobChangePathTests {
         #expect(f.eventually { f.supervisor.jobCount == 2 })
     }
 
-    /// A record write stuck on a hung disk holds no lock either.
-    @Test func listAndPingAnswerWhileTheRecordWriteIsStuck() throws {
-        let record = RecordDouble()
-        let f = SupervisorFixture(record: record)
+    /// A store write stuck on a hung disk holds no lock either.
+    @Test func listAndPingAnswerWhileTheStoreWriteIsStuck() throws {
+        let store = StoreDouble()
+        let f = SupervisorFixture(keeping: .double(store))
         defer { f.remove() }
-        record.notify.withLock { [launcher = f.launcher] in $0 = { launcher.advance() } }
+        store.notify.withLock { [launcher = f.launcher] in $0 = { launcher.advance() } }
         let handler = RequestHandler(supervisor: f.supervisor)
-        record.state.withLockBroadcasting { $0.blocked = true }
+        store.state.withLockBroadcasting { $0.blocked = true }
         let adding = Thread { _ = try? f.supervisor.add(f.spec(["sleep", "1"])) }
         adding.start()
-        #expect(f.eventually { record.state.withLock { $0.writesBegun } == 1 })
-        #expect(finishes(within: 0.1) { _ = handler.reply(to: .list(workdir: nil)) }, "list waited for the record")
-        #expect(finishes(within: 0.1) { _ = handler.reply(to: .ping) }, "ping waited for the record")
-        record.state.withLockBroadcasting { $0.blocked = false }
-        #expect(f.eventually { record.last?.count == 1 })
+        #expect(f.eventually { store.state.withLock { $0.writesBegun } == 1 })
+        #expect(finishes(within: 0.1) { _ = handler.reply(to: .list(workdir: nil)) }, "list waited for the store")
+        #expect(finishes(within: 0.1) { _ = handler.reply(to: .ping) }, "ping waited for the store")
+        store.state.withLockBroadcasting { $0.blocked = false }
+        #expect(f.eventually { store.jobIDs.count == 1 })
     }
 
-    /// An add whose job the record cannot hold fails with `io_error` and leaves nothing
-    /// running; once the record can be written again, `rewriteRecord` brings it up to date.
-    @Test func aRecordThatCannotBeWrittenFailsTheAdd() throws {
-        let record = RecordDouble()
-        let f = SupervisorFixture(record: record)
+    /// An add whose job the store cannot hold (a full disk) fails with `io_error` and
+    /// leaves nothing running and nothing half-written; once the store can be written
+    /// again, the next change brings it up to date with what it missed.
+    @Test func aStoreThatCannotBeWrittenFailsTheAdd() throws {
+        let store = StoreDouble()
+        let f = SupervisorFixture(keeping: .double(store))
         defer { f.remove() }
-        record.notify.withLock { [launcher = f.launcher] in $0 = { launcher.advance() } }
+        store.notify.withLock { [launcher = f.launcher] in $0 = { launcher.advance() } }
         let kept = try f.supervisor.add(f.spec(["kept"]))
-        #expect(record.last == [.init(pgid: kept.pid, startTime: 1)])
-        record.state.withLock { $0.failure = SystemError(ENOSPC) }
+        #expect(store.jobIDs == [kept.id])
+        let full = StoreError(.full, "cannot write state database /x/state.db: no space left on device")
+        store.state.withLock { $0.failure = full }
         let subscription = try #require(f.bus.subscribe(workdir: nil))
-        #expect(throws: SupervisorError(
-            "cannot write the job record \(f.directory)/daemon.jobs: no space left on device", code: .ioError)) {
+        #expect(throws: SupervisorError(full.description, code: .ioError)) {
             try f.supervisor.add(f.spec(["lost"]))
         }
         let lost = f.launcher.table.withLock { table in table.processes.first { $0.value.spec.command == ["lost"] } }
-        #expect(lost?.value.alive == false, "the process the record could not hold was killed")
+        #expect(lost?.value.alive == false, "the process the store could not hold was killed")
         #expect(f.supervisor.list(workdir: nil).map(\.id) == [kept.id])
-        let logs = try FileManager.default.contentsOfDirectory(atPath: f.directory)
-        #expect(logs.allSatisfy { $0.hasPrefix(kept.id) }, "no log of the failed job: \(logs)")
+        #expect(f.runLogs.allSatisfy { $0.hasPrefix(kept.id) }, "no log of the failed job: \(f.runLogs)")
         #expect(drainEvents(subscription).map(\.kind) == [.jobAdded, .jobStopped, .jobRemoved])
-        record.state.withLock { $0.failure = nil }
-        #expect(f.supervisor.rewriteRecord())
-        #expect(record.last == [.init(pgid: kept.pid, startTime: 1)])
+        // Meanwhile the kept job ends: its end waits for the next write that succeeds.
+        f.launcher.exit(kept.pid, code: 0)
+        #expect(f.eventually { (try? f.supervisor.job(kept.id).status) == .stopped })
+        #expect(store.runningRuns.map(\.jobID) == [kept.id])
+        store.state.withLock { $0.failure = nil }
+        let next = try f.supervisor.add(f.spec(["next"]))
+        #expect(store.jobIDs == [kept.id, next.id], "the failed job was never stored")
+        #expect(store.runningRuns.map(\.jobID) == [next.id], "the kept job's end reached the store")
+    }
+
+    /// A stop whose end the store cannot record says so: the job is stopped, the client
+    /// is told it could not be recorded.
+    @Test func aStopTheStoreCannotRecordIsReported() throws {
+        let store = StoreDouble()
+        let f = SupervisorFixture(keeping: .double(store))
+        defer { f.remove() }
+        let job = try f.supervisor.add(f.spec(["sleep", "9"]))
+        let full = StoreError(.full, "cannot write state database /x/state.db: no space left on device")
+        store.state.withLock { $0.failure = full }
+        #expect(throws: SupervisorError("job \(job.id) was stopped, but \(full.description)", code: .ioError)) {
+            try f.supervisor.stop(job.id, force: false)
+        }
+        #expect(try f.supervisor.job(job.id).status == .stopped)
     }
 
     /// An exit the reaper reports before the spawner recorded the process is parked, then

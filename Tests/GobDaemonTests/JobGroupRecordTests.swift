@@ -4,30 +4,17 @@ import GobProtocol
 import GobSystem
 import Testing
 
-@Suite("Job group record (D14)")
+@Suite("Job groups an earlier daemon left")
 struct JobGroupRecordTests {
-    @Test func writesReadsAndRemoves() throws {
+    /// The file an earlier gob left is read, malformed lines skipped, and removed.
+    @Test func readsAndRemovesAnEarlierVersionsRecord() throws {
         let path = NSTemporaryDirectory() + "gob-record-" + UUID().uuidString
+        try "1234 99\nnot a line\n1 5\n5678 7\n".write(toFile: path, atomically: true, encoding: .utf8)
         let record = JobGroupRecord(path: path)
-        let entries = [JobGroupRecord.Entry(pgid: 1234, startTime: 99), JobGroupRecord.Entry(pgid: 5678, startTime: 7)]
-        try record.write(entries)
-        #expect(record.read() == entries)
-        // Rewritten in place: a shorter content leaves no tail of the longer one.
-        let longer = (1...50).map { JobGroupRecord.Entry(pgid: Int32(1000 + $0), startTime: UInt64($0) * 1_000_000) }
-        try record.write(longer)
-        #expect(record.read() == longer)
-        try record.write(entries)
-        #expect(record.read() == entries)
-        try record.write([])
+        #expect(record.read() == [.init(pgid: 1234, startTime: 99), .init(pgid: 5678, startTime: 7)])
+        record.remove()
         #expect(!FileManager.default.fileExists(atPath: path))
         #expect(record.read().isEmpty)
-    }
-
-    /// A write that fails says why, instead of leaving the record silently stale.
-    @Test func aFailedWriteThrows() throws {
-        let directory = NSTemporaryDirectory() + "gob-record-" + UUID().uuidString
-        let record = JobGroupRecord(path: directory + "/missing/daemon.jobs")
-        #expect(throws: SystemError(ENOENT)) { try record.write([.init(pgid: 1234, startTime: 1)]) }
     }
 
     /// Through the runtime directory's descriptor, a symlink planted as the record is
@@ -37,12 +24,12 @@ struct JobGroupRecordTests {
         try FileManager.default.createDirectory(atPath: base, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: base) }
         let victim = base + "/victim"
-        try "keep".write(toFile: victim, atomically: true, encoding: .utf8)
+        try "1234 99\n".write(toFile: victim, atomically: true, encoding: .utf8)
         let paths = RuntimePaths(directory: base)
         try FileManager.default.createSymbolicLink(atPath: paths.jobRecord, withDestinationPath: victim)
         let record = JobGroupRecord(directory: try RuntimeDirectory(paths: paths))
-        #expect(throws: SystemError(ELOOP)) { try record.write([.init(pgid: 1234, startTime: 1)]) }
-        #expect(try String(contentsOfFile: victim, encoding: .utf8) == "keep")
+        #expect(record.read().isEmpty)
+        #expect(try String(contentsOfFile: victim, encoding: .utf8) == "1234 99\n")
     }
 
     @Test func onlyProcessesWithTheRecordedStartTimeSurvive() throws {

@@ -189,21 +189,23 @@ struct JobSupervisorTests {
         #expect(f.supervisor.jobCount == 0)
     }
 
-    @Test func runReusesAStoppedJobAndRefusesARunningOne() async throws {
+    /// `add` and `run` start a new run of a stopped job with the same command here; a
+    /// running one gets a second job beside it (two instances are allowed).
+    @Test func aStoppedJobGetsANewRunAndARunningOneASecondJob() async throws {
         let f = SupervisorFixture()
         defer { f.remove() }
-        let (first, restarted1) = try f.supervisor.run(f.spec(["make", "test"]))
-        #expect(!restarted1)
-        #expect(throws: SupervisorError("job \(first.id) is already running with the same command", code: .alreadyRunning)) {
-            try f.supervisor.run(f.spec(["make", "test"]))
-        }
+        let (first, restarted1) = try f.supervisor.submit(f.spec(["make", "test"]))
+        #expect(!restarted1 && first.run == "\(first.id)-1")
+        let (beside, restarted2) = try f.supervisor.submit(f.spec(["make", "test"]))
+        #expect(!restarted2 && beside.id != first.id, "a running match gets a new job")
         f.launcher.exit(first.pid, code: 2)
         #expect(await f.settled())
         #expect((try? f.supervisor.job(first.id).status) == .stopped)
-        let (second, restarted2) = try f.supervisor.run(f.spec(["make", "test"]))
-        #expect(restarted2 && second.id == first.id && second.pid != first.pid)
-        let (other, restarted3) = try f.supervisor.run(f.spec(["make", "test"], workdir: "/elsewhere"))
-        #expect(!restarted3 && other.id != first.id)
+        let (second, restarted3) = try f.supervisor.submit(f.spec(["make", "test"]))
+        #expect(restarted3 && second.id == first.id && second.pid != first.pid)
+        #expect(second.run == "\(first.id)-2" && second.runs == 2 && second.stats.failures == 1)
+        let (other, restarted4) = try f.supervisor.submit(f.spec(["make", "test"], workdir: "/elsewhere"))
+        #expect(!restarted4 && other.id != first.id)
     }
 
     @Test func failedLaunchLeavesNoJobAndNoLogFiles() throws {
@@ -215,7 +217,7 @@ struct JobSupervisorTests {
         #expect(throws: SupervisorError(message, code: .spawnFailed)) { try f.supervisor.add(f.spec(["nope"])) }
         #expect(f.supervisor.jobCount == 0)
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: f.directory)
-        #expect(leftovers.isEmpty)
+        #expect(leftovers == ["logs"] && f.runLogs.isEmpty, "\(leftovers) \(f.runLogs)")
         #expect(drainEvents(subscription).isEmpty)
     }
 

@@ -49,7 +49,7 @@ struct ListReplyTests {
         Self.expectSameReply(handler)
         var again = f.spec(["false"])
         again.description = "second run"
-        _ = try f.supervisor.run(again)
+        _ = try f.supervisor.submit(again)
         Self.expectSameReply(handler)
         _ = try f.supervisor.stop(b.id, force: false)
         _ = try f.supervisor.remove(b.id)

@@ -72,7 +72,7 @@ struct CompletionTests {
         return result
     }
 
-    static let subcommandsStartingWithST: Set = ["start", "status", "stderr", "stdout", "stop"]
+    static let subcommandsStartingWithST: Set = ["start", "stats", "status", "stderr", "stdout", "stop"]
     static let signalNames: Set = ["HUP", "INT", "QUIT", "KILL", "TERM", "USR1", "USR2", "STOP", "CONT", "ALRM", "PIPE", "CHLD", "ABRT", "TRAP"]
 
     @Test func bashCompletesCommandsFlagsJobIDsAndSignals() async throws {

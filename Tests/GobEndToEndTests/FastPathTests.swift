@@ -58,11 +58,14 @@ struct FastPathTests {
         "-a", "--all", "--workdir", "--json", "--json=false", "--json=true", "--all=1", "-af", "-fa", "-aa",
         "-f", "--force", "-ff", "-fq", "-q", "--quiet", "--follow", "--follow=false", "-d", "--description",
         "--description=x", "-dx", "-d=x", "--", "-", "-h", "--help", "-help", "help", "x", "V3x0QqI", "",
-        "--bogus", "-z", "-la", "web UI", "--version", "-v", "-w",
+        "--bogus", "-z", "-la", "web UI", "--version", "-v", "-w", "--limit", "--limit=3", "5", "-3",
+        "--ready-fd", "--ready-fd=3", "+3", "99999999999",
     ]
 
     /// The first words tried: the hot commands, root flags, and near misses.
-    static let heads = ["list", "ping", "status", "stop", "add", "ports", "--version", "-v", "start", "help", "lst", "-h"]
+    static let heads = [
+        "list", "ping", "status", "stop", "add", "runs", "ports", "daemon", "--version", "-v", "start", "help", "lst", "-h",
+    ]
 
     @Test("every shape of up to two words after the command", arguments: heads)
     func shortShapes(head: String) {
@@ -74,7 +77,7 @@ struct FastPathTests {
                 accepted += 1
             }
         }
-        if ["list", "ping", "status", "add", "stop", "ports"].contains(head) {
+        if ["list", "ping", "status", "add", "stop", "runs", "ports", "daemon"].contains(head) {
             #expect(accepted > 0, "the fast path takes some shapes of \(head)")
         }
     }
@@ -85,11 +88,13 @@ struct FastPathTests {
         "list": ["-a", "--all", "--workdir", "--json", "x", "help"],
         "stop": ["-f", "--force", "--json", "V3x0QqI"],
         "add": ["-f", "--follow", "-q", "--quiet", "--json", "-d", "x", "--", "web UI"],
+        "runs": ["--json", "--limit", "5", "k3v", "0"],
     ]
 
-    /// `ping` and `status` take no positional and no repeated flag, so no shape of three
-    /// words or more is theirs: the exhaustive short shapes above cover them.
-    @Test("longer shapes, drawn at random (fixed seed)", arguments: ["list", "stop", "add"])
+    /// `ping`, `status` and `daemon` take no positional and no repeated flag, so none of
+    /// their shapes has more than two words after the command: the exhaustive short
+    /// shapes above cover them.
+    @Test("longer shapes, drawn at random (fixed seed)", arguments: ["list", "stop", "add", "runs"])
     func longShapes(head: String) throws {
         var generator = SplitMix(seed: 0x9E37_79B9 &+ UInt64(head.utf8.count))
         let taken = try #require(Self.takenWords[head])
@@ -123,6 +128,11 @@ struct FastPathTests {
         (["add", "make", "-j4", "--", "x"], .add(follow: false, description: nil, quiet: false, json: false, command: ["make", "-j4", "--", "x"])),
         (["add", "-q", "-d", "web UI", "--", "-weird"], .add(follow: false, description: "web UI", quiet: true, json: false, command: ["-weird"])),
         (["add", "-f", "--json", "--", "--", "x"], .add(follow: true, description: nil, quiet: false, json: true, command: ["--", "x"])),
+        (["runs", "k3v"], .runs(limit: nil, json: false, arguments: ["k3v"])),
+        (["runs", "--limit", "5", "--json", "k3v"], .runs(limit: "5", json: true, arguments: ["k3v"])),
+        (["runs", "k3v", "--limit", "0"], .runs(limit: "0", json: false, arguments: ["k3v"])),
+        (["daemon"], .daemon(readyFD: nil)),
+        (["daemon", "--ready-fd", "3"], .daemon(readyFD: 3)),
     ])
     func hotShapes(arguments: [String], expected: Invocation) {
         #expect(FastPath.invocation(arguments) == expected)
@@ -136,7 +146,8 @@ struct FastPathTests {
         ["add", "--description=x", "y"], ["--version", "x"], ["-h"], ["help", "list"], ["ping", "-h"],
         ["status", "--json=false"], ["---completion", "stop", "--", "job_id", "0", "0", "gob", "stop", ""],
         ["start", "x"], ["overview"], ["lst"], ["list", "extra"], ["ping", "x"], ["status", "x"],
-        ["--experimental-dump-help"],
+        ["--experimental-dump-help"], ["daemon", "--ready-fd"], ["daemon", "--ready-fd", "x"], ["daemon", "x"],
+        ["daemon", "--ready-fd", "3", "--ready-fd", "4"], ["daemon", "--ready-fd=3"], ["daemon", "-h"],
     ])
     func declined(arguments: [String]) {
         #expect(FastPath.invocation(arguments) == nil)

@@ -159,7 +159,7 @@ struct JobCommandTests {
             let elements = try #require(try JSON(parsing: outcome.stdout).arrayValue)
             #expect(elements.map { $0["id"]?.stringValue } == [second, first])
             guard case let .object(members) = elements[0] else { Issue.record("not an object"); return }
-            #expect(members.map(\.0) == ["id", "pid", "status", "command", "workdir", "created_at", "exit_code", "signal", "ended_at", "started_at", "run_time_ms", "description", "stopped_by_gob", "ready_log", "ready_port", "ready_timeout_ms", "readiness", "ready_at", "ready_after_ms", "ready_listener", "ports", "gobfile_name"])
+            #expect(members.map(\.0) == ["id", "pid", "status", "command", "workdir", "created_at", "exit_code", "signal", "ended_at", "started_at", "run_time_ms", "description", "stopped_by_gob", "run", "runs", "stats", "estimate", "outcome", "ready_log", "ready_port", "ready_timeout_ms", "readiness", "ready_at", "ready_after_ms", "ready_listener", "ports", "gobfile_name"])
             #expect(elements[0]["workdir"]?.stringValue == sandbox.workdir)
             #expect(elements[0]["exit_code"] == .int(0))
             #expect(elements[1]["status"]?.stringValue == "running")

@@ -123,7 +123,11 @@ struct OutputAndEventsTests {
             try await sandbox.waitForDaemonLog("Subscriber added")
             // 1,000 jobs make 2,000 events, far more than a socket buffer holds: the stuck
             // subscriber's buffer fills and the daemon can send it nothing more.
-            let spec = #"{"type":"add","payload":{"command":["true"],"workdir":"/tmp","env":["PATH=/usr/bin:/bin"]}}"#
+            // Each command its own, so each add makes a job (a stopped job with the same
+            // command would get a new run instead).
+            let spec: @Sendable (Int) -> String = { n in
+                #"{"type":"add","payload":{"command":["true","\#(n)"],"workdir":"/tmp","env":["PATH=/usr/bin:/bin"]}}"#
+            }
             let socket = sandbox.paths.socket
             let added = await offThePool {
                 let clock = ContinuousClock()
@@ -132,7 +136,7 @@ struct OutputAndEventsTests {
                 // Each add is answered at once unless the daemon waits on the stuck
                 // reader (seconds per add): the deadline only proves it does not.
                 while added < 1000, clock.now < deadline {
-                    let reply = RawConnection.exchange(socket: socket, sending: Array((spec + "\n").utf8))
+                    let reply = RawConnection.exchange(socket: socket, sending: Array((spec(added) + "\n").utf8))
                     guard (try? JSON(parsing: reply))?["success"] == .bool(true) else { break }
                     added += 1
                 }

@@ -30,20 +30,21 @@ struct StatusAndVersionTests {
             let text = try await sandbox.gob("status")
             #expect(text.status == 0, "\(text)")
             let lines = text.stdout.split(separator: "\n").map(String.init)
-            #expect(lines.count == 7, "\(text)")
+            #expect(lines.count == 8, "\(text)")
             #expect(lines[0] == "Daemon running, PID \(pid)")
             #expect(lines[1] == "Version: \(GobVersion.current) (protocol \(GobVersion.handshake))")
             #expect(lines[2].hasPrefix("Uptime: ") && lines[2].contains(" (since "))
             #expect(lines[3] == "Runtime directory: \(sandbox.paths.directory)")
-            #expect(lines[4] == "Jobs: 1 running, 1 stopped")
-            #expect(lines[5] == "Subscribers: 0")
-            #expect(lines[6].hasPrefix("Memory: ") && lines[6].hasSuffix(" resident"))
+            #expect(lines[4] == "State directory: \(sandbox.stateDirectory)")
+            #expect(lines[5] == "Jobs: 1 running, 1 stopped")
+            #expect(lines[6] == "Subscribers: 0")
+            #expect(lines[7].hasPrefix("Memory: ") && lines[7].hasSuffix(" resident"))
 
             let json = try JSON(parsing: try await sandbox.gob("status", "--json").stdout)
             guard case let .object(members) = json else { Issue.record("not an object"); return }
             #expect(members.map(\.0) == ["running", "compatible", "pid", "version", "protocol", "started_at", "uptime_seconds",
-                                         "runtime_dir", "jobs_running", "jobs_stopped", "subscribers", "rss_bytes",
-                                         "port_lookups_pending"])
+                                         "runtime_dir", "state_dir", "jobs_running", "jobs_stopped", "subscribers",
+                                         "rss_bytes", "port_lookups_pending"])
             #expect(json["running"] == .bool(true) && json["compatible"] == .bool(true))
             #expect(json["pid"] == .int(Int64(pid)))
             #expect(json["jobs_running"] == .int(1) && json["jobs_stopped"] == .int(1))

@@ -65,9 +65,9 @@ struct TUIEndToEndTests {
 
             let daemon = try #require(sandbox.daemonPID)
             kill(daemon, SIGKILL)
-            // The next daemon starts with a clean slate (Decision D14): the job is gone.
+            // The next daemon ends the job's processes and keeps the job, stopped.
             try await tmux.waitFor("the reconnection") {
-                $0.contains("Reconnected to the daemon") && $0.contains("0 jobs (0 running)")
+                $0.contains("Reconnected to the daemon") && $0.contains("1 jobs (0 running)")
             }
             #expect(sandbox.daemonPID != daemon)
 
@@ -93,6 +93,31 @@ struct TUIEndToEndTests {
                 return lines.count >= 10 && lines[8].hasPrefix("+------") && lines[9].hasPrefix(" k/j navigate")
             }
             try await tmux.press("C-c")
+            try await tmux.waitForShell()
+        }
+    }
+
+    @Test("an earlier run's logs are shown with [ and the current run's again with ]")
+    func earlierRuns() async throws {
+        try await Sandbox.run { sandbox async throws in
+            // Each run says which it is: the first "run-one", the next ones "run-two".
+            let script = "[ -e seen ] && echo run-two || { touch seen; echo run-one; }"
+            let id = String(try await sandbox.gob("run", "sh", "-c", script).stdout.split(separator: " ")[2])
+            #expect(try await sandbox.gob("run", "sh", "-c", script).status == 0)
+            let tmux = try await TUITmux.start(in: sandbox)
+            try await tmux.launchTUI()
+            try await tmux.waitFor("the job's second run") {
+                $0.contains("2 stdout: \(id) ○ \(id)-2") && $0.contains("│ run-two") && $0.contains("\(id) [") && $0.contains("✓ 0")
+            }
+            try await tmux.press("[")
+            try await tmux.waitFor("the first run's output") {
+                $0.contains("2 stdout: \(id)-1 ✓ 0 (earlier run of \(id)") && $0.contains("│ run-one") && !$0.contains("│ run-two")
+            }
+            try await tmux.press("]")
+            try await tmux.waitFor("the current run's output again") {
+                $0.contains("2 stdout: \(id) ○ \(id)-2") && $0.contains("│ run-two")
+            }
+            try await tmux.press("q")
             try await tmux.waitForShell()
         }
     }

@@ -78,11 +78,11 @@ struct TreeReportTests {
         var job = JobSnapshot(id: "k3v", pid: 28978, status: .running, command: ["npm", "run", "dev"], workdir: "/w",
                               createdAt: "", stdoutPath: "", stderrPath: "", description: "web UI", ports: Self.ports)
         let style = Invocation.ListStyle(columns: nil, unicode: true, colors: false)
-        #expect(Invocation.listText([job], showDirectory: false, style: style)
+        #expect(Invocation.listText([job], showDirectory: false, style: style, nowSeconds: 0)
             == "k3v: [28978] running: npm run dev\n    web UI  :5173 :24678\n")
         job.description = nil
-        #expect(Invocation.listText([job], showDirectory: false, style: style) == "k3v: [28978] running: npm run dev\n    :5173 :24678\n")
+        #expect(Invocation.listText([job], showDirectory: false, style: style, nowSeconds: 0) == "k3v: [28978] running: npm run dev\n    :5173 :24678\n")
         job.status = .stopped
-        #expect(Invocation.listText([job], showDirectory: false, style: style) == "k3v: [28978] stopped: npm run dev\n")
+        #expect(Invocation.listText([job], showDirectory: false, style: style, nowSeconds: 0) == "k3v: [28978] stopped: npm run dev\n")
     }
 }

@@ -23,10 +23,15 @@ struct JobFieldTests {
         case .words: return .array([.string(field.key), JSON(OSString(bytes: [0xFF, 0x20]))])
         case .int32: return .int(Int64(1000 + slot))
         case .status: return .string("running")
+        // The outcome is read as one of its names; any other text reads as none.
+        case .optionalText where field == .outcome: return .string("failure")
         case .optionalText: return .string("o-\(field.key)")
         case .optionalInt32: return .int(-7 * Int64(slot + 1))
         case .optionalInt64: return .int(Int64.max - Int64(slot))
         case .flag: return .bool(true)
+        case .count: return .int(Int64(2000 + slot))
+        case .counts(.stats): return .object([("runs", .int(12)), ("successes", .int(11)), ("failures", .int(1))])
+        case .counts(.estimate): return .object([("typical_ms", .int(90_000)), ("upper_ms", .int(130_000))])
         case .ports:
             return .array([
                 ListeningPort(port: 5173, transport: .tcp, address: "127.0.0.1", pid: 40).json,
@@ -74,8 +79,9 @@ struct JobFieldTests {
     @Test func theWireOrderIsTheContracts() {
         #expect(Self.allKeys == ["id", "pid", "status", "command", "workdir", "created_at", "stdout_path", "stderr_path",
                                  "exit_code", "signal", "ended_at", "started_at", "run_time_ms", "description",
-                                 "stopped_by_gob", "ready_log", "ready_port", "ready_timeout_ms", "readiness",
-                                 "ready_at", "ready_after_ms", "ready_listener", "ports", "gobfile_name"])
+                                 "stopped_by_gob", "run", "runs", "stats", "estimate", "outcome", "ready_log",
+                                 "ready_port", "ready_timeout_ms", "readiness", "ready_at", "ready_after_ms",
+                                 "ready_listener", "ports", "gobfile_name"])
         #expect(Self.listedKeys == Self.allKeys.filter { $0 != "stdout_path" && $0 != "stderr_path" })
     }
 

@@ -144,6 +144,15 @@ struct JobListTranscoderTests {
         #"{"success":true,"data":{"jobs":[{"\u0069d":"a","p\u0069d":1,"status":"running","command":["\u0078"],"descr\u0069ption":"d\u003c"}]}}"#,
         #"{"success":true,"data":{"jobs":[{"id":"a\/b","pid":1,"status":"running","command":["\"","\\","\b\f\n\r\t","\ud83d\ude42","\ud800"]}]}}"#,
         #"{"success":true,"data":{"jobs":[{"id":"<raw & raw>","pid":1,"status":"running","command":["é","\u2028"],"workdir":"/ü"}]}}"#,
+        // The objects of integers (stats, estimate): the daemon's layout, others, mistyped,
+        // incomplete, duplicated keys, doubles, extra members, not objects at all.
+        #"{"success":true,"data":{"jobs":[{"id":"a","pid":1,"status":"running","command":["x"],"runs":3,"stats":{"runs":3,"successes":2,"failures":1},"estimate":{"typical_ms":900,"upper_ms":1200}}]}}"#,
+        #"{"success":true,"data":{"jobs":[{"id":"a","pid":1,"status":"running","command":["x"],"runs":"3","stats":{ "failures" : 1 , "runs":3},"estimate":{"upper_ms":1200,"typical_ms":900}}]}}"#,
+        #"{"success":true,"data":{"jobs":[{"id":"a","pid":1,"status":"running","command":["x"],"stats":{"runs":3,"runs":"x","successes":2.9,"failures":-1e2,"more":[1]},"estimate":{"typical_ms":900}}]}}"#,
+        #"{"success":true,"data":{"jobs":[{"id":"a","pid":1,"status":"running","command":["x"],"stats":[1,2,3],"estimate":{"typical_ms":"9","upper_ms":1}}]}}"#,
+        #"{"success":true,"data":{"jobs":[{"id":"a","pid":1,"status":"running","command":["x"],"stats":null,"estimate":null,"run":"a-1","outcome":"failure"}]}}"#,
+        #"{"success":true,"data":{"jobs":[{"id":"a","pid":1,"status":"running","command":["x"],"stats":{},"estimate":{"typical_ms":1,"upper_ms":2,"typical_ms":null}}]}}"#,
+        #"{"success":true,"data":{"jobs":[{"id":"a","pid":1,"status":"running","command":["x"],"stats":{"r\u0075ns":4},"estimate":{"typical_ms":01,"upper_ms":2}}]}}"#,
         // Ports: mistyped, partly mistyped elements, escaped keys, out of range, repeated.
         #"{"success":true,"data":{"jobs":[{"id":"a","pid":1,"status":"running","command":["x"],"ports":5}]}}"#,
         #"{"success":true,"data":{"jobs":[{"id":"a","pid":1,"status":"running","command":["x"],"ports":[5,{"port":"1","proto":"tcp"},{"port":80,"proto":"sctp"},{"port":80,"proto":"tcp"},{"p\u006frt":81.5,"proto":"udp","address":7,"pid":"9"}]}]}}"#,

@@ -20,11 +20,11 @@ struct JobSnapshotTests {
         exitCode: nil, signal: "SIGTERM", endedAt: "2026-11-26T14:15:00Z")
 
     @Test func wireKeyOrder() {
-        #expect(Self.sample.json.compact == #"{"id":"Vc5Ygdx","pid":25571,"status":"running","command":["sh","-c","echo tick; sleep 1"],"workdir":"/home/me/app","created_at":"2026-11-26T14:14:59Z","stdout_path":"/run/user/1000/gob/Vc5Ygdx.stdout.log","stderr_path":"/run/user/1000/gob/Vc5Ygdx.stderr.log","exit_code":null,"signal":null,"ended_at":null,"started_at":null,"run_time_ms":null,"description":null,"stopped_by_gob":false,"ready_log":null,"ready_port":null,"ready_timeout_ms":null,"readiness":null,"ready_at":null,"ready_after_ms":null,"ready_listener":null,"ports":[],"gobfile_name":null}"#)
+        #expect(Self.sample.json.compact == #"{"id":"Vc5Ygdx","pid":25571,"status":"running","command":["sh","-c","echo tick; sleep 1"],"workdir":"/home/me/app","created_at":"2026-11-26T14:14:59Z","stdout_path":"/run/user/1000/gob/Vc5Ygdx.stdout.log","stderr_path":"/run/user/1000/gob/Vc5Ygdx.stderr.log","exit_code":null,"signal":null,"ended_at":null,"started_at":null,"run_time_ms":null,"description":null,"stopped_by_gob":false,"run":null,"runs":0,"stats":{"runs":0,"successes":0,"failures":0},"estimate":null,"outcome":null,"ready_log":null,"ready_port":null,"ready_timeout_ms":null,"readiness":null,"ready_at":null,"ready_after_ms":null,"ready_listener":null,"ports":[],"gobfile_name":null}"#)
     }
 
     @Test func listKeysHaveNoLogPaths() {
-        #expect(Self.ended.listJSON.compact == #"{"id":"Vc5Ygdy","pid":25572,"status":"stopped","command":["false"],"workdir":"/w","created_at":"2026-11-26T14:14:59Z","exit_code":1,"signal":null,"ended_at":"2026-11-26T14:15:00Z","started_at":"2026-11-26T14:14:59Z","run_time_ms":1042,"description":"fails on purpose","stopped_by_gob":false,"ready_log":null,"ready_port":null,"ready_timeout_ms":null,"readiness":null,"ready_at":null,"ready_after_ms":null,"ready_listener":null,"ports":[],"gobfile_name":null}"#)
+        #expect(Self.ended.listJSON.compact == #"{"id":"Vc5Ygdy","pid":25572,"status":"stopped","command":["false"],"workdir":"/w","created_at":"2026-11-26T14:14:59Z","exit_code":1,"signal":null,"ended_at":"2026-11-26T14:15:00Z","started_at":"2026-11-26T14:14:59Z","run_time_ms":1042,"description":"fails on purpose","stopped_by_gob":false,"run":null,"runs":0,"stats":{"runs":0,"successes":0,"failures":0},"estimate":null,"outcome":null,"ready_log":null,"ready_port":null,"ready_timeout_ms":null,"readiness":null,"ready_at":null,"ready_after_ms":null,"ready_listener":null,"ports":[],"gobfile_name":null}"#)
     }
 
     @Test("snapshots survive the wire", arguments: [sample, ended, killed])

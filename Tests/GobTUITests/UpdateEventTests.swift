@@ -22,7 +22,10 @@ struct UpdateEventTests {
         model = next
         #expect(model.jobs == jobs)
         #expect(model.selectedJob == jobs[0])
-        #expect(effects == [.tailLogs(LogSource(jobID: "J002", stdoutPath: "/rt/J002.stdout.log", stderrPath: "/rt/J002.stderr.log"))])
+        #expect(effects == [
+            .send(.runs(jobID: "J002", limit: Update.runLimit), .runs(jobID: "J002", generation: 1)),
+            .tailLogs(LogSource(jobID: "J002", stdoutPath: "/rt/J002.stdout.log", stderrPath: "/rt/J002.stderr.log")),
+        ])
     }
 
     @Test func staleListRepliesAreIgnored() {

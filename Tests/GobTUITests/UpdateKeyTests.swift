@@ -37,7 +37,10 @@ struct UpdateKeyTests {
         let (next, effects) = F.press(model, .down)
         #expect(next.follow)
         #expect(next.logJobID == "J000")
-        #expect(effects == [.tailLogs(LogSource(jobID: "J000", stdoutPath: "/rt/J000.stdout.log", stderrPath: "/rt/J000.stderr.log"))])
+        #expect(effects == [
+            .send(.runs(jobID: "J000", limit: Update.runLimit), .runs(jobID: "J000", generation: model.runsGeneration + 1)),
+            .tailLogs(LogSource(jobID: "J000", stdoutPath: "/rt/J000.stdout.log", stderrPath: "/rt/J000.stderr.log")),
+        ])
     }
 
     @Test func actionsOnAnEmptyListSaySo() {

@@ -4,13 +4,16 @@ import Testing
 
 /// Job-level helpers built on the CLI itself, and waits on the daemon's job events.
 extension Sandbox {
-    /// `gob add <command>`; returns the new job's ID and PID.
+    /// `gob add <command>`; returns the started job's ID and PID: a new job's, or that of
+    /// the stopped job with the same command here, which `add` starts again.
     @discardableResult
     public func addJob(_ command: String..., in directory: String? = nil, environment: [String: String?] = [:]) async throws -> (id: String, pid: pid_t) {
         let outcome = try await gob(["add", "--"] + command, in: directory, environment: environment)
         #expect(outcome.status == 0, "\(outcome)")
-        let prefix = "Added job "
-        let line = try #require(outcome.stdout.split(separator: "\n").first { $0.hasPrefix(prefix) }, "\(outcome)")
+        let line = try #require(
+            outcome.stdout.split(separator: "\n").first { $0.hasPrefix("Added job ") || $0.hasPrefix("Restarted job ") },
+            "\(outcome)")
+        let prefix = line.hasPrefix("Added job ") ? "Added job " : "Restarted job "
         let id = String(line.dropFirst(prefix.count).prefix { $0 != " " })
         #expect(line == "\(prefix)\(id) running: \(ShellWords.quote(command))")
         let job = try #require(try await listedJobs().first { $0.id == id }, "job \(id) not listed")

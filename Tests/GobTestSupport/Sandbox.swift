@@ -5,7 +5,8 @@ import Synchronization
 import Testing
 
 /// A private world for one test: its own runtime directory (so its own daemon), its own
-/// working directory, and a teardown that leaves no process or file behind.
+/// state directory (database and logs) and configuration directory, its own working
+/// directory, and a teardown that leaves no process or file behind.
 ///
 /// Every process the test starts carries `GOB_TEST_SANDBOX=<base>` in its environment,
 /// and jobs inherit it (Decision D3). The test process is the subreaper of all it starts
@@ -19,6 +20,11 @@ public final class Sandbox: @unchecked Sendable {
     public let base: String
     /// `<rt>` = `<base>/gob`.
     public let paths: RuntimePaths
+    /// `XDG_STATE_HOME` for the test's processes: the daemon keeps its database and the
+    /// runs' logs in `<stateHome>/gob`.
+    public let stateHome: String
+    /// `XDG_CONFIG_HOME` for the test's processes.
+    public let configHome: String
     /// The default working directory of commands.
     public let workdir: String
     /// The environment entry that marks this sandbox's processes.
@@ -51,6 +57,10 @@ public final class Sandbox: @unchecked Sendable {
         paths = RuntimePaths(directory: base + "/gob")
         marker = "GOB_TEST_SANDBOX=\(base)"
         cleanups.append { [base] in Self.remove(base) }
+        stateHome = try Self.temporaryDirectory("gs")
+        cleanups.append { [stateHome] in Self.remove(stateHome) }
+        configHome = try Self.temporaryDirectory("gf")
+        cleanups.append { [configHome] in Self.remove(configHome) }
         workdir = try Self.temporaryDirectory("gw")
         cleanups.append { [workdir] in Self.remove(workdir) }
         captures = try Self.temporaryDirectory("gc")
@@ -69,11 +79,15 @@ public final class Sandbox: @unchecked Sendable {
     public func addCleanup(_ cleanup: @escaping () async -> Void) { cleanups.append(cleanup) }
 
     /// The environment of a command run in `directory`: the test process's own, with
-    /// this sandbox's runtime directory, marker and `PWD`; `overrides` set or (nil) unset
-    /// variables.
+    /// this sandbox's runtime, state and configuration directories, marker and `PWD`;
+    /// `overrides` set or (nil) unset variables.
     public func environment(directory: String, overrides: [String: String?] = [:]) -> [String] {
         var variables = ProcessInfo.processInfo.environment
         variables["XDG_RUNTIME_DIR"] = base
+        variables["XDG_STATE_HOME"] = stateHome
+        variables["XDG_CONFIG_HOME"] = configHome
+        // A simulated reboot sets its own; none leaks in from the test's environment.
+        variables["GOB_TEST_BOOT_ID"] = nil
         variables["PWD"] = directory
         variables["GOB_TEST_SANDBOX"] = base
         for (key, value) in overrides { variables[key] = value }
@@ -142,6 +156,21 @@ public final class Sandbox: @unchecked Sendable {
         ProcessScan.processes(withEnvironment: marker).filter {
             $0.state != "Z" && $0.arguments.count >= 2 && $0.arguments[1] == "daemon"
         }
+    }
+
+    /// `<state>`: the daemon's database and the runs' logs.
+    public var stateDirectory: String { stateHome + "/gob" }
+    /// The state database.
+    public var database: String { stateDirectory + "/state.db" }
+
+    /// The path of one of a run's logs (`stream`: `stdout` or `stderr`).
+    public func runLog(_ runID: String, _ stream: String = "stdout") -> String {
+        "\(stateDirectory)/logs/\(runID).\(stream).log"
+    }
+
+    /// The names of the files in `<state>/logs`.
+    public var runLogFiles: [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: stateDirectory + "/logs")) ?? []).sorted()
     }
 
     /// Whether the runtime directory holds anything at all.

@@ -41,9 +41,10 @@ struct FollowerMemoryTests {
             // 80 jobs with 1 MB of arguments each: an 80 MB reply (before: refused past
             // 64 MiB with "message too long").
             let argument = String(repeating: "a", count: 100_000)
-            let command = ["true"] + Array(repeating: argument, count: 10)
-            for _ in 0..<80 {
-                let outcome = try await sandbox.gob(["add", "-q", "--"] + command)
+            let command = Array(repeating: argument, count: 10)
+            // Each its own command: a stopped job with the same one would get a new run.
+            for n in 0..<80 {
+                let outcome = try await sandbox.gob(["add", "-q", "--", "true", "\(n)"] + command)
                 #expect(outcome.status == 0, "\(outcome.stderr)")
             }
             let listed = try await sandbox.gob("list", "--json")

@@ -40,7 +40,7 @@ struct HostileJobTests {
         try await Sandbox.run { sandbox async throws in
             let (closing, _) = try await sandbox.addJob("sh", "-c", "exec >&- 2>&-; sleep 0.1; exit 4")
             #expect(try await sandbox.waitUntilStopped(closing).exitCode == 4)
-            for _ in 0..<20 { try await sandbox.addJob("true") }
+            for n in 0..<20 { try await sandbox.addJob("true", "\(n)") }
             try await sandbox.waitForJobs("all 21 jobs to stop") { jobs in
                 jobs.count == 21 && jobs.allSatisfy { $0.status == .stopped }
             }

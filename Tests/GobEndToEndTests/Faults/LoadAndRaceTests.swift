@@ -15,7 +15,8 @@ struct LoadAndRaceTests {
             #expect(subscribers.count == 10)
             let failures = Failures()
             await offThePool { DispatchQueue.concurrentPerform(iterations: 100) { client in
-                guard let job = sandbox.rawAdd(["sleep", "300"]) else { return failures.add("add \(client)") }
+                // Each its own command: a stopped job with the same one would get a new run.
+                guard let job = sandbox.rawAdd(["sleep", "\(300 + client)"]) else { return failures.add("add \(client)") }
                 guard sandbox.raw(Request.list(workdir: nil).json.compact)?.success == true else { return failures.add("list \(client)") }
                 guard sandbox.raw(Request.stop(jobID: job.id, force: client % 3 == 0).json.compact)?.success == true else {
                     return failures.add("stop \(client)")

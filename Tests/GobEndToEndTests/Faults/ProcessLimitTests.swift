@@ -25,7 +25,9 @@ struct ProcessLimitTests {
             return
         }
         try await Sandbox.run { sandbox async throws in
-            for path in [sandbox.base, sandbox.workdir] { #expect(chown(path, Self.nobody, Self.nobody) == 0) }
+            for path in [sandbox.base, sandbox.workdir, sandbox.stateHome, sandbox.configHome] {
+                #expect(chown(path, Self.nobody, Self.nobody) == 0)
+            }
             // The daemon gets the limit of the client that starts it, and its jobs the
             // daemon's: room for its threads and a few more; the job takes the rest.
             let limit = Self.tasks(of: Self.nobody) + 30

@@ -12,7 +12,8 @@ struct SlowFaultTests {
             #expect(try await sandbox.daemonAnswers())
             let long = 500
             let added = await offThePool {
-                (0..<2000).filter { n in sandbox.rawAdd(n % 4 == 0 ? ["sleep", "300"] : ["true"]) != nil }.count
+                // Each its own command: a stopped job with the same one would get a new run.
+                (0..<2000).filter { n in sandbox.rawAdd(n % 4 == 0 ? ["sleep", "\(300 + n)"] : ["true", "\(n)"]) != nil }.count
             }
             #expect(added == 2000)
             let jobs = try await sandbox.listedJobs()
@@ -35,7 +36,8 @@ struct SlowFaultTests {
             let (id, _) = try await sandbox.addJob("head", "-c", "1073741824", "/dev/zero")
             let job = try await sandbox.waitUntilStopped(id, timeout: .seconds(120))
             #expect(job.exitCode == 0)
-            let size = try FileManager.default.attributesOfItem(atPath: sandbox.paths.stdoutLog(id))[.size] as? Int
+            // The run's own log, not the job's link to it.
+            let size = try FileManager.default.attributesOfItem(atPath: sandbox.runLog("\(id)-1"))[.size] as? Int
             #expect(size == 1 << 30)
             let after = try #require(sandbox.daemonResidentKiB())
             #expect(after - before < 4 * 1024, "daemon RSS \(before) → \(after) KiB")

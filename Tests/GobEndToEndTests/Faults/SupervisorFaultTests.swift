@@ -20,8 +20,9 @@ struct SupervisorFaultTests {
             _ = try await sandbox.waitUntilStopped(hung.id)
             let others = (0..<3).compactMap { _ in sandbox.rawAdd(["sleep", "600"]) }
             #expect(others.count == 3)
-            let log = sandbox.paths.stdoutLog(hung.id)
-            #expect(unlink(log) == 0 && mkfifo(log, 0o600) == 0)
+            // Where the job's next run will write its output.
+            let log = sandbox.runLog("\(hung.id)-2")
+            #expect(mkfifo(log, 0o600) == 0)
             let starting = try sandbox.start(["start", hung.id])
             // Opening a FIFO for writing waits for a reader: the daemon is now stuck there.
             #expect(try await eventually(timeout: .seconds(60)) { sandbox.daemonThreadWaits(in: "wait_for_partner") },
@@ -289,22 +290,22 @@ struct SupervisorFaultTests {
         }
     }
 
-    /// A runtime directory deleted under the daemon gets the live-groups record back when
-    /// the daemon makes the directory again, so a crash after that still finds the jobs.
-    @Test func aRecreatedRuntimeDirectoryGetsTheRecordBack() async throws {
+    /// A runtime directory deleted under the daemon gets the jobs' log links back when the
+    /// daemon makes the directory again, so `stdout_path` keeps working.
+    @Test func aRecreatedRuntimeDirectoryGetsTheLogLinksBack() async throws {
         try await Sandbox.run { sandbox async throws in
             #expect(try await sandbox.daemonAnswers(), "the daemon did not start")
-            let job = try #require(sandbox.rawAdd(["sleep", "600"]))
-            let record = sandbox.paths.jobRecord
-            let line = "\(job.pid) "
-            #expect((try? String(contentsOfFile: record, encoding: .utf8))?.hasPrefix(line) == true)
+            let job = try #require(sandbox.rawAdd(["sh", "-c", "echo kept; sleep 600"]))
+            let link = sandbox.paths.stdoutLog(job.id)
+            try await sandbox.waitUntil("the job's line") { sandbox.stdoutLog(job.id) == "kept\n" }
             // Moved away at once (a recursive delete races with the daemon making files).
             let gone = sandbox.base + "/gone"
             #expect(rename(sandbox.paths.directory, gone) == 0)
             sandbox.addCleanup { try? FileManager.default.removeItem(atPath: gone) }
             #expect(try await eventually(timeout: .seconds(60)) {
-                (try? String(contentsOfFile: record, encoding: .utf8))?.hasPrefix(line) == true
-            }, "the record did not come back")
+                (try? FileManager.default.destinationOfSymbolicLink(atPath: link)) == sandbox.runLog("\(job.id)-1")
+            }, "the link did not come back")
+            #expect(sandbox.stdoutLog(job.id) == "kept\n")
             #expect(try await sandbox.daemonAnswers())
         }
     }

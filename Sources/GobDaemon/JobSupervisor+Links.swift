@@ -1,0 +1,135 @@
+import Glibc
+import GobProtocol
+
+/// The `<rt>/<id>.stdout.log` and `.stderr.log` links: each job's `stdout_path` and
+/// `stderr_path`, pointing at its current run's logs in `<state>/logs`, so readers that
+/// know only the job (`tail -f`, older clients) keep working across runs.
+///
+/// A link is replaced by making the new one under a temporary name and renaming it over
+/// the old, so the name never goes missing. Every file operation goes through `<rt>`'s
+/// descriptor when there is one; none runs under the table's lock.
+extension JobSupervisor {
+    /// Points job `id`'s two links at run `number`'s logs.
+    func linkLogs(of id: String, number: Int64) {
+        linkLock.withLock { _ in writeLinks(of: id, number: number) }
+    }
+
+    /// `linkLogs` for a caller that holds `linkLock`.
+    private func writeLinks(of id: String, number: Int64) {
+        for stream in RunLogs.Stream.allCases {
+            let target = logs.path(job: id, number: number, stream)
+            let name = "\(id).\(stream.rawValue).log"
+            let temporary = name + ".new"
+            if let directory {
+                directory.withDescriptor { fd in
+                    _ = unlinkat(fd, temporary, 0)
+                    guard symlinkat(target, fd, temporary) == 0 else { return }
+                    if renameat(fd, temporary, fd, name) != 0 { _ = unlinkat(fd, temporary, 0) }
+                }
+            } else {
+                let path = paths.directory + "/" + name
+                _ = unlink(path + ".new")
+                guard symlink(target, path + ".new") == 0 else { continue }
+                if rename(path + ".new", path) != 0 { _ = unlink(path + ".new") }
+            }
+        }
+    }
+
+    /// Removes job `id`'s two links; how many there were.
+    @discardableResult
+    func unlinkLogs(of id: String) -> Int {
+        var removed = 0
+        for path in [paths.stdoutLog(id), paths.stderrLog(id)] {
+            let name = String(path.split(separator: "/").last ?? "")
+            let done: Bool
+            if let directory {
+                done = directory.withDescriptor { unlinkat($0, name, 0) } == 0
+            } else {
+                done = unlink(path) == 0
+            }
+            if done { removed += 1 }
+        }
+        return removed
+    }
+
+    /// Makes every job's links point at its current run, and removes the log entries of
+    /// `<rt>` that belong to no job (links of jobs removed while no daemon ran, logs of
+    /// older gob versions). For a daemon starting with the jobs of the store, or after
+    /// `<rt>` was recreated; requests that hand out log paths wait until it is done.
+    func relinkAll() {
+        let current = state.withLock { state in
+            Dictionary(state.jobs.values.filter { $0.runNumber > 0 }.map { ($0.id, $0.runNumber) }, uniquingKeysWith: max)
+        }
+        var linked = Set<String>()
+        if let directory {
+            let names = directory.withDescriptor { DirectoryListing.names(in: $0) }
+            for name in names {
+                guard let id = RuntimePaths.jobID(ofLogFile: name) else { continue }
+                guard let number = current[id] else {
+                    // Unless a job of that ID was made since the look at the table.
+                    linkLock.withLock { _ in
+                        if state.withLock({ $0.jobs[id] == nil }) { try? directory.remove(name) }
+                    }
+                    continue
+                }
+                let stream: RunLogs.Stream = name.hasSuffix(".stdout.log") ? .stdout : .stderr
+                let target = logs.path(job: id, number: number, stream)
+                if directory.withDescriptor({ Self.linkTarget(name, in: $0) }) == target {
+                    linked.insert(name)
+                }
+            }
+        }
+        for (id, _) in current where !linked.contains("\(id).stdout.log") || !linked.contains("\(id).stderr.log") {
+            // The job's run now, read under the link lock: a start since the look above
+            // has pointed them at its new run already, or will after this.
+            linkLock.withLock { _ in
+                guard let number = state.withLock({ $0.jobs[id]?.runNumber }), number > 0 else { return }
+                writeLinks(of: id, number: number)
+            }
+        }
+        state.withLockBroadcasting { $0.linksPending = false }
+    }
+
+    /// Deletes run logs in `<state>/logs` that no run on record owns: those of jobs that
+    /// are gone, and of runs after a job's latest (a start whose run was never recorded).
+    /// Both are left by a daemon that ended between two steps.
+    func removeOrphanRunLogs() {
+        let current = state.withLock { state in
+            var numbers: [String: Int64] = [:]
+            for job in state.jobs.values { numbers[job.id] = job.runNumber }
+            for id in state.reservations.keys { numbers[id] = Int64.max }
+            return numbers
+        }
+        var removed = 0
+        for name in logs.names() {
+            guard let run = RunLogs.run(ofLogFile: name) else { continue }
+            if let latest = current[run.job], run.number <= latest { continue }
+            // A job created or started since the look at the table is not an orphan.
+            let known = state.withLock { state in
+                state.jobs[run.job].map { run.number <= $0.runNumber + 1 } ?? (state.reservations[run.job] != nil)
+            }
+            if known { continue }
+            if logs.remove(name) { removed += 1 }
+        }
+        if removed > 0 { logger.info("Removed \(removed) log file(s) that belong to no run") }
+    }
+
+    /// Where the link `name` in the directory open as `fd` points; nil when it is no link.
+    private static func linkTarget(_ name: String, in fd: Int32) -> String? {
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        let count = readlinkat(fd, name, &buffer, buffer.count - 1)
+        guard count > 0 else { return nil }
+        return String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    /// Marks the links as being made (a daemon starting with stored jobs), so requests
+    /// that hand out log paths wait for `relinkAll`.
+    func linksWillBeMade() {
+        state.withLock { $0.linksPending = true }
+    }
+
+    /// Waits until the links of stored jobs are made.
+    func waitForLinks() {
+        _ = state.wait { $0.linksPending ? nil : true }
+    }
+}
