@@ -16,7 +16,7 @@ extension JobSupervisor {
     /// A job's group as the stopping code handles it.
     typealias Group = (id: String, process: LaunchedProcess)
 
-    /// `stop` (contract §2.6, §4.8.1, Decision D4): signals the job's process group and
+    /// `stop`: signals the job's process group and
     /// every process of its tree, and returns once no live process of them remains.
     public func stop(_ id: String, force: Bool) throws(SupervisorError) -> StopResult {
         try withJob(id) { () throws(SupervisorError) in

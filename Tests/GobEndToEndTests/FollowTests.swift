@@ -28,10 +28,10 @@ struct FollowTests {
         try await Sandbox.run { sandbox async throws in
             let outcome = try await sandbox.gob("run", "sh", "-c", "echo out1; echo err1 >&2; exit 3")
             let id = try headerID(outcome)
-            #expect(outcome.status == 3, "D2: the job's exit code")
+            #expect(outcome.status == 3, "the job's exit code")
             let lines = outcome.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
             #expect(lines.first == "Added job \(id) running: sh -c 'echo out1; echo err1 >&2; exit 3'")
-            // Not a terminal: no colours (D10); stdout and stderr lines in either order.
+            // Not a terminal: no colours; stdout and stderr lines in either order.
             #expect(Set(lines[1...2]) == ["[\(id)] out1", "[\(id)] err1"])
             #expect(lines.count == 6 && lines[3].isEmpty && lines[5].isEmpty)
             #expect(Self.endsWithFooter(outcome.stdout, id: id, "exit code 3"), "\(outcome)")

@@ -7,7 +7,7 @@ import Foundation
 import GobProtocol
 import Testing
 
-/// Quiet waits and `await` of a whole directory (issue 18): `-q` prints one summary line
+/// Quiet waits and `await` of a whole directory: `-q` prints one summary line
 /// and, on failure, the last lines of the logs; `await` without IDs waits for this
 /// directory's running jobs.
 @Suite("Quiet runs and directory awaits", .endToEnd, .timeLimit(.minutes(3)))

@@ -249,7 +249,7 @@ extension String {
     }
 }
 
-@Suite("Render: descriptions (issue 8)")
+@Suite("Render: descriptions")
 struct DescriptionRenderTests {
     @Test func theStdoutTitleCarriesTheSelectedJobsDescription() {
         var job = TUIFixture.job("V3x0QqI", pid: 7, command: ["npm", "run", "dev"])
