@@ -67,7 +67,8 @@ public struct RequestHandler: Sendable {
         case let .list(workdir):
             return (.ok([("jobs", .array(supervisor.list(workdir: workdir).map(\.json)))]), .close)
         case let .add(spec), let .run(spec):
-            let (job, restarted) = try supervisor.submit(spec)
+            let isRun = if case .run = request { true } else { false }
+            let (job, restarted) = try supervisor.submit(spec, refusingRunning: isRun)
             return (.ok([("job", job.json), ("restarted", .bool(restarted))]), .close)
         case let .stop(id, force):
             let result = try supervisor.stop(id, force: force)
