@@ -87,12 +87,18 @@ enum JobFollowSupport {
     static func job(
         _ id: String, after events: EventStream, session: DaemonSession = DaemonSession()
     ) throws(CommandFailure) -> JobSnapshot {
+        let job: JobSnapshot
         do {
-            return try session.send(.getJob(jobID: id), wording: .verbatim).requireJob(wording: .verbatim)
+            job = try session.send(.getJob(jobID: id), wording: .verbatim).requireJob(wording: .verbatim)
         } catch {
             if error.code == .notFound && events.hasEnded { throw daemonStopped }
             throw error
         }
+        // The subscription's daemon went away before the answer: it came from a daemon
+        // started since, whose job (read back from the store) is no longer the run this
+        // command attached to.
+        if events.hasEnded { throw daemonStopped }
+        return job
     }
 
     /// The failure of a command that was attached to the daemon when it went away: one

@@ -8,7 +8,7 @@ import Testing
 /// under a storm of requests, or loses its filesystem; a client started with its standard
 /// descriptors closed. Every command gives a clear answer in bounded time, and nothing a
 /// client was told was done is undone.
-@Suite("Fault: connections and the daemon's lifecycle", .timeLimit(.minutes(3)))
+@Suite("Fault: connections and the daemon's lifecycle", .endToEnd, .timeLimit(.minutes(3)))
 struct ConnectionFaultTests {
     @Test func aStoppedDaemonIsReportedNotRespondingQuickly() async throws {
         try await Sandbox.run { sandbox async throws in
@@ -98,8 +98,10 @@ struct ConnectionFaultTests {
             #expect(try await eventually(timeout: .seconds(60)) { !ProcessScan.isLive(first) })
             #expect(kill(second.pid, SIGCONT) == 0)
             #expect(try await eventually(timeout: .seconds(60)) { FileManager.default.fileExists(atPath: sandbox.paths.socket) })
-            // Before: the second daemon locked the removed file and ran without one.
-            #expect(sandbox.daemonPID == second.pid, "the PID file names the daemon that runs")
+            // Before: the second daemon locked the removed file and ran without one. (It
+            // writes its PID just after it listens: wait for that, not for the socket.)
+            #expect(try await eventually(timeout: .seconds(60)) { sandbox.daemonPID == second.pid },
+                    "the PID file names the daemon that runs")
             #expect(try await sandbox.gob("nuke", "--all").status == 0)
             let outcome = try await second.finish()
             #expect(outcome.status == 0, "\(outcome)")
