@@ -111,6 +111,9 @@ struct AddCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Lines of each log shown when the job fails (quiet follow: 30) or is not ready (20)", valueName: "n"))
     var tail: String?
 
+    @Option(help: ArgumentHelp("With --follow: give up with exit status 122 once the job has run longer than this (90s, 5m) and printed nothing for 60s", valueName: "duration"))
+    var stuckAfter: String?
+
     @Flag(help: "Print the job as one JSON object")
     var json = false
 
@@ -125,6 +128,9 @@ struct AddCommand: ParsableCommand {
         let argv = try PassthroughArguments.command(from: command, of: Self.self)
         let rule = try ReadyWait.rule(log: readyLog, port: readyPort, timeout: readyTimeout)
         let lines = try FlagValue.lineCount(tail, flag: "--tail")
-        return .add(follow: follow, description: jobDescription, quiet: quiet, json: json, command: argv, ready: rule, tail: lines)
+        let stuckLimit = try StuckReport.limit(stuckAfter, follow: follow)
+        return .add(
+            follow: follow, description: jobDescription, quiet: quiet, json: json, command: argv, ready: rule, tail: lines,
+            stuckAfter: stuckLimit)
     }
 }

@@ -85,6 +85,9 @@ struct AwaitCommand: ParsableCommand {
     @Flag(name: .shortAndLong, help: "Print none of the jobs' output, only the summary lines (and failed jobs' last lines)")
     var quiet = false
 
+    @Option(help: ArgumentHelp("Give up with exit status 122 on a job running longer than this (90s, 5m, 1h30m) and silent for 60s", valueName: "duration"))
+    var stuckAfter: String?
+
     @Option(help: ArgumentHelp("Lines of each log shown for a job that failed (with --quiet: 30) or is not ready (20)", valueName: "n"))
     var tail: String?
 
@@ -98,6 +101,8 @@ struct AwaitCommand: ParsableCommand {
         let limit = try FlagValue.milliseconds(fromSeconds: timeout, flag: "--timeout")
         let lines = try FlagValue.lineCount(tail, flag: "--tail")
         if lines != nil, !quiet, !ready { throw CommandFailure.usage("--tail needs --quiet or --ready") }
+        let stuckLimit = try FlagValue.milliseconds(fromDuration: stuckAfter, flag: "--stuck-after")
+        if stuckLimit != nil, ready { throw CommandFailure.usage("--stuck-after does not go with --ready") }
         // Without IDs: this directory's running jobs, found after subscribing to it.
         let workdir = ids.isEmpty ? try DaemonSession.workingDirectory() : nil
         // --timeout bounds the whole command: reaching the daemon and subscribing too,
@@ -119,7 +124,8 @@ struct AwaitCommand: ParsableCommand {
         }
         let awaiter = JobsAwaiter(
             jobs: jobs, events: events, output: json || quiet ? nil : JobFollowSupport.output(), mode: any ? .any : .all,
-            timeoutMilliseconds: limit, deadline: deadline)
+            timeoutMilliseconds: limit, deadline: deadline,
+            stuck: StuckWatch(jobs: jobs, stuckAfterMilliseconds: stuckLimit))
         let result = awaiter.run()
         if case .daemonStopped = result.outcome { throw JobFollowSupport.daemonStopped }
         if case let .lost(reason) = result.outcome {

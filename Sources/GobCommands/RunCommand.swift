@@ -74,6 +74,9 @@ struct RunCommand: ParsableCommand {
     @Option(help: ArgumentHelp("With --quiet: lines of each log shown when the job fails (default 30)", valueName: "n"))
     var tail: String?
 
+    @Option(help: ArgumentHelp("Give up with exit status 122 once the job has run longer than this (90s, 5m, 1h30m) and printed nothing for 60s", valueName: "duration"))
+    var stuckAfter: String?
+
     @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("The command to run and its arguments", valueName: "command"))
     var command: [String] = []
 
@@ -82,6 +85,7 @@ struct RunCommand: ParsableCommand {
         let argv = try JobCommand.argv(from: typed, requirement: "requires at least 1 arg(s)")
         let description = try JobDescription.validated(jobDescription)
         let lines = try FlagValue.lineCount(tail, flag: "--tail")
+        let stuckLimit = try FlagValue.milliseconds(fromDuration: stuckAfter, flag: "--stuck-after")
         try ReadyWait.checkCombination(follow: true, quiet: quiet, rule: nil, tail: lines, storedRule: false)
         let workdir = try DaemonSession.workingDirectory()
         let events = try JobFollowSupport.subscribe(workdir: workdir)
@@ -93,11 +97,13 @@ struct RunCommand: ParsableCommand {
             settings: .current())
         let response = try DaemonSession().send(.run(spec), wording: wording)
         let job = try response.requireJob(wording: wording)
-        if json { return try JobFollowSupport.awaitAsJSON(job, events: events) }
-        if quiet { return try JobFollowSupport.quietly(job, events: events, tail: lines ?? LogTails.quietDefault) }
+        if json { return try JobFollowSupport.awaitAsJSON(job, events: events, stuckAfter: stuckLimit) }
+        if quiet {
+            return try JobFollowSupport.quietly(job, events: events, tail: lines ?? LogTails.quietDefault, stuckAfter: stuckLimit)
+        }
         let restarted = response["restarted"]?.boolValue ?? false
         Console.line("\(restarted ? "Restarted" : "Added") job \(job.id) running: \(job.commandLine)")
         if let estimate = RunText.estimateLine(job) { Console.line(estimate) }
-        try JobFollowSupport.follow(job, events: events)
+        try JobFollowSupport.follow(job, events: events, stuckAfter: stuckLimit)
     }
 }
