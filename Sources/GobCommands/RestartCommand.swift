@@ -8,6 +8,7 @@ struct RestartCommand: ParsableCommand {
         abstract: "Restart a job (stop + start)",
         usage: """
             gob restart [--follow] [--quiet] [--json] [--tail <n>] <job_id>
+            gob restart --follow --stuck-after <duration> [--quiet] [--json] <job_id>
             gob restart --ready-log <regex> [--ready-timeout <duration>] <job_id>
             gob restart --ready-port [<port>] [--ready-timeout <duration>] <job_id>
             """,
@@ -48,7 +49,9 @@ struct RestartCommand: ParsableCommand {
 
             Exit status: 0 on success (with a readiness rule: once ready; else as \
             for add --ready-log); 1 on an error (for example "job not found: \
-            k3v"); with --follow, the job's exit code.
+            k3v"); with --follow, the job's exit code, or 122 when its run looks stuck \
+            (as for gob run: past --stuck-after or twice its usual upper duration, \
+            and silent for 60s; the job keeps running).
             """)
 
     @Flag(name: .shortAndLong, help: "Follow output until job completes")

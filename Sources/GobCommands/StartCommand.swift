@@ -8,6 +8,7 @@ struct StartCommand: ParsableCommand {
         abstract: "Start a stopped job",
         usage: """
             gob start [--follow] [--quiet] [--json] [--tail <n>] <job_id>
+            gob start --follow --stuck-after <duration> [--quiet] [--json] <job_id>
             gob start --ready-log <regex> [--ready-timeout <duration>] <job_id>
             gob start --ready-port [<port>] [--ready-timeout <duration>] <job_id>
             """,
@@ -47,7 +48,9 @@ struct StartCommand: ParsableCommand {
             Exit status: 0 on success (with a readiness rule: once ready; else as \
             for add --ready-log); 1 on an error (for example "job k3v is already \
             running (use 'gob restart' to restart a running job)"); with --follow, the \
-            job's exit code.
+            job's exit code, or 122 when its run looks stuck (as for gob run: past \
+            --stuck-after or twice its usual upper duration, and silent for 60s; the \
+            job keeps running).
             """)
 
     @Flag(name: .shortAndLong, help: "Follow output until job completes")
