@@ -46,10 +46,14 @@ public struct StuckWatch {
     }
 
     /// A log's size and modification time (nanoseconds since the epoch).
-    private struct LogStamp: Equatable {
+    struct LogStamp: Equatable {
         let size: Int64
         let modified: Int64
     }
+
+    /// The longest limit kept: about 73 years, which no run outlives; in nanoseconds it
+    /// leaves room to add instants.
+    private static let longestLimitMilliseconds = Int64.max / 4_000_000
 
     private let stuckAfterMilliseconds: Int64?
     /// Per awaited job in the order given; nil for those never watched (ended, no limit).
@@ -68,8 +72,10 @@ public struct StuckWatch {
         let wallNow = Timestamp.nowNanoseconds()
         watched = jobs.map { job in
             guard job.status == .running else { return nil }
-            guard let limitMilliseconds = stuckAfterMilliseconds ?? job.estimate.map({ $0.upperMilliseconds * 2 })
+            guard let given = stuckAfterMilliseconds ?? job.estimate.map({ min($0.upperMilliseconds, Int64.max / 2) * 2 })
             else { return nil }
+            // Clamped so that no sum of instants can overflow, whatever the daemon sent.
+            let limitMilliseconds = min(max(given, 0), Self.longestLimitMilliseconds)
             // started_at has whole seconds: the age is known to the second.
             let startedAt = job.startedAt.flatMap(Timestamp.secondsSinceEpoch(parsing:)).map { $0 * 1_000_000_000 }
             let age = justStarted ? 0 : startedAt.map { min(max(0, wallNow - $0), Int64.max / 4) } ?? 0
@@ -124,7 +130,7 @@ public struct StuckWatch {
     /// The monotonic instant of the latest write among `stamps`, from its modification
     /// time, kept between `notBefore` and now (a wall clock that moved cannot push it
     /// out of what was seen); `notBefore` when no log exists.
-    private static func lastOutput(_ stamps: [LogStamp?], wallNow: Int64, now: Int64, notBefore: Int64) -> Int64 {
+    static func lastOutput(_ stamps: [LogStamp?], wallNow: Int64, now: Int64, notBefore: Int64) -> Int64 {
         guard let modified = stamps.compactMap({ $0?.modified }).max() else { return notBefore }
         let ago = max(0, wallNow - modified)
         return max(notBefore, now - min(ago, now - notBefore))

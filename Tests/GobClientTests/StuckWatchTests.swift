@@ -45,4 +45,22 @@ struct StuckWatchTests {
         let later = try #require(long.nextCheck(ended: [false]))
         #expect(later >= before + 3_600_000_000_000 && later <= MonotonicClock.now() + 3_600_000_000_000)
     }
+
+    @Test func aMovedWallClockCannotPlaceOutputOutsideWhatWasSeen() {
+        let now: Int64 = 1_000_000_000_000
+        let lastLook = now - 2_000_000_000
+        let wallNow: Int64 = 1_800_000_000_000_000_000
+        // The wall clock jumped an hour ahead since the write: the write still happened
+        // after the last look, which saw no change.
+        let old = StuckWatch.LogStamp(size: 10, modified: wallNow - 3_600_000_000_000)
+        #expect(StuckWatch.lastOutput([old, nil], wallNow: wallNow, now: now, notBefore: lastLook) == lastLook)
+        // The wall clock went back: a write "in the future" happened no later than now.
+        let future = StuckWatch.LogStamp(size: 10, modified: wallNow + 60_000_000_000)
+        #expect(StuckWatch.lastOutput([nil, future], wallNow: wallNow, now: now, notBefore: lastLook) == now)
+        // Without any log, the run has been silent since `notBefore`.
+        #expect(StuckWatch.lastOutput([nil, nil], wallNow: wallNow, now: now, notBefore: lastLook) == lastLook)
+        // The latest of the two logs counts.
+        let recent = StuckWatch.LogStamp(size: 1, modified: wallNow - 500_000_000)
+        #expect(StuckWatch.lastOutput([old, recent], wallNow: wallNow, now: now, notBefore: lastLook) == now - 500_000_000)
+    }
 }
