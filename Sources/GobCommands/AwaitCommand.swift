@@ -44,10 +44,10 @@ struct AwaitCommand: ParsableCommand {
 
             With --json, nothing is streamed and stdout gets one JSON object: \
             "exit_code" (what gob exits with), "outcome" ("ended", "timed_out", \
-            "stuck" or "interrupted"), "stuck" (why, when a job looks stuck) and "jobs", one entry per job in the order given with "id", \
+            "stuck" or "interrupted") and "jobs", one entry per job in the order given with "id", \
             "ended", "exit_status" (the job's exit code, 128+N for signal N, null while \
             running) and "job" (the job as `gob list --json` shows it, plus its log \
-            paths).
+            paths); when a job looks stuck, "stuck" says which and why.
 
             With --quiet, nothing of the jobs' output is streamed: only the summary \
             lines, then for each job that failed the last --tail lines (30) of its \
