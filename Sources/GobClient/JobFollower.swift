@@ -16,19 +16,24 @@ public struct JobFollower {
         case daemonStopped
         /// Waiting failed for another reason.
         case lost(String)
+        /// The job looks stuck (`StuckWatch`); it keeps running.
+        case stuck(StuckVerdict)
     }
 
     let job: JobSnapshot
     let events: EventStream
     let output: OutputSink
+    let stuck: StuckWatch?
 
     /// - Parameters:
     ///   - job: the job as the daemon answered the request that started its process.
     ///   - events: a subscription opened *before* that request, so its end cannot be missed.
-    public init(job: JobSnapshot, events: EventStream, output: OutputSink) {
+    ///   - stuck: ends the follow with `.stuck` when the job looks stuck.
+    public init(job: JobSnapshot, events: EventStream, output: OutputSink, stuck: StuckWatch? = nil) {
         self.job = job
         self.events = events
         self.output = output
+        self.stuck = stuck
     }
 
     /// Follows until the process ends or SIGINT/SIGTERM arrives.
@@ -36,6 +41,7 @@ public struct JobFollower {
         let interrupts = SignalPipe.interrupts()
         let watcher = FileWatcher()
         var tail = JobOutputTail(job: job, output: output)
+        var stuck = self.stuck
         watcher.watch(job.stdoutPath)
         watcher.watch(job.stderrPath)
 
@@ -45,7 +51,11 @@ public struct JobFollower {
             if let fd = watcher.descriptor { pollers.append(pollfd(fd: fd, events: Int16(POLLIN), revents: 0)) }
             pollers.append(pollfd(fd: events.descriptor, events: Int16(POLLIN), revents: 0))
             if let interrupts { pollers.append(pollfd(fd: interrupts, events: Int16(POLLIN), revents: 0)) }
-            let timeout = more ? 0 : watcher.descriptor == nil ? FileWatcher.fallbackInterval : -1
+            var timeout = more ? 0 : watcher.descriptor == nil ? FileWatcher.fallbackInterval : -1
+            if let check = stuck?.nextCheck(ended: [false]) {
+                let milliseconds = MonotonicClock.pollTimeout(until: check)
+                timeout = timeout < 0 ? milliseconds : min(timeout, milliseconds)
+            }
             let ready = poll(&pollers, nfds_t(pollers.count), timeout)
             if ready < 0 && errno != EINTR { return .lost(SystemError.last.description) }
             if let interrupts, SignalPipe.received(interrupts) {
@@ -63,6 +73,10 @@ public struct JobFollower {
             } catch {
                 tail.finish(to: output)
                 return error.isDaemonGone ? .daemonStopped : .lost(error.description)
+            }
+            if let verdict = stuck?.verdict(ended: [false]) {
+                tail.pump(to: output)
+                return .stuck(verdict)
             }
         }
     }

@@ -27,6 +27,8 @@ public final class JobsAwaiter {
         case daemonStopped
         /// The event stream failed otherwise.
         case lost(String)
+        /// A job still running looks stuck (`StuckWatch`); it keeps running.
+        case stuck(StuckVerdict)
     }
 
     /// What the wait found out, per awaited job in the order given.
@@ -51,6 +53,7 @@ public final class JobsAwaiter {
     private var result: Result
     private var tails = JobOutputTails()
     private let watcher = FileWatcher()
+    private var stuck: StuckWatch?
 
     /// - Parameters:
     ///   - jobs: the awaited jobs as `get_job` reported them, after `events` was opened, so
@@ -62,10 +65,12 @@ public final class JobsAwaiter {
     ///     whole run, connection included, is bounded); wins over `timeoutMilliseconds`.
     ///   - catchesInterrupts: turn SIGINT and SIGTERM into `.interrupted` (the command
     ///     line); false leaves the process's signal handling alone (tests).
+    ///   - stuck: ends the wait with `.stuck` when a job still running looks stuck.
     public init(
         jobs: [JobSnapshot], events: EventStream, output: OutputSink?, mode: Mode, timeoutMilliseconds: Int64?,
-        deadline: Int64? = nil, catchesInterrupts: Bool = true
+        deadline: Int64? = nil, catchesInterrupts: Bool = true, stuck: StuckWatch? = nil
     ) {
+        self.stuck = stuck
         self.events = events
         self.output = output
         self.mode = mode
@@ -100,6 +105,10 @@ public final class JobsAwaiter {
                 let milliseconds = Int32(clamping: (remaining + 999_999) / 1_000_000)
                 timeout = timeout < 0 ? milliseconds : min(timeout, milliseconds)
             }
+            if let check = stuck?.nextCheck(ended: result.ended) {
+                let milliseconds = MonotonicClock.pollTimeout(until: check)
+                timeout = timeout < 0 ? milliseconds : min(timeout, milliseconds)
+            }
             var pollers: [pollfd] = [pollfd(fd: events.descriptor, events: Int16(POLLIN), revents: 0)]
             if output != nil, let fd = watcher.descriptor { pollers.append(pollfd(fd: fd, events: Int16(POLLIN), revents: 0)) }
             if let interrupts { pollers.append(pollfd(fd: interrupts, events: Int16(POLLIN), revents: 0)) }
@@ -114,6 +123,8 @@ public final class JobsAwaiter {
             } catch {
                 return finished(Self.outcome(of: error))
             }
+            // An end that arrived with the verdict wins: it is the answer waited for.
+            if !satisfied, let verdict = stuck?.verdict(ended: result.ended) { return finished(.stuck(verdict)) }
         }
         return finished(.ended)
     }

@@ -8,6 +8,7 @@ struct AddCommand: ParsableCommand {
         abstract: "Create and start a new background job",
         usage: """
             gob add [-f] [-d <text>] [-q] [--json] [--] <command> [args...]
+            gob add -f --stuck-after <duration> [-q] [--json] [--] <command> ...
             gob add --ready-log <regex> [--ready-timeout <duration>] <command> ...
             gob add --ready-port [<port>] [--ready-timeout <duration>] <command> ...
             """,
@@ -33,7 +34,9 @@ struct AddCommand: ParsableCommand {
 
             With --follow, gob then prints the job's output until it ends and exits with \
             its exit code (128+N when signal N killed it), like `gob run`; Ctrl+C stops \
-            following and leaves the job running.
+            following and leaves the job running. Like `gob run`, it gives up with exit \
+            status 122 on a run that looks stuck: longer than --stuck-after (or twice \
+            the upper duration of the job's successful runs) and silent for 60s.
 
             --description stores one line of context about the job (what it is, which \
             port, where to look); `gob list` shows it under the job. --quiet prints only \
@@ -85,7 +88,7 @@ struct AddCommand: ParsableCommand {
             Exit status: 0 when the job was started (with --ready-log or \
             --ready-port: when it is ready); 1 on an error (for example "failed to add \
             job: ..." when the command cannot be started); with --follow, the job's \
-            exit code; waiting until ready, the job's exit code when it ended first, \
+            exit code, 122 when its run looks stuck; waiting until ready, the job's exit code when it ended first, \
             124 when --ready-timeout passed, 130 when interrupted.
             """)
 
@@ -111,6 +114,9 @@ struct AddCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Lines of each log shown when the job fails (quiet follow: 30) or is not ready (20)", valueName: "n"))
     var tail: String?
 
+    @Option(help: ArgumentHelp("With --follow: give up with exit status 122 once the job has run longer than this (90s, 5m) and printed nothing for 60s", valueName: "duration"))
+    var stuckAfter: String?
+
     @Flag(help: "Print the job as one JSON object")
     var json = false
 
@@ -125,6 +131,9 @@ struct AddCommand: ParsableCommand {
         let argv = try PassthroughArguments.command(from: command, of: Self.self)
         let rule = try ReadyWait.rule(log: readyLog, port: readyPort, timeout: readyTimeout)
         let lines = try FlagValue.lineCount(tail, flag: "--tail")
-        return .add(follow: follow, description: jobDescription, quiet: quiet, json: json, command: argv, ready: rule, tail: lines)
+        let stuckLimit = try StuckReport.limit(stuckAfter, follow: follow)
+        return .add(
+            follow: follow, description: jobDescription, quiet: quiet, json: json, command: argv, ready: rule, tail: lines,
+            stuckAfter: stuckLimit)
     }
 }

@@ -11,6 +11,7 @@ struct AwaitCommand: ParsableCommand {
         abstract: "Wait for jobs to finish and exit with their exit code",
         usage: """
             gob await [--any] [--timeout <seconds>] [-q] [--json] [<job_id>...]
+            gob await --stuck-after <duration> [--any] [-q] [--json] [<job_id>...]
             gob await --ready [--any] [--timeout <seconds>] [--json] [<job_id>...]
             """,
         discussion: """
@@ -32,12 +33,21 @@ struct AwaitCommand: ParsableCommand {
             running. On a terminal, the jobs' escape sequences (other than colours) \
             and invalid UTF-8 are made harmless.
 
+            A job that looks stuck ends the wait: once its run has lasted longer than \
+            --stuck-after (90s, 5m, 1h30m), or without it twice the upper duration of \
+            the job's successful runs (once 3 succeeded), and has printed nothing for \
+            60s. Its summary line becomes "Job k3v looks stuck: running 4m12s \
+            (usually ~1m30s, up to 2m00s), no output for 1m05s" with the two \
+            commands "gob stdout --tail 20 k3v" and "gob stop k3v"; gob exits 122 \
+            and the jobs keep running. With --any, the first end or the first stuck \
+            job, whichever comes first, ends the wait. Not with --ready.
+
             With --json, nothing is streamed and stdout gets one JSON object: \
-            "exit_code" (what gob exits with), "outcome" ("ended", "timed_out" or \
-            "interrupted") and "jobs", one entry per job in the order given with "id", \
+            "exit_code" (what gob exits with), "outcome" ("ended", "timed_out", \
+            "stuck" or "interrupted") and "jobs", one entry per job in the order given with "id", \
             "ended", "exit_status" (the job's exit code, 128+N for signal N, null while \
             running) and "job" (the job as `gob list --json` shows it, plus its log \
-            paths).
+            paths); when a job looks stuck, "stuck" says which and why.
 
             With --quiet, nothing of the jobs' output is streamed: only the summary \
             lines, then for each job that failed the last --tail lines (30) of its \
@@ -57,6 +67,7 @@ struct AwaitCommand: ParsableCommand {
               gob await
               gob await k3v
               gob await k3v b7q --timeout 600
+              gob await -q --stuck-after 5m k3v
               gob await --any k3v b7q
               JOB=$(gob add -q make test) && gob await -q "$JOB"
               gob await --ready k3v
@@ -64,7 +75,8 @@ struct AwaitCommand: ParsableCommand {
             Exit status: with one job, its exit code, 128+N when signal N killed it; \
             with several, the first non-zero one in the order given, else 0; with \
             --any, that of the job that ended first; 124 when --timeout passed first \
-            (it bounds the whole command, reaching the daemon included); 130 when \
+            (it bounds the whole command, reaching the daemon included); 122 when a \
+            job looks stuck; 130 when \
             interrupted (Ctrl+C); 125 when the gob daemon could not be reached or \
             stopped while waiting; 1 on an error, reported before any waiting (for \
             example "job not found: k3v").
@@ -85,6 +97,9 @@ struct AwaitCommand: ParsableCommand {
     @Flag(name: .shortAndLong, help: "Print none of the jobs' output, only the summary lines (and failed jobs' last lines)")
     var quiet = false
 
+    @Option(help: ArgumentHelp("Give up with exit status 122 on a job running longer than this (90s, 5m, 1h30m) and silent for 60s", valueName: "duration"))
+    var stuckAfter: String?
+
     @Option(help: ArgumentHelp("Lines of each log shown for a job that failed (with --quiet: 30) or is not ready (20)", valueName: "n"))
     var tail: String?
 
@@ -98,6 +113,8 @@ struct AwaitCommand: ParsableCommand {
         let limit = try FlagValue.milliseconds(fromSeconds: timeout, flag: "--timeout")
         let lines = try FlagValue.lineCount(tail, flag: "--tail")
         if lines != nil, !quiet, !ready { throw CommandFailure.usage("--tail needs --quiet or --ready") }
+        let stuckLimit = try FlagValue.milliseconds(fromDuration: stuckAfter, flag: "--stuck-after")
+        if stuckLimit != nil, ready { throw CommandFailure.usage("--stuck-after does not go with --ready") }
         // Without IDs: this directory's running jobs, found after subscribing to it.
         let workdir = ids.isEmpty ? try DaemonSession.workingDirectory() : nil
         // --timeout bounds the whole command: reaching the daemon and subscribing too,
@@ -119,7 +136,8 @@ struct AwaitCommand: ParsableCommand {
         }
         let awaiter = JobsAwaiter(
             jobs: jobs, events: events, output: json || quiet ? nil : JobFollowSupport.output(), mode: any ? .any : .all,
-            timeoutMilliseconds: limit, deadline: deadline)
+            timeoutMilliseconds: limit, deadline: deadline,
+            stuck: StuckWatch(jobs: jobs, stuckAfterMilliseconds: stuckLimit))
         let result = awaiter.run()
         if case .daemonStopped = result.outcome { throw JobFollowSupport.daemonStopped }
         if case let .lost(reason) = result.outcome {

@@ -14,10 +14,11 @@ struct AwaitReport {
 
     /// The process's exit status: one job's status (128+N for signal N), the first
     /// non-zero one of several in argument order, with `--any` the first to end; 124 on
-    /// timeout, 130 when interrupted.
+    /// timeout, 130 when interrupted, 122 when a job looks stuck.
     var exitStatus: Int32 {
         switch result.outcome {
         case .timedOut: return Self.timedOutStatus
+        case .stuck: return StuckReport.exitStatus
         case .interrupted: return Self.interruptedStatus
         case .lost: return 1
         case .daemonStopped: return ClientError.daemonStopped.exitStatus
@@ -28,10 +29,15 @@ struct AwaitReport {
         }
     }
 
-    /// One summary line per job, in argument order.
+    /// One summary line per job, in argument order; for a job that looks stuck, the line
+    /// saying so and its two hints instead.
     var text: String {
         var text = ""
         for (index, job) in result.jobs.enumerated() {
+            if case let .stuck(verdict) = result.outcome, verdict.job.id == job.id, !result.ended[index] {
+                text += StuckReport.text(verdict)
+                continue
+            }
             text += Self.summary(of: job, ended: result.ended[index], outcome: result.outcome) + "\n"
         }
         return text
@@ -61,10 +67,12 @@ struct AwaitReport {
         return "Job \(job.id) ended after \(duration)"
     }
 
-    /// The `--json` object: `exit_code`, `outcome`, then `jobs` with per-job results.
+    /// The `--json` object: `exit_code`, `outcome`, then `jobs` with per-job results;
+    /// when a job looks stuck, `stuck` after them (`StuckReport.json`).
     var json: JSON {
         let outcome: String
         switch result.outcome {
+        case .stuck: outcome = "stuck"
         case .ended: outcome = "ended"
         case .timedOut: outcome = "timed_out"
         case .interrupted: outcome = "interrupted"
@@ -80,6 +88,10 @@ struct AwaitReport {
                 ("job", job.json),
             ])
         }
-        return .object([("exit_code", .int(Int64(exitStatus))), ("outcome", .string(outcome)), ("jobs", .array(jobs))])
+        var members: [(String, JSON)] = [
+            ("exit_code", .int(Int64(exitStatus))), ("outcome", .string(outcome)), ("jobs", .array(jobs)),
+        ]
+        if case let .stuck(verdict) = result.outcome { members.append(("stuck", StuckReport.json(verdict))) }
+        return .object(members)
     }
 }

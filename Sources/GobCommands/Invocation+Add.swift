@@ -2,10 +2,11 @@ import GobProtocol
 
 extension Invocation {
     /// `add`: creates and starts a job, then prints it, follows it, or waits until it is
-    /// ready.
+    /// ready. A follow gives up on a run that looks stuck (`stuckAfter`: `--stuck-after`
+    /// in milliseconds, else the job's estimate decides).
     static func runAdd(
         follow: Bool, description: String?, quiet: Bool, json: Bool, command: [String], ready: ReadinessRule? = nil,
-        tail: Int? = nil
+        tail: Int? = nil, stuckAfter: Int64? = nil
     ) throws {
         try ReadyWait.checkCombination(follow: follow, quiet: quiet, rule: ready, tail: tail, storedRule: false)
         let argv = try JobCommand.argv(from: command, requirement: "requires at least 1 arg(s), only received 0")
@@ -33,9 +34,11 @@ extension Invocation {
             if !json { announce() }
             return try ReadyWait.wait(for: job, events: events, tail: tail, quiet: quiet, json: json)
         }
-        if json { return try JobFollowSupport.awaitAsJSON(job, events: events) }
-        if quiet { return try JobFollowSupport.quietly(job, events: events, tail: tail ?? LogTails.quietDefault) }
+        if json { return try JobFollowSupport.awaitAsJSON(job, events: events, stuckAfter: stuckAfter) }
+        if quiet {
+            return try JobFollowSupport.quietly(job, events: events, tail: tail ?? LogTails.quietDefault, stuckAfter: stuckAfter)
+        }
         announce()
-        try JobFollowSupport.follow(job, events: events)
+        try JobFollowSupport.follow(job, events: events, stuckAfter: stuckAfter)
     }
 }

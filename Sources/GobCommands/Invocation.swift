@@ -19,13 +19,14 @@ enum Invocation: Equatable {
     /// `gob stop [-f] [-q] [--json] <job_id>`; the count of `arguments` is checked by
     /// `run()`.
     case stop(force: Bool, quiet: Bool, json: Bool, arguments: [String])
-    /// `gob add [-f] [-d <text>] [-q] [--json] [--ready-log …] [--tail N] [--] <command>
-    /// [args...]`: `command` is the job's argv with gob's own leading options and one `--`
-    /// already taken off; `ready` the readiness rule, `tail` the failure report's lines
-    /// (the fast path takes neither).
+    /// `gob add [-f] [-d <text>] [-q] [--json] [--ready-log …] [--tail N] [--stuck-after D]
+    /// [--] <command> [args...]`: `command` is the job's argv with gob's own leading
+    /// options and one `--` already taken off; `ready` the readiness rule, `tail` the
+    /// failure report's lines, `stuckAfter` the follow's stuck limit in milliseconds (the
+    /// fast path takes none of these three).
     case add(
         follow: Bool, description: String?, quiet: Bool, json: Bool, command: [String], ready: ReadinessRule? = nil,
-        tail: Int? = nil)
+        tail: Int? = nil, stuckAfter: Int64? = nil)
     /// `gob ports [-a] [--json] [<job_id>]`; the count of `arguments` is checked by `run()`.
     case ports(all: Bool, json: Bool, arguments: [String])
     /// `gob runs [--limit <n>] [--json] <job_id>`; the value of `limit` and the count of
@@ -50,9 +51,10 @@ enum Invocation: Equatable {
             try Self.runList(all: all, workdir: workdir, json: json)
         case let .stop(force, quiet, json, arguments):
             try Self.runStop(force: force, quiet: quiet, json: json, arguments: arguments)
-        case let .add(follow, description, quiet, json, command, ready, tail):
+        case let .add(follow, description, quiet, json, command, ready, tail, stuckAfter):
             try Self.runAdd(
-                follow: follow, description: description, quiet: quiet, json: json, command: command, ready: ready, tail: tail)
+                follow: follow, description: description, quiet: quiet, json: json, command: command, ready: ready, tail: tail,
+                stuckAfter: stuckAfter)
         case let .ports(all, json, arguments):
             try Self.runPorts(all: all, json: json, arguments: arguments)
         case let .runs(limit, json, arguments):

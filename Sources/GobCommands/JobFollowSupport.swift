@@ -24,9 +24,10 @@ enum JobFollowSupport {
     /// prints `header` (nothing with `quiet`) or the job as JSON, and follows it when
     /// asked to (`quiet`: silently, `tail` lines of each log if it fails). Otherwise, when
     /// the job has a readiness rule (given with the request or stored with the job),
-    /// waits until it is ready.
+    /// waits until it is ready. A follow gives up on a run that looks stuck
+    /// (`stuckAfter`: `--stuck-after` in milliseconds).
     static func startProcess(_ request: Request, follow: Bool, quiet: Bool, json: Bool, tail: Int?,
-                             header: (JobSnapshot) -> String) throws {
+                             stuckAfter: Int64? = nil, header: (JobSnapshot) -> String) throws {
         let wording = DaemonSession.ErrorWording.verbatim
         // The job's workdir is not known yet: listen to all, the follow picks its process.
         // Without a follow too: whether the job has a rule is known only from the reply,
@@ -39,11 +40,13 @@ enum JobFollowSupport {
         }
         if json {
             guard follow else { return Console.json(job.json) }
-            return try awaitAsJSON(job, events: events)
+            return try awaitAsJSON(job, events: events, stuckAfter: stuckAfter)
         }
-        if follow && quiet { return try quietly(job, events: events, tail: tail ?? LogTails.quietDefault) }
+        if follow && quiet {
+            return try quietly(job, events: events, tail: tail ?? LogTails.quietDefault, stuckAfter: stuckAfter)
+        }
         if !quiet { announce(job, header: header) }
-        if follow { try self.follow(job, events: events) }
+        if follow { try self.follow(job, events: events, stuckAfter: stuckAfter) }
     }
 
     /// The header line of a started job, then its estimate when its runs give one.
@@ -55,8 +58,11 @@ enum JobFollowSupport {
     /// A quiet follow (`run -q`, `-f -q`): nothing of the job's output while it runs, then
     /// the footer line; when the job failed, the last `tail` lines of its stderr and
     /// stdout. Exits like `follow`.
-    static func quietly(_ job: JobSnapshot, events: EventStream, tail: Int) throws {
-        let result = JobsAwaiter(jobs: [job], events: events, output: nil, mode: .all, timeoutMilliseconds: nil).run()
+    static func quietly(_ job: JobSnapshot, events: EventStream, tail: Int, stuckAfter: Int64? = nil) throws {
+        let result = JobsAwaiter(
+            jobs: [job], events: events, output: nil, mode: .all, timeoutMilliseconds: nil,
+            stuck: StuckWatch(jobs: [job], stuckAfterMilliseconds: stuckAfter, justStarted: true)
+        ).run()
         let final = result.jobs.first ?? job
         switch result.outcome {
         case .ended:
@@ -68,6 +74,8 @@ enum JobFollowSupport {
             }
         case .interrupted, .timedOut:
             Console.line("Job \(job.id) continues running in background")
+        case let .stuck(verdict):
+            try StuckReport.finishFollow(verdict, json: false)
         case .daemonStopped:
             throw daemonStopped
         case let .lost(reason):
@@ -107,16 +115,20 @@ enum JobFollowSupport {
 
     /// Follows `job`'s output until its process ends or the user interrupts gob. Exits
     /// with the job's status: its exit code, 128+N when killed by signal N; 0 when
-    /// interrupted (the job keeps running).
-    static func follow(_ job: JobSnapshot, events: EventStream) throws {
+    /// interrupted (the job keeps running); 122 when it looks stuck (`stuckAfter`:
+    /// `--stuck-after` in milliseconds, else its estimate decides).
+    static func follow(_ job: JobSnapshot, events: EventStream, stuckAfter: Int64? = nil) throws {
         let output = output()
-        switch JobFollower(job: job, events: events, output: output).run() {
+        let stuck = StuckWatch(jobs: [job], stuckAfterMilliseconds: stuckAfter, justStarted: true)
+        switch JobFollower(job: job, events: events, output: output, stuck: stuck).run() {
         case let .completed(final):
             output.write("\nJob \(job.id) completed: \(JobOutcome.summary(of: final))\n")
             let status = JobFollower.exitStatus(of: final)
             if status != 0 { throw ExitCode(status) }
         case .interrupted:
             output.write("\nJob \(job.id) continues running in background\n")
+        case let .stuck(verdict):
+            try StuckReport.finishFollow(verdict, json: false, blankLine: true)
         case .daemonStopped:
             throw daemonStopped
         case let .lost(reason):
@@ -127,9 +139,13 @@ enum JobFollowSupport {
     /// `--json` with a follow (`run --json`, `add -f --json`, …): waits for `job`'s
     /// process to end without streaming its output, prints the final snapshot as one
     /// JSON object and leaves with the job's status like `follow`. Interrupted, it prints
-    /// the job as it runs and exits 0.
-    static func awaitAsJSON(_ job: JobSnapshot, events: EventStream) throws {
-        let result = JobsAwaiter(jobs: [job], events: events, output: nil, mode: .all, timeoutMilliseconds: nil).run()
+    /// the job as it runs and exits 0; when the job looks stuck, `StuckReport`'s object
+    /// and 122.
+    static func awaitAsJSON(_ job: JobSnapshot, events: EventStream, stuckAfter: Int64? = nil) throws {
+        let result = JobsAwaiter(
+            jobs: [job], events: events, output: nil, mode: .all, timeoutMilliseconds: nil,
+            stuck: StuckWatch(jobs: [job], stuckAfterMilliseconds: stuckAfter, justStarted: true)
+        ).run()
         let final = result.jobs.first ?? job
         switch result.outcome {
         case .ended:
@@ -138,6 +154,8 @@ enum JobFollowSupport {
             if status != 0 { throw ExitCode(status) }
         case .interrupted, .timedOut:
             Console.json(final.json)
+        case let .stuck(verdict):
+            try StuckReport.finishFollow(verdict, json: true)
         case .daemonStopped:
             throw daemonStopped
         case let .lost(reason):

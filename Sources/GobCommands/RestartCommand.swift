@@ -8,6 +8,7 @@ struct RestartCommand: ParsableCommand {
         abstract: "Restart a job (stop + start)",
         usage: """
             gob restart [--follow] [--quiet] [--json] [--tail <n>] <job_id>
+            gob restart --follow --stuck-after <duration> [--quiet] [--json] <job_id>
             gob restart --ready-log <regex> [--ready-timeout <duration>] <job_id>
             gob restart --ready-port [<port>] [--ready-timeout <duration>] <job_id>
             """,
@@ -48,7 +49,9 @@ struct RestartCommand: ParsableCommand {
 
             Exit status: 0 on success (with a readiness rule: once ready; else as \
             for add --ready-log); 1 on an error (for example "job not found: \
-            k3v"); with --follow, the job's exit code.
+            k3v"); with --follow, the job's exit code, or 122 when its run looks stuck \
+            (as for gob run: past --stuck-after or twice its usual upper duration, \
+            and silent for 60s; the job keeps running).
             """)
 
     @Flag(name: .shortAndLong, help: "Follow output until job completes")
@@ -69,6 +72,9 @@ struct RestartCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Lines of each log shown when the job fails (quiet follow: 30) or is not ready (20)", valueName: "n"))
     var tail: String?
 
+    @Option(help: ArgumentHelp("With --follow: give up with exit status 122 once the job has run longer than this (90s, 5m) and printed nothing for 60s", valueName: "duration"))
+    var stuckAfter: String?
+
     @Flag(help: "Print the job as one JSON object")
     var json = false
 
@@ -80,9 +86,10 @@ struct RestartCommand: ParsableCommand {
         let jobID = try ArgumentCount.jobID(arguments)
         let rule = try ReadyWait.rule(log: readyLog, port: readyPort, timeout: readyTimeout)
         let lines = try FlagValue.lineCount(tail, flag: "--tail")
+        let stuckLimit = try StuckReport.limit(stuckAfter, follow: follow)
         try ReadyWait.checkCombination(follow: follow, quiet: quiet, rule: rule, tail: lines, storedRule: true)
         let request = Request.restart(jobID: jobID, environment: OSString.environment(), settings: .current(), ready: rule)
-        try JobFollowSupport.startProcess(request, follow: follow, quiet: quiet, json: json, tail: lines) { job in
+        try JobFollowSupport.startProcess(request, follow: follow, quiet: quiet, json: json, tail: lines, stuckAfter: stuckLimit) { job in
             "Restarted job \(job.id) with new PID \(job.pid) running: \(job.commandLine)"
         }
     }

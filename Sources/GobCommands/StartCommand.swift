@@ -8,6 +8,7 @@ struct StartCommand: ParsableCommand {
         abstract: "Start a stopped job",
         usage: """
             gob start [--follow] [--quiet] [--json] [--tail <n>] <job_id>
+            gob start --follow --stuck-after <duration> [--quiet] [--json] <job_id>
             gob start --ready-log <regex> [--ready-timeout <duration>] <job_id>
             gob start --ready-port [<port>] [--ready-timeout <duration>] <job_id>
             """,
@@ -47,7 +48,9 @@ struct StartCommand: ParsableCommand {
             Exit status: 0 on success (with a readiness rule: once ready; else as \
             for add --ready-log); 1 on an error (for example "job k3v is already \
             running (use 'gob restart' to restart a running job)"); with --follow, the \
-            job's exit code.
+            job's exit code, or 122 when its run looks stuck (as for gob run: past \
+            --stuck-after or twice its usual upper duration, and silent for 60s; the \
+            job keeps running).
             """)
 
     @Flag(name: .shortAndLong, help: "Follow output until job completes")
@@ -68,6 +71,9 @@ struct StartCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Lines of each log shown when the job fails (quiet follow: 30) or is not ready (20)", valueName: "n"))
     var tail: String?
 
+    @Option(help: ArgumentHelp("With --follow: give up with exit status 122 once the job has run longer than this (90s, 5m) and printed nothing for 60s", valueName: "duration"))
+    var stuckAfter: String?
+
     @Flag(help: "Print the job as one JSON object")
     var json = false
 
@@ -79,9 +85,10 @@ struct StartCommand: ParsableCommand {
         let jobID = try ArgumentCount.jobID(arguments)
         let rule = try ReadyWait.rule(log: readyLog, port: readyPort, timeout: readyTimeout)
         let lines = try FlagValue.lineCount(tail, flag: "--tail")
+        let stuckLimit = try StuckReport.limit(stuckAfter, follow: follow)
         try ReadyWait.checkCombination(follow: follow, quiet: quiet, rule: rule, tail: lines, storedRule: true)
         let request = Request.start(jobID: jobID, environment: OSString.environment(), settings: .current(), ready: rule)
-        try JobFollowSupport.startProcess(request, follow: follow, quiet: quiet, json: json, tail: lines) { job in
+        try JobFollowSupport.startProcess(request, follow: follow, quiet: quiet, json: json, tail: lines, stuckAfter: stuckLimit) { job in
             "Started job \(job.id) with PID \(job.pid) running: \(job.commandLine)"
         }
     }

@@ -40,4 +40,7 @@ public enum ErrorCode: String, Sendable, Equatable, CaseIterable {
     case daemonUnavailable = "daemon_unavailable"
     /// The command's own deadline (`--timeout`) passed first.
     case timedOut = "timed_out"
+    /// The run a wait was on looks stuck: it ran past its limit and printed nothing for a
+    /// while (exit status 122); it keeps running.
+    case stuck = "stuck"
 }

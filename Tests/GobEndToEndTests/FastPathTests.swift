@@ -148,8 +148,19 @@ struct FastPathTests {
         ["start", "x"], ["overview"], ["lst"], ["list", "extra"], ["ping", "x"], ["status", "x"],
         ["--experimental-dump-help"], ["daemon", "--ready-fd"], ["daemon", "--ready-fd", "x"], ["daemon", "x"],
         ["daemon", "--ready-fd", "3", "--ready-fd", "4"], ["daemon", "--ready-fd=3"], ["daemon", "-h"],
+        ["add", "-f", "--stuck-after", "5m", "x"],
     ])
     func declined(arguments: [String]) {
         #expect(FastPath.invocation(arguments) == nil)
+    }
+
+    /// `--stuck-after` is the parser's: the fast path declines it, and the parser hands
+    /// the same `Invocation` over with the limit in milliseconds.
+    @Test func stuckAfterGoesThroughTheParser() {
+        let arguments = ["add", "-f", "--stuck-after", "1m30s", "make", "test"]
+        #expect(FastPath.invocation(arguments) == nil)
+        let expected = Invocation.add(
+            follow: true, description: nil, quiet: false, json: false, command: ["make", "test"], stuckAfter: 90_000)
+        #expect(Self.parserRoute(arguments) == .invocation(expected))
     }
 }
