@@ -79,7 +79,8 @@ enum LogFileOutput {
             return
         }
         let follower = RawFollower(
-            path: path, job: job, events: events, output: output, lastLines: lastLines, followsRestarts: !followsRun)
+            path: path, job: job, events: events, output: output, lastLines: lastLines, followsRestarts: !followsRun,
+            stream: stream.rawValue, notices: { Console.error("gob: " + $0 + "\n") })
         switch follower.run() {
         case .ended, .interrupted, .removed:
             return
@@ -99,14 +100,32 @@ enum LogFileOutput {
         guard fd >= 0 else { throw CommandFailure("failed to read \(stream.rawValue) log: \(SystemError.last)", code: .ioError) }
         defer { close(fd) }
         var offset = lastLines.map { LastLines.startOffset(ofLast: $0, descriptor: fd) } ?? 0
+        // A log whose oldest part was dropped: said once, on stderr, when the output asked
+        // for reaches back into it (stdout stays the log's bytes).
+        let kept = LogHoles.keptStart(fd)
+        if kept > 0 && offset <= kept {
+            Console.error("gob: " + LogTail.droppedNotice(stream.rawValue) + "\n")
+            offset = kept
+        }
+        var told = kept > 0 && offset <= kept
         var buffer = [UInt8](repeating: 0, count: 1 << 16)
         while true {
             let count = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, off_t(offset)) }
             if count < 0 && errno == EINTR { continue }
             if count < 0 { throw CommandFailure("failed to read \(stream.rawValue) log: \(SystemError.last)", code: .ioError) }
             if count == 0 { return }
+            var start = 0
+            if buffer[0] == 0 {
+                // Cut while being read: the zeros were dropped output, not output.
+                let keptNow = LogHoles.keptStart(fd)
+                if keptNow > offset {
+                    start = Int(min(keptNow - offset, Int64(count)))
+                    if !told { Console.error("gob: " + LogTail.droppedNotice(stream.rawValue) + "\n") }
+                    told = true
+                }
+            }
             offset += Int64(count)
-            if !output.write(Array(buffer[0..<count])) { return }
+            if start < count, !output.write(Array(buffer[start..<count])) { return }
         }
     }
 }
