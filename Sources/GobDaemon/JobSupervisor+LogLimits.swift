@@ -26,6 +26,9 @@ extension JobSupervisor {
     /// is running (nor of one started since the numbers were taken).
     func pruneLogs(through: [String: Int64]) {
         var direct: [RunKey] = []
+        // A job's latest run is written with its mark, so the store's pruning does not
+        // report it: its files go here once the mark is stored.
+        var latest: [RunKey] = []
         let target = state.withLock { state -> UInt64? in
             var changed = false
             for (id, number) in through {
@@ -42,6 +45,7 @@ extension JobSupervisor {
                 if last == job.runNumber && !job.logsPruned {
                     job.logsPruned = true
                     apply(.updated(job), in: &state)
+                    latest.append(RunKey(jobID: id, number: last))
                 }
             }
             guard changed, store != nil else { return nil }
@@ -49,6 +53,8 @@ extension JobSupervisor {
             return state.changeCount
         }
         for run in direct { logs.removeRun(job: run.jobID, number: run.number) }
-        if let target { commit(through: target) }
+        if let target, commit(through: target) {
+            for run in latest { logs.removeRun(job: run.jobID, number: run.number) }
+        }
     }
 }
