@@ -24,7 +24,9 @@ enum LogFileOutput {
 
             Given a run ID (<job>-<n>, as `gob runs` shows), prints that run's output: \
             an earlier run's, as long as its logs are kept (the newest 10 runs of a job \
-            keep theirs).
+            keep theirs; see `keep_runs` and `max_total` in config.toml). A log that \
+            passed its size limit (`max_stream`) lost its oldest part: what is kept is \
+            printed, and stderr says once that earlier output was dropped.
 
             With --tail N, prints only the last N lines (then follows, with --follow); \
             the log is read backwards from its end, so this is quick on huge logs.
