@@ -129,6 +129,10 @@ final class LogLimiter: Sendable {
         var names: [Int32: String] = [:]
         /// When disarmed files are armed again (`MonotonicClock`).
         var rearm: [String: Int64] = [:]
+        /// Runs whose end arrived before their start: a run that ends at once may be
+        /// reported ended (under the table's lock) before its start is (after the
+        /// commit). Its start then watches nothing.
+        var endedFirst: Set<RunKey> = []
         /// The total is to be measured (at `measureAfter` at the earliest).
         var measureDue = false
         var measureAfter: Int64 = 0
@@ -152,11 +156,13 @@ final class LogLimiter: Sendable {
             }) {
                 switch command {
                 case let .started(run):
+                    if watches.endedFirst.remove(run) != nil { continue }
                     for name in Self.names(of: run) {
                         watches.files[name] = .some(nil)
                         arm(name, in: &watches, inotify: inotify)
                     }
                 case let .ended(run):
+                    if Self.names(of: run).allSatisfy({ watches.files[$0] == nil }) { watches.endedFirst.insert(run) }
                     for name in Self.names(of: run) {
                         disarm(name, in: &watches, inotify: inotify)
                         watches.files[name] = nil
