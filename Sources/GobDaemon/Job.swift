@@ -135,7 +135,8 @@ struct Job: Sendable {
     var stored: StoredJob {
         StoredJob(
             id: id, sequence: Int64(bitPattern: sequence), command: command, workdir: workdir,
-            createdAtNanos: createdAtNanos, description: description, lastRun: runNumber, summary: summary)
+            createdAtNanos: createdAtNanos, description: description, lastRun: runNumber, summary: summary,
+            ready: ready, gobfileName: gobfileName)
     }
 
     /// The current run's row in the store.
@@ -185,6 +186,8 @@ struct Job: Sendable {
         stoppedByGob = run?.stoppedByGob ?? false
         logsPruned = run?.logsPruned ?? false
         description = stored.description
+        ready = stored.ready
+        gobfileName = stored.gobfileName
         groupMayLinger = false
         summary = stored.summary
         busy = false
