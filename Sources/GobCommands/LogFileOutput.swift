@@ -73,6 +73,13 @@ enum LogFileOutput {
             path = stream == .stdout ? job.stdoutPath : job.stderrPath
         }
         guard access(path, F_OK) == 0 else {
+            // The job's latest run may have lost its logs to the limit on all logs together.
+            if RunID.parse(jobID) == nil, let runID = job.run,
+               let response = try? session.send(.getRun(runID: runID), wording: .verbatim),
+               let run = response["run"].flatMap(RunSnapshot.init(json:)), run.logsPruned {
+                throw CommandFailure(
+                    "the logs of run \(run.id) were pruned: only the newest runs of a job keep theirs", code: .notFound)
+            }
             throw CommandFailure("\(stream.rawValue) log file not found: \(path)", code: .ioError)
         }
         let output = OutputSink()

@@ -151,6 +151,9 @@ struct LogLimitsTests {
             #expect(oldRuns.stdout.contains("(logs pruned)"), "the oldest run went first: \(oldRuns)")
             let pruned = try await sandbox.gob("stdout", "\(oldID)-1")
             #expect(pruned.status == 1 && pruned.stderr.contains("were pruned"), "\(pruned)")
+            let latest = try await sandbox.gob("stdout", oldID)
+            #expect(latest.stderr == "Error: the logs of run \(oldID)-1 were pruned: only the newest runs of a job keep theirs\n",
+                    "a job's latest run can lose its logs too: \(latest)")
             let newRuns = try await sandbox.gob("runs", newID)
             let lines = newRuns.stdout.split(separator: "\n")
             #expect(lines.count == 4 && !lines[0].contains("(logs pruned)") && !lines[1].contains("(logs pruned)"),
