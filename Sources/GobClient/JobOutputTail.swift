@@ -43,7 +43,15 @@ public struct JobOutputTail {
         var more = false
         for stream in 0..<2 {
             while true {
-                let bytes = (stream == 0 ? stdoutTail : stderrTail).readAppended().bytes
+                let tail = stream == 0 ? stdoutTail : stderrTail
+                let bytes = tail.readAppended().bytes
+                if tail.takeDropped() {
+                    // The line cut short by the drop ends here; then the notice, once.
+                    let notice = Array("(\(LogTail.droppedNotice(stream == 0 ? "stdout" : "stderr")))\n".utf8)
+                    let lines = stream == 0
+                        ? stdoutLines.flush() + stdoutLines.feed(notice) : stderrLines.flush() + stderrLines.feed(notice)
+                    output.write(lines)
+                }
                 if bytes.isEmpty { break }
                 written += bytes.count
                 let lines = stream == 0 ? stdoutLines.feed(bytes) : stderrLines.feed(bytes)

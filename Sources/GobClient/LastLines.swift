@@ -1,4 +1,5 @@
 import Glibc
+import GobSystem
 
 /// Where the last N lines of a log begin (`--tail N`), found by reading backwards from
 /// the end in fixed-size chunks: a 1 GB log costs one or two reads, never a full scan.
@@ -6,8 +7,9 @@ public enum LastLines {
     /// Bytes read per step backwards.
     static let chunk = 65_536
 
-    /// The offset at which the last `count` lines of the file at `path` start; 0 when the
-    /// file has fewer lines or cannot be read. A final line feed ends the last line (it
+    /// The offset at which the last `count` lines of the file at `path` start; where its
+    /// kept output starts (0, unless its oldest part was dropped: `LogHoles`) when the
+    /// file has fewer lines, 0 when it cannot be read. A final line feed ends the last line (it
     /// does not start an empty one); a last line without one still counts as a line.
     public static func startOffset(ofLast count: Int, inFileAt path: String) -> Int64 {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
@@ -23,11 +25,12 @@ public enum LastLines {
         guard fstat(fd, &info) == 0 else { return 0 }
         let size = Int64(info.st_size)
         guard count > 0 else { return size }
+        let kept = LogHoles.keptStart(fd)
         var end = size
         var newlines = 0
         var buffer = [UInt8](repeating: 0, count: chunk)
-        while end > 0 {
-            let start = max(0, end - Int64(chunk))
+        while end > kept {
+            let start = max(kept, end - Int64(chunk))
             let length = Int(end - start)
             guard readFully(fd, into: &buffer, length: length, at: start) else { return 0 }
             var index = length - 1
@@ -41,7 +44,7 @@ public enum LastLines {
             }
             end = start
         }
-        return 0
+        return kept
     }
 
     /// Reads exactly `length` bytes at `offset`; false when the file got shorter meanwhile.

@@ -1,4 +1,5 @@
 import Glibc
+import GobSystem
 
 /// Reads what a job appends to one log file (docs/output.md, "Following"), starting over
 /// from the beginning when the file was truncated or rewritten, or when its path now names
@@ -17,6 +18,13 @@ public final class LogTail {
     private static let headLength = 64
     /// Set when a read found the file rewritten; see `restartAnnounced()`.
     private var startedOverUnannounced = false
+    /// The file's oldest part was dropped (it begins with a hole, see `LogHoles`): its
+    /// beginning no longer tells a rewrite, and `head` is not kept.
+    private var wasCut = false
+    /// Output this tail had not read yet was dropped since the last `takeDropped()`.
+    private var droppedUnannounced = false
+    /// `takeDropped()` told of a drop in this file already.
+    private var dropAnnounced = false
     /// What one read returns at most: followers loop over reads of this size, so a huge
     /// log passes through a small buffer instead of into memory.
     public static let chunk = 1 << 16
@@ -61,6 +69,36 @@ public final class LogTail {
     public func startOver() {
         offset = 0
         head.removeAll()
+        wasCut = false
+        dropAnnounced = false
+    }
+
+    /// What a follower says, once, when output it had not read yet was dropped: `stream`
+    /// is `stdout` or `stderr`.
+    public static func droppedNotice(_ stream: String) -> String {
+        "earlier \(stream) output was dropped: its log passed the max_stream limit of config.toml"
+    }
+
+    /// Whether output this tail had not read yet was dropped (the log passed its size
+    /// limit): true once per file, however often its reader falls behind a cut, so a
+    /// follower says so once.
+    public func takeDropped() -> Bool {
+        defer { droppedUnannounced = false }
+        guard droppedUnannounced, !dropAnnounced else { return false }
+        dropAnnounced = true
+        return true
+    }
+
+    /// Skips the part of the file that was dropped (the kept output begins at `kept`),
+    /// if the position lies in it.
+    private func skip(toKept kept: Int64) {
+        guard kept > 0 else { return }
+        wasCut = true
+        head.removeAll()
+        if kept > offset {
+            offset = kept
+            droppedUnannounced = true
+        }
     }
 
     /// Positions the tail at `position` of the file as it is now, as if everything before
@@ -68,6 +106,14 @@ public final class LogTail {
     /// file's beginning, so a later rewrite is still noticed.
     public func resume(at position: Int64) {
         guard open(), position > 0 else { return }
+        let kept = LogHoles.keptStart(fd)
+        if kept > 0 {
+            wasCut = true
+            offset = max(position, kept)
+            // The lines asked for reach back into what was dropped.
+            if position <= kept { droppedUnannounced = true }
+            return
+        }
         var bytes = [UInt8](repeating: 0, count: Int(min(position, Int64(Self.headLength))))
         let count = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, 0) }
         guard count == bytes.count else { return }
@@ -100,25 +146,41 @@ public final class LogTail {
         var info = stat()
         if fstat(fd, &info) == 0 {
             let size = Int64(info.st_size)
-            if size < offset || !headMatches() {
+            let kept = LogHoles.keptStart(fd)
+            if kept > 0 { wasCut = true }
+            if size < offset || (!wasCut && !headMatches()) {
                 startOver()
                 startedOverUnannounced = true
                 truncated = true
+                if kept > 0 { wasCut = true }
             }
-            if size == offset { return ([], truncated) }
+            skip(toKept: kept)
+            if size <= offset { return ([], truncated) }
         }
         var output: [UInt8] = []
+        let readFrom = offset
         var buffer = [UInt8](repeating: 0, count: min(limit, Self.chunk))
         while output.count < limit {
             let wanted = min(buffer.count, limit - output.count)
             let count = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, wanted, off_t(offset)) }
             if count < 0 && errno == EINTR { continue }
             if count <= 0 { break }
-            if head.count < Self.headLength {
+            if !wasCut && head.count < Self.headLength {
                 head.append(contentsOf: buffer[0..<min(count, Self.headLength - head.count)])
             }
             output.append(contentsOf: buffer[0..<count])
             offset += Int64(count)
+        }
+        // A cut made while reading turns the start of what was read into zeros: those
+        // bytes were dropped, not written.
+        if output.first == 0 {
+            let kept = LogHoles.keptStart(fd)
+            if kept > readFrom {
+                output.removeFirst(Int(min(kept, offset) - readFrom))
+                wasCut = true
+                droppedUnannounced = true
+                offset = max(offset, kept)
+            }
         }
         return (output, truncated)
     }

@@ -36,6 +36,10 @@ public struct RawFollower {
     /// Go on with the job's next run when it is restarted; false follows one run's own
     /// log (`gob stdout <run_id>`), which ends with that run.
     let followsRestarts: Bool
+    /// Which stream the log is (`stdout`, `stderr`), for the notice of dropped output.
+    let stream: String
+    /// Says something beside the output (on stderr): that earlier output was dropped.
+    let notices: (String) -> Void
 
     /// - Parameters:
     ///   - job: the job as `get_job` reported it *after* `events` was opened, so no end
@@ -44,10 +48,14 @@ public struct RawFollower {
     ///   - lastLines: print only the last this many lines of what is there already.
     ///   - followsRestarts: go on with the job's next run (`path` is the job's link to
     ///     its current run's log), or end with this run (`path` is the run's own log).
+    ///   - stream: `stdout` or `stderr`, as the notice of dropped output names it.
+    ///   - notices: where that notice goes.
     public init(
         path: String, job: JobSnapshot, events: EventStream, output: OutputSink, lastLines: Int? = nil,
-        followsRestarts: Bool = true
+        followsRestarts: Bool = true, stream: String = "stdout", notices: @escaping (String) -> Void = { _ in }
     ) {
+        self.stream = stream
+        self.notices = notices
         self.path = path
         self.job = job
         self.events = events
@@ -72,6 +80,8 @@ public struct RawFollower {
             var more = false
             while true {
                 let bytes = tail.readAppended().bytes
+                // Said on stderr: stdout stays the log's bytes.
+                if tail.takeDropped() { notices(LogTail.droppedNotice(stream)) }
                 if bytes.isEmpty { break }
                 if !output.write(bytes) { return .outputFailed("write error: \(SystemError.last)") }
                 copied += bytes.count

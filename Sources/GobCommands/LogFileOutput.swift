@@ -24,7 +24,9 @@ enum LogFileOutput {
 
             Given a run ID (<job>-<n>, as `gob runs` shows), prints that run's output: \
             an earlier run's, as long as its logs are kept (the newest 10 runs of a job \
-            keep theirs).
+            keep theirs; see `keep_runs` and `max_total` in config.toml). A log that \
+            passed its size limit (`max_stream`) lost its oldest part: what is kept is \
+            printed, and stderr says once that earlier output was dropped.
 
             With --tail N, prints only the last N lines (then follows, with --follow); \
             the log is read backwards from its end, so this is quick on huge logs.
@@ -71,6 +73,13 @@ enum LogFileOutput {
             path = stream == .stdout ? job.stdoutPath : job.stderrPath
         }
         guard access(path, F_OK) == 0 else {
+            // The job's latest run may have lost its logs to the limit on all logs together.
+            if RunID.parse(jobID) == nil, let runID = job.run,
+               let response = try? session.send(.getRun(runID: runID), wording: .verbatim),
+               let run = response["run"].flatMap(RunSnapshot.init(json:)), run.logsPruned {
+                throw CommandFailure(
+                    "the logs of run \(run.id) were pruned: only the newest runs of a job keep theirs", code: .notFound)
+            }
             throw CommandFailure("\(stream.rawValue) log file not found: \(path)", code: .ioError)
         }
         let output = OutputSink()
@@ -79,7 +88,8 @@ enum LogFileOutput {
             return
         }
         let follower = RawFollower(
-            path: path, job: job, events: events, output: output, lastLines: lastLines, followsRestarts: !followsRun)
+            path: path, job: job, events: events, output: output, lastLines: lastLines, followsRestarts: !followsRun,
+            stream: stream.rawValue, notices: { Console.error("gob: " + $0 + "\n") })
         switch follower.run() {
         case .ended, .interrupted, .removed:
             return
@@ -99,14 +109,32 @@ enum LogFileOutput {
         guard fd >= 0 else { throw CommandFailure("failed to read \(stream.rawValue) log: \(SystemError.last)", code: .ioError) }
         defer { close(fd) }
         var offset = lastLines.map { LastLines.startOffset(ofLast: $0, descriptor: fd) } ?? 0
+        // A log whose oldest part was dropped: said once, on stderr, when the output asked
+        // for reaches back into it (stdout stays the log's bytes).
+        let kept = LogHoles.keptStart(fd)
+        if kept > 0 && offset <= kept {
+            Console.error("gob: " + LogTail.droppedNotice(stream.rawValue) + "\n")
+            offset = kept
+        }
+        var told = kept > 0 && offset <= kept
         var buffer = [UInt8](repeating: 0, count: 1 << 16)
         while true {
             let count = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, off_t(offset)) }
             if count < 0 && errno == EINTR { continue }
             if count < 0 { throw CommandFailure("failed to read \(stream.rawValue) log: \(SystemError.last)", code: .ioError) }
             if count == 0 { return }
+            var start = 0
+            if buffer[0] == 0 {
+                // Cut while being read: the zeros were dropped output, not output.
+                let keptNow = LogHoles.keptStart(fd)
+                if keptNow > offset {
+                    start = Int(min(keptNow - offset, Int64(count)))
+                    if !told { Console.error("gob: " + LogTail.droppedNotice(stream.rawValue) + "\n") }
+                    told = true
+                }
+            }
             offset += Int64(count)
-            if !output.write(Array(buffer[0..<count])) { return }
+            if start < count, !output.write(Array(buffer[start..<count])) { return }
         }
     }
 }

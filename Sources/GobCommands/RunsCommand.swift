@@ -16,7 +16,8 @@ struct RunsCommand: ParsableCommand {
             nor a failure), "? lost" or "? unknown" for a run whose end nobody saw (the \
             machine or the gob daemon restarted). On a UTF-8 terminal a check mark, a \
             cross and a square stand for ok, ! and -. Only the newest 10 runs of a job \
-            keep their logs; older ones say "(logs pruned)".
+            keep their logs (config.toml can change that); older ones, and the oldest \
+            when all logs pass their total, say "(logs pruned)".
 
             --limit N shows the newest N runs (default 20; 0 shows every run). --json \
             prints the runs as one JSON array instead. `gob stdout <run_id>` and `gob \

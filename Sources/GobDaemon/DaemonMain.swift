@@ -120,6 +120,7 @@ final class Daemon: Sendable {
         pthread_sigmask(SIG_BLOCK, &handled, nil)
         signal(SIGPIPE, SIG_IGN)
 
+        let config = try readConfig(logger: logger)
         let pidLockFD = try lockPIDFile(directory)
         do throws(DaemonStartError) {
             try removeStaleSocket(directory, logger: logger)
@@ -136,7 +137,8 @@ final class Daemon: Sendable {
             let flusher = WALFlusher(walPath: history.store.walPath)
             let supervisor = JobSupervisor(
                 launcher: launcher, bus: bus, paths: paths, store: history.store,
-                logs: LogFiles(state: history.directory), directory: directory, flusher: flusher, bootID: bootID,
+                logs: LogFiles(state: history.directory), directory: directory, flusher: flusher,
+                retention: LogRetention(config.logs), bootID: bootID,
                 logger: logger, trees: JobTrees(daemonPID: getpid(), adoptsOrphans: adoptsOrphans))
             supervisor.restore(history.jobs)
             let shutdown = ConditionLock<ShutdownRequest?>(nil)
@@ -162,6 +164,7 @@ final class Daemon: Sendable {
             let tidy: @Sendable () -> Void = {
                 supervisor.relinkAll()
                 supervisor.removeOrphanRunLogs()
+                supervisor.checkLogLimits()
             }
             if !DetachedThread.start(tidy) { tidy() }
             logger.info("State database \(history.store.path): \(history.jobs.count) job(s)")

@@ -51,6 +51,8 @@ struct Job: Sendable {
     var stopRequested: Bool = false
     /// The last process ended after gob asked it to stop.
     var stoppedByGob: Bool = false { didSet { wire = nil } }
+    /// The current (ended) run's logs were deleted to keep all logs under their total.
+    var logsPruned = false
     /// A one-line note (`add -d`), kept across restarts.
     var description: String? { didSet { wire = nil } }
     /// When the job counts as ready, kept across runs; nil: it has no rule.
@@ -150,7 +152,7 @@ struct Job: Sendable {
             jobID: id, number: runNumber, pid: pid, processStartTime: startTime, bootID: bootID,
             startedAtNanos: startedAtNanos, endedAtNanos: endedAtNanos, durationMilliseconds: runTimeMilliseconds,
             exitCode: exitCode, signal: signal, stoppedByGob: stoppedByGob, outcome: outcome,
-            groupMayLinger: groupMayLinger)
+            groupMayLinger: groupMayLinger, logsPruned: logsPruned)
     }
 
     /// A job read back from the store: stopped, its fields those of its latest run.
@@ -182,6 +184,7 @@ struct Job: Sendable {
         endedAtNanos = run?.endedAtNanos
         runTimeMilliseconds = run?.durationMilliseconds
         stoppedByGob = run?.stoppedByGob ?? false
+        logsPruned = run?.logsPruned ?? false
         description = stored.description
         ready = stored.ready
         gobfileName = stored.gobfileName

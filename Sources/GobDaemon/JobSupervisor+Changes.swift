@@ -91,9 +91,11 @@ extension JobSupervisor {
         case .stopped:
             readiness.cancel(id: job.id, pid: job.pid)
             portSchedule?.forget(job.id)
+            logLimiter.runEnded(job.id, number: job.runNumber)
         case .removed:
             readiness.cancel(id: job.id)
             portSchedule?.forget(job.id)
+            logLimiter.forget(jobID: job.id)
         case .updated, .portsUpdated, .ready, .readyTimedOut, .runRemoved: break
         }
         if let kind = change.event { state.outbox.append(JobEvent(kind: kind, job: job.snapshot)) }
@@ -192,7 +194,10 @@ extension JobSupervisor {
                 logger.error("Cannot write the state database: \(error)")
             }
         }
-        for run in batch.newRuns { linkLogs(of: run.id, number: run.number) }
+        for run in batch.newRuns {
+            linkLogs(of: run.id, number: run.number)
+            logLimiter.runStarted(run.id, number: run.number)
+        }
         for run in pruned { logs.removeRun(job: run.jobID, number: run.number) }
         for event in batch.events { bus.publish(event) }
         state.withLockBroadcasting { state in

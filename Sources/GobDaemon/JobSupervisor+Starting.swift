@@ -236,6 +236,7 @@ extension JobSupervisor {
         job.groupMayLinger = false
         job.stopRequested = false
         job.stoppedByGob = false
+        job.logsPruned = false
         job.summary.runStarted()
         // A new run with a rule is waited for afresh (`watchReadiness`, once it is recorded).
         job.readiness = job.ready == nil ? nil : .waiting

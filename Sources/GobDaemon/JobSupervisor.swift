@@ -112,6 +112,8 @@ public final class JobSupervisor: Sendable {
     let flusher: WALFlusher?
     /// Which runs keep their logs.
     let retention: LogRetention
+    /// Keeps each stream and all logs together under their limits.
+    let logLimiter: LogLimiter
     /// The boot runs start in.
     let bootID: String
     let logger: Logger
@@ -153,6 +155,7 @@ public final class JobSupervisor: Sendable {
         self.directory = directory
         self.flusher = flusher
         self.retention = retention
+        logLimiter = LogLimiter(logs: logs, limits: retention, logger: logger)
         self.bootID = bootID
         self.logger = logger
         self.clock = clock
@@ -163,6 +166,7 @@ public final class JobSupervisor: Sendable {
         portSchedule = trees == nil ? nil : PortSchedule()
         readiness.connect { [weak self] report in self?.readinessReported(report) }
         portSchedule?.attach { [weak self] work in self?.performPortLookups(work) }
+        connectLogLimiter()
     }
 
     // MARK: Queries

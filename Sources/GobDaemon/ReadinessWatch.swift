@@ -49,6 +49,13 @@ struct ReadinessWatch {
                 streams[index].offset = 0
                 streams[index].partial.removeAll()
             }
+            // Output dropped before it was read (the log passed its size limit): read on
+            // from where the kept output begins.
+            let kept = LogHoles.keptStart(streams[index].fd)
+            if kept > streams[index].offset {
+                streams[index].offset = kept
+                streams[index].partial.removeAll()
+            }
             while budget > 0 {
                 let wanted = min(chunk.count, budget)
                 let count = chunk.withUnsafeMutableBytes { pread(streams[index].fd, $0.baseAddress, wanted, off_t(streams[index].offset)) }

@@ -112,7 +112,7 @@ public struct Gobfile: Sendable, Equatable {
 
     /// The file's bytes as text: UTF-8 without NUL bytes, as TOML requires (and a NUL
     /// would cut the parser's C string short).
-    private static func text(of bytes: [UInt8], path: String) throws(GobfileError) -> String {
+    static func text(of bytes: [UInt8], path: String) throws(GobfileError) -> String {
         if let nul = bytes.firstIndex(of: 0) {
             let (line, column) = position(of: nul, in: bytes)
             throw GobfileError(path: path, line: line, column: column, message: "invalid TOML: a NUL byte")

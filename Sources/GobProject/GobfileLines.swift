@@ -56,6 +56,27 @@ struct GobfileLines {
         return nil
     }
 
+    /// The 1-based line where the table `[table]` sets `key` (or `table.key = …` is
+    /// written at the top level), else the table's header line, else the first line.
+    func line(ofKey key: String, inTable table: String) -> Int {
+        var inside = false
+        for (position, line) in lines.enumerated() {
+            guard let line else { continue }
+            if line.hasPrefix("[") {
+                let name = line.drop { $0 == "[" || $0 == " " || $0 == "\t" }
+                inside = Self.startsWithKey(name, table)
+            } else if inside, Self.setsKey(line, key) {
+                return position + 1
+            } else if !inside, Self.startsWithKey(line, table) {
+                let rest = line.dropFirst(table.count).drop { $0 == " " || $0 == "\t" }
+                if rest.first == ".", Self.setsKey(rest.dropFirst().drop { $0 == " " || $0 == "\t" }, key) {
+                    return position + 1
+                }
+            }
+        }
+        return firstLine(ofKey: table) ?? 1
+    }
+
     /// `[[job]]`, with any blanks or quotes TOML allows around the name.
     private static func isEntryHeader(_ line: Substring) -> Bool {
         guard line.hasPrefix("[[") else { return false }

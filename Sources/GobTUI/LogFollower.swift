@@ -67,6 +67,11 @@ final class LogFollower {
                     pending.removeAll()
                     restarted = true
                 }
+                if tail.takeDropped() {
+                    // Said once, on a line of its own, where the kept output begins.
+                    if let last = pending.last, last != 0x0A { pending.append(0x0A) }
+                    pending.append(contentsOf: Array("(\(LogTail.droppedNotice(stream == .stdout ? "stdout" : "stderr")))\n".utf8))
+                }
                 pending.append(contentsOf: bytes)
                 // More lines than a pane keeps: the older ones would be dropped anyway.
                 if let start = LogPane.tailStart(of: pending, keepingLines: LogPane.capacity) {

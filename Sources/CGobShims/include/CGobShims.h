@@ -137,4 +137,14 @@ struct gob_listener {
 /// has no such diag module, or refuses).
 int gob_listening_sockets(int family, int protocol, struct gob_listener *out, int capacity);
 
+/// The offset of the first byte at or after `from` that is not in a hole (SEEK_DATA), or
+/// -errno: ENXIO when only holes follow, EINVAL where the file system cannot tell (then
+/// the whole file counts as data).
+long long gob_seek_data(int fd, long long from);
+
+/// Deallocates the first `length` bytes of the file (FALLOC_FL_PUNCH_HOLE, keeping its
+/// size): they read as zeros, every offset stays valid. 0, or -errno (EOPNOTSUPP where
+/// the file system cannot).
+int gob_punch_hole(int fd, long long length);
+
 #endif

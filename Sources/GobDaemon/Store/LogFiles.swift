@@ -7,7 +7,7 @@ import GobProtocol
 public struct LogFiles: Sendable {
     /// The directory's path.
     public let directory: String
-    private let state: StateDirectory?
+    let state: StateDirectory?
 
     /// The logs of the daemon's state directory.
     public init(state: StateDirectory) {

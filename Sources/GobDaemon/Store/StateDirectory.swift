@@ -109,6 +109,11 @@ public final class StateDirectory: Sendable {
         return fstatat(logsFD, name, &info, AT_SYMLINK_NOFOLLOW) == 0
     }
 
+    /// `fstatat` of the log file `name`, not following a symlink; false when it failed.
+    public func statLog(_ name: String, _ info: inout stat) -> Bool {
+        fstatat(logsFD, name, &info, AT_SYMLINK_NOFOLLOW) == 0
+    }
+
     /// The names of the files in `logs/`.
     public func logNames() -> [String] {
         DirectoryListing.names(in: logsFD)

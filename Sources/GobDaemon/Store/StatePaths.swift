@@ -65,19 +65,3 @@ public enum RunLogs {
         return nil
     }
 }
-
-/// Which runs keep their logs. Only a count per job for now; the limits on the size of
-/// all logs together and of one stream, with `config.toml`, belong here when they come.
-public struct LogRetention: Sendable, Equatable {
-    /// The newest runs of each job that keep their logs; older runs keep their record,
-    /// marked "logs pruned".
-    public var runsPerJob: Int64
-
-    public init(runsPerJob: Int64 = 10) { self.runsPerJob = runsPerJob }
-
-    /// When run `number` of a job starts: runs up to the returned number lose their logs
-    /// (nil: none yet).
-    public func pruneThrough(startingRun number: Int64) -> Int64? {
-        number > runsPerJob ? number - runsPerJob : nil
-    }
-}
