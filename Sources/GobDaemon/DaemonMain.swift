@@ -139,6 +139,9 @@ final class Daemon: Sendable {
                 logs: LogFiles(state: history.directory), directory: directory, flusher: flusher, bootID: bootID,
                 logger: logger, trees: JobTrees(daemonPID: getpid(), adoptsOrphans: adoptsOrphans))
             supervisor.restore(history.jobs)
+            guard supervisor.adopt(history.adopted) else {
+                throw DaemonStartError("failed to start daemon threads: \(SystemError.last)")
+            }
             let shutdown = ConditionLock<ShutdownRequest?>(nil)
             let server = SocketServer(
                 handler: RequestHandler(supervisor: supervisor, statePaths: history.directory.paths), bus: bus, logger: logger,
