@@ -251,7 +251,7 @@ extension Request {
     var changesState: Bool {
         switch self {
         case .ping, .list, .getJob, .status, .subscribe, .runs, .getRun, .stats, .ports, .processes: false
-        case .shutdown, .add, .run, .stop, .start, .restart, .remove, .removeRun, .cleanup, .nuke, .signal: true
+        case .daemonRestart, .shutdown, .add, .run, .stop, .start, .restart, .remove, .removeRun, .cleanup, .nuke, .signal: true
         }
     }
 
@@ -259,7 +259,7 @@ extension Request {
     /// groups (10 s + 5 s), starts may meet a slow file system.
     var mayTakeLong: Bool {
         switch self {
-        case .add, .run, .start, .restart, .stop, .nuke: true
+        case .add, .run, .start, .restart, .stop, .nuke, .daemonRestart: true
         case .ping, .list, .getJob, .status, .subscribe, .shutdown, .remove, .removeRun, .cleanup, .signal, .runs,
             .getRun, .stats, .ports, .processes: false
         }

@@ -26,12 +26,16 @@ extension Daemon {
     /// was not seen: after a reboot (another boot id) it is recorded as lost, on the
     /// same boot as ended with an unknown exit status. Nothing is killed because a
     /// daemon died: what is left of a group whose main process has ended is left alone.
-    static func openHistory(bootID: String, logger: Logger) throws(DaemonStartError) -> History {
+    ///
+    /// After an in-place restart (`inheritedStateLock` is the lock the previous image
+    /// held), the runs' main processes are still this process's children, and are taken
+    /// back as such.
+    static func openHistory(bootID: String, logger: Logger, inheritedStateLock: Int32? = nil) throws(DaemonStartError) -> History {
         guard let paths = StatePaths.current() else {
             throw DaemonStartError("cannot find the state directory: set XDG_STATE_HOME or HOME")
         }
         let directory: StateDirectory
-        do { directory = try StateDirectory.open(paths) } catch {
+        do { directory = try StateDirectory.open(paths, inheritedLock: inheritedStateLock) } catch {
             throw DaemonStartError(error.description)
         }
         if let mode = directory.tightenedFrom {
@@ -39,7 +43,8 @@ extension Daemon {
         }
         do throws(StoreError) {
             let store = try Store.open(path: paths.database)
-            let adopted = try takeOverRunsLeftRunning(store, bootID: bootID, logger: logger)
+            let adopted = try takeOverRunsLeftRunning(
+                store, bootID: bootID, restarted: inheritedStateLock != nil, logger: logger)
             return History(directory: directory, store: store, jobs: try store.load(), adopted: adopted)
         } catch {
             throw DaemonStartError(error.description)
@@ -47,9 +52,11 @@ extension Daemon {
     }
 
     /// Adopts the open runs whose main process lives and records the end of the others;
-    /// returns the adopted leaders.
+    /// returns the adopted leaders. `restarted`: this is an in-place restart, whose
+    /// children are still its own (what lingers of an ended job's group too: a stop
+    /// finds those processes in the job's tree).
     private static func takeOverRunsLeftRunning(
-        _ store: Store, bootID: String, logger: Logger
+        _ store: Store, bootID: String, restarted: Bool, logger: Logger
     ) throws(StoreError) -> [AdoptedLeader] {
         let open = try store.openRuns()
         guard !open.isEmpty else { return [] }
@@ -67,6 +74,8 @@ extension Daemon {
                 }
                 run.outcome = sameBoot ? .unknown : .lost
                 if sameBoot { unknown += 1 } else { lost += 1 }
+            } else if restarted && sameBoot {
+                continue
             } else if sameBoot {
                 lingering += 1
             }
@@ -75,9 +84,11 @@ extension Daemon {
         }
         if !changes.entries.isEmpty { try _ = store.write(changes) }
         if lost > 0 { logger.info("The machine restarted since the last daemon: \(lost) run(s) recorded as lost") }
-        if !adopted.isEmpty || unknown > 0 || lingering > 0 {
+        let children = adopted.filter(\.child).count
+        if children > 0 { logger.info("Restarted in place: \(children) running job(s) kept") }
+        if adopted.count > children || unknown > 0 || lingering > 0 {
             logger.info("""
-                Previous daemon ended uncleanly: adopted \(adopted.count) running job(s); \
+                Previous daemon ended uncleanly: adopted \(adopted.count - children) running job(s); \
                 \(unknown) run(s) had ended meanwhile, recorded with an unknown exit status; \
                 \(lingering) ended job(s) whose group may have had processes left were left alone
                 """)

@@ -7,8 +7,9 @@ import GobSystem
 /// status went to whatever reaped the process, never to this daemon).
 extension JobSupervisor {
     /// Marks the jobs of `leaders` running again (after `restore`, which read them back
-    /// as stopped) and starts watching their main processes; false when the watching
-    /// thread could not be started.
+    /// as stopped) and starts watching the main processes that are not this daemon's
+    /// children (its children's ends come from the reaper, exit status and all); false
+    /// when the watching thread could not be started. Call before the reaper starts.
     func adopt(_ leaders: [AdoptedLeader]) -> Bool {
         guard !leaders.isEmpty else { return true }
         let now = clock()
@@ -32,9 +33,10 @@ extension JobSupervisor {
                 // subscriber does not know (the run was open all along).
                 state.jobs[leader.jobID] = job
                 state.processes[leader.jobID] = leader.process
+                if leader.child { state.jobByPID[leader.pid] = leader.jobID }
             }
         }
-        let watch = AdoptedLeaderWatch(leaders) { [weak self] leader in self?.adoptedLeaderEnded(leader) }
+        let watch = AdoptedLeaderWatch(leaders.filter { !$0.child }) { [weak self] leader in self?.adoptedLeaderEnded(leader) }
         return watch.start()
     }
 

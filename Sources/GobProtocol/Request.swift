@@ -32,6 +32,9 @@ public enum Request: Sendable, Equatable {
     case ports(jobID: String?, workdir: OSString?)
     /// A job's process tree, looked up when asked.
     case processes(jobID: String)
+    /// Re-executes the daemon in place (same PID, its jobs running on). The reply comes
+    /// from the new image, once it serves.
+    case daemonRestart
 
     /// The wire name of the request type.
     public var typeName: String {
@@ -57,6 +60,7 @@ public enum Request: Sendable, Equatable {
         case .status: "status"
         case .ports: "ports"
         case .processes: "processes"
+        case .daemonRestart: "daemon_restart"
         }
     }
 
@@ -71,7 +75,7 @@ public enum Request: Sendable, Equatable {
     public var json: JSON {
         var payload: [(String, JSON)] = []
         switch self {
-        case .ping, .shutdown, .status:
+        case .ping, .shutdown, .status, .daemonRestart:
             break
         case let .list(workdir), let .cleanup(workdir), let .nuke(workdir), let .subscribe(workdir):
             if let workdir { payload.append(("workdir", JSON(workdir))) }
@@ -203,6 +207,7 @@ extension Request {
         case "get_run": self = .getRun(runID: try payload.runID())
         case "remove_run": self = .removeRun(runID: try payload.runID())
         case "processes": self = .processes(jobID: try payload.jobID())
+        case "daemon_restart": self = .daemonRestart
         case "ports": self = .ports(jobID: try payload.optionalString("job_id"), workdir: try payload.scope())
         case "signal":
             let jobID = try payload.jobID()
