@@ -28,6 +28,7 @@ public struct JobFollower {
     public init(job: JobSnapshot, events: EventStream, output: OutputSink) {
         self.job = job
         self.events = events
+        events.rideThroughRestarts(awaiting: [job.id])
         self.output = output
     }
 

@@ -67,6 +67,7 @@ public final class JobsAwaiter {
         deadline: Int64? = nil, catchesInterrupts: Bool = true
     ) {
         self.events = events
+        events.rideThroughRestarts(awaiting: jobs.filter { $0.status == .running }.map(\.id))
         self.output = output
         self.mode = mode
         self.timeoutNanoseconds = timeoutMilliseconds.map { $0 * 1_000_000 }

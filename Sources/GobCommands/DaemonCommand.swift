@@ -13,9 +13,9 @@ struct DaemonCommand: ParsableCommand {
             executable it was started from (so an upgraded gob takes over). The daemon \
             keeps its PID, every running job keeps running (a job that ends later still \
             has its exit code), and no client is refused meanwhile: connections wait in \
-            the socket's queue. Requests being served are answered first; followers \
-            (await, run, -f, logs, events, the TUI) see the connection end. It never \
-            starts a daemon.
+            the socket's queue. Requests being served are answered first; commands \
+            waiting on events (await, run, -f, events) subscribe again and miss no \
+            job's end; logs and the TUI reconnect. It never starts a daemon.
 
             gob daemon stop: the same as gob shutdown.
 
@@ -24,7 +24,7 @@ struct DaemonCommand: ParsableCommand {
             it by hand.
 
             Output:
-              Restarted the gob daemon in place (PID 28901, version 1.3.0); 5 jobs kept running
+              Restarted the gob daemon in place (PID 28901); 5 jobs kept running
               No daemon running
 
             Exit status: 0 on success, also when no daemon was running; 1 on an error; \

@@ -17,7 +17,6 @@ enum DaemonRestart {
         let response = try DaemonSession.checked(reply, wording: wording)
         let pid = try response.integer("pid", wording: wording)
         let running = try response.integer("jobs_running", wording: wording)
-        let version = response["version"]?.stringValue ?? GobVersion.current
-        Console.line("Restarted the gob daemon in place (PID \(pid), version \(version)); \(running) job\(running == 1 ? "" : "s") kept running")
+        Console.line("Restarted the gob daemon in place (PID \(pid)); \(running) job\(running == 1 ? "" : "s") kept running")
     }
 }

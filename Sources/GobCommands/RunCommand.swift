@@ -57,8 +57,9 @@ struct RunCommand: ParsableCommand {
 
             Exit status: the job's exit code; 128+N when it was killed by signal N; 0 \
             when interrupted; 1 when gob itself fails (for example "failed to add job: \
-            cannot start \"mak\": no such file"); 125 when the gob daemon went away \
-            while following.
+            cannot start \"mak\": no such file"); 125 when the gob daemon was stopped \
+            while following (a daemon restarted in place, or killed and replaced, is \
+            followed through).
             """)
 
     @Option(name: [.customShort("d"), .customLong("description")],
