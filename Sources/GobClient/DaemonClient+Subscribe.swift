@@ -28,9 +28,18 @@ extension DaemonClient {
         let line = Self.line(for: .subscribe(workdir: workdir), requestID: nil)
         let giveUp = MonotonicClock.now() + Self.retryWindowNanoseconds
         var attempt = 0
+        var upgradeTried = false
         while true {
             attempt += 1
-            if let stream = try subscribeOnce(line, workdir: workdir) { return stream }
+            do throws(SubscribeError) {
+                if let stream = try subscribeOnce(line, workdir: workdir) { return stream }
+            } catch {
+                // A daemon of an older gob is upgraded in place, once, and asked again.
+                guard case .refused(_, code: .versionMismatch?) = error, !upgradeTried else { throw error }
+                upgradeTried = true
+                guard upgradeDaemon() else { throw error }
+                continue
+            }
             let now = MonotonicClock.now()
             if let deadline, now >= deadline { throw .connect(.timedOut) }
             guard now < giveUp else { throw .connect(.daemonStopped) }

@@ -81,8 +81,9 @@ public struct DaemonClient: Sendable {
     }
 
     /// One request, sent again while its connection ends before a reply or the daemon
-    /// answers that it is shutting down, within the retry window.
-    private func exchangeWithRetries(_ request: Request) throws(ClientError) -> ReplyLine {
+    /// answers that it is shutting down, within the retry window. `mayUpgrade`: a daemon
+    /// of an older gob is upgraded first (never while asking it for its version).
+    func exchangeWithRetries(_ request: Request, mayUpgrade: Bool = true) throws(ClientError) -> ReplyLine {
         let line = Self.line(for: request, requestID: request.changesState ? Self.newRequestID() : nil)
         // Said before anything is sent: the daemon would only refuse it after reading it.
         guard line.count <= RequestLimit.bytes else {
@@ -91,11 +92,17 @@ public struct DaemonClient: Sendable {
         let timeout = request.changesState && request.mayTakeLong ? Self.slowTimeoutMilliseconds : Self.quickTimeoutMilliseconds
         let giveUp = MonotonicClock.now() + Self.retryWindowNanoseconds
         var attempt = 0
+        var upgradeTried = !mayUpgrade
         while true {
             attempt += 1
             let outcome = try attemptOnce(line, timeoutMilliseconds: timeout)
             switch outcome {
             case let .reply(reply):
+                // A daemon of an older gob is upgraded in place, once, and asked again.
+                if !upgradeTried, Self.isVersionMismatch(reply) {
+                    upgradeTried = true
+                    if upgradeDaemon() { continue }
+                }
                 return reply
             case let .retry(failure):
                 let now = MonotonicClock.now()

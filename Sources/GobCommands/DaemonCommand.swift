@@ -9,8 +9,10 @@ struct DaemonCommand: ParsableCommand {
         abstract: "Restart or stop the gob daemon",
         usage: "gob daemon restart | gob daemon stop",
         discussion: """
-            gob daemon restart: re-executes the running daemon in place, from the gob \
-            executable it was started from (so an upgraded gob takes over). The daemon \
+            gob daemon restart: re-executes the running daemon in place, into this gob \
+            (so an upgraded gob takes over; an older gob is refused: a daemon is never \
+            downgraded). A newer gob does the same by itself when it meets an older \
+            daemon, saying "gob: daemon upgraded 1.2.0 -> 1.3.0; 5 jobs kept running". The daemon \
             keeps its PID, every running job keeps running (a job that ends later still \
             has its exit code), and no client is refused meanwhile: connections wait in \
             the socket's queue. Requests being served are answered first; commands \

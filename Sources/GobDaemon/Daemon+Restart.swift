@@ -17,7 +17,9 @@ extension Daemon {
     /// and takes the queued connections. Event streams end (their clients see EOF).
     ///
     /// Returns only when the restart failed; `fd` has been answered with the reason.
-    func restartInPlace(replyingOn fd: Int32) {
+    /// `executable`: the file to re-execute (an upgrading client's own), checked; nil:
+    /// the one this daemon was started from.
+    func restartInPlace(replyingOn fd: Int32, executable path: String? = nil) {
         logger.info("In-place restart requested")
         server.pauseIntake()
         defer { server.resumeIntake() }
@@ -26,9 +28,16 @@ extension Daemon {
             return
         }
         let executable: Int32
-        do throws(SystemError) { executable = try Self.openOwnExecutable() } catch {
-            refuseRestart(fd, "cannot open the gob executable: \(error)")
-            return
+        if let path {
+            do throws(RestartRefusal) { executable = try Self.openExecutable(path) } catch {
+                refuseRestart(fd, error.description)
+                return
+            }
+        } else {
+            do throws(SystemError) { executable = try Self.openOwnExecutable() } catch {
+                refuseRestart(fd, "cannot open the gob executable: \(error)")
+                return
+            }
         }
         defer { Descriptor.close(executable) }
         let current = endpoint.withLock { $0 }
@@ -63,6 +72,38 @@ extension Daemon {
     static func openOwnExecutable() throws(SystemError) -> Int32 {
         let fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw SystemError.last }
+        return fd
+    }
+
+    /// Why a client's executable is not run.
+    struct RestartRefusal: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    /// Opens the executable a client named for the daemon to become, and checks it
+    /// through that descriptor (which is what is executed, so it cannot be swapped
+    /// between the check and the exec): a regular, executable file owned by this user
+    /// or by root, and writable by no one else.
+    static func openExecutable(_ path: String) throws(RestartRefusal) -> Int32 {
+        guard path.hasPrefix("/") else { throw RestartRefusal(description: "the executable must be named by an absolute path: \(path)") }
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw RestartRefusal(description: "cannot open \(path): \(SystemError.last)") }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else {
+            let error = SystemError.last
+            Descriptor.close(fd)
+            throw RestartRefusal(description: "cannot inspect \(path): \(error)")
+        }
+        let problem: String? =
+            if info.st_mode & S_IFMT != S_IFREG { "not a regular file" }
+            else if info.st_uid != getuid() && info.st_uid != 0 { "owned by another user (uid \(info.st_uid))" }
+            else if info.st_mode & 0o022 != 0 { "writable by others (mode \(String(info.st_mode & 0o7777, radix: 8)))" }
+            else if info.st_mode & 0o100 == 0 { "not executable" }
+            else { nil }
+        if let problem {
+            Descriptor.close(fd)
+            throw RestartRefusal(description: "refusing to run \(path): \(problem)")
+        }
         return fd
     }
 

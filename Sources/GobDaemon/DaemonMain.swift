@@ -165,7 +165,7 @@ final class Daemon: Sendable {
                 state: history.directory, store: history.store, flusher: flusher, server: server, reaper: reaper,
                 endpoint: Endpoint(listenFD: listenFD, pidFD: pidLockFD, socketInode: directory.identity(of: "daemon.sock")),
                 shutdownRequest: shutdown)
-            server.onRestart { [weak daemon] fd in daemon?.restartInPlace(replyingOn: fd) }
+            server.onRestart { [weak daemon] fd, executable in daemon?.restartInPlace(replyingOn: fd, executable: executable) }
             guard reaper.start(onExit: { pid, status in supervisor.processExited(pid: pid, status: status) }),
                   server.start(listening: listenFD), daemon.startSignalThread(handled), daemon.startGuard()
             else {

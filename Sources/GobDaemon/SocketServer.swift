@@ -34,7 +34,7 @@ public final class SocketServer: Sendable {
     private let wakeWriter: Int32
     /// Carries out an in-place restart for the connection that asked for it; set once
     /// the daemon exists.
-    private let restarter = Mutex<(@Sendable (Int32) -> Void)?>(nil)
+    private let restarter = Mutex<(@Sendable (Int32, String?) -> Void)?>(nil)
 
     private struct Intake {
         var paused = false
@@ -64,7 +64,7 @@ public final class SocketServer: Sendable {
     }
 
     /// Sets what carries out `daemon_restart` (given the requesting connection).
-    func onRestart(_ body: @escaping @Sendable (Int32) -> Void) {
+    func onRestart(_ body: @escaping @Sendable (Int32, String?) -> Void) {
         restarter.withLock { $0 = body }
     }
 
@@ -190,10 +190,10 @@ public final class SocketServer: Sendable {
             sendLine(fd, Response.failure("process limit reached: cannot follow events now", code: .busy).json)
             return
         }
-        if case .daemonRestart = request, let restart = restarter.withLock({ $0 }) {
+        if case let .daemonRestart(executable) = request, let restart = restarter.withLock({ $0 }) {
             // The reply comes from the new image, on this very connection; on failure,
             // from this one.
-            restart(fd)
+            restart(fd, executable)
             return
         }
         guard let requestID else {
@@ -285,7 +285,13 @@ public final class SocketServer: Sendable {
         do throws(RequestError) { request = try Request(json: json) } catch { return .invalid(error.description, error.code) }
         // A client of another build must not be misunderstood; `status` still answers so
         // the user can find the daemon to restart.
-        if let version = json["version"], request != .status {
+        // An upgrading client asks a daemon of another version to restart into its own
+        // executable, so that request is understood whatever the version.
+        let anyVersion = switch request {
+        case .status, .daemonRestart: true
+        default: false
+        }
+        if let version = json["version"], !anyVersion {
             guard let text = version.stringValue else { return .invalid("invalid version format") }
             if text != GobVersion.handshake {
                 return .invalid(GobVersion.mismatch(client: text, daemonPID: getpid()), .versionMismatch)
