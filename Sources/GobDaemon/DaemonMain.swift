@@ -148,7 +148,7 @@ final class Daemon: Sendable {
                 launcher: launcher, bus: bus, paths: paths, store: history.store,
                 logs: LogFiles(state: history.directory), directory: directory, flusher: flusher, bootID: bootID,
                 logger: logger, trees: JobTrees(daemonPID: getpid(), adoptsOrphans: adoptsOrphans))
-            supervisor.restore(history.jobs)
+            supervisor.restore(history.jobs, linksCurrent: inherited != nil)
             guard supervisor.adopt(history.adopted) else {
                 throw DaemonStartError("failed to start daemon threads: \(SystemError.last)")
             }
@@ -173,8 +173,9 @@ final class Daemon: Sendable {
             }
             // The jobs' `<rt>` links and the logs that belong to no run are seen to after
             // the daemon answers: a thousand links take longer than the rest of start-up.
+            let relink = inherited == nil
             let tidy: @Sendable () -> Void = {
-                supervisor.relinkAll()
+                if relink { supervisor.relinkAll() }
                 supervisor.removeOrphanRunLogs()
             }
             if !DetachedThread.start(tidy) { tidy() }
