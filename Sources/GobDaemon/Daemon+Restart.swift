@@ -20,6 +20,16 @@ extension Daemon {
     /// `executable`: the file to re-execute (an upgrading client's own), checked; nil:
     /// the one this daemon was started from.
     func restartInPlace(replyingOn fd: Int32, executable path: String? = nil) {
+        let first = restarting.withLock { busy -> Bool in
+            if busy { return false }
+            busy = true
+            return true
+        }
+        guard first else {
+            refuseRestart(fd, "another restart is under way")
+            return
+        }
+        defer { restarting.withLock { $0 = false } }
         logger.info("In-place restart requested")
         server.pauseIntake()
         defer { server.resumeIntake() }

@@ -70,6 +70,9 @@ final class Daemon: Sendable {
     let server: SocketServer
     /// Reaps the daemon's children; an in-place restart holds its reports.
     let reaper: Reaper
+    /// An in-place restart is under way: a second one is refused (each would wait for
+    /// the other's connection to be answered).
+    let restarting = Mutex(false)
     /// The socket and PID file in use; replaced when they are deleted under the daemon.
     let endpoint: Mutex<Endpoint>
     /// Set once a shutdown was asked for; the main thread waits on it.
