@@ -1,7 +1,7 @@
 import GobSystem
 
-/// The whole benchmark: every measure of issue 6, each in a sandbox of its own, gob and
-/// tmux side by side.
+/// The whole benchmark: every measure (docs/performance.md), each in a sandbox of its
+/// own, gob and tmux side by side.
 struct Benchmark {
     let options: BenchOptions
 

@@ -37,7 +37,7 @@ enum Measure: CaseIterable {
         }
     }
 
-    /// The table's `target` cell (issue 6).
+    /// The table's `target` cell.
     var target: String {
         switch self {
         case .warmList: "≤ 0.6×"

@@ -24,22 +24,7 @@ extension DaemonClient {
     /// The daemon's exit is watched through a pidfd of the process serving the socket,
     /// taken while its connection is open, so the PID cannot name another process.
     public func shutdown(timeoutMilliseconds: Int64) throws(ClientError) -> ShutdownOutcome {
-        let directory: RuntimePaths.OpenedDirectory?
-        do { directory = try paths.openDirectory(create: false, tighten: false) } catch {
-            throw .connect(cause: error.description)
-        }
-        guard let directory else { return .notRunning }
-        close(directory.descriptor)
-        let timeout = try bounded(Self.quickTimeoutMilliseconds)
-        let socket: UnixSocket
-        do {
-            socket = try UnixSocket(connectingTo: paths.socket, timeoutMilliseconds: timeout)
-        } catch {
-            if !error.isForeign, error.code == ENOENT || error.code == ECONNREFUSED || error.code == ENOTDIR {
-                return .notRunning
-            }
-            throw .connect(cause: error.description)
-        }
+        guard let socket = try connectIfRunning() else { return .notRunning }
         let pid = socket.peerPID
         let handle = gob_pidfd_open(pid)
         defer { if handle >= 0 { close(handle) } }

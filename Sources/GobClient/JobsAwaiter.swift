@@ -32,8 +32,8 @@ public final class JobsAwaiter {
     /// What the wait found out, per awaited job in the order given.
     public struct Result: Sendable {
         public var outcome: Outcome
-        /// The final snapshot of each job that ended (with D1's exit status), the snapshot
-        /// given at the start for the others.
+        /// The final snapshot of each job that ended (with its exit status, 128+N for
+        /// signal N), the snapshot given at the start for the others.
         public var jobs: [JobSnapshot]
         /// Whether each job's process has ended.
         public var ended: [Bool]

@@ -3,7 +3,8 @@ import GobProtocol
 import GobSystem
 
 /// Where followed output goes: the process's standard output, written straight to the
-/// descriptor (no stdio buffer to flush at odd times), with the colour decision of D10.
+/// descriptor (no stdio buffer to flush at odd times), in colour only on a terminal and
+/// without `NO_COLOR`.
 public struct OutputSink: Sendable {
     public let descriptor: Int32
     /// ANSI colours only for a terminal without `NO_COLOR` (docs/output.md).

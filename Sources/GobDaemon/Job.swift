@@ -133,7 +133,8 @@ struct Job: Sendable {
     var stored: StoredJob {
         StoredJob(
             id: id, sequence: Int64(bitPattern: sequence), command: command, workdir: workdir,
-            createdAtNanos: createdAtNanos, description: description, lastRun: runNumber, summary: summary)
+            createdAtNanos: createdAtNanos, description: description, lastRun: runNumber, summary: summary,
+            ready: ready, gobfileName: gobfileName)
     }
 
     /// The current run's row in the store.
@@ -182,6 +183,8 @@ struct Job: Sendable {
         runTimeMilliseconds = run?.durationMilliseconds
         stoppedByGob = run?.stoppedByGob ?? false
         description = stored.description
+        ready = stored.ready
+        gobfileName = stored.gobfileName
         groupMayLinger = false
         summary = stored.summary
         busy = false

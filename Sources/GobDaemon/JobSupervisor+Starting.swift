@@ -8,9 +8,10 @@ import GobSystem
 /// outside it, then record the process under it again and commit the change.
 extension JobSupervisor {
     /// `add` and `run`: a new run of the newest stopped job of the same workdir and argv,
-    /// or, when there is none (or every match is running: two instances are allowed), a
-    /// new job. Returns the job and whether an existing one was started again.
-    public func submit(_ spec: JobSpec) throws(SupervisorError) -> (job: JobSnapshot, restarted: Bool) {
+    /// or, when there is none, a new job. When every match is running, `add` starts a
+    /// second instance beside them, and `run` (`refusingRunning`) refuses with
+    /// `already_running`. Returns the job and whether an existing one was started again.
+    public func submit(_ spec: JobSpec, refusingRunning: Bool = false) throws(SupervisorError) -> (job: JobSnapshot, restarted: Bool) {
         try blockedCommands.check(command: spec.command, workdir: spec.workdir)
         enum Decision {
             case reuse(String)
@@ -25,6 +26,9 @@ extension JobSupervisor {
                 if let reusable = matches.first(where: { !$0.mayHaveProcesses && !$0.busy }) {
                     state.jobs[reusable.id]?.busy = true
                     return .reuse(reusable.id)
+                }
+                if refusingRunning, let running = matches.first(where: \.running) {
+                    throw SupervisorError("job \(running.id) is already running with the same command", code: .alreadyRunning)
                 }
                 // A match being worked on may be about to stop: wait for it, then decide.
                 if matches.contains(where: \.busy) || Self.creationPending(like: spec, in: state) { return .wait }
@@ -51,6 +55,11 @@ extension JobSupervisor {
     /// `submit`, for callers that need only the job.
     public func add(_ spec: JobSpec) throws(SupervisorError) -> JobSnapshot {
         try submit(spec).job
+    }
+
+    /// `submit` as `run` asks: a running match is refused.
+    public func run(_ spec: JobSpec) throws(SupervisorError) -> (job: JobSnapshot, restarted: Bool) {
+        try submit(spec, refusingRunning: true)
     }
 
     /// `start`: a stopped job gets a new process; `ready` replaces its readiness rule.

@@ -16,7 +16,7 @@ extension JobSupervisor {
     /// A job's group as the stopping code handles it.
     typealias Group = (id: String, process: LaunchedProcess)
 
-    /// `stop` (contract §2.6, §4.8.1, Decision D4): signals the job's process group and
+    /// `stop`: signals the job's process group and
     /// every process of its tree, and returns once no live process of them remains.
     public func stop(_ id: String, force: Bool) throws(SupervisorError) -> StopResult {
         try withJob(id) { () throws(SupervisorError) in
@@ -112,27 +112,12 @@ extension JobSupervisor {
     /// `nuke`: stops every job in scope — all groups at once, waiting until each is gone —
     /// then removes them with their runs and logs.
     public func nuke(workdir: OSString?) -> NukeResult {
-        // Claim the jobs one by one in a fixed order, so two nukes cannot deadlock.
         let ids = state.withLock { state in
             state.jobs.values.filter { workdir == nil || $0.workdir == workdir }.map(\.id).sorted()
         }
-        var claimed: [String] = []
-        for id in ids {
-            let got = state.wait { state -> Bool? in
-                guard let job = state.jobs[id] else { return false }
-                if job.busy { return nil }
-                state.jobs[id]?.busy = true
-                return true
-            }
-            if got == true { claimed.append(id) }
-        }
-        let targets = state.withLock { state in claimed.compactMap { id in state.jobs[id].map { ($0, state.processes[id]) } } }
-        let running = targets.filter(\.0.running).count
-        let adopted = jobsWithAdoptedProcesses(among: Set(claimed))
-        let survivors = terminateGroups(targets.compactMap { job, process in
-            guard job.mayHaveProcesses || adopted.contains(job.id) else { return nil }
-            return (job.id, process ?? LaunchedProcess(pid: job.pid, startTime: job.startTime))
-        })
+        let claimed = claim(ids)
+        let (jobs, survivors) = endClaimed(claimed)
+        let running = jobs.filter(\.running).count
         let removed = state.withLockBroadcasting { state in
             claimed.compactMap { id -> (Job, LaunchedProcess?)? in
                 // A job with survivors stays, so they can still be found and reported.
@@ -155,25 +140,11 @@ extension JobSupervisor {
     /// many ran, and the processes that survived SIGKILL.
     public func stopAll() -> NukeResult {
         let ids = state.withLock { state in state.jobs.values.filter(\.mayHaveProcesses).map(\.id).sorted() }
-        var claimed: [String] = []
-        for id in ids {
-            let got = state.wait { state -> Bool? in
-                guard let job = state.jobs[id] else { return false }
-                if job.busy { return nil }
-                state.jobs[id]?.busy = true
-                return true
-            }
-            if got == true { claimed.append(id) }
-        }
-        let targets = state.withLock { state in claimed.compactMap { id in state.jobs[id].map { ($0, state.processes[id]) } } }
-        let adopted = jobsWithAdoptedProcesses(among: Set(claimed))
-        let survivors = terminateGroups(targets.compactMap { job, process in
-            guard job.mayHaveProcesses || adopted.contains(job.id) else { return nil }
-            return (job.id, process ?? LaunchedProcess(pid: job.pid, startTime: job.startTime))
-        })
+        let claimed = claim(ids)
+        let (jobs, survivors) = endClaimed(claimed)
         commit()
         state.withLockBroadcasting { state in for id in claimed { state.jobs[id]?.busy = false } }
-        return NukeResult(stopped: targets.filter(\.0.running).count, logsDeleted: 0, cleaned: 0, survivors: survivors)
+        return NukeResult(stopped: jobs.filter(\.running).count, logsDeleted: 0, cleaned: 0, survivors: survivors)
     }
 
     /// `signal`: sends `signal` to the process group of a running job.
@@ -192,6 +163,35 @@ extension JobSupervisor {
     }
 
     // MARK: Helpers
+
+    /// Marks the jobs `ids` busy, one by one in their order (sorted by the caller, so two
+    /// nukes cannot deadlock), waiting for any operation on each; returns those that still
+    /// existed.
+    private func claim(_ ids: [String]) -> [String] {
+        var claimed: [String] = []
+        for id in ids {
+            let got = state.wait { state -> Bool? in
+                guard let job = state.jobs[id] else { return false }
+                if job.busy { return nil }
+                state.jobs[id]?.busy = true
+                return true
+            }
+            if got == true { claimed.append(id) }
+        }
+        return claimed
+    }
+
+    /// Ends the processes of the claimed jobs, all groups and trees at once; the jobs as
+    /// they were before, and the processes that survived SIGKILL, by job.
+    private func endClaimed(_ claimed: [String]) -> (jobs: [Job], survivors: [String: [SurvivingProcess]]) {
+        let targets = state.withLock { state in claimed.compactMap { id in state.jobs[id].map { ($0, state.processes[id]) } } }
+        let adopted = jobsWithAdoptedProcesses(among: Set(claimed))
+        let survivors = terminateGroups(targets.compactMap { job, process in
+            guard job.mayHaveProcesses || adopted.contains(job.id) else { return nil }
+            return (job.id, process ?? LaunchedProcess(pid: job.pid, startTime: job.startTime))
+        })
+        return (targets.map(\.0), survivors)
+    }
 
     /// The job and its current process, read together.
     func jobAndProcess(_ id: String) -> (Job, LaunchedProcess)? {

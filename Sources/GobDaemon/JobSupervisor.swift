@@ -116,7 +116,7 @@ public final class JobSupervisor: Sendable {
     let bootID: String
     let logger: Logger
     let clock: @Sendable () -> Int64
-    /// Grace periods of a stop (Decision D4): SIGTERM, then SIGKILL.
+    /// Grace periods of a stop: SIGTERM, then SIGKILL.
     let termGrace: Int64
     let killGrace: Int64
     /// Watches the runs of jobs with a readiness rule (`JobSupervisor+Readiness`).

@@ -2,7 +2,7 @@ import Glibc
 import GobProtocol
 import GobStore
 
-/// Turns one decoded request into the daemon's response (contract §5.5): a stateless
+/// Turns one decoded request into the daemon's response: a stateless
 /// harness in front of the stateful supervisor.
 public struct RequestHandler: Sendable {
     /// What the connection must do after writing the response.
@@ -67,7 +67,8 @@ public struct RequestHandler: Sendable {
         case let .list(workdir):
             return (.ok([("jobs", .array(supervisor.list(workdir: workdir).map(\.json)))]), .close)
         case let .add(spec), let .run(spec):
-            let (job, restarted) = try supervisor.submit(spec)
+            let isRun = if case .run = request { true } else { false }
+            let (job, restarted) = try supervisor.submit(spec, refusingRunning: isRun)
             return (.ok([("job", job.json), ("restarted", .bool(restarted))]), .close)
         case let .stop(id, force):
             let result = try supervisor.stop(id, force: force)
@@ -130,8 +131,8 @@ public struct RequestHandler: Sendable {
 }
 
 extension RequestHandler {
-    /// `("job", snapshot)` for replies that also carry the job (D13 allows more fields),
-    /// or nothing when it was removed meanwhile.
+    /// `("job", snapshot)` for replies that also carry the job (clients ignore members
+    /// they do not know), or nothing when it was removed meanwhile.
     func jobMember(_ id: String) -> [(String, JSON)] {
         guard let job = try? supervisor.job(id) else { return [] }
         return [("job", job.json)]

@@ -1,5 +1,5 @@
 /// Why a text is not the JSON we accept. Messages follow Go's `encoding/json` wording,
-/// which the contract quotes (§5.3).
+/// which upstream gob printed and scripts may match.
 public struct JSONError: Error, Equatable, Sendable, CustomStringConvertible {
     public let description: String
     public init(_ description: String) { self.description = description }

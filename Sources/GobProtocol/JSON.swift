@@ -1,8 +1,7 @@
 /// A JSON value whose objects keep their key order.
 ///
-/// gob's wire format and its `--json` outputs have fixed key orders and Go-style escaping
-/// (contract §2.5, §5.3, §5.4, §5.6), which no Foundation encoder produces; and the client
-/// path stays free of Foundation to keep process start-up short. So this small value type,
+/// gob's wire format and its `--json` outputs have fixed key orders and Go-style escaping,
+/// which no Foundation encoder produces; and the client path stays free of Foundation to keep process start-up short. So this small value type,
 /// its parser (`JSON+Parsing.swift`) and its writer (`JSON+Writing.swift`) are ours.
 public enum JSON: Sendable, Equatable {
     case null

@@ -1,4 +1,4 @@
-/// A state change pushed to subscribers (contract §5.6).
+/// A state change pushed to subscribers.
 public struct JobEvent: Sendable, Equatable {
     public enum Kind: String, Sendable, CaseIterable {
         case jobAdded = "job_added"

@@ -13,7 +13,7 @@ public struct JobSnapshot: Sendable, Equatable {
     public var command: [OSString]
     /// The directory the job runs in, byte for byte.
     public var workdir: OSString
-    /// RFC 3339, whole seconds, the daemon's local time zone (contract §1.8).
+    /// RFC 3339, whole seconds, the daemon's local time zone.
     public var createdAt: String
     public var stdoutPath: String
     public var stderrPath: String

@@ -1,4 +1,4 @@
-/// What a client asks the daemon (contract §5.2, §5.5). One request per connection.
+/// What a client asks the daemon. One request per connection.
 public enum Request: Sendable, Equatable {
     case ping
     case shutdown
@@ -170,7 +170,7 @@ public struct RequestError: Error, Equatable, Sendable, CustomStringConvertible 
 }
 
 extension Request {
-    /// Decodes one request line. Wrongly typed fields are errors (Decision D13), not
+    /// Decodes one request line. Wrongly typed fields are errors, not
     /// silently ignored as upstream did.
     public init(line: some Collection<UInt8>) throws(RequestError) {
         let json: JSON

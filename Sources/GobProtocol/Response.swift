@@ -1,4 +1,4 @@
-/// The daemon's answer to one request (contract §5.3): `{"success","error","data"}`.
+/// The daemon's answer to one request: `{"success","error","data"}`.
 public struct Response: Sendable, Equatable {
     public var success: Bool
     public var error: String?

@@ -1,9 +1,9 @@
 import Glibc
 
-/// Signal names and numbers: what `gob signal` accepts (contract §2.9) and how D1 names
-/// the signal that ended a job.
+/// Signal names and numbers: what `gob signal` accepts, and the name (`SIGTERM`) gob
+/// gives the signal that ended a job.
 public enum SignalName {
-    /// The names `gob signal` accepts, without `SIG`, as upstream does (§2.9, §8 item 28).
+    /// The names `gob signal` accepts, without `SIG`, as upstream does.
     public static let accepted: [(String, Int32)] = [
         ("HUP", SIGHUP), ("INT", SIGINT), ("QUIT", SIGQUIT), ("KILL", SIGKILL), ("TERM", SIGTERM),
         ("USR1", SIGUSR1), ("USR2", SIGUSR2), ("STOP", SIGSTOP), ("CONT", SIGCONT), ("ALRM", SIGALRM),

@@ -1,16 +1,16 @@
 import GRDB
 
 /// The database's tables, one migration per schema version. A migration, once shipped,
-/// never changes: a later version adds one (the issue that stores readiness rules adds
-/// its columns to `job` and `run` that way), and `Tests/GobStoreTests/Fixtures` keeps a
+/// never changes: a later version adds one, and `Tests/GobStoreTests/Fixtures` keeps a
 /// database of every version, which the tests migrate to the newest.
 enum Schema {
     /// The newest schema version: the number of migrations.
-    static let version = 1
+    static let version = 2
 
     static let migrator: DatabaseMigrator = {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1") { db in try version1(db) }
+        migrator.registerMigration("v2") { db in try version2(db) }
         return migrator
     }()
 
@@ -76,6 +76,18 @@ enum Schema {
             CREATE INDEX run_with_logs ON run(job_id, number) WHERE logs_pruned = 0;
             PRAGMA application_id = \(Store.applicationID);
             PRAGMA user_version = 1;
+            """)
+    }
+
+    /// What a job keeps besides its command: its readiness rule (`ready_log`, `ready_port`,
+    /// `ready_timeout_ms`, all NULL without one) and the gobfile entry it was started from.
+    private static func version2(_ db: Database) throws {
+        try db.execute(sql: """
+            ALTER TABLE job ADD COLUMN ready_log TEXT;
+            ALTER TABLE job ADD COLUMN ready_port INTEGER;
+            ALTER TABLE job ADD COLUMN ready_timeout_ms INTEGER;
+            ALTER TABLE job ADD COLUMN gobfile_name TEXT;
+            PRAGMA user_version = 2;
             """)
     }
 }

@@ -20,7 +20,8 @@ extension Store {
                 SELECT id, sequence, command, workdir, created_at, description, run_count, success_count, failure_count,
                     success_durations, failure_durations, last_run, latest_pid, latest_pgid, latest_process_start,
                     latest_boot_id, latest_started_at, latest_ended_at, latest_duration_ms, latest_exit_code,
-                    latest_signal, latest_stopped_by_gob, latest_outcome, latest_group_lingers, latest_logs_pruned
+                    latest_signal, latest_stopped_by_gob, latest_outcome, latest_group_lingers, latest_logs_pruned,
+                    ready_log, ready_port, ready_timeout_ms, gobfile_name
                 FROM job
                 """)
             let s = statement.sqliteStatement
@@ -39,7 +40,9 @@ extension Store {
                     summary: RunSummary(
                         runs: column.integer(6) ?? 0, successes: column.integer(7) ?? 0, failures: column.integer(8) ?? 0,
                         successDurations: column.withBlob(9, Coding.durations(from:)),
-                        failureDurations: column.withBlob(10, Coding.durations(from:))))
+                        failureDurations: column.withBlob(10, Coding.durations(from:))),
+                    ready: Self.rule(log: column.text(25), port: column.integer(26), timeout: column.integer(27)),
+                    gobfileName: column.text(28))
                 // A run's start time is never NULL: a NULL copy means no run yet.
                 let run: RunRecord? = column.isNull(16) ? nil : RunRecord(
                     jobID: job.id, number: job.lastRun,
@@ -60,6 +63,16 @@ extension Store {
             jobs.sort { $0.job.sequence < $1.job.sequence }
             return jobs
         }
+    }
+
+    /// A job's readiness rule from its columns; nil when it has none (no pattern and no
+    /// port), or when they do not make a rule gob would accept.
+    static func rule(log: String?, port: Int64?, timeout: Int64?) -> ReadinessRule? {
+        guard log != nil || port != nil else { return nil }
+        if let port, !(0...65535).contains(port) { return nil }
+        return ReadinessRule(
+            log: log, port: port.map { Int($0) },
+            timeoutMilliseconds: timeout.flatMap { $0 > 0 ? $0 : nil } ?? ReadinessRule.defaultTimeoutMilliseconds)
     }
 
     /// Runs that may still have processes: not ended, or ended with members of their

@@ -52,20 +52,23 @@ extension Store {
     static func upsert(_ job: StoredJob, in db: Database) throws {
         let statement = try db.cachedStatement(sql: """
             INSERT INTO job (id, sequence, command, workdir, created_at, description, last_run, run_count, success_count,
-                failure_count, success_durations, failure_durations)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                failure_count, success_durations, failure_durations, ready_log, ready_port, ready_timeout_ms, gobfile_name)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (id) DO UPDATE SET
                 sequence = excluded.sequence, command = excluded.command, workdir = excluded.workdir,
                 created_at = excluded.created_at, description = excluded.description, last_run = excluded.last_run,
                 run_count = excluded.run_count,
                 success_count = excluded.success_count, failure_count = excluded.failure_count,
-                success_durations = excluded.success_durations, failure_durations = excluded.failure_durations
+                success_durations = excluded.success_durations, failure_durations = excluded.failure_durations,
+                ready_log = excluded.ready_log, ready_port = excluded.ready_port,
+                ready_timeout_ms = excluded.ready_timeout_ms, gobfile_name = excluded.gobfile_name
             """)
         let summary = job.summary
         try statement.execute(arguments: [
             job.id, job.sequence, Data(Coding.command(job.command)), Data(job.workdir.bytes), job.createdAtNanos,
             job.description, job.lastRun, summary.runs, summary.successes, summary.failures,
             Data(Coding.durations(summary.successDurations)), Data(Coding.durations(summary.failureDurations)),
+            job.ready?.log, job.ready?.port, job.ready?.timeoutMilliseconds, job.gobfileName,
         ])
     }
 

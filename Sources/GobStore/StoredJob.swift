@@ -14,10 +14,15 @@ public struct StoredJob: Sendable, Equatable {
     /// The number of its latest run (0 before the first).
     public var lastRun: Int64
     public var summary: RunSummary
+    /// When it counts as ready (`--ready-log`, `--ready-port`); nil: it has no rule.
+    public var ready: ReadinessRule?
+    /// The gobfile entry it was started from (`gob up`); nil for other jobs.
+    public var gobfileName: String?
 
     public init(
         id: String, sequence: Int64, command: [OSString], workdir: OSString, createdAtNanos: Int64,
-        description: String?, lastRun: Int64, summary: RunSummary
+        description: String?, lastRun: Int64, summary: RunSummary, ready: ReadinessRule? = nil,
+        gobfileName: String? = nil
     ) {
         self.id = id
         self.sequence = sequence
@@ -27,6 +32,8 @@ public struct StoredJob: Sendable, Equatable {
         self.description = description
         self.lastRun = lastRun
         self.summary = summary
+        self.ready = ready
+        self.gobfileName = gobfileName
     }
 }
 

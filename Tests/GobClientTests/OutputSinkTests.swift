@@ -4,7 +4,7 @@ import GobProtocol
 import GobTestSupport
 import Testing
 
-@Suite("Output prefixes and colours (D10)")
+@Suite("Output prefixes and colours")
 struct OutputSinkTests {
     @Test func coloursOnlyWhenAskedFor() {
         let plain = OutputSink(descriptor: 1, colors: false)
@@ -26,7 +26,7 @@ struct OutputSinkTests {
         defer { close(file) }
         #expect(OutputSink(descriptor: file).colors == false, "nor is a file")
         let terminal = try #require(PseudoTerminal())
-        // NO_COLOR, when the test run has it, turns colours off even on a terminal (D10).
+        // NO_COLOR, when the test run has it, turns colours off even on a terminal.
         #expect(OutputSink(descriptor: terminal.terminal).colors == (environmentValue("NO_COLOR") == nil))
     }
 }

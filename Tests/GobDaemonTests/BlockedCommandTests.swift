@@ -62,7 +62,7 @@ struct BlockedCommandTests {
         for workdir in [project.dir(), project.dir("src/app")] {
             let add = refusal { () throws(SupervisorError) in _ = try f.supervisor.add(f.spec(Self.blocked, workdir: workdir)) }
             #expect(add == SupervisorError(Self.message, code: .blocked))
-            let run = refusal { () throws(SupervisorError) in _ = try f.supervisor.submit(f.spec(Self.blocked, workdir: workdir)) }
+            let run = refusal { () throws(SupervisorError) in _ = try f.supervisor.run(f.spec(Self.blocked, workdir: workdir)) }
             #expect(run == SupervisorError(Self.message, code: .blocked))
         }
         #expect(f.supervisor.jobCount == 0)
@@ -147,7 +147,7 @@ struct BlockedCommandTests {
         #expect(await f.settled())
         var reuse = f.spec(["make"], workdir: "/nonexistent/p")
         reuse.gobfileName = "build"
-        let (reused, restarted) = try f.supervisor.submit(reuse)
+        let (reused, restarted) = try f.supervisor.run(reuse)
         #expect(restarted && reused.id == plain.id)
         #expect(reused.gobfileName == "build")
     }

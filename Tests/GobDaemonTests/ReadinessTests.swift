@@ -194,7 +194,7 @@ struct ReadinessTests {
 
         // `run` of the same command reuses the job and keeps its rule.
         _ = try f.supervisor.stop(job.id, force: false)
-        let (reused, restartedByRun) = try f.supervisor.submit(f.spec(["server"]))
+        let (reused, restartedByRun) = try f.supervisor.run(f.spec(["server"]))
         #expect(restartedByRun && reused.id == job.id && reused.readyLog == "^serving$" && reused.readiness == "waiting")
     }
 

@@ -55,6 +55,6 @@ struct RequestHandlerTests {
         let (partial, keepRunning) = handler.handle(.nuke(workdir: "/a"))
         #expect(partial.json.compact == #"{"success":true,"data":{"cleaned":1,"logs_deleted":2,"stopped":1}}"#)
         #expect(keepRunning == .close, "jobs remain elsewhere, so the daemon stays")
-        #expect(handler.handle(.nuke(workdir: nil)).1 == .shutdown, "no job left: shut down (D6)")
+        #expect(handler.handle(.nuke(workdir: nil)).1 == .shutdown, "no job left: shut down")
     }
 }

@@ -3,7 +3,7 @@ import Foundation
 import GobProtocol
 import Testing
 
-/// What scripts and agents read (issue 8): `--json` on every job command, `add -q`, and
+/// What scripts and agents read: `--json` on every job command, `add -q`, and
 /// job descriptions in `list`.
 @Suite("Machine-readable output", .endToEnd, .timeLimit(.minutes(3)))
 struct AgentOutputTests {

@@ -3,7 +3,7 @@ import Foundation
 import GobProtocol
 import Testing
 
-/// `gob await` end to end (issue 8): streaming, summaries, every exit code, `--any`,
+/// `gob await` end to end: streaming, summaries, every exit code, `--any`,
 /// `--timeout`, Ctrl+C, already-finished jobs, unknown IDs and `--json`.
 @Suite("Awaiting jobs", .endToEnd, .timeLimit(.minutes(3)))
 struct AwaitTests {
@@ -25,7 +25,7 @@ struct AwaitTests {
 
             let ok = try await sandbox.gob("await", zero)
             #expect(ok.status == 0, "\(ok)")
-            #expect(ok.stdout.hasPrefix("[\(zero)] out0\n"), "output streamed with the §3.1 prefix: \(ok)")
+            #expect(ok.stdout.hasPrefix("[\(zero)] out0\n"), "output streamed with the [id] prefix: \(ok)")
             #expect(ok.stdout.contains(Self.exited(zero, 0)), "\(ok)")
             #expect(ok.stderr.isEmpty)
 

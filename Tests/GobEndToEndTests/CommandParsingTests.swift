@@ -56,8 +56,8 @@ struct CommandParsingTests {
         #expect(throws: HelpRequested.self) { try PassthroughArguments.command(from: ["-h"], of: AddCommand.self) }
     }
 
-    /// The visible commands of the contract's root help (§1.4), in cobra's order.
-    static let contractCommands = [
+    /// The visible commands of upstream's root help, in cobra's order.
+    static let rootCommands = [
         "add", "cleanup", "completion", "events", "list", "logs", "nuke", "overview", "ping", "remove",
         "restart", "run", "signal", "start", "stderr", "stdout", "stop", "tui",
     ]
@@ -67,7 +67,7 @@ struct CommandParsingTests {
         ("rem", ["remove", "run"]), ("foo", []), ("nuk", ["nuke", "run", "tui"]), ("tu", ["run", "tui"]), ("version", []),
     ])
     func suggestions(typed: String, expected: [String]) {
-        #expect(CommandSuggestions.suggestions(for: typed, among: Self.contractCommands) == expected)
+        #expect(CommandSuggestions.suggestions(for: typed, among: Self.rootCommands) == expected)
     }
 
     @Test func levenshtein() {

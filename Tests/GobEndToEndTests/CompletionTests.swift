@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// `gob completion bash|zsh|fish` loaded in the real shells (issue 5, contract §2.21):
+/// `gob completion bash|zsh|fish` loaded in the real shells:
 /// sub-commands, flags, live job IDs of the current directory, signal names. zsh and fish
 /// are driven through a pseudo-terminal (zsh's `zpty`); their tests run when installed.
 @Suite("Shell completion", .endToEnd, .timeLimit(.minutes(3)))

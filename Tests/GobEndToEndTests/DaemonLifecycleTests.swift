@@ -3,8 +3,7 @@ import Foundation
 import GobProtocol
 import Testing
 
-/// Auto-start, crash recovery, permissions, bad requests and shutdown (contract §4, D6,
-/// D11, D13, D14).
+/// Auto-start, crash recovery, permissions, bad requests and shutdown.
 @Suite("Daemon lifecycle", .endToEnd, .timeLimit(.minutes(3)))
 struct DaemonLifecycleTests {
     @Test func concurrentFirstCommandsStartOneDaemon() async throws {
@@ -107,7 +106,7 @@ struct DaemonLifecycleTests {
             let outcome = try await sandbox.gob("nuke")
             #expect(outcome.status == 0, "\(outcome)")
             #expect(outcome.stdout == "Stopped 1 running job(s)\nDeleted 4 log file(s)\nCleaned up 2 total job(s)\n")
-            try await daemon.waitForExit("the daemon to shut down with no job left (D6)")
+            try await daemon.waitForExit("the daemon to shut down with no job left")
             try await sandbox.waitUntil("the socket and PID file to be removed") {
                 !FileManager.default.fileExists(atPath: sandbox.paths.socket)
                     && !FileManager.default.fileExists(atPath: sandbox.paths.pidFile)

@@ -28,10 +28,10 @@ struct FollowTests {
         try await Sandbox.run { sandbox async throws in
             let outcome = try await sandbox.gob("run", "sh", "-c", "echo out1; echo err1 >&2; exit 3")
             let id = try headerID(outcome)
-            #expect(outcome.status == 3, "D2: the job's exit code")
+            #expect(outcome.status == 3, "the job's exit code")
             let lines = outcome.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
             #expect(lines.first == "Added job \(id) running: sh -c 'echo out1; echo err1 >&2; exit 3'")
-            // Not a terminal: no colours (D10); stdout and stderr lines in either order.
+            // Not a terminal: no colours; stdout and stderr lines in either order.
             #expect(Set(lines[1...2]) == ["[\(id)] out1", "[\(id)] err1"])
             #expect(lines.count == 6 && lines[3].isEmpty && lines[5].isEmpty)
             #expect(Self.endsWithFooter(outcome.stdout, id: id, "exit code 3"), "\(outcome)")
@@ -89,7 +89,7 @@ struct FollowTests {
 
     /// `run` of a stopped job's command starts a new run of that job, which shows only
     /// the new run's output; a running one gets a second job beside it.
-    @Test func runReusesAStoppedJobAndStartsASecondBesideARunningOne() async throws {
+    @Test func runReusesAStoppedJobAndRefusesARunningOne() async throws {
         try await Sandbox.run { sandbox async throws in
             let first = try await sandbox.gob("run", "sh", "-c", "echo $$")
             let id = try headerID(first)
@@ -101,15 +101,14 @@ struct FollowTests {
             #expect(try await sandbox.listedJobs().count == 1)
             #expect(try await sandbox.listedJob(id)?.run == "\(id)-2")
 
-            // The first instance sleeps; the same command run again finds the marker and ends.
-            let script = "[ -e marker ] && exit 3; touch marker; sleep 300"
-            let (running, _) = try await sandbox.addJob("sh", "-c", script)
-            try await sandbox.waitUntil("the first instance's marker") {
-                FileManager.default.fileExists(atPath: sandbox.workdir + "/marker")
-            }
-            let beside = try await sandbox.gob("run", "sh", "-c", script)
-            #expect(beside.status == 3, "\(beside)")
-            #expect(try headerID(beside) != running, "a second job beside the running one")
+            // A running match: `run` refuses, `add` starts a second instance beside it.
+            let (running, _) = try await sandbox.addJob("sleep", "300")
+            let refused = try await sandbox.gob("run", "sleep", "300")
+            #expect(refused.status == 1)
+            #expect(refused.stderr.hasPrefix(
+                "Error: failed to add job: job \(running) is already running with the same command\n"), "\(refused)")
+            let (beside, _) = try await sandbox.addJob("sleep", "300")
+            #expect(beside != running, "a second job beside the running one")
 
             let missing = try await sandbox.gob("run", "nonexistent_command_xyz")
             #expect(missing.status == 1)

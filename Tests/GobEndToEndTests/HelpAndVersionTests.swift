@@ -1,7 +1,6 @@
 import Testing
 
-/// `--help`, `help [command]`, `--version` and the overview card (contract §1.3, §1.4,
-/// §2.1, §2.2, §2.20): stdout, exit 0, and no daemon.
+/// `--help`, `help [command]`, `--version` and the overview card: stdout, exit 0, and no daemon.
 @Suite("Help, version and overview", .endToEnd, .timeLimit(.minutes(3)))
 struct HelpAndVersionTests {
     static let commands = ["add", "list", "stop", "start", "restart", "signal", "remove", "cleanup", "nuke", "ping", "overview"]

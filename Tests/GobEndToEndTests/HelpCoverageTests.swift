@@ -3,7 +3,7 @@ import ArgumentParser
 import GobProtocol
 import Testing
 
-/// Help texts kept true to the command definitions (issue 5): every flag a command
+/// Help texts kept true to the command definitions: every flag a command
 /// accepts appears, with its description, in its `--help`; every user-facing command has
 /// examples and documents its exit status; the overview card and the root help list
 /// every user-facing command.

@@ -3,7 +3,7 @@ import Foundation
 import GobProtocol
 import Testing
 
-/// Processes a job's leader leaves behind in its group (Decision D4): never orphaned.
+/// Processes a job's leader leaves behind in its group: never orphaned.
 @Suite("Leftover processes", .endToEnd, .timeLimit(.minutes(3)))
 struct LeftoverProcessTests {
     /// Adds a job whose leader exits at once, leaving `sleep` in its process group.

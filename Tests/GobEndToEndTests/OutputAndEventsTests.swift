@@ -3,7 +3,7 @@ import Foundation
 import GobProtocol
 import Testing
 
-/// `stdout`, `stderr`, `logs` and `events` end to end (contract §2.13–2.16, §5.6, D8, D9).
+/// `stdout`, `stderr`, `logs` and `events` end to end.
 @Suite("Output and events", .endToEnd, .timeLimit(.minutes(3)))
 struct OutputAndEventsTests {
     @Test func stdoutAndStderrAreByteExact() async throws {
@@ -62,7 +62,7 @@ struct OutputAndEventsTests {
             }
             #expect(kinds == ["job_added", "job_stopped", "job_started", "job_stopped", "job_removed"])
             #expect(lines[0].hasPrefix("{\"type\":\"job_added\",\"job_id\":\"\(id)\",\"job\":{\"id\":\"\(id)\",\"pid\":"))
-            #expect(lines[1].contains("\"exit_code\":null,\"signal\":\"SIGTERM\""), "D1 in events")
+            #expect(lines[1].contains("\"exit_code\":null,\"signal\":\"SIGTERM\""), "the ending signal in events")
             #expect(!lines[0].contains(": ") && !lines[0].contains(", "), "compact JSON")
 
             // The daemon going away ends the stream, in one line and with a status no
@@ -97,7 +97,7 @@ struct OutputAndEventsTests {
             _ = try await sandbox.waitUntilStopped(old)
             let logs = try sandbox.start(["logs"])
             try await sandbox.waitForOutput(of: logs, "the old job's output") { $0.contains("[\(old)] before\n") }
-            #expect(logs.stdout.contains("[monitor] waiting for jobs...\n"), "a stopped job is not running (D9)")
+            #expect(logs.stdout.contains("[monitor] waiting for jobs...\n"), "a stopped job is not running")
 
             let (id, pid) = try await sandbox.addJob("sh", "-c", "echo o1; echo e1 >&2; printf tail")
             try await sandbox.waitForOutput(of: logs, "the monitor's last line") { $0.contains("[monitor] all processes stopped\n") }

@@ -3,7 +3,7 @@ import Foundation
 import GobProtocol
 import Testing
 
-/// What jobs look like from the operating system (contract §4.6, §4.7, D3, D4).
+/// What jobs look like from the operating system.
 @Suite("Job processes", .endToEnd, .timeLimit(.minutes(3)))
 struct ProcessBehaviourTests {
     @Test func jobsOutliveTheCommandLine() async throws {

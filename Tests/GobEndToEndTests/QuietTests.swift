@@ -7,7 +7,7 @@ import Foundation
 import GobProtocol
 import Testing
 
-/// Quiet waits and `await` of a whole directory (issue 18): `-q` prints one summary line
+/// Quiet waits and `await` of a whole directory: `-q` prints one summary line
 /// and, on failure, the last lines of the logs; `await` without IDs waits for this
 /// directory's running jobs.
 @Suite("Quiet runs and directory awaits", .endToEnd, .timeLimit(.minutes(3)))
@@ -79,9 +79,16 @@ struct QuietTests {
             let (other, _) = try await sandbox.addJob("sleep", "300", in: elsewhere)
             let (ended, _) = try await sandbox.addJob("sh", "-c", "exit 9")
             _ = try await sandbox.waitUntilStopped(ended)
-            let (first, _) = try await sandbox.addJob("sh", "-c", "sleep 0.3; exit 3")
-            let (second, _) = try await sandbox.addJob("sh", "-c", "sleep 0.1; echo done")
-            let outcome = try await sandbox.gob("await")
+            // Both end only once the await is listening: however slow the machine, they
+            // are running when it looks.
+            let gate = sandbox.workdir + "/go"
+            let wait = "while [ ! -e \(gate) ]; do sleep 0.02; done"
+            let (first, _) = try await sandbox.addJob("sh", "-c", "\(wait); sleep 0.1; exit 3")
+            let (second, _) = try await sandbox.addJob("sh", "-c", "\(wait); echo done")
+            let waiting = try sandbox.start(["await"])
+            #expect(try await sandbox.waitForSubscribers(1))
+            #expect(FileManager.default.createFile(atPath: gate, contents: nil))
+            let outcome = try await waiting.finish()
             #expect(outcome.status == 3, "the first non-zero status, oldest job first: \(outcome)")
             #expect(outcome.stdout.contains("[\(second)] done\n"), "output streams as with IDs: \(outcome)")
             let summaries = outcome.stdout.split(separator: "\n").filter { $0.hasPrefix("Job ") }
@@ -91,8 +98,12 @@ struct QuietTests {
 
             // --any and --timeout as with IDs.
             let (slow, _) = try await sandbox.addJob("sleep", "300")
-            let (quick, _) = try await sandbox.addJob("sh", "-c", "sleep 0.3; exit 4")
-            let any = try await sandbox.gob("await", "--any")
+            let later = sandbox.workdir + "/go-again"
+            let (quick, _) = try await sandbox.addJob("sh", "-c", "while [ ! -e \(later) ]; do sleep 0.02; done; exit 4")
+            let anyWait = try sandbox.start(["await", "--any"])
+            #expect(try await sandbox.waitForSubscribers(1))
+            #expect(FileManager.default.createFile(atPath: later, contents: nil))
+            let any = try await anyWait.finish()
             #expect(any.status == 4 && any.stdout.contains("Job \(slow) is still running\n"), "\(any)")
             #expect(any.stdout.contains("Job \(quick) exited with code 4"), "\(any)")
             let bounded = try await sandbox.gob("await", "--timeout", "0.3")

@@ -7,7 +7,7 @@ import Foundation
 import GobProtocol
 import Testing
 
-/// Waiting for readiness end to end (issue 18): `add --ready-log` returns when a line
+/// Waiting for readiness end to end: `add --ready-log` returns when a line
 /// matches, explains a job that ended first or timed out, the rule applies again on
 /// `restart` and `start`, and `await --ready` waits for a job started earlier.
 @Suite("Readiness", .endToEnd, .timeLimit(.minutes(3)))

@@ -2,7 +2,7 @@ import Glibc
 import GobProtocol
 import Testing
 
-/// Jobs belong to the directory they were added from (contract §1.6).
+/// Jobs belong to the directory they were added from.
 @Suite("Directory scoping", .endToEnd, .timeLimit(.minutes(3)))
 struct ScopingTests {
     @Test func listCleanupAndNukeAreScoped() async throws {

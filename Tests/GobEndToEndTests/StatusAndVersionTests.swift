@@ -3,7 +3,7 @@ import Foundation
 import GobProtocol
 import Testing
 
-/// `gob status` and the version handshake (issue 8): health without starting a daemon,
+/// `gob status` and the version handshake: health without starting a daemon,
 /// and a daemon of another version refusing clearly.
 @Suite("Status and version handshake", .endToEnd, .timeLimit(.minutes(3)))
 struct StatusAndVersionTests {

@@ -4,7 +4,7 @@ import Foundation
 import Testing
 
 /// `gob tui` in a real terminal: tmux runs a shell in a private server, the test types
-/// into it with `send-keys` and reads the screen with `capture-pane` (contract §6).
+/// into it with `send-keys` and reads the screen with `capture-pane`.
 @Suite("TUI in a real terminal", .enabled(if: TUITmux.available), .endToEnd, .timeLimit(.minutes(3)))
 struct TUIEndToEndTests {
     @Test("jobs from another client appear; n starts one whose output shows; s stops it; d removes it; q quits")

@@ -2,7 +2,7 @@ import Glibc
 import Foundation
 import Testing
 
-/// `--tail N` on `stdout`, `stderr` and `logs`, with and without following (issue 8).
+/// `--tail N` on `stdout`, `stderr` and `logs`, with and without following.
 @Suite("Tail of logs", .endToEnd, .timeLimit(.minutes(3)))
 struct TailTests {
     @Test func stdoutAndStderrPrintTheLastLines() async throws {

@@ -45,7 +45,7 @@ struct JSONTests {
         #expect(try JSON(parsing: Array("\"ünï ✓\"".utf8)) == .string("ünï ✓"))
     }
 
-    @Test("pretty output matches the list --json example of §2.5")
+    @Test("pretty output matches list --json's layout")
     func prettyMatchesContract() {
         let value = JSON.array([
             .object([

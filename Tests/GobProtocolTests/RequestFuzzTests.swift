@@ -2,7 +2,7 @@ import GobProtocol
 import GobTestSupport
 import Testing
 
-/// Feeds thousands of random and mutated lines to the request decoder (issue 7): every
+/// Feeds thousands of random and mutated lines to the request decoder: every
 /// one is decoded or refused with a message; none crashes or hangs.
 @Suite("Request decoder fuzzing")
 struct RequestFuzzTests {

@@ -60,7 +60,7 @@ struct RequestTests {
             == .signal(jobID: "a", signal: 15))
     }
 
-    @Test("validation errors use the contract's texts", arguments: [
+    @Test("validation errors use upstream's texts", arguments: [
         (#"{"type":"add","payload":{"workdir":"/w"}}"#, "missing command"),
         (#"{"type":"add","payload":{"command":null,"workdir":"/w"}}"#, "missing command"),
         (#"{"type":"add","payload":{"command":"ls","workdir":"/w"}}"#, "invalid command format"),

@@ -4,7 +4,7 @@ import Testing
 
 @Suite("Signal names")
 struct SignalNameTests {
-    @Test("accepted forms (§2.9)", arguments: [
+    @Test("accepted forms", arguments: [
         ("TERM", SIGTERM), ("term", SIGTERM), ("SIGTERM", SIGTERM), ("sigterm", SIGTERM), ("SigTerm", SIGTERM),
         ("15", 15), ("+15", 15), ("0", 0), ("-9", -9), ("99", 99),
         ("HUP", SIGHUP), ("int", SIGINT), ("QUIT", SIGQUIT), ("KILL", SIGKILL), ("usr1", SIGUSR1),

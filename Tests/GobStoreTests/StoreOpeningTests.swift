@@ -61,6 +61,13 @@ struct StoreOpeningTests {
             runs: 4, successes: 3, failures: 1, successDurations: [1200, 1300, 1250], failureDurations: [400]))
         #expect(make.latestRun?.number == 4 && make.latestRun?.outcome == .success)
         #expect(jobs[1].job.description == "web UI on :5173")
+        if version >= 2 {
+            #expect(jobs[1].job.ready == ReadinessRule(log: "ready in", port: 5173, timeoutMilliseconds: 30_000))
+            #expect(jobs[1].job.gobfileName == "web")
+        } else {
+            #expect(jobs[1].job.ready == nil && jobs[1].job.gobfileName == nil, "schema 1 had neither")
+        }
+        #expect(make.job.ready == nil && make.job.gobfileName == nil)
         #expect(jobs[2].job.command == ["echo", OSString(bytes: [0xFF])], "argv bytes come back as they were")
         #expect(try store.openRuns().map(\.id) == ["e7p-2"])
         #expect(try store.runs(ofJob: "a26", limit: nil).map(\.number) == [4, 3, 2, 1])

@@ -44,6 +44,32 @@ struct StoreWritingTests {
         #expect(try store.runs(ofJob: "a", limit: 1).map(\.number) == [2])
     }
 
+    /// A job's readiness rule and gobfile entry come back as written, and a later write
+    /// that drops them clears them.
+    @Test func aJobsRuleAndGobfileEntryComeBack() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let store = try Store.open(path: directory.path + "/state.db")
+        var job = Self.job("a")
+        job.ready = ReadinessRule(log: "listening on", port: 0, timeoutMilliseconds: 45_000)
+        job.gobfileName = "web"
+        var changes = StoreChanges()
+        changes.replace(job)
+        _ = try store.write(changes)
+        #expect(try store.load().map(\.job) == [job])
+        job.ready = ReadinessRule(port: 8080)
+        job.gobfileName = nil
+        changes = StoreChanges()
+        changes.write(job)
+        _ = try store.write(changes)
+        #expect(try store.load().map(\.job) == [job])
+        job.ready = nil
+        changes = StoreChanges()
+        changes.write(job)
+        _ = try store.write(changes)
+        #expect(try store.load().first?.job.ready == nil)
+    }
+
     /// A job given a removed job's ID starts without the old one's runs.
     @Test func replacingAJobDropsTheOldRuns() throws {
         let directory = try TemporaryDirectory()

@@ -9,7 +9,7 @@ import Testing
 /// directory, and a teardown that leaves no process or file behind.
 ///
 /// Every process the test starts carries `GOB_TEST_SANDBOX=<base>` in its environment,
-/// and jobs inherit it (Decision D3). The test process is the subreaper of all it starts
+/// and jobs inherit it. The test process is the subreaper of all it starts
 /// (see `ProcessScan`), so teardown finds the sandbox's processes by walking down from
 /// its own children that carry the marker. Cleanups run last-in-first-out.
 public final class Sandbox: @unchecked Sendable {

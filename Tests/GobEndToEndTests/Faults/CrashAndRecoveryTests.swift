@@ -4,7 +4,7 @@ import Foundation
 import GobProtocol
 import Testing
 
-/// Crashes and files removed under the daemon (issue 7): recovery or a clear error,
+/// Crashes and files removed under the daemon: recovery or a clear error,
 /// never a hang, never an unrelated process signalled.
 @Suite("Fault: crashes and recovery", .endToEnd, .timeLimit(.minutes(3)))
 struct CrashAndRecoveryTests {

@@ -3,7 +3,7 @@ import Foundation
 import GobProtocol
 import Testing
 
-/// Broken and hostile clients (issue 7): each gets an error or is closed, others are
+/// Broken and hostile clients: each gets an error or is closed, others are
 /// served meanwhile, the daemon survives.
 @Suite("Fault: hostile clients", .endToEnd, .timeLimit(.minutes(3)))
 struct HostileClientTests {

@@ -3,7 +3,7 @@ import Foundation
 import GobProtocol
 import Testing
 
-/// Jobs that misbehave, and resource faults around them (issue 7).
+/// Jobs that misbehave, and resource faults around them.
 @Suite("Fault: hostile jobs and resource faults", .endToEnd, .timeLimit(.minutes(3)))
 struct HostileJobTests {
     @Test func awkwardArgumentsSurviveExactly() async throws {

@@ -2,7 +2,7 @@ import Foundation
 import GobProtocol
 import Testing
 
-/// Mutated requests against a live daemon (issue 7). Only mutations that cannot change
+/// Mutated requests against a live daemon. Only mutations that cannot change
 /// state are sent: anything that decodes to a request other than ping, list, get_job or
 /// status is skipped, so the fuzzer never starts or stops anything.
 @Suite("Fault: live protocol fuzzing", .endToEnd, .timeLimit(.minutes(4)))

@@ -3,7 +3,7 @@ import Foundation
 import GobProtocol
 import Testing
 
-/// Many clients at once, and operations racing on one job (issue 7).
+/// Many clients at once, and operations racing on one job.
 @Suite("Fault: load and races", .endToEnd, .timeLimit(.minutes(4)))
 struct LoadAndRaceTests {
     @Test func aHundredConcurrentClientsGetConsistentResults() async throws {
@@ -134,7 +134,7 @@ struct LoadAndRaceTests {
                                             "\(String(decoding: reply, as: UTF8.self))")
                 if let job = response.job { added.append(job.id) } else { #expect(!(response.error ?? "").isEmpty) }
             }
-            // With no job left the daemon shuts down (D6) and stops whatever an add
+            // With no job left the daemon shuts down and stops whatever an add
             // started meanwhile; wait for it to be gone before counting processes.
             if sandbox.daemonLog.contains("shutting down") {
                 try await daemon.waitForExit("the daemon to finish shutting down")

@@ -3,7 +3,7 @@ import Foundation
 import GobProtocol
 import Testing
 
-/// The slow scenarios of issue 7: scale, flood, low descriptor limits. Run with
+/// The slow fault scenarios: scale, flood, low descriptor limits. Run with
 /// `GOB_SLOW_TESTS=1` (as `.ci/run` does).
 @Suite("Fault: slow scenarios", .enabled(if: slowTestsEnabled), .endToEnd, .timeLimit(.minutes(10)))
 struct SlowFaultTests {
@@ -74,7 +74,7 @@ struct SlowFaultTests {
 
     @Test func aSubscriptionOutlivesAnyIdleTime() async throws {
         try await Sandbox.run { sandbox async throws in
-            // Upstream dropped subscribers after 30 s of client silence (§5.7; D8).
+            // Upstream dropped subscribers after 30 s of client silence.
             let events = try sandbox.start(["events"])
             try await sandbox.waitForDaemonLog("Subscriber added")
             // The idle time itself is what is tested: a window, not a wait for an event.

@@ -3,7 +3,7 @@ import Foundation
 import GobProtocol
 import Testing
 
-/// The job supervisor on a bad day (issue 11): a hung path in one job's start, a process
+/// The job supervisor on a bad day: a hung path in one job's start, a process
 /// group whose number an unrelated process took over, zombies in a group, a truncated
 /// log, a stopped job, a missing working directory.
 @Suite("Fault: the job supervisor", .timeLimit(.minutes(2)))

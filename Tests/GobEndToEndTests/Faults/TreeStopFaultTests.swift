@@ -42,7 +42,9 @@ struct TreeStopFaultTests {
             return
         }
         try await Sandbox.run { sandbox async throws in
-            for path in [sandbox.base, sandbox.workdir] { #expect(chown(path, Self.nobody, Self.nobody) == 0) }
+            for path in [sandbox.base, sandbox.workdir, sandbox.stateHome, sandbox.configHome] {
+                #expect(chown(path, Self.nobody, Self.nobody) == 0)
+            }
             // A set-user-ID root copy of python3 that nobody may run.
             let real = try FileManager.default.destinationOfSymbolicLink(atPath: Self.python)
             let suid = sandbox.base + "/suid-python"
