@@ -34,8 +34,10 @@ public final class EventStream {
 
     /// Makes the stream subscribe again when its daemon is replaced (an in-place restart,
     /// or a crash after which a new daemon adopts the jobs) instead of ending; `jobs` are
-    /// read back then, and those that ended meanwhile reported as `job_stopped` (a stream
-    /// that has no awaited job still rides through, reporting nothing in between).
+    /// read back then, and what they did meanwhile reported: `job_ready` or
+    /// `job_ready_timed_out` when their run has a readiness verdict, `job_stopped` when
+    /// they ended (a stream without awaited jobs still rides through, reporting nothing
+    /// in between).
     public func rideThroughRestarts(awaiting jobs: [String]) {
         awaited = (awaited ?? []).union(jobs)
     }
@@ -64,6 +66,9 @@ public final class EventStream {
         var events: [JobEvent] = []
         for id in awaited.sorted() {
             guard let job = jobs.first(where: { $0.id == id }) else { throw end }
+            // A readiness verdict in between, then an end in between.
+            if job.readiness == "ready" { events.append(JobEvent(kind: .jobReady, job: job)) }
+            if job.readiness == "timed_out" { events.append(JobEvent(kind: .jobReadyTimedOut, job: job)) }
             if job.status == .stopped { events.append(JobEvent(kind: .jobStopped, job: job)) }
         }
         return events

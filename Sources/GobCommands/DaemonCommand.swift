@@ -16,8 +16,8 @@ struct DaemonCommand: ParsableCommand {
             keeps its PID, every running job keeps running (a job that ends later still \
             has its exit code), and no client is refused meanwhile: connections wait in \
             the socket's queue. Requests being served are answered first; commands \
-            waiting on events (await, run, -f, events) subscribe again and miss no \
-            job's end; logs and the TUI reconnect. It never starts a daemon.
+            waiting on events (await, run, -f, events, readiness waits) subscribe \
+            again and miss no job's end; logs and the TUI reconnect. It never starts a daemon.
 
             gob daemon stop: the same as gob shutdown.
 

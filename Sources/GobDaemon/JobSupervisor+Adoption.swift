@@ -31,9 +31,14 @@ extension JobSupervisor {
                 job.startedMonotonic = monotonic - max(0, now - job.startedAtNanos)
                 // Not through the change path: nothing changed that the store or a
                 // subscriber does not know (the run was open all along).
+                // Whether the run became ready was not stored: a run with a rule is
+                // watched again from its logs' start (a ready line printed before counts,
+                // as ready now), until its deadline.
+                if job.ready != nil { job.readiness = .waiting }
                 state.jobs[leader.jobID] = job
                 state.processes[leader.jobID] = leader.process
                 if leader.child { state.jobByPID[leader.pid] = leader.jobID }
+                watchReadiness(of: job)
             }
         }
         let watch = AdoptedLeaderWatch(leaders.filter { !$0.child }) { [weak self] leader in self?.adoptedLeaderEnded(leader) }

@@ -35,6 +35,25 @@ struct DaemonRestartTests {
         }
     }
 
+    /// A wait for readiness rides through a restart; a run that was ready before it is
+    /// ready after it (its rule is kept; its logs are read again).
+    @Test func readinessWaitsRideThroughARestart() async throws {
+        try await Sandbox.run { sandbox async throws in
+            let (early, _) = try await sandbox.addJob("sh", "-c", "echo up; sleep 300")
+            #expect(try await sandbox.gob("restart", "--ready-log", "^up$", early).status == 0)
+            #expect(try await sandbox.listedJob(early)?.readiness == "ready")
+            let waiting = try sandbox.start(
+                ["add", "--ready-log", "^ready$", "--", "sh", "-c", "while [ ! -e go ]; do sleep 0.05; done; echo ready; sleep 300"])
+            #expect(try await sandbox.waitForSubscribers(1))
+            #expect(try await sandbox.gob("daemon", "restart").status == 0)
+            #expect(try await sandbox.waitForSubscribers(1), "the wait subscribed again")
+            #expect(FileManager.default.createFile(atPath: sandbox.workdir + "/go", contents: nil))
+            let outcome = try await waiting.finish()
+            #expect(outcome.status == 0 && outcome.stdout.contains("ready after"), "\(outcome)")
+            #expect(try await sandbox.listedJob(early)?.readiness == "ready", "the rule and its verdict came back")
+        }
+    }
+
     /// What the listing clients saw.
     final class Tally: Sendable {
         let done = Mutex(false)
