@@ -3,7 +3,7 @@ import GobProtocol
 import GobSystem
 import Synchronization
 
-/// Issue 16's row: `gob daemon restart` with 1,000 running jobs.
+/// The in-place restart row: `gob daemon restart` with 1,000 running jobs.
 extension Benchmark {
     /// What the listing clients saw while the daemon restarted under them.
     private final class Listing: Sendable {

@@ -4,7 +4,7 @@ import GobProtocol
 import Synchronization
 import Testing
 
-/// `gob daemon restart` (issue 16): the daemon re-executes itself in place, its jobs and
+/// `gob daemon restart`: the daemon re-executes itself in place, its jobs and
 /// its clients carry on.
 @Suite("Daemon: in-place restart", .endToEnd, .timeLimit(.minutes(3)))
 struct DaemonRestartTests {

@@ -3,7 +3,7 @@ import Foundation
 import GobProtocol
 import Testing
 
-/// A newer gob meeting an older daemon (issue 16): it upgrades the daemon in place and
+/// A newer gob meeting an older daemon: it upgrades the daemon in place and
 /// carries on; an older gob is refused, never downgrading the daemon. Two versions of
 /// one build: debug builds take the version from an executable named
 /// `gob-version-<version>` (hard links to the built gob).

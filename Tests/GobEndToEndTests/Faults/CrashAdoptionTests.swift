@@ -3,7 +3,7 @@ import Foundation
 import GobProtocol
 import Testing
 
-/// A daemon killed with jobs running (issue 16): the next daemon adopts every job whose
+/// A daemon killed with jobs running: the next daemon adopts every job whose
 /// main process still lives, serves it as any other, and records its end.
 @Suite("Fault: crash adoption", .endToEnd, .timeLimit(.minutes(3)))
 struct CrashAdoptionTests {
