@@ -10,6 +10,7 @@
 #include <termios.h>
 #include <unistd.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <sys/prctl.h>
 
 int gob_spawn(pid_t *pid, const char *path, char *const argv[], char *const envp[],
@@ -84,6 +85,24 @@ int gob_pipe(int fds[2], int nonblocking) {
 
 int gob_accept(int listen_fd) {
     return accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC);
+}
+
+int gob_execute_descriptor(int fd, char *const argv[]) {
+    extern char **environ;
+    return (int)syscall(SYS_execveat, fd, "", argv, environ, AT_EMPTY_PATH);
+}
+
+int gob_accept_pending(int listen_fd) {
+    int fd = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+    if (fd < 0) return -1;
+    int flags = fcntl(fd, F_GETFL);
+    if (flags < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) != 0) {
+        int saved = errno;
+        close(fd);
+        errno = saved;
+        return -1;
+    }
+    return fd;
 }
 
 static int gob_signal_write_fd = -1;

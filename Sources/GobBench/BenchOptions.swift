@@ -3,7 +3,7 @@ import Glibc
 /// The command line of `gob-bench`.
 struct BenchOptions {
     static let usage = """
-        usage: gob-bench [--gob PATH] [--tmux PATH] [--quick] [--runs N]
+        usage: gob-bench [--gob PATH] [--tmux PATH] [--quick] [--runs N] [--only MEASURE]
 
         Measures gob against tmux on this machine and prints a markdown table (see
         docs/performance.md). Use bench/run, which builds gob in release mode first.
@@ -12,6 +12,7 @@ struct BenchOptions {
           --tmux PATH   the tmux executable (default: tmux on PATH)
           --quick       smoke mode for CI: 5 pairs per comparison, 10 latency samples, 2 s idle
           --runs N      measured pairs per comparison (default 30; 5 with --quick)
+          --only MEASURE  take one measure alone (its name: warmList, restartInPlace, ...)
 
         Exits 1 when a measurement failed (a command exited non-zero, a timeout, a missing
         line or event), never because a target was missed.
@@ -24,6 +25,8 @@ struct BenchOptions {
     var quick: Bool
     /// Measured pairs per side-by-side comparison.
     var runs: Int
+    /// The measures to take: every one, or the one `--only` names.
+    var measures: [Measure]
 
     /// Parses `arguments` (without argv[0]); the error text is for the user.
     init(arguments: [String]) throws(BenchError) {
@@ -31,6 +34,7 @@ struct BenchOptions {
         var tmux: String?
         var quick = false
         var runs: Int?
+        var only: String?
         var rest = arguments[...]
         while let argument = rest.popFirst() {
             switch argument {
@@ -41,6 +45,7 @@ struct BenchOptions {
                 let text = try BenchOptions.value(of: argument, from: &rest)
                 guard let number = Int(text), number >= 1 else { throw BenchError("--runs needs a positive number, not \(text)") }
                 runs = number
+            case "--only": only = try BenchOptions.value(of: argument, from: &rest)
             case "-h", "--help": throw BenchError(BenchOptions.usage)
             default: throw BenchError("unknown argument \(argument)\n\n\(BenchOptions.usage)")
             }
@@ -52,6 +57,14 @@ struct BenchOptions {
         self.tmux = try BenchOptions.executable(tmuxPath, what: "tmux")
         self.quick = quick
         self.runs = runs ?? (quick ? 5 : 30)
+        if let only {
+            guard let measure = Measure.allCases.first(where: { "\($0)" == only }) else {
+                throw BenchError("--only: no measure \(only); there are " + Measure.allCases.map { "\($0)" }.joined(separator: ", "))
+            }
+            measures = [measure]
+        } else {
+            measures = Measure.allCases
+        }
     }
 
     /// The value after `option`, consumed from `rest`.

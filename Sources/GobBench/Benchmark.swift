@@ -40,8 +40,8 @@ struct Benchmark {
         let machine = MachineInfo.current()
         let versions = self.versions()
         var rows: [ReportRow] = []
-        for (index, measure) in Measure.allCases.enumerated() {
-            Console.progress("gob-bench [\(index + 1)/\(Measure.allCases.count)] \(measure.title)")
+        for (index, measure) in options.measures.enumerated() {
+            Console.progress("gob-bench [\(index + 1)/\(options.measures.count)] \(measure.title)")
             let started = MonotonicClock.now()
             let row = take(measure)
             rows.append(row)
@@ -80,6 +80,7 @@ struct Benchmark {
             case .idleDaemon: return try idleDaemon(in: sandbox)
             case .concurrentClients: return try concurrentClients(in: sandbox)
             case .portsAll: return try portsAll(in: sandbox)
+            case .restartInPlace: return try restartInPlace(in: sandbox)
             }
         } catch {
             return ReportRow(measure: measure.title, target: measure.target, error: error)

@@ -53,6 +53,18 @@ final class DaemonConnection {
         return response
     }
 
+    /// Sends `request` and waits for a successful reply line, without decoding it (a
+    /// client that only counts answers must not spend the benchmark's CPU on parsing).
+    func answered(_ request: Request, timeout: Double = 10) throws(BenchError) {
+        try send(request)
+        guard let line = try reader.next(deadline: MonotonicClock.deadline(seconds: timeout), from: "the daemon socket") else {
+            throw BenchError("the daemon closed the connection")
+        }
+        guard line.starts(with: Array(#"{"success":true"#.utf8)) else {
+            throw BenchError("`\(request.typeName)` refused: \(String(decoding: line.prefix(200), as: UTF8.self))")
+        }
+    }
+
     /// One request on a fresh connection (the protocol's one request per connection).
     static func call(_ request: Request, socketPath: String, timeout: Double = 10) throws(BenchError) -> Response {
         try DaemonConnection(socketPath: socketPath).call(request, timeout: timeout)

@@ -14,6 +14,7 @@ enum Measure: CaseIterable {
     case idleDaemon
     case concurrentClients
     case portsAll
+    case restartInPlace
 
     /// The table's `measure` cell.
     var title: String {
@@ -32,6 +33,7 @@ enum Measure: CaseIterable {
         case .idleDaemon: "idle daemon, 1,000 jobs and 100,000 runs: CPU and RSS"
         case .concurrentClients: "100 concurrent clients × 20 `list` requests"
         case .portsAll: "`gob ports --all`, 20 jobs of 5 processes (4 listening) vs `gob list`"
+        case .restartInPlace: "`gob daemon restart`, 1,000 running jobs: until `list` answers; 10 clients listing throughout"
         }
     }
 
@@ -49,6 +51,7 @@ enum Measure: CaseIterable {
         case .idleDaemon: "0 ticks, ≤ 40 MiB"
         case .concurrentClients: "0 failures"
         case .portsAll: "≤ 4×"
+        case .restartInPlace: "median ≤ 100 ms, 0 failed requests"
         }
     }
 }

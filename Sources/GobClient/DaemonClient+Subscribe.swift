@@ -28,9 +28,18 @@ extension DaemonClient {
         let line = Self.line(for: .subscribe(workdir: workdir), requestID: nil)
         let giveUp = MonotonicClock.now() + Self.retryWindowNanoseconds
         var attempt = 0
+        var upgradeTried = false
         while true {
             attempt += 1
-            if let stream = try subscribeOnce(line) { return stream }
+            do throws(SubscribeError) {
+                if let stream = try subscribeOnce(line, workdir: workdir) { return stream }
+            } catch {
+                // A daemon of an older gob is upgraded in place, once, and asked again.
+                guard case .refused(_, code: .versionMismatch?) = error, !upgradeTried else { throw error }
+                upgradeTried = true
+                guard upgradeDaemon() else { throw error }
+                continue
+            }
             let now = MonotonicClock.now()
             if let deadline, now >= deadline { throw .connect(.timedOut) }
             guard now < giveUp else { throw .connect(.daemonStopped) }
@@ -40,7 +49,7 @@ extension DaemonClient {
 
     /// One try: the stream, or nil when the connection ended before an answer or the
     /// daemon is shutting down.
-    private func subscribeOnce(_ line: [UInt8]) throws(SubscribeError) -> EventStream? {
+    private func subscribeOnce(_ line: [UInt8], workdir: OSString?) throws(SubscribeError) -> EventStream? {
         let socket: UnixSocket
         do { socket = try connectOrStart(timeoutMilliseconds: Self.quickTimeoutMilliseconds) } catch {
             switch error {
@@ -82,6 +91,17 @@ extension DaemonClient {
             Descriptor.close(fd)
             throw .refused(response?.error ?? "undecodable reply", code: response?.code)
         }
-        return EventStream(descriptor: fd, pending: reader.remainder)
+        return EventStream(descriptor: fd, pending: reader.remainder, client: self, workdir: workdir)
+    }
+
+    /// A new subscription after the daemon's stream ended, when a daemon took its place:
+    /// the same socket answers again (an in-place restart keeps it, with the connections
+    /// queued meanwhile), or nothing answers on it any more (the daemon was killed: a
+    /// new one is started, which adopts its jobs). Nil when the socket is gone (the
+    /// daemon was stopped on purpose) or no daemon answered within the retry window.
+    func resubscribe(workdir: OSString?) -> EventStream? {
+        var info = stat()
+        guard lstat(paths.socket, &info) == 0 else { return nil }
+        return try? subscribe(workdir: workdir)
     }
 }

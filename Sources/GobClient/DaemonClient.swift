@@ -81,8 +81,9 @@ public struct DaemonClient: Sendable {
     }
 
     /// One request, sent again while its connection ends before a reply or the daemon
-    /// answers that it is shutting down, within the retry window.
-    private func exchangeWithRetries(_ request: Request) throws(ClientError) -> ReplyLine {
+    /// answers that it is shutting down, within the retry window. `mayUpgrade`: a daemon
+    /// of an older gob is upgraded first (never while asking it for its version).
+    func exchangeWithRetries(_ request: Request, mayUpgrade: Bool = true) throws(ClientError) -> ReplyLine {
         let line = Self.line(for: request, requestID: request.changesState ? Self.newRequestID() : nil)
         // Said before anything is sent: the daemon would only refuse it after reading it.
         guard line.count <= RequestLimit.bytes else {
@@ -91,11 +92,17 @@ public struct DaemonClient: Sendable {
         let timeout = request.changesState && request.mayTakeLong ? Self.slowTimeoutMilliseconds : Self.quickTimeoutMilliseconds
         let giveUp = MonotonicClock.now() + Self.retryWindowNanoseconds
         var attempt = 0
+        var upgradeTried = !mayUpgrade
         while true {
             attempt += 1
             let outcome = try attemptOnce(line, timeoutMilliseconds: timeout)
             switch outcome {
             case let .reply(reply):
+                // A daemon of an older gob is upgraded in place, once, and asked again.
+                if !upgradeTried, Self.isVersionMismatch(reply) {
+                    upgradeTried = true
+                    if upgradeDaemon() { continue }
+                }
                 return reply
             case let .retry(failure):
                 let now = MonotonicClock.now()
@@ -251,7 +258,7 @@ extension Request {
     var changesState: Bool {
         switch self {
         case .ping, .list, .getJob, .status, .subscribe, .runs, .getRun, .stats, .ports, .processes: false
-        case .shutdown, .add, .run, .stop, .start, .restart, .remove, .removeRun, .cleanup, .nuke, .signal: true
+        case .daemonRestart, .shutdown, .add, .run, .stop, .start, .restart, .remove, .removeRun, .cleanup, .nuke, .signal: true
         }
     }
 
@@ -259,7 +266,7 @@ extension Request {
     /// groups (10 s + 5 s), starts may meet a slow file system.
     var mayTakeLong: Bool {
         switch self {
-        case .add, .run, .start, .restart, .stop, .nuke: true
+        case .add, .run, .start, .restart, .stop, .nuke, .daemonRestart: true
         case .ping, .list, .getJob, .status, .subscribe, .shutdown, .remove, .removeRun, .cleanup, .signal, .runs,
             .getRun, .stats, .ports, .processes: false
         }

@@ -4,18 +4,75 @@ import GobSystem
 
 /// The daemon's event stream on an open subscription (docs/protocol.md, "Events"): read
 /// after `poll` says the descriptor is readable; events arrive one JSON object per line.
+///
+/// A stream that rides through (`rideThroughRestarts`) outlives its connection: when the
+/// daemon re-executes itself in place, or was killed and a new daemon adopted its jobs,
+/// it subscribes again and reads the awaited jobs back, so that no end is missed (an end
+/// that came in between is reported as a `job_stopped` event of the job as it is now).
+/// A daemon that stopped on purpose (its socket removed), or that no longer has an
+/// awaited job, ends the stream as before.
 public final class EventStream {
-    /// The connection, for `poll`.
-    public let descriptor: Int32
+    /// The connection, for `poll`; a new one after the stream subscribed again (read it
+    /// anew for every `poll`).
+    public private(set) var descriptor: Int32
     private var pending: [UInt8] = []
+    /// The subscription's client and scope, to subscribe again.
+    private let client: DaemonClient?
+    private let workdir: OSString?
+    /// Set by `rideThroughRestarts`: the jobs whose ends must not be missed.
+    private var awaited: Set<String>?
 
     /// Takes ownership of a connected descriptor whose subscription was acknowledged.
-    init(descriptor: Int32, pending: [UInt8]) {
+    init(descriptor: Int32, pending: [UInt8], client: DaemonClient? = nil, workdir: OSString? = nil) {
         self.descriptor = descriptor
         self.pending = pending
+        self.client = client
+        self.workdir = workdir
     }
 
-    deinit { close(descriptor) }
+    deinit { if descriptor >= 0 { close(descriptor) } }
+
+    /// Makes the stream subscribe again when its daemon is replaced (an in-place restart,
+    /// or a crash after which a new daemon adopts the jobs) instead of ending; `jobs` are
+    /// read back then, and what they did meanwhile reported: `job_ready` or
+    /// `job_ready_timed_out` when their run has a readiness verdict, `job_stopped` when
+    /// they ended (a stream without awaited jobs still rides through, reporting nothing
+    /// in between).
+    public func rideThroughRestarts(awaiting jobs: [String]) {
+        awaited = (awaited ?? []).union(jobs)
+    }
+
+    /// The descriptor and unread bytes, handed to another stream.
+    private func detach() -> (descriptor: Int32, pending: [UInt8]) {
+        let taken = (descriptor, pending)
+        descriptor = -1
+        pending = []
+        return taken
+    }
+
+    /// After the connection ended: subscribes again and returns what the awaited jobs
+    /// did meanwhile, or throws `end` when the stream does not ride through, the daemon
+    /// stopped on purpose or did not come back, or an awaited job is gone.
+    private func resume(after end: End) throws(End) -> [JobEvent] {
+        guard let awaited, let client, end.isDaemonGone else { throw end }
+        guard let fresh = client.resubscribe(workdir: workdir) else { throw end }
+        let (fd, bytes) = fresh.detach()
+        close(descriptor)
+        descriptor = fd
+        pending = bytes
+        // Read after the new subscription: an end after this list comes as an event.
+        guard !awaited.isEmpty else { return [] }
+        guard let jobs = try? client.send(.list(workdir: workdir)).jobs else { throw end }
+        var events: [JobEvent] = []
+        for id in awaited.sorted() {
+            guard let job = jobs.first(where: { $0.id == id }) else { throw end }
+            // A readiness verdict in between, then an end in between.
+            if job.readiness == "ready" { events.append(JobEvent(kind: .jobReady, job: job)) }
+            if job.readiness == "timed_out" { events.append(JobEvent(kind: .jobReadyTimedOut, job: job)) }
+            if job.status == .stopped { events.append(JobEvent(kind: .jobStopped, job: job)) }
+        }
+        return events
+    }
 
     /// Why the stream ended.
     public enum End: Error, Equatable {
@@ -62,10 +119,16 @@ public final class EventStream {
     public func read() throws(End) -> [JobEvent] {
         var buffer = [UInt8](repeating: 0, count: 65536)
         let count = buffer.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT)) }
-        if count == 0 { throw .closed }
+        if count == 0 {
+            // What was complete before the end counts; then whatever came in between.
+            let before = try decodeLines()
+            return before + (try resume(after: .closed))
+        }
         if count < 0 {
             if errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR { return try decodeLines() }
-            throw .broken(SystemError.last.description)
+            let end = End.broken(SystemError.last.description)
+            let before = try decodeLines()
+            return before + (try resume(after: end))
         }
         pending.append(contentsOf: buffer[0..<count])
         return try decodeLines()

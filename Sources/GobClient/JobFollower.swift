@@ -32,6 +32,7 @@ public struct JobFollower {
     public init(job: JobSnapshot, events: EventStream, output: OutputSink, stuck: StuckWatch? = nil) {
         self.job = job
         self.events = events
+        events.rideThroughRestarts(awaiting: [job.id])
         self.output = output
         self.stuck = stuck
     }

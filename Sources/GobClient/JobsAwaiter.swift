@@ -72,6 +72,7 @@ public final class JobsAwaiter {
     ) {
         self.stuck = stuck
         self.events = events
+        events.rideThroughRestarts(awaiting: jobs.filter { $0.status == .running }.map(\.id))
         self.output = output
         self.mode = mode
         self.timeoutNanoseconds = timeoutMilliseconds.map { $0 * 1_000_000 }

@@ -59,6 +59,7 @@ public struct RawFollower {
         self.path = path
         self.job = job
         self.events = events
+        events.rideThroughRestarts(awaiting: [job.id])
         self.output = output
         self.lastLines = lastLines
         self.followsRestarts = followsRestarts

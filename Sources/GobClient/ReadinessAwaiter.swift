@@ -65,6 +65,7 @@ public final class ReadinessAwaiter {
         catchesInterrupts: Bool = true
     ) {
         self.events = events
+        events.rideThroughRestarts(awaiting: jobs.map(\.id))
         self.mode = mode
         self.deadline = deadline
         self.catchesInterrupts = catchesInterrupts

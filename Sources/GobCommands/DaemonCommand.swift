@@ -1,20 +1,36 @@
 import ArgumentParser
+import GobProtocol
 
-/// Hidden `gob daemon`: runs the daemon in the foreground; this is what auto-start
-/// executes.
+/// `gob daemon restart` and `gob daemon stop`, and the hidden `gob daemon [run]` that
+/// auto-start executes.
 struct DaemonCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "daemon",
-        abstract: "Run the gob daemon (internal use only)",
+        abstract: "Restart or stop the gob daemon",
+        usage: "gob daemon restart | gob daemon stop",
         discussion: """
-            Runs the per-user gob daemon in the foreground until it receives SIGTERM, \
-            SIGINT or SIGHUP, or until `gob nuke` leaves it without jobs. Other gob \
-            commands start it automatically when it is not running; there is normally no \
-            need to run it by hand.
+            gob daemon restart: re-executes the running daemon in place, into this gob \
+            (so an upgraded gob takes over; an older gob is refused: a daemon is never \
+            downgraded). A newer gob does the same by itself when it meets an older \
+            daemon, saying "gob: daemon upgraded 1.2.0 -> 1.3.0; 5 jobs kept running". The daemon \
+            keeps its PID, every running job keeps running (a job that ends later still \
+            has its exit code), and no client is refused meanwhile: connections wait in \
+            the socket's queue. Requests being served are answered first; commands \
+            waiting on events (await, run, -f, events, readiness waits) subscribe \
+            again and miss no job's end; logs and the TUI reconnect. It never starts a daemon.
 
-            Exit status: 0 after a graceful shutdown, 1 when it cannot start (for \
-            example "failed to cleanup stale socket: daemon already running (socket in \
-            use: /run/user/1000/gob/daemon.sock)").
+            gob daemon stop: the same as gob shutdown.
+
+            gob daemon (or gob daemon run) runs the daemon in the foreground, which \
+            other gob commands do when none is running; there is normally no need to run \
+            it by hand.
+
+            Output:
+              Restarted the gob daemon in place (PID 28901); 5 jobs kept running
+              No daemon running
+
+            Exit status: 0 on success, also when no daemon was running; 1 on an error; \
+            125 when the daemon could not be reached or did not come back.
             """,
         shouldDisplay: false)
 
@@ -22,15 +38,24 @@ struct DaemonCommand: ParsableCommand {
     @Option(name: .customLong("ready-fd"), help: .hidden)
     var readyFD: Int32?
 
-    /// Refused: `daemon` takes no arguments.
+    /// `restart`, `stop`, `run`, or nothing (run).
     @Argument(help: .hidden)
     var arguments: [String] = []
 
-    func run() throws { try invocation().run() }
+    func run() throws {
+        switch arguments {
+        case ["restart"] where readyFD == nil: try DaemonRestart.run()
+        case ["stop"] where readyFD == nil: try ShutdownCommand.stopDaemon()
+        default: try invocation().run()
+        }
+    }
 
     /// The parsed command line as the fast path would read it.
     func invocation() throws -> Invocation {
-        try ArgumentCount.none(arguments, command: "daemon")
+        if let first = arguments.first, arguments != ["run"] {
+            throw CommandFailure.invalid(
+                "unknown daemon action \(ShellWords.quote(first)): expected restart or stop")
+        }
         return .daemon(readyFD: readyFD)
     }
 }

@@ -95,7 +95,7 @@ struct DaemonSession {
     }
 
     /// The reply when it is a success, else the daemon's message with its code.
-    private static func checked(_ response: Response, wording: ErrorWording) throws(CommandFailure) -> Response {
+    static func checked(_ response: Response, wording: ErrorWording) throws(CommandFailure) -> Response {
         guard response.success else {
             let message = response.error ?? "unknown error"
             let code = response.code ?? .internal

@@ -23,7 +23,11 @@ struct EventsCommand: ParsableCommand {
             Output (one line per event, shortened here):
               {"type":"job_added","job_id":"k3v","job":{"id":"k3v",...}}
 
-            Exit status: runs until interrupted; 125 when the gob daemon goes away ("the \
+            The stream goes on through a daemon restart (gob daemon restart) and a \
+            daemon killed and replaced (the next daemon adopts its jobs); events in \
+            between are not replayed.
+
+            Exit status: runs until interrupted; 125 when the gob daemon is stopped ("the \
             gob daemon stopped") or cannot be reached; 1 when the subscription fails \
             otherwise.
             """)
@@ -39,6 +43,8 @@ struct EventsCommand: ParsableCommand {
         try ArgumentCount.none(arguments, command: "events")
         let workdir = all ? nil : try DaemonSession.workingDirectory()
         let events = try JobFollowSupport.subscribe(workdir: workdir)
+        // A daemon restarting in place, or replaced after a crash, does not end the stream.
+        events.rideThroughRestarts(awaiting: [])
         let output = OutputSink(colors: false)
         while true {
             do throws(EventStream.End) {

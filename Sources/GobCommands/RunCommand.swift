@@ -68,9 +68,10 @@ struct RunCommand: ParsableCommand {
             "killed by SIGKILL" when a signal ended it)
 
             Exit status: the job's exit code; 128+N when it was killed by signal N; 0 \
-            when interrupted; 122 when it looks stuck; 1 when gob itself fails (for example "failed to add job: \
-            cannot start \"mak\": no such file"); 125 when the gob daemon went away \
-            while following.
+            when interrupted; 122 when it looks stuck; 1 when gob itself fails (for \
+            example "failed to add job: cannot start \"mak\": no such file"); 125 when \
+            the gob daemon was stopped while following (a daemon restarted in place, or \
+            killed and replaced, is followed through).
             """)
 
     @Option(name: [.customShort("d"), .customLong("description")],

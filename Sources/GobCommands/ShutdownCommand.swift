@@ -37,6 +37,11 @@ struct ShutdownCommand: ParsableCommand {
 
     func run() throws {
         try ArgumentCount.none(arguments, command: "shutdown")
+        try Self.stopDaemon()
+    }
+
+    /// Stops the daemon (also `gob daemon stop`).
+    static func stopDaemon() throws {
         let outcome: DaemonClient.ShutdownOutcome
         do { outcome = try DaemonSession().client.shutdown(timeoutMilliseconds: Self.timeoutMilliseconds) } catch {
             throw DaemonSession.failure(error, wording: .init(prefix: "failed to shut down: "))

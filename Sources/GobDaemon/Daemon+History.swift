@@ -10,25 +10,32 @@ struct History {
     let store: Store
     /// Every job with its latest run.
     let jobs: [LoadedJob]
+    /// The main processes of runs a daemon that ended uncleanly left running, still alive.
+    let adopted: [AdoptedLeader]
 }
 
 extension Daemon {
     /// Opens `<state>` and the database (refusing another daemon's, a damaged one, another
-    /// program's or a newer gob's), ends the runs an earlier daemon left running, and
-    /// reads every job back.
+    /// program's or a newer gob's), takes over the runs an earlier daemon left running,
+    /// and reads every job back.
     ///
-    /// A run still marked running belongs to a daemon that ended uncleanly. After a
-    /// reboot (another boot id) its processes are long gone: it is recorded as lost. On
-    /// the same boot its process groups are ended here — each process checked by its
-    /// start time, so a reused PID is never signalled — and it is recorded as ended with
-    /// an unknown exit status. Groups whose leader had ended but whose members might
-    /// have lived on are ended the same way.
-    static func openHistory(bootID: String, logger: Logger) throws(DaemonStartError) -> History {
+    /// A run still marked running belongs to a daemon that ended uncleanly (killed,
+    /// crashed). On the same boot, when its main process still lives — its PID names a
+    /// live process with the recorded start time, so a reused PID is never taken for
+    /// it — the run goes on as this daemon's (`JobSupervisor.adopt`). Otherwise its end
+    /// was not seen: after a reboot (another boot id) it is recorded as lost, on the
+    /// same boot as ended with an unknown exit status. Nothing is killed because a
+    /// daemon died: what is left of a group whose main process has ended is left alone.
+    ///
+    /// After an in-place restart (`inheritedStateLock` is the lock the previous image
+    /// held), the runs' main processes are still this process's children, and are taken
+    /// back as such.
+    static func openHistory(bootID: String, logger: Logger, inheritedStateLock: Int32? = nil) throws(DaemonStartError) -> History {
         guard let paths = StatePaths.current() else {
             throw DaemonStartError("cannot find the state directory: set XDG_STATE_HOME or HOME")
         }
         let directory: StateDirectory
-        do { directory = try StateDirectory.open(paths) } catch {
+        do { directory = try StateDirectory.open(paths, inheritedLock: inheritedStateLock) } catch {
             throw DaemonStartError(error.description)
         }
         if let mode = directory.tightenedFrom {
@@ -36,42 +43,57 @@ extension Daemon {
         }
         do throws(StoreError) {
             let store = try Store.open(path: paths.database)
-            try endRunsLeftRunning(store, bootID: bootID, logger: logger)
-            return History(directory: directory, store: store, jobs: try store.load())
+            let adopted = try takeOverRunsLeftRunning(
+                store, bootID: bootID, restarted: inheritedStateLock != nil, logger: logger)
+            return History(directory: directory, store: store, jobs: try store.load(), adopted: adopted)
         } catch {
             throw DaemonStartError(error.description)
         }
     }
 
-    private static func endRunsLeftRunning(_ store: Store, bootID: String, logger: Logger) throws(StoreError) {
+    /// Adopts the open runs whose main process lives and records the end of the others;
+    /// returns the adopted leaders. `restarted`: this is an in-place restart, whose
+    /// children are still its own (what lingers of an ended job's group too: a stop
+    /// finds those processes in the job's tree).
+    private static func takeOverRunsLeftRunning(
+        _ store: Store, bootID: String, restarted: Bool, logger: Logger
+    ) throws(StoreError) -> [AdoptedLeader] {
         let open = try store.openRuns()
-        guard !open.isEmpty else { return }
+        guard !open.isEmpty else { return [] }
         var changes = StoreChanges()
-        var leftovers: [JobGroupRecord.Entry] = []
+        var adopted: [AdoptedLeader] = []
         var lost = 0
         var unknown = 0
+        var lingering = 0
         for var run in open {
             let sameBoot = run.bootID == bootID
-            if sameBoot, let start = run.processStartTime {
-                leftovers.append(JobGroupRecord.Entry(pgid: run.pgid, startTime: start))
-            }
             if run.outcome == nil {
+                if sameBoot, let leader = AdoptedLeader.claim(run) {
+                    adopted.append(leader)
+                    continue
+                }
                 run.outcome = sameBoot ? .unknown : .lost
                 if sameBoot { unknown += 1 } else { lost += 1 }
+            } else if restarted && sameBoot {
+                continue
+            } else if sameBoot {
+                lingering += 1
             }
             run.groupMayLinger = false
             changes.write(run)
         }
-        try _ = store.write(changes)
+        if !changes.entries.isEmpty { try _ = store.write(changes) }
         if lost > 0 { logger.info("The machine restarted since the last daemon: \(lost) run(s) recorded as lost") }
-        if !leftovers.isEmpty || unknown > 0 {
-            let survivors = JobGroupRecord.survivors(of: leftovers)
+        let children = adopted.filter(\.child).count
+        if children > 0 { logger.info("Restarted in place: \(children) running job(s) kept") }
+        if adopted.count > children || unknown > 0 || lingering > 0 {
             logger.info("""
-                Previous daemon ended uncleanly: \(unknown) run(s) recorded as ended with an unknown exit status; \
-                terminating \(survivors.count) leftover job process(es)
+                Previous daemon ended uncleanly: adopted \(adopted.count - children) running job(s); \
+                \(unknown) run(s) had ended meanwhile, recorded with an unknown exit status; \
+                \(lingering) ended job(s) whose group may have had processes left were left alone
                 """)
-            terminate(survivors)
         }
+        return adopted
     }
 
     /// SIGTERM to processes an earlier daemon left, then SIGKILL to those still there

@@ -1,5 +1,6 @@
 import Glibc
 import CGobShims
+import GobProject
 import GobProtocol
 import GobStore
 import Logging
@@ -28,8 +29,10 @@ public enum DaemonMain {
     /// holds the runtime directory), then closes it. Returns the exit status (0 after a graceful
     /// shutdown).
     public static func run(paths: RuntimePaths, readyFD: Int32?) throws(DaemonStartError) -> Int32 {
+        // Left by the previous image of this process when it restarted in place.
+        let inherited = InheritedDescriptors.take()
         do throws(DaemonStartError) {
-            let daemon = try Daemon.start(paths: paths)
+            let daemon = try Daemon.start(paths: paths, inherited: inherited)
             if let readyFD {
                 ReadinessPipe.tell(readyFD, "ok")
             }
@@ -66,6 +69,11 @@ final class Daemon: Sendable {
     let store: Store
     let flusher: WALFlusher?
     let server: SocketServer
+    /// Reaps the daemon's children; an in-place restart holds its reports.
+    let reaper: Reaper
+    /// An in-place restart is under way: a second one is refused (each would wait for
+    /// the other's connection to be answered).
+    let restarting = Mutex(false)
     /// The socket and PID file in use; replaced when they are deleted under the daemon.
     let endpoint: Mutex<Endpoint>
     /// Set once a shutdown was asked for; the main thread waits on it.
@@ -73,9 +81,10 @@ final class Daemon: Sendable {
 
     private init(
         directory: RuntimeDirectory, logFile: DaemonLogFile, logger: Logger, supervisor: JobSupervisor, bus: EventBus,
-        state: StateDirectory, store: Store, flusher: WALFlusher?, server: SocketServer, endpoint: Endpoint,
+        state: StateDirectory, store: Store, flusher: WALFlusher?, server: SocketServer, reaper: Reaper, endpoint: Endpoint,
         shutdownRequest: ConditionLock<ShutdownRequest?>
     ) {
+        self.reaper = reaper
         self.shutdownRequest = shutdownRequest
         self.paths = directory.paths
         self.directory = directory
@@ -90,7 +99,9 @@ final class Daemon: Sendable {
         self.endpoint = Mutex(endpoint)
     }
 
-    static func start(paths: RuntimePaths) throws(DaemonStartError) -> Daemon {
+    /// Starts the daemon; `inherited`: what the previous image left when this one is an
+    /// in-place restart (the listener, the locks, the client to answer).
+    static func start(paths: RuntimePaths, inherited: InheritedDescriptors? = nil) throws(DaemonStartError) -> Daemon {
         _ = chdir("/")
         let directory: RuntimeDirectory
         let tightenedFrom: mode_t?
@@ -120,15 +131,26 @@ final class Daemon: Sendable {
         pthread_sigmask(SIG_BLOCK, &handled, nil)
         signal(SIGPIPE, SIG_IGN)
 
-        let config = try readConfig(logger: logger)
-        let pidLockFD = try lockPIDFile(directory)
+        // A bad config.toml stops a daemon from starting; an image that replaces a
+        // running daemon (`gob daemon restart`) has jobs to keep, so it takes the default
+        // limits instead and says so in its log.
+        let config: GobConfig
+        do throws(DaemonStartError) { config = try readConfig(logger: logger) } catch {
+            guard inherited != nil else { throw error }
+            logger.error("\(error.description); using the default log limits until the next start")
+            config = GobConfig()
+        }
+        let pidLockFD: Int32
+        if let held = inheritedPIDLock(inherited, in: directory) { pidLockFD = held } else { pidLockFD = try lockPIDFile(directory) }
         do throws(DaemonStartError) {
-            try removeStaleSocket(directory, logger: logger)
+            let inheritedListener = inherited?.listen
+            if inheritedListener == nil { try removeStaleSocket(directory, logger: logger) }
             let bootID = BootID.current()
-            let history = try openHistory(bootID: bootID, logger: logger)
+            let history = try openHistory(bootID: bootID, logger: logger, inheritedStateLock: inherited?.stateLock)
             cleanUpAfterPredecessor(directory, logger: logger)
             let adoptsOrphans = gob_set_child_subreaper() == 0
-            let listenFD = try listen(in: directory)
+            let listenFD: Int32
+            if let inheritedListener { listenFD = inheritedListener } else { listenFD = try listen(in: directory) }
             try writePID(pidLockFD)
 
             let bus = EventBus(logger: logger)
@@ -140,7 +162,10 @@ final class Daemon: Sendable {
                 logs: LogFiles(state: history.directory), directory: directory, flusher: flusher,
                 retention: LogRetention(config.logs), bootID: bootID,
                 logger: logger, trees: JobTrees(daemonPID: getpid(), adoptsOrphans: adoptsOrphans))
-            supervisor.restore(history.jobs)
+            supervisor.restore(history.jobs, linksCurrent: inherited != nil)
+            guard supervisor.adopt(history.adopted) else {
+                throw DaemonStartError("failed to start daemon threads: \(SystemError.last)")
+            }
             let shutdown = ConditionLock<ShutdownRequest?>(nil)
             let server = SocketServer(
                 handler: RequestHandler(supervisor: supervisor, statePaths: history.directory.paths), bus: bus, logger: logger,
@@ -151,9 +176,10 @@ final class Daemon: Sendable {
                 })
             let daemon = Daemon(
                 directory: directory, logFile: logFile, logger: logger, supervisor: supervisor, bus: bus,
-                state: history.directory, store: history.store, flusher: flusher, server: server,
+                state: history.directory, store: history.store, flusher: flusher, server: server, reaper: reaper,
                 endpoint: Endpoint(listenFD: listenFD, pidFD: pidLockFD, socketInode: directory.identity(of: "daemon.sock")),
                 shutdownRequest: shutdown)
+            server.onRestart { [weak daemon] fd, executable in daemon?.restartInPlace(replyingOn: fd, executable: executable) }
             guard reaper.start(onExit: { pid, status in supervisor.processExited(pid: pid, status: status) }),
                   server.start(listening: listenFD), daemon.startSignalThread(handled), daemon.startGuard()
             else {
@@ -161,14 +187,16 @@ final class Daemon: Sendable {
             }
             // The jobs' `<rt>` links and the logs that belong to no run are seen to after
             // the daemon answers: a thousand links take longer than the rest of start-up.
+            let relink = inherited == nil
             let tidy: @Sendable () -> Void = {
-                supervisor.relinkAll()
+                if relink { supervisor.relinkAll() }
                 supervisor.removeOrphanRunLogs()
                 supervisor.checkLogLimits()
             }
             if !DetachedThread.start(tidy) { tidy() }
             logger.info("State database \(history.store.path): \(history.jobs.count) job(s)")
             logger.info("Daemon started, listening on \(paths.socket)")
+            if let inherited { daemon.answerRestart(inherited.reply) }
             return daemon
         } catch {
             logger.error("\(error.description)")

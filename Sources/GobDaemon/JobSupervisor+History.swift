@@ -8,14 +8,15 @@ import GobStore
 extension JobSupervisor {
     /// Takes in the jobs of the store (a daemon starting): each stopped, as its latest run
     /// left it. Their `<rt>` links are made by `relinkAll`, which requests that hand out
-    /// log paths wait for.
-    public func restore(_ loaded: [LoadedJob]) {
+    /// log paths wait for, unless `linksCurrent` (an in-place restart: the previous image
+    /// of this process kept them up to date in the same runtime directory until its exec).
+    public func restore(_ loaded: [LoadedJob], linksCurrent: Bool = false) {
         let jobs = loaded.map { Job(loaded: $0, paths: paths, environment: Self.fallbackEnvironment) }
         state.withLockBroadcasting { state in
             for job in jobs { state.jobs[job.id] = job }
             let highest = jobs.map(\.sequence).max()
             state.nextSequence = highest.map { $0 + 1 } ?? state.nextSequence
-            if !jobs.isEmpty { state.linksPending = true }
+            if !jobs.isEmpty && !linksCurrent { state.linksPending = true }
         }
     }
 

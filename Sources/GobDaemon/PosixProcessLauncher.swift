@@ -201,6 +201,10 @@ public struct PosixProcessLauncher: ProcessLauncher {
     public func signalGroup(of process: LaunchedProcess, _ signal: Int32) -> Int32 {
         guard process.pid > 1 else { return ESRCH }
         if signalling == .pidfd, let handle = process.handle { return handle.signalGroup(signal) }
+        // An adopted leader is no child of ours: nothing holds its number for its group.
+        // Only the leader itself is provably reached (through its pidfd); the tree sweep
+        // reaches the rest of its processes one by one.
+        if process.adopted { return process.handle?.signalLeader(signal) ?? ESRCH }
         return reaper.withReapsHeld {
             guard leaderUnreaped(process) else { return ESRCH }
             return kill(-process.pid, signal) == 0 ? 0 : errno
@@ -216,6 +220,7 @@ public struct PosixProcessLauncher: ProcessLauncher {
             guard ProcessTable.members(of: [process.pid]).contains(where: \.isLive) else { return false }
             return handle.signalGroup(0) == 0
         }
+        if process.adopted { return process.handle.map { !$0.hasExited } ?? false }
         return reaper.withReapsHeld {
             guard leaderUnreaped(process) else { return false }
             return ProcessTable.members(of: [process.pid]).contains(where: \.isLive)

@@ -21,6 +21,11 @@ public final class ProcessHandle: Sendable {
         gob_pidfd_signal_group(descriptor, signal)
     }
 
+    /// Signals the leader alone; 0 or errno (ESRCH: it has ended).
+    public func signalLeader(_ signal: Int32) -> Int32 {
+        gob_pidfd_signal(descriptor, signal)
+    }
+
     /// Whether the leader has ended (it may still be a zombie).
     public var hasExited: Bool { gob_pidfd_exited(descriptor) == 1 }
 

@@ -38,15 +38,19 @@ public struct LaunchedProcess: Sendable, Equatable {
     public var pid: Int32
     public var startTime: UInt64?
     public var handle: ProcessHandle?
+    /// Taken over from a daemon that ended uncleanly: not this daemon's child, so never
+    /// reaped by it, and its end is learnt through the pidfd instead.
+    public var adopted: Bool
 
-    public init(pid: Int32, startTime: UInt64?, handle: ProcessHandle? = nil) {
+    public init(pid: Int32, startTime: UInt64?, handle: ProcessHandle? = nil, adopted: Bool = false) {
         self.pid = pid
         self.startTime = startTime
         self.handle = handle
+        self.adopted = adopted
     }
 
     public static func == (a: LaunchedProcess, b: LaunchedProcess) -> Bool {
-        a.pid == b.pid && a.startTime == b.startTime && a.handle === b.handle
+        a.pid == b.pid && a.startTime == b.startTime && a.handle === b.handle && a.adopted == b.adopted
     }
 }
 

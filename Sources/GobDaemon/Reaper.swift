@@ -16,12 +16,21 @@ public final class Reaper: Sendable {
     /// Whether a child may exist since `waitid` last said there was none.
     private let mayHaveChildren = ConditionLock(false)
     private let gate = Mutex(())
+    /// Held from a reap until its report has been handled, so that an in-place restart
+    /// never replaces the image between a child's reap and the record of its end.
+    private let reporting = Mutex(())
 
     public init() {}
 
     /// Tells the reaper a child was started; call after every spawn.
     public func childStarted() {
         mayHaveChildren.withLockBroadcasting { $0 = true }
+    }
+
+    /// Runs `body` while no child is reaped and no reap is being reported: every end
+    /// reaped so far has been handed to `onExit` in full.
+    public func withReportsHeld<T>(_ body: () -> T) -> T {
+        reporting.withLock { _ in body() }
     }
 
     /// Runs `body` while no child is reaped.
@@ -39,9 +48,11 @@ public final class Reaper: Sendable {
             mayHaveChildren.withLock { $0 = false }
             let pid = gob_wait_exited_child()
             if pid > 0 {
-                var status: Int32 = 0
-                let reaped = gate.withLock { _ in waitpid(pid, &status, WNOHANG) }
-                if reaped == pid { onExit(pid, status) }
+                reporting.withLock { _ in
+                    var status: Int32 = 0
+                    let reaped = gate.withLock { _ in waitpid(pid, &status, WNOHANG) }
+                    if reaped == pid { onExit(pid, status) }
+                }
             } else if errno == ECHILD {
                 _ = mayHaveChildren.wait { $0 ? true : nil }
             }

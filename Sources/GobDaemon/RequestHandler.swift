@@ -31,7 +31,7 @@ public struct RequestHandler: Sendable {
     /// without a JSON value in between: thousands of jobs took milliseconds that way.
     public func reply(to request: Request) -> (line: [UInt8], followUp: FollowUp) {
         switch request {
-        case .ping, .status, .shutdown, .subscribe: break
+        case .ping, .status, .shutdown, .subscribe, .daemonRestart: break
         // Log paths are handed out: the links of jobs read back from the store must exist.
         default: supervisor.waitForLinks()
         }
@@ -122,6 +122,10 @@ public struct RequestHandler: Sendable {
         case let .processes(jobID):
             let (job, processes) = try supervisor.processes(of: jobID)
             return (.ok([("job", job.json), ("processes", .array(processes.map(\.json)))]), .close)
+        case .daemonRestart:
+            // The socket server carries it out (it re-executes the whole process); a
+            // handler serving without one cannot.
+            throw SupervisorError("this daemon cannot restart in place", code: .internal)
         }
     }
 }

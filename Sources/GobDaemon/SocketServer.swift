@@ -3,6 +3,7 @@ import CGobShims
 import GobProtocol
 import GobSystem
 import Logging
+import Synchronization
 
 /// Accepts connections on the daemon's socket and serves each on its own thread: one
 /// request per connection, or an event stream after `subscribe`. Nothing a client sends
@@ -24,6 +25,22 @@ public final class SocketServer: Sendable {
     private let bus: EventBus
     private let logger: Logger
     private let ledger = RequestLedger()
+    /// Whether connections are taken, and how many are being served (an in-place
+    /// restart stops taking them and waits until the others are answered).
+    private let intake = ConditionLock(Intake())
+    /// A pipe whose read end is readable while the intake is paused: wakes acceptors
+    /// out of `poll`.
+    private let wake: Int32
+    private let wakeWriter: Int32
+    /// Carries out an in-place restart for the connection that asked for it; set once
+    /// the daemon exists.
+    private let restarter = Mutex<(@Sendable (Int32, String?) -> Void)?>(nil)
+
+    private struct Intake {
+        var paused = false
+        /// Connections accepted and not yet answered (event streams are not counted).
+        var active = 0
+    }
     /// Called after a reply asked for a shutdown; true when the shutdown is to happen
     /// only if no job is left by then (a `nuke`).
     private let onShutdown: @Sendable (_ onlyIfNoJobs: Bool) -> Void
@@ -36,6 +53,39 @@ public final class SocketServer: Sendable {
         self.bus = bus
         self.logger = logger
         self.onShutdown = onShutdown
+        let ends = try? SystemPipe.open(nonBlocking: true)
+        wake = ends?.read ?? -1
+        wakeWriter = ends?.write ?? -1
+    }
+
+    deinit {
+        if wake >= 0 { Descriptor.close(wake) }
+        if wakeWriter >= 0 { Descriptor.close(wakeWriter) }
+    }
+
+    /// Sets what carries out `daemon_restart` (given the requesting connection).
+    func onRestart(_ body: @escaping @Sendable (Int32, String?) -> Void) {
+        restarter.withLock { $0 = body }
+    }
+
+    /// Stops taking connections: they wait in the listening socket's backlog. Once this
+    /// returns, no connection is accepted until `resumeIntake`.
+    func pauseIntake() {
+        intake.withLockBroadcasting { $0.paused = true }
+        if wakeWriter >= 0 { SystemPipe.poke(wakeWriter) }
+    }
+
+    /// Takes connections again (an in-place restart that failed).
+    func resumeIntake() {
+        var bytes = [UInt8](repeating: 0, count: 16)
+        while read(wake, &bytes, bytes.count) > 0 {}
+        intake.withLockBroadcasting { $0.paused = false }
+    }
+
+    /// Waits until every accepted connection but `except` has been answered (or turned
+    /// into an event stream); false when some were still being served at `deadline`.
+    func waitForConnections(except: Int, until deadline: Int64) -> Bool {
+        intake.wait(until: deadline) { $0.active <= except ? true : nil } ?? false
     }
 
     /// Starts a thread accepting on `listenFD` until that descriptor is shut down.
@@ -45,18 +95,29 @@ public final class SocketServer: Sendable {
 
     private func acceptLoop(_ listenFD: Int32) {
         while true {
-            let fd = gob_accept(listenFD)
+            // Paused for an in-place restart: connections wait in the backlog.
+            _ = intake.wait { $0.paused ? nil : true }
+            var pollers = [
+                pollfd(fd: listenFD, events: Int16(POLLIN), revents: 0),
+                pollfd(fd: wake, events: Int16(POLLIN), revents: 0),
+            ]
+            if poll(&pollers, wake >= 0 ? 2 : 1, -1) < 0 && errno != EINTR { return }
+            if pollers[0].revents & Int16(POLLNVAL) != 0 { return }  // the listener was closed
+            guard pollers[0].revents != 0 else { continue }
+            // Accepted and counted under the intake's lock: once a pause is set, nothing
+            // more is taken.
+            let (fd, failure) = intake.withLock { intake -> (Int32, Int32) in
+                guard !intake.paused else { return (-1, EAGAIN) }
+                let fd = gob_accept_pending(listenFD)
+                if fd >= 0 { intake.active += 1 }
+                return (fd, fd >= 0 ? 0 : errno)
+            }
             if fd < 0 {
-                switch errno {
-                case EINTR, ECONNABORTED:
-                    continue
-                case EAGAIN, EWOULDBLOCK:
-                    // The listener was made non-blocking for the shutdown's last sweep.
-                    var poller = pollfd(fd: listenFD, events: Int16(POLLIN), revents: 0)
-                    _ = poll(&poller, 1, 100)
+                switch failure {
+                case EINTR, ECONNABORTED, EAGAIN, EWOULDBLOCK:
                     continue
                 case EMFILE, ENFILE, ENOBUFS, ENOMEM:
-                    logger.error("Error accepting connection: \(SystemError.last)")
+                    logger.error("Error accepting connection: \(SystemError(failure))")
                     MonotonicClock.sleep(milliseconds: 10)  // out of descriptors: give others time to close
                     continue
                 default:
@@ -68,6 +129,11 @@ public final class SocketServer: Sendable {
                 serve(fd, inline: true)
             }
         }
+    }
+
+    /// Counts a connection as answered: it ended, or became an event stream.
+    private func connectionAnswered() {
+        intake.withLockBroadcasting { $0.active -= 1 }
     }
 
     /// Answers every connection still queued on `listenFD` with `shutting_down`, without
@@ -94,7 +160,11 @@ public final class SocketServer: Sendable {
 
     /// Serves one connection to its end; `inline`: on the accepting thread.
     private func serve(_ fd: Int32, inline: Bool) {
-        defer { Descriptor.close(fd) }
+        var answered = false
+        defer {
+            Descriptor.close(fd)
+            if !answered { connectionAnswered() }
+        }
         var uid: uid_t = 0
         let rc = gob_peer_uid(fd, &uid)
         guard rc == 0, uid == getuid() else {
@@ -120,13 +190,19 @@ public final class SocketServer: Sendable {
             sendLine(fd, Response.failure("process limit reached: cannot follow events now", code: .busy).json)
             return
         }
+        if case let .daemonRestart(executable) = request, let restart = restarter.withLock({ $0 }) {
+            // The reply comes from the new image, on this very connection; on failure,
+            // from this one.
+            restart(fd, executable)
+            return
+        }
         guard let requestID else {
-            respond(fd, to: request)
+            respond(fd, to: request, answered: &answered)
             return
         }
         switch ledger.claim(requestID) {
         case .fresh:
-            let line = respond(fd, to: request)
+            let line = respond(fd, to: request, answered: &answered)
             ledger.finish(requestID, reply: line)
         case let .replay(line):
             logger.info("Answering a repeated \(request.typeName) request with its first reply")
@@ -136,9 +212,14 @@ public final class SocketServer: Sendable {
 
     /// Carries `request` out, writes the reply and does what follows it; returns the reply.
     @discardableResult
-    private func respond(_ fd: Int32, to request: Request) -> [UInt8] {
+    private func respond(_ fd: Int32, to request: Request, answered: inout Bool) -> [UInt8] {
         let (line, followUp) = handler.reply(to: request)
         let delivered = sendAll(fd, line)
+        if case .subscribe = followUp {
+            // A stream lasts: it does not hold up an in-place restart (it sees EOF).
+            answered = true
+            connectionAnswered()
+        }
         switch followUp {
         case .close:
             break
@@ -204,7 +285,13 @@ public final class SocketServer: Sendable {
         do throws(RequestError) { request = try Request(json: json) } catch { return .invalid(error.description, error.code) }
         // A client of another build must not be misunderstood; `status` still answers so
         // the user can find the daemon to restart.
-        if let version = json["version"], request != .status {
+        // An upgrading client asks a daemon of another version to restart into its own
+        // executable, so that request is understood whatever the version.
+        let anyVersion = switch request {
+        case .status, .daemonRestart: true
+        default: false
+        }
+        if let version = json["version"], !anyVersion {
             guard let text = version.stringValue else { return .invalid("invalid version format") }
             if text != GobVersion.handshake {
                 return .invalid(GobVersion.mismatch(client: text, daemonPID: getpid()), .versionMismatch)

@@ -32,6 +32,10 @@ public enum Request: Sendable, Equatable {
     case ports(jobID: String?, workdir: OSString?)
     /// A job's process tree, looked up when asked.
     case processes(jobID: String)
+    /// Re-executes the daemon in place (same PID, its jobs running on), from `executable`
+    /// (an upgrading client's own; nil: the daemon's). The reply comes from the new
+    /// image, once it serves.
+    case daemonRestart(executable: String? = nil)
 
     /// The wire name of the request type.
     public var typeName: String {
@@ -57,6 +61,7 @@ public enum Request: Sendable, Equatable {
         case .status: "status"
         case .ports: "ports"
         case .processes: "processes"
+        case .daemonRestart: "daemon_restart"
         }
     }
 
@@ -73,6 +78,8 @@ public enum Request: Sendable, Equatable {
         switch self {
         case .ping, .shutdown, .status:
             break
+        case let .daemonRestart(executable):
+            if let executable { payload.append(("executable", .string(executable))) }
         case let .list(workdir), let .cleanup(workdir), let .nuke(workdir), let .subscribe(workdir):
             if let workdir { payload.append(("workdir", JSON(workdir))) }
         case let .add(spec), let .run(spec):
@@ -203,6 +210,7 @@ extension Request {
         case "get_run": self = .getRun(runID: try payload.runID())
         case "remove_run": self = .removeRun(runID: try payload.runID())
         case "processes": self = .processes(jobID: try payload.jobID())
+        case "daemon_restart": self = .daemonRestart(executable: try payload.optionalString("executable"))
         case "ports": self = .ports(jobID: try payload.optionalString("job_id"), workdir: try payload.scope())
         case "signal":
             let jobID = try payload.jobID()

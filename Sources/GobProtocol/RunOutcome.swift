@@ -9,8 +9,9 @@ public enum RunOutcome: String, Sendable, Equatable, CaseIterable {
     case stopped
     /// The machine restarted while it ran: how it ended is not known.
     case lost
-    /// The daemon ended uncleanly while it ran and the next daemon ended it: its exit
-    /// status is not known.
+    /// It ended while no daemon was its parent to learn its exit status: the daemon
+    /// ended uncleanly (killed, crashed) while it ran, and it ended before the next
+    /// daemon came, or after that daemon adopted it.
     case unknown
 
     /// The outcome of a process end: gob's stop, else its exit status.

@@ -71,26 +71,6 @@ struct DaemonLifecycleTests {
         }
     }
 
-    /// The next daemon ends what a killed one left running and keeps the job, its run
-    /// recorded as ended with an exit status nobody saw.
-    @Test func killedDaemonIsReplacedAndItsJobsProcessesEnded() async throws {
-        try await Sandbox.run { sandbox async throws in
-            let (id, pid) = try await sandbox.addJob("sleep", "300")
-            let job = try #require(ProcessHandle(pid))
-            let daemon = try sandbox.daemonProcess()
-            #expect(daemon.signal(SIGKILL))
-            try await daemon.waitForExit("the killed daemon to exit")
-            let outcome = try await sandbox.gob("list")
-            #expect(outcome.status == 0, "\(outcome)")
-            #expect(outcome.stdout == "\(id): [\(pid)] stopped: sleep 300\n")
-            #expect(sandbox.daemonPID != daemon.pid)
-            try await job.waitForExit("the old job's group to be terminated by the next daemon")
-            #expect(ProcessScan.members(ofGroup: pid).isEmpty)
-            let kept = try #require(try await sandbox.listedJob(id))
-            #expect(kept.outcome == .unknown && kept.exitCode == nil && kept.run == "\(id)-1")
-        }
-    }
-
     @Test func badRequestsGetErrorsAndTheDaemonKeepsServing() async throws {
         try await Sandbox.run { sandbox async throws in
             #expect(try await sandbox.gob("ping").status == 0)

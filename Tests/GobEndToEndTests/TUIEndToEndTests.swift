@@ -60,16 +60,17 @@ struct TUIEndToEndTests {
             let tmux = try await TUITmux.start(in: sandbox)
             try await tmux.launchTUI()
             try await tmux.waitFor("the TUI") { $0.contains("1 Jobs") }
-            let (id, _) = try await sandbox.addJob("sleep", "300")
+            let (id, pid) = try await sandbox.addJob("sleep", "300")
             try await tmux.waitFor("the job") { $0.contains("● \(id) [") }
 
             let daemon = try #require(sandbox.daemonPID)
             kill(daemon, SIGKILL)
-            // The next daemon ends the job's processes and keeps the job, stopped.
+            // The next daemon adopts the job: it runs on, with the same PID.
             try await tmux.waitFor("the reconnection") {
-                $0.contains("Reconnected to the daemon") && $0.contains("1 jobs (0 running)")
+                $0.contains("Reconnected to the daemon") && $0.contains("1 jobs (1 running)")
             }
             #expect(sandbox.daemonPID != daemon)
+            #expect(try await sandbox.listedJob(id)?.pid == pid)
 
             let tui = try #require(tmux.tuiProcess())
             kill(tui, SIGTERM)

@@ -26,6 +26,14 @@ int gob_set_child_subreaper(void);
 /// accept(2) with the new descriptor close-on-exec; the descriptor or -1 (errno set).
 int gob_accept(int listen_fd);
 
+/// accept(2) that never blocks (EAGAIN when nothing is queued); the new descriptor is
+/// close-on-exec and blocking. The descriptor or -1 (errno set).
+int gob_accept_pending(int listen_fd);
+
+/// execveat(2) of the file `fd` holds (`AT_EMPTY_PATH`) with `argv` and this process's
+/// environment; returns only on failure (-1, errno set).
+int gob_execute_descriptor(int fd, char *const argv[]);
+
 /// pipe(2) with both ends close-on-exec, and non-blocking when `nonblocking`; 0 or errno.
 int gob_pipe(int fds[2], int nonblocking);
 

@@ -33,14 +33,25 @@ public final class StateDirectory: Sendable {
     }
 
     /// Creates (when missing) and checks `<state>` and `<state>/logs`, and takes the lock;
-    /// refuses when another daemon holds it.
-    public static func open(_ paths: StatePaths) throws(RuntimeDirectoryError) -> StateDirectory {
+    /// refuses when another daemon holds it. `inheritedLock`: the lock's descriptor as
+    /// the previous image of this daemon held it (an in-place restart), used when it is
+    /// this directory's `state.lock`, so the lock is never let go in between.
+    public static func open(_ paths: StatePaths, inheritedLock: Int32? = nil) throws(RuntimeDirectoryError) -> StateDirectory {
         let directory = PrivateDirectory(path: paths.directory, noun: "state directory", variable: "XDG_STATE_HOME")
         guard let opened = try directory.open(create: true, tighten: true) else {
             throw RuntimeDirectoryError("cannot create state directory \(paths.directory)")
         }
         let fd = opened.descriptor
-        let lockFD = openat(fd, "state.lock", O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        var lockFD = openat(fd, "state.lock", O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        if let inheritedLock {
+            if lockFD >= 0, let held = FileIdentity(descriptor: inheritedLock), FileIdentity(descriptor: lockFD) == held {
+                // Ours already: a lock taken through a new descriptor would conflict with it.
+                _ = close(lockFD)
+                lockFD = inheritedLock
+            } else {
+                _ = close(inheritedLock)
+            }
+        }
         guard lockFD >= 0 else {
             let error = SystemError.last
             _ = close(fd)
@@ -88,6 +99,9 @@ public final class StateDirectory: Sendable {
     public func unlock() {
         _ = flock(lockFD, LOCK_UN)
     }
+
+    /// The descriptor holding the lock, which an in-place restart hands to the new image.
+    var lockDescriptor: Int32 { lockFD }
 
     /// Opens the log file `name` in `logs/`, never following a symlink; `O_CLOEXEC` is
     /// always added.

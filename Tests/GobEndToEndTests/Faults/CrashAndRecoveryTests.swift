@@ -65,26 +65,6 @@ struct CrashAndRecoveryTests {
         }
     }
 
-    /// The next daemon ends every process of a killed daemon's job group; the job, its
-    /// run and its logs stay, the run recorded as ended with an unknown exit status.
-    @Test func aKilledDaemonsOrphansAreEndedAndItsHistoryKept() async throws {
-        try await Sandbox.run { sandbox async throws in
-            let (id, pid) = try await sandbox.addJob("sh", "-c", "sleep 300 & echo forked; sleep 300")
-            try await sandbox.waitUntil("the job to fork") { sandbox.stdoutLog(id) == "forked\n" }
-            let daemon = try sandbox.daemonProcess()
-            daemon.signal(SIGKILL)
-            try await daemon.waitForExit("the killed daemon to exit")
-            let orphans = ProcessScan.members(ofGroup: pid).compactMap { ProcessHandle($0.pid) }
-            #expect(!orphans.isEmpty, "orphans until a daemon comes back")
-            let job = try #require(try await sandbox.listedJob(id))
-            #expect(job.status == .stopped && job.outcome == .unknown, "\(job)")
-            for orphan in orphans { try await orphan.waitForExit("orphan \(orphan.pid) to be ended by the next daemon") }
-            #expect(ProcessScan.members(ofGroup: pid).isEmpty)
-            #expect(try await sandbox.gob("stdout", id).stdout == "forked\n", "the run's output is kept")
-            #expect(sandbox.daemonLog.contains("Previous daemon ended uncleanly: 1 run(s) recorded as ended"))
-        }
-    }
-
     @Test func theDaemonIdlesAfterFilesComeAndGo() async throws {
         try await Sandbox.run { sandbox async throws in
             // Log files removed in <rt> wake the directory watch; it must go back to sleep.

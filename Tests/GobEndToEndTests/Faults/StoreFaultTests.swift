@@ -78,7 +78,8 @@ struct StoreFaultTests {
     }
 
     /// A run recorded as running by a killed daemon, whose PID an unrelated process has
-    /// taken since: the next daemon ends the run without signalling that process.
+    /// taken since: the next daemon neither adopts that process nor signals it, and
+    /// records the run as ended.
     @Test func aReusedPIDInTheStoreIsNeverSignalled() async throws {
         try await Sandbox.run { sandbox async throws in
             let notes = sandbox.workdir + "/signals"
@@ -94,7 +95,7 @@ struct StoreFaultTests {
                 bootID: StateDatabase.currentBootID)
             let job = try #require(try await sandbox.listedJob("old"))
             #expect(job.status == .stopped && job.outcome == .unknown, "\(job)")
-            #expect(sandbox.daemonLog.contains("terminating 0 leftover job process(es)"), "\(sandbox.daemonLog)")
+            #expect(sandbox.daemonLog.contains("adopted 0 running job(s); 1 run(s) had ended meanwhile"), "\(sandbox.daemonLog)")
             #expect(kill(unrelated.pid, SIGWINCH) == 0)
             try await sandbox.waitUntil("the unrelated process to note the test's WINCH") { noted().contains("WINCH\n") }
             #expect(noted() == "ready\nWINCH\n", "the unrelated process got no TERM")
