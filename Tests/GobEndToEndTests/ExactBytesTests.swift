@@ -5,7 +5,7 @@ import Testing
 /// A job gets exactly the bytes its user typed: arguments, environment and working
 /// directory that are not UTF-8 are neither repaired nor refused, and the protocol
 /// refuses what no job can have (a NUL byte, a relative directory).
-@Suite("Exact bytes", .endToEnd, .timeLimit(.minutes(2)))
+@Suite("Exact bytes", .timeLimit(.minutes(10)))
 struct ExactBytesTests {
     /// The bytes of job `id`'s stdout log, once the job has ended.
     static func output(of id: String, in sandbox: Sandbox) async throws -> [UInt8] {

@@ -5,7 +5,7 @@ import Testing
 /// Every field of the one definition (`JobField`) reaches what the built `gob` prints:
 /// `list --json` (the listed fields) and `gob events` (all of them). The job commands'
 /// `--json` is held to the same keys by `AgentOutputTests`.
-@Suite("Job fields in the CLI's output", .endToEnd, .timeLimit(.minutes(2)))
+@Suite("Job fields in the CLI's output", .timeLimit(.minutes(10)))
 struct JobFieldOutputTests {
     static func keys(_ value: JSON?) -> [String] {
         guard case let .object(members)? = value else { return [] }

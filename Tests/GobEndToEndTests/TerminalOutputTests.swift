@@ -6,7 +6,7 @@ import Testing
 /// of a chosen width. `list` cuts long commands to the width; `run`, `await` and the
 /// `-f` follows keep a job's colours but drop what a terminal would obey (titles, cursor
 /// moves, clipboard writes) and show invalid UTF-8 as U+FFFD.
-@Suite("Output on a terminal", .endToEnd, .enabled(if: Sandbox.installedProgram("script") != nil, "script(1) is not installed"),
+@Suite("Output on a terminal", .enabled(if: Sandbox.installedProgram("script") != nil, "script(1) is not installed"),
        .endToEnd, .timeLimit(.minutes(3)))
 struct TerminalOutputTests {
     static let script = Sandbox.installedProgram("script")

@@ -6,7 +6,7 @@ import Testing
 /// `stdout -f` and `stderr -f` end when the job does, as `docker logs -f` does: what
 /// remains is printed and they exit 0; a restart while following goes on with the new
 /// run; Ctrl+C exits 0; a log deleted under a running job is reported.
-@Suite("Fault: follows that end", .endToEnd, .timeLimit(.minutes(2)))
+@Suite("Fault: follows that end", .timeLimit(.minutes(10)))
 struct FollowEndTests {
     @Test func aFollowEndsOnceTheJobHasEndedAndItsOutputIsPrinted() async throws {
         try await Sandbox.run { sandbox async throws in

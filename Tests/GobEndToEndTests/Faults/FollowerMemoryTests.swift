@@ -6,7 +6,7 @@ import Testing
 
 /// The slow client-side scenarios: followers of a gigabyte of output, and a list of jobs
 /// whose arguments are huge. Run with `GOB_SLOW_TESTS=1`, as `.ci/run` does.
-@Suite("Fault: followers and replies at scale", .endToEnd, .enabled(if: slowTestsEnabled), .timeLimit(.minutes(10)))
+@Suite("Fault: followers and replies at scale", .enabled(if: slowTestsEnabled), .timeLimit(.minutes(10)))
 struct FollowerMemoryTests {
     /// Before: `stdout -f` peaked at 1.07 GB, `await` at 1.19 GB, `logs` at 3.1 GB.
     static let peakLimitKiB = 64 * 1024

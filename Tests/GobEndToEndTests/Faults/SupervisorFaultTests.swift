@@ -6,7 +6,7 @@ import Testing
 /// The job supervisor on a bad day: a hung path in one job's start, a process
 /// group whose number an unrelated process took over, zombies in a group, a truncated
 /// log, a stopped job, a missing working directory.
-@Suite("Fault: the job supervisor", .endToEnd, .timeLimit(.minutes(2)))
+@Suite("Fault: the job supervisor", .timeLimit(.minutes(10)))
 struct SupervisorFaultTests {
     /// How long `list`, `status` and `stop` may take while another job's start hangs.
     static let bound = 0.1
