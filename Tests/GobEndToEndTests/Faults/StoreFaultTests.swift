@@ -29,7 +29,8 @@ struct StoreFaultTests {
             #expect(outcome.stderr.contains("gob never deletes it: move it aside with 'mv \(sandbox.database) \(sandbox.database).old'"))
             #expect(outcome.stderr.split(separator: "\n").count == 1, "one line")
             #expect(try Data(contentsOf: URL(fileURLWithPath: sandbox.database)) == garbage, "never changed or deleted")
-            #expect(sandbox.daemons.isEmpty)
+            // The refused daemon said why and exits right after: wait for that, not a moment.
+            #expect(try await eventually(timeout: .seconds(60)) { sandbox.daemons.isEmpty }, "the refused daemon exits")
             // Moved aside as told, the next command starts afresh.
             #expect(rename(sandbox.database, sandbox.database + ".old") == 0)
             #expect(try await sandbox.gob("list").stdout == "No jobs found\n")
@@ -73,7 +74,8 @@ struct StoreFaultTests {
             #expect(outcome.stderr.contains(
                 "another gob daemon (PID \(first.pid)) uses the state directory \(sandbox.stateDirectory), and only one at a time can"),
                 "\(outcome)")
-            #expect(sandbox.daemons.count == 1)
+            // The refused daemon said why and exits right after: wait for that, not a moment.
+            #expect(try await eventually(timeout: .seconds(60)) { sandbox.daemons.count == 1 }, "the refused daemon exits")
         }
     }
 
