@@ -111,7 +111,7 @@ let package = Package(
         .testTarget(name: "GobProtocolTests", dependencies: ["GobProtocol", "GobSystem", "GobTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "GobDaemonTests",
-            dependencies: ["GobDaemon", "GobProtocol", "GobSystem", "GobTestSupport", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["GobDaemon", "GobProject", "GobProtocol", "GobSystem", "GobTestSupport", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict),
         .testTarget(
             name: "GobStoreTests",

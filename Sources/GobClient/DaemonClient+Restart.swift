@@ -13,22 +13,7 @@ extension DaemonClient {
     /// runs. A success carries `pid` (unchanged), `version` (the one the daemon runs now)
     /// and `jobs_running`.
     public func restartInPlace(executable: String? = nil) throws(ClientError) -> Response? {
-        let directory: RuntimePaths.OpenedDirectory?
-        do { directory = try paths.openDirectory(create: false, tighten: false) } catch {
-            throw .connect(cause: error.description)
-        }
-        guard let directory else { return nil }
-        close(directory.descriptor)
-        let timeout = try bounded(Self.quickTimeoutMilliseconds)
-        let socket: UnixSocket
-        do {
-            socket = try UnixSocket(connectingTo: paths.socket, timeoutMilliseconds: timeout)
-        } catch {
-            if !error.isForeign, error.code == ENOENT || error.code == ECONNREFUSED || error.code == ENOTDIR {
-                return nil
-            }
-            throw .connect(cause: error.description)
-        }
+        guard let socket = try connectIfRunning() else { return nil }
         let pid = socket.peerPID
         do { try socket.writeAll(Self.line(for: .daemonRestart(executable: executable), requestID: nil)) } catch {
             if error.code == EAGAIN || error.code == EWOULDBLOCK { throw .notResponding(pid: pid) }

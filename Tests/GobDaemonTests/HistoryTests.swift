@@ -1,5 +1,6 @@
 import Foundation
 @testable import GobDaemon
+import GobProject
 import GobProtocol
 import GobStore
 import Logging
@@ -50,7 +51,7 @@ struct HistoryTests {
 
     /// Only the newest runs keep their logs; older ones keep their record, marked.
     @Test func olderRunsLoseTheirLogsButNotTheirRecords() async throws {
-        let f = SupervisorFixture(keeping: .database, retention: LogRetention(runsPerJob: 2))
+        let f = SupervisorFixture(keeping: .database, retention: LogRetention(LogLimits(runsPerJob: 2)))
         defer { f.remove() }
         let job = try f.supervisor.add(f.spec(["build"]))
         try await finish(f, job.id, code: 0)
