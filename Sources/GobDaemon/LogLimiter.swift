@@ -101,15 +101,11 @@ final class LogLimiter: Sendable {
                 inbox.commands.removeAll()
                 return nil
             }
-            var fds: [Int32] = [-1, -1]
-            guard gob_pipe(&fds, 1) == 0 else { return "cannot make its wake-up pipe: \(SystemError.last)" }
-            let wakeFD = fds[0]
-            guard DetachedThread.start({ [self] in run(wakeFD: wakeFD) }) else {
-                _ = Glibc.close(fds[0])
-                _ = Glibc.close(fds[1])
-                return "cannot start its thread"
+            do throws(DetachedThread.WakeableStartFailure) {
+                inbox.wake = try DetachedThread.startWakeable { [self] wakeFD in run(wakeFD: wakeFD) }
+            } catch {
+                return error.description
             }
-            inbox.wake = (fds[0], fds[1])
             return nil
         }
         // The command stays queued: the next one tries to start the thread again.

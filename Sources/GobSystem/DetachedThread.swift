@@ -1,3 +1,4 @@
+import CGobShims
 import Glibc
 
 /// Starts detached OS threads for blocking work: the daemon's accepting, connections,
@@ -33,5 +34,31 @@ public enum DetachedThread {
             return false
         }
         return true
+    }
+}
+
+extension DetachedThread {
+    /// Why a thread with a wake-up pipe could not be started, in words for a log line.
+    public struct WakeableStartFailure: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// Makes a non-blocking pipe and runs `body` on a new detached thread with its read
+    /// end, so that others wake the thread by writing a byte to the write end (returned).
+    /// Nothing is left open when either step fails.
+    public static func startWakeable(
+        _ body: @escaping @Sendable (_ wakeFD: Int32) -> Void
+    ) throws(WakeableStartFailure) -> (read: Int32, write: Int32) {
+        var fds: [Int32] = [-1, -1]
+        guard gob_pipe(&fds, 1) == 0 else {
+            throw WakeableStartFailure(description: "cannot make its wake-up pipe: \(SystemError.last)")
+        }
+        let wakeFD = fds[0]
+        guard start({ body(wakeFD) }) else {
+            Descriptor.close(fds[0])
+            Descriptor.close(fds[1])
+            throw WakeableStartFailure(description: "cannot start its thread")
+        }
+        return (fds[0], fds[1])
     }
 }
