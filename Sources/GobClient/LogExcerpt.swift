@@ -1,8 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// The last lines of a job's log, for the reports that say why a wait failed (a job that
 /// ended before it was ready, a quiet run that failed): read from the end, so a huge log

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import CGobShims
 
 /// A process of a job's tree held by a pidfd that provably names the process a lookup

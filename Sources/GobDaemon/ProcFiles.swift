@@ -1,8 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// Small reads of `/proc` for the process-tree code: whole files into a reused buffer,
 /// directory names, link targets. Each returns nil (or nothing) when the entry is gone or

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// Walks process trees down through `/proc/<pid>/task/<tid>/children`: from a job's main
 /// process and from the processes the daemon adopted, never by reading every entry of

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import GobProtocol
 
 /// One process of a job's tree as `/proc/<pid>/stat` describes it when it was found.

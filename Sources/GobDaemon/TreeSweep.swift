@@ -1,8 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// One stop's hold on the process trees of the jobs it ends. It looks the trees up,
 /// claims each process found (a pidfd checked against the start time found, so a PID

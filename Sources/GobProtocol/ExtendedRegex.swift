@@ -1,8 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// A POSIX extended regular expression (`regcomp` with `REG_EXTENDED`), the dialect of
 /// `grep -E`: what `--ready-log` takes. The C library's engine, not Swift's `Regex`: it

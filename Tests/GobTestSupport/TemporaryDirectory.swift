@@ -1,6 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#endif
 import Foundation
 
 /// A fresh empty directory under /tmp with a short path, for a test that needs files of
