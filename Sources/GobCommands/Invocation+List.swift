@@ -70,7 +70,11 @@ extension Invocation {
             let progress = RunText.progress(job, nowSeconds: nowSeconds) ?? ""
             // The ports a running job listens on go beside its description.
             let ports = job.status == .running && !job.ports.isEmpty ? ListeningPort.summary(job.ports) : ""
-            let extras = [progress, ports].filter { !$0.isEmpty }.joined(separator: "  ")
+            // Joined by hand: `joined(separator:)` looks its element type up at run time,
+            // which scanned every protocol conformance of the executable (a quarter of a
+            // `gob list`).
+            var extras = progress
+            if !ports.isEmpty { extras += (extras.isEmpty ? "" : "  ") + ports }
             let extrasWidth = extras.isEmpty ? 0 : DisplayWidth.of(extras) + (description.isEmpty ? 0 : 2)
             if let columns = style.columns {
                 let ellipsis = style.unicode ? "…" : "~"
