@@ -76,10 +76,7 @@ extension DaemonClient {
             acknowledgement = line
         } catch {
             Descriptor.close(fd)
-            if error == .timedOut {
-                if let deadline, MonotonicClock.now() >= deadline { throw .connect(.timedOut) }
-                throw .connect(.notResponding(pid: pid))
-            }
+            if error == .timedOut { throw .connect(timeoutFailure(pid: pid, waitedUpTo: Self.quickTimeoutMilliseconds)) }
             return nil
         }
         let response = (try? JSON(parsing: acknowledgement)).flatMap(Response.init(json:))

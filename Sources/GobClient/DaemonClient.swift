@@ -136,10 +136,7 @@ public struct DaemonClient: Sendable {
         }
         let reply: ReplyLine
         do { reply = try socket.readLine(limit: Int.max) } catch {
-            if Self.isTimeout(error) {
-                if let deadline, MonotonicClock.now() >= deadline { throw .timedOut }
-                throw .notResponding(pid: socket.peerPID)
-            }
+            if Self.isTimeout(error) { throw timeoutFailure(pid: socket.peerPID, waitedUpTo: timeoutMilliseconds) }
             if error.code == ECONNRESET { return .retry(.daemonStopped) }
             throw .decode(detail: "read unix \(paths.socket): \(error)")
         }
@@ -215,6 +212,15 @@ public struct DaemonClient: Sendable {
     }
 
     /// `milliseconds`, cut to what is left before the deadline; throws once it passed.
+    /// What a wait of at most `milliseconds` that timed out means: the command's own
+    /// deadline when that is what cut the wait short (less time is left than the wait's
+    /// full length: its bound was what remained, rounded down to a millisecond), else a
+    /// daemon that did not answer in time.
+    func timeoutFailure(pid: Int32, waitedUpTo milliseconds: Int64) -> ClientError {
+        if let remaining = remainingNanoseconds(), remaining < milliseconds * 1_000_000 { return .timedOut }
+        return .notResponding(pid: pid)
+    }
+
     func bounded(_ milliseconds: Int64) throws(ClientError) -> Int64 {
         guard let remaining = remainingNanoseconds() else { return milliseconds }
         guard remaining > 0 else { throw .timedOut }
