@@ -7,7 +7,7 @@ import Testing
 /// The limits on logs that `config.toml` sets, each end to end with small limits: one
 /// stream of one run, all logs together, runs per job; followers across a cut; files
 /// the daemon refuses; and an idle daemon whose jobs log under the limits.
-@Suite("Log limits from config.toml", .endToEnd, .timeLimit(.minutes(3)))
+@Suite("Log limits from config.toml", .endToEnd, .timeLimit(.minutes(10)))
 struct LogLimitsTests {
     static let notice = "gob: earlier stdout output was dropped: its log passed the max_stream limit of config.toml\n"
 
