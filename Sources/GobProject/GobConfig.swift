@@ -50,17 +50,7 @@ public struct GobConfig: Sendable, Equatable {
     /// Parses `bytes`, the contents of the file at `path`.
     public init(text bytes: [UInt8], path: String) throws(GobfileError) {
         logs = LogLimits()
-        let text = try Gobfile.text(of: bytes, path: path)
-        let root: TOMLTable
-        do {
-            root = try TOMLTable(string: text)
-        } catch let error as TOMLParseError {
-            throw GobfileError(
-                path: path, line: error.source.begin.line, column: error.source.begin.column,
-                message: "invalid TOML: \(error.description)")
-        } catch {
-            throw GobfileError(path: path, message: "invalid TOML: \(error)")
-        }
+        let (root, text) = try Gobfile.table(of: bytes, path: path)
         let lines = GobfileLines(text: text)
         for key in root.keys.sorted() where key != "logs" {
             throw GobfileError(

@@ -46,17 +46,7 @@ public struct Gobfile: Sendable, Equatable {
         entries = []
         warnings = []
         let path = location.file.description
-        let text = try Self.text(of: bytes, path: path)
-        let root: TOMLTable
-        do {
-            root = try TOMLTable(string: text)
-        } catch let error as TOMLParseError {
-            throw GobfileError(
-                path: path, line: error.source.begin.line, column: error.source.begin.column,
-                message: "invalid TOML: \(error.description)")
-        } catch {
-            throw GobfileError(path: path, message: "invalid TOML: \(error)")
-        }
+        let (root, text) = try Self.table(of: bytes, path: path)
         let lines = GobfileLines(text: text)
         for key in root.keys.sorted() where key != "job" {
             warnings.append(GobfileWarning(
@@ -107,6 +97,21 @@ public struct Gobfile: Sendable, Equatable {
                         + "give each job a name of its own")
             }
             seen[entry.name] = entry.line
+        }
+    }
+
+    /// Reads `bytes` (the file at `path`) as TOML: its root table and its text, or the
+    /// error at the line and column TOMLKit names.
+    static func table(of bytes: [UInt8], path: String) throws(GobfileError) -> (root: TOMLTable, text: String) {
+        let text = try text(of: bytes, path: path)
+        do {
+            return (try TOMLTable(string: text), text)
+        } catch let error as TOMLParseError {
+            throw GobfileError(
+                path: path, line: error.source.begin.line, column: error.source.begin.column,
+                message: "invalid TOML: \(error.description)")
+        } catch {
+            throw GobfileError(path: path, message: "invalid TOML: \(error)")
         }
     }
 
