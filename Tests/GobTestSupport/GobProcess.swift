@@ -8,6 +8,19 @@ public enum GobProcess {
 
     /// The `gob` built next to this test bundle (`swift test` builds every product), or
     /// `GOB_TEST_BINARY`.
+    /// Whether another user (the tests that run gob as `nobody`) can run the built `gob`:
+    /// every directory on its path searchable by others, the file executable by them. A
+    /// checkout under a private directory (`mktemp -d`) is not.
+    public static var othersCanRun: Bool {
+        var path = executable
+        while !path.isEmpty && path != "/" {
+            var info = stat()
+            guard stat(path, &info) == 0, info.st_mode & 0o001 != 0 else { return false }
+            path = String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)])
+        }
+        return true
+    }
+
     public static let executable: String = {
         if let override = ProcessInfo.processInfo.environment["GOB_TEST_BINARY"] { return override }
         let bundle = URL(fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))

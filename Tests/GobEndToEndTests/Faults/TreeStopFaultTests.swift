@@ -16,7 +16,7 @@ struct TreeStopFaultTests {
     static let python = "/usr/bin/python3"
 
     static var canRun: Bool {
-        getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv")
+        getuid() == 0 && GobProcess.othersCanRun && FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv")
             && FileManager.default.isExecutableFile(atPath: python)
     }
 
@@ -34,7 +34,7 @@ struct TreeStopFaultTests {
 
     @Test func stopRestartAndNukeNameTheSurvivorAndFail() async throws {
         guard Self.canRun else {
-            print("skipped: needs root, setpriv and /usr/bin/python3 to put another user's process in a job's tree")
+            print("skipped: needs root, setpriv, /usr/bin/python3 and a gob that another user can run (no private directory on its path) to put another user's process in a job's tree")
             return
         }
         try await Sandbox.run { sandbox async throws in
