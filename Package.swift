@@ -16,16 +16,28 @@ let version: String = {
     return allowed.isEmpty ? "dev" : allowed
 }()
 
-/// What a static release link of Foundation (full, through GRDB and TOMLKit) needs by name.
-let staticFoundation = [
-    "_FoundationCollections", "_FoundationCShims", "Foundation", "FoundationInternationalization",
-    "CoreFoundation", "_FoundationICU", "swiftSynchronization", "BlocksRuntime", "stdc++", "m",
+/// What a static release link needs by name beyond Swift's own libraries: the dynamic
+/// modules a static link compiles against do not name the static archives' dependencies.
+/// The client `gob` gets FoundationEssentials through ArgumentParser.
+let staticEssentials = ["_FoundationCollections", "_FoundationCShims", "FoundationEssentials", "swiftSynchronization"]
+/// The daemon `gob-daemon` gets all of Foundation (with ICU, which needs libstdc++ after
+/// it) through GRDB and TOMLKit.
+let staticFoundation = staticEssentials + [
+    "Foundation", "FoundationInternationalization", "CoreFoundation", "_FoundationICU", "BlocksRuntime", "stdc++", "m",
 ]
+
+/// A fully static release executable that links `libraries` by name (debug builds and
+/// tests stay dynamic).
+func staticRelease(_ libraries: [String]) -> [LinkerSetting] {
+    [.unsafeFlags(["-static-executable"], .when(platforms: [.linux], configuration: .release))]
+        + libraries.map { .linkedLibrary($0, .when(platforms: [.linux], configuration: .release)) }
+}
 
 let package = Package(
     name: "gob",
     products: [
         .executable(name: "gob", targets: ["gob"]),
+        .executable(name: "gob-daemon", targets: ["GobDaemonMain"]),
         .executable(name: "gob-bench", targets: ["GobBench"]),
     ],
     dependencies: [
@@ -59,40 +71,45 @@ let package = Package(
             name: "GobStore",
             dependencies: ["GobProtocol", "GobSystem", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict),
-        // A project's `.config/gobfile.toml`: finding it, reading it (TOMLKit), its entries.
+        // A project's `.config/gobfile.toml`: finding it, its entries, its faults, and the
+        // JSON the daemon sends it to clients in. No TOML parser: clients link this.
+        .target(name: "GobProject", dependencies: ["GobProtocol", "GobSystem"], swiftSettings: strict),
+        // gob's TOML files read with TOMLKit (which brings Foundation): the gobfile's parser
+        // and `config.toml`. Only the daemon links it.
         .target(
-            name: "GobProject",
-            dependencies: ["GobProtocol", "GobSystem", .product(name: "TOMLKit", package: "TOMLKit")],
+            name: "GobTOML",
+            dependencies: ["GobProject", "GobProtocol", "GobSystem", .product(name: "TOMLKit", package: "TOMLKit")],
             swiftSettings: strict),
         .target(
             name: "GobDaemon",
             dependencies: [
-                "GobProtocol", "GobSystem", "GobStore", "GobProject", "CGobShims",
+                "GobProtocol", "GobSystem", "GobStore", "GobProject", "GobTOML", "CGobShims",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
-        .target(name: "GobClient", dependencies: ["GobProtocol", "GobSystem", "CGobShims"], swiftSettings: strict),
+        .target(name: "GobClient", dependencies: ["GobProtocol", "GobSystem", "GobProject", "CGobShims"], swiftSettings: strict),
         // The full-screen UI: pure model → update → render, one terminal adapter.
         .target(name: "GobTUI", dependencies: ["GobProtocol", "GobSystem", "GobClient", "GobProject", "CGobShims"], swiftSettings: strict),
         .target(
             name: "GobCommands",
             dependencies: [
-                "GobProtocol", "GobSystem", "GobClient", "GobDaemon", "GobProject", "GobTUI",
+                "GobProtocol", "GobSystem", "GobClient", "GobProject", "GobTUI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
-        // Release `gob` is a fully static executable: no dynamic loader, relocations or
-        // shared-library page faults at each start (`gob list` 5.1 → 2.3 ms; with only
-        // `-static-stdlib` 3.6 ms; docs/performance.md). ArgumentParser imports
-        // FoundationEssentials, TOMLKit (the gobfile) and the store (GRDB) all of
-        // Foundation, through the dynamic modules, which do not name the static archives'
-        // own dependencies, so those are linked by name, libstdc++ after ICU, which needs
-        // it; SQLite comes from Debian's libsqlite3.a. Debug builds and tests stay dynamic.
+        // Release `gob` and `gob-daemon` are fully static executables: no dynamic loader,
+        // relocations or shared-library page faults at each start (`gob list` 5.1 → 2.3 ms;
+        // with only `-static-stdlib` 3.6 ms; docs/performance.md). SQLite comes from
+        // Debian's libsqlite3.a.
+        //
+        // `gob` is every command a user types; `gob-daemon`, beside it, is the daemon the
+        // commands start. Two images so that the client's start-up pays nothing for the
+        // daemon's store (GRDB), TOML parser (TOMLKit) and the Foundation with ICU they
+        // bring (≈ 70 page faults and 0.2 ms per command; docs/performance.md).
+        .executableTarget(name: "gob", dependencies: ["GobCommands"], swiftSettings: strict, linkerSettings: staticRelease(staticEssentials)),
         .executableTarget(
-            name: "gob", dependencies: ["GobCommands"], swiftSettings: strict,
-            linkerSettings: [.unsafeFlags(["-static-executable"], .when(platforms: [.linux], configuration: .release))]
-                + staticFoundation.map { .linkedLibrary($0, .when(platforms: [.linux], configuration: .release)) }),
+            name: "GobDaemonMain", dependencies: ["GobDaemon", "GobProtocol", "GobSystem"], swiftSettings: strict,
+            linkerSettings: staticRelease(staticFoundation)),
         // The benchmark that holds gob against tmux (docs/performance.md). It writes large
         // histories straight into a state database (`GobStore`) to measure daemons that
         // hold them.
@@ -111,7 +128,9 @@ let package = Package(
         .testTarget(name: "GobProtocolTests", dependencies: ["GobProtocol", "GobSystem", "GobTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "GobDaemonTests",
-            dependencies: ["GobDaemon", "GobProject", "GobProtocol", "GobSystem", "GobTestSupport", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "GobDaemon", "GobProject", "GobTOML", "GobProtocol", "GobSystem", "GobTestSupport", .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict),
         .testTarget(
             name: "GobStoreTests",
@@ -120,9 +139,11 @@ let package = Package(
             ],
             exclude: ["Fixtures"],
             swiftSettings: strict),
-        .testTarget(name: "GobProjectTests", dependencies: ["GobProject", "GobProtocol", "GobSystem", "GobTestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "GobProjectTests", dependencies: ["GobProject", "GobTOML", "GobProtocol", "GobSystem", "GobTestSupport"], swiftSettings: strict),
         .testTarget(name: "GobClientTests", dependencies: ["GobClient", "GobProtocol", "GobSystem", "GobTestSupport"], swiftSettings: strict),
-        .testTarget(name: "GobTUITests", dependencies: ["GobTUI", "GobProject", "GobProtocol", "GobSystem", "GobTestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "GobTUITests", dependencies: ["GobTUI", "GobProject", "GobTOML", "GobProtocol", "GobSystem", "GobTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "GobEndToEndTests",
             dependencies: ["GobProtocol", "GobSystem", "GobCommands", "CGobShims", "GobTestSupport"],

@@ -8,7 +8,8 @@ struct BenchOptions {
         Measures gob against tmux on this machine and prints a markdown table (see
         docs/performance.md). Use bench/run, which builds gob in release mode first.
 
-          --gob PATH    the gob executable to measure (default .build/release/gob)
+          --gob PATH    the gob executable to measure (default .build/release/gob); its
+                        daemon, gob-daemon, must be beside it
           --tmux PATH   the tmux executable (default: tmux on PATH)
           --quick       smoke mode for CI: 5 pairs per comparison, 10 latency samples, 2 s idle
           --runs N      measured pairs per comparison (default 30; 5 with --quick)
@@ -50,7 +51,9 @@ struct BenchOptions {
             default: throw BenchError("unknown argument \(argument)\n\n\(BenchOptions.usage)")
             }
         }
-        self.gob = try BenchOptions.executable(gob, what: "gob (build it: swift build -c release --product gob)")
+        self.gob = try BenchOptions.executable(gob, what: "gob (build it: swift build -c release)")
+        // The daemon the commands start: the executable beside gob, named like it with `-daemon`.
+        _ = try BenchOptions.executable(self.gob + "-daemon", what: "gob-daemon, beside gob (build it: swift build -c release)")
         guard let tmuxPath = tmux ?? BenchEnvironment.lookUp("tmux") else {
             throw BenchError("tmux not found on PATH: the benchmark compares gob with tmux 3.3; install it (e.g. apt-get install tmux) or pass --tmux PATH")
         }

@@ -34,7 +34,7 @@ extension DaemonClient {
 extension DaemonClient {
     /// After the daemon refused this client's version: when this gob is newer
     /// (`GobVersion.upgrades`), asks the daemon to re-execute itself in place into this
-    /// gob's own executable, and says so in one line on stderr (`gob: daemon upgraded
+    /// gob's daemon executable (`gob-daemon` beside it), and says so in one line on stderr (`gob: daemon upgraded
     /// 1.2.0 → 1.3.0; 5 jobs kept running`). True when the daemon now runs this gob: the
     /// request is then sent again. An older gob, or a daemon that cannot restart in
     /// place (an older daemon does not know the request), leaves the refusal as it is.
@@ -43,7 +43,7 @@ extension DaemonClient {
         guard let statusLine = try? exchangeWithRetries(.status, mayUpgrade: false), let status = try? Self.decode(statusLine),
               status.success,
               let daemon = status["protocol"]?.stringValue, GobVersion.upgrades(daemon: daemon),
-              let executable = try? ExecutablePath.current(),
+              let executable = try? ExecutablePath.daemon(),
               let reply = try? restartInPlace(executable: executable), reply.success
         else { return false }
         let from = status["version"]?.stringValue ?? daemon

@@ -3,7 +3,7 @@ import CGobShims
 import GobProtocol
 import GobSystem
 
-/// Starts `gob daemon` detached and waits for its readiness word (docs/files.md, "The
+/// Starts `gob-daemon` detached and waits for its readiness word (docs/files.md, "The
 /// daemon's life"). The caller holds the start lock.
 struct DaemonLauncher {
     let paths: RuntimePaths
@@ -22,7 +22,7 @@ struct DaemonLauncher {
     /// and returns once it reports that it listens. Never waits for the daemon to exit.
     func launch() throws(Failure) {
         let executable: String
-        do { executable = try ExecutablePath.current() } catch {
+        do { executable = try ExecutablePath.daemon() } catch {
             throw .final(Self.failure("failed to start daemon: \(error)"))
         }
         let readEnd: Int32
@@ -67,10 +67,13 @@ struct DaemonLauncher {
     }
 
     private static func spawn(_ executable: String, readyFD: Int32) throws(ClientError) -> pid_t {
-        let argv = CStringArray(["gob", "daemon", "--ready-fd", "\(ReadinessPipe.childDescriptor)"])
+        let argv = CStringArray(["gob-daemon", "--ready-fd", "\(ReadinessPipe.childDescriptor)"])
         var pid: pid_t = 0
         let rc = gob_spawn(&pid, executable, argv.pointers, environ, nil, -1, -1, -1, readyFD, 1)
-        guard rc == 0 else { throw failure("failed to start daemon: fork/exec \(executable): \(SystemError(rc))") }
+        guard rc == 0 else {
+            let hint = rc == ENOENT ? " (gob-daemon must be installed beside gob, from the same build)" : ""
+            throw failure("failed to start daemon: fork/exec \(executable): \(SystemError(rc))\(hint)")
+        }
         return pid
     }
 

@@ -9,8 +9,8 @@ struct DaemonCommand: ParsableCommand {
         abstract: "Restart or stop the gob daemon",
         usage: "gob daemon restart | gob daemon stop",
         discussion: """
-            gob daemon restart: re-executes the running daemon in place, into this gob \
-            (so an upgraded gob takes over; an older gob is refused: a daemon is never \
+            gob daemon restart: re-executes the running daemon in place, into the \
+            gob-daemon beside this gob (so an upgraded gob takes over; an older gob is refused: a daemon is never \
             downgraded). A newer gob does the same by itself when it meets an older \
             daemon, saying "gob: daemon upgraded 1.2.0 -> 1.3.0; 5 jobs kept running". The daemon \
             keeps its PID, every running job keeps running (a job that ends later still \
@@ -21,9 +21,9 @@ struct DaemonCommand: ParsableCommand {
 
             gob daemon stop: the same as gob shutdown.
 
-            gob daemon (or gob daemon run) runs the daemon in the foreground, which \
-            other gob commands do when none is running; there is normally no need to run \
-            it by hand.
+            gob daemon (or gob daemon run) runs the daemon (gob-daemon, installed beside \
+            gob) in the foreground, in this process; other gob commands start it when \
+            none is running, so there is normally no need to run it by hand.
 
             Output:
               Restarted the gob daemon in place (PID 28901); 5 jobs kept running

@@ -3,7 +3,8 @@ import GobProtocol
 
 /// `gob daemon restart`: the in-place restart, as the user asks for it.
 enum DaemonRestart {
-    /// Re-executes the daemon into this gob's own executable — so a gob installed over
+    /// Re-executes the daemon into this gob's daemon executable (`gob-daemon` beside
+    /// it) — so a gob installed over
     /// the one the daemon runs (replaced by a new file, as package managers do) takes
     /// over — unless this gob is older than the daemon: a daemon is never downgraded.
     static func run() throws {
@@ -20,7 +21,7 @@ enum DaemonRestart {
                     + "a daemon is never downgraded; restart it with the newer gob", code: .versionMismatch)
         }
         let reply: Response?
-        do { reply = try session.client.restartInPlace(executable: try? ExecutablePath.current()) } catch {
+        do { reply = try session.client.restartInPlace(executable: try? ExecutablePath.daemon()) } catch {
             throw DaemonSession.failure(error, wording: wording)
         }
         guard let reply else {

@@ -1,5 +1,5 @@
 import Glibc
-import GobClient
+import GobSystem
 
 /// The process entry point of the `gob` executable.
 public enum GobMain {

@@ -1,3 +1,4 @@
+import GobClient
 import GobProject
 import GobProtocol
 
@@ -8,10 +9,9 @@ enum ProjectFile {
     static func load() throws(CommandFailure) -> Gobfile {
         let workdir = try DaemonSession.workingDirectory()
         let gobfile: Gobfile?
-        do throws(GobfileError) {
-            gobfile = try Gobfile.governing(workdir)
-        } catch {
-            throw .invalid(error.description)
+        switch GobfileQuery.governing(workdir) {
+        case let .success(found): gobfile = found
+        case let .failure(error): throw .invalid(error.description)
         }
         guard let gobfile else {
             throw .invalid(

@@ -1,5 +1,6 @@
 import GobProject
 import GobProtocol
+import GobTOML
 import Synchronization
 
 /// The daemon's check that no start runs a command its project's gobfile blocks

@@ -1,6 +1,7 @@
 import Glibc
 import GobProject
 import GobSystem
+import GobTOML
 import Logging
 
 extension Daemon {

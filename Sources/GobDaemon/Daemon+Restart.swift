@@ -117,10 +117,10 @@ extension Daemon {
         return fd
     }
 
-    /// `execveat(fd, "", ["gob", "daemon"], environ, AT_EMPTY_PATH)`: the file the
+    /// `execveat(fd, "", ["gob-daemon"], environ, AT_EMPTY_PATH)`: the file the
     /// descriptor holds, never a path that could be swapped. Returns only on failure.
     static func execute(_ executable: Int32) -> SystemError {
-        let arguments = CStringArray(["gob", "daemon"])
+        let arguments = CStringArray(["gob-daemon"])
         _ = arguments.pointers.withUnsafeBufferPointer { argv in
             gob_execute_descriptor(executable, argv.baseAddress)
         }

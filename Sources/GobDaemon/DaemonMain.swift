@@ -6,6 +6,7 @@ import GobStore
 import Logging
 import Synchronization
 import GobSystem
+import GobTOML
 
 /// A reason the daemon could not start; `description` is what the client prints.
 public struct DaemonStartError: Error, Equatable, Sendable, CustomStringConvertible {

@@ -1,4 +1,5 @@
 import GobStore
+import GobTOML
 
 /// The supervisor's side of `LogLimiter`: which runs are running, and pruning the logs
 /// of the oldest runs when all logs together pass their total — through the change path,

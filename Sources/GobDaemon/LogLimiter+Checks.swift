@@ -3,6 +3,7 @@ import GobProject
 import GobProtocol
 import GobStore
 import GobSystem
+import GobTOML
 
 extension LogLimiter {
     /// Drops the oldest part of the log `name` when what it keeps passed the stream

@@ -1,5 +1,4 @@
 import GobProtocol
-import TOMLKit
 
 /// A project's jobs, as its `.config/gobfile.toml` lists them: the reference program's
 /// path and format (`[[job]]` entries with `command`, `description`, `autostart`,
@@ -15,58 +14,17 @@ public struct Gobfile: Sendable, Equatable {
     public var entries: [GobfileEntry]
     public var warnings: [GobfileWarning]
 
-    /// The keys an entry may have.
-    static let entryKeys: Set<String> = [
-        "command", "description", "autostart", "blocked", "name", "dir", "env", "ready_log", "ready_port", "ready_timeout",
-    ]
-
     /// The longest file read: a list of jobs is a few kilobytes.
     public static let sizeLimit = 1 << 20
 
     /// The file's path as a string, for messages.
     public var path: String { location.file.description }
 
-    /// Reads the gobfile at `location`.
-    public static func load(_ location: GobfileLocator.Location) throws(GobfileError) -> Gobfile {
-        let contents = try GobfileReader.read(location.file)
-        return try Gobfile(text: contents.bytes, location: location)
-    }
-
-    /// The gobfile governing `directory` (see `GobfileLocator`), read; nil when there is none.
-    public static func governing(_ directory: OSString, home: OSString? = GobfileLocator.homeDirectory()) throws(GobfileError)
-        -> Gobfile?
-    {
-        guard let location = GobfileLocator.locate(from: directory, home: home) else { return nil }
-        return try load(location)
-    }
-
-    /// Parses `text`, the contents of the file at `location`.
-    public init(text bytes: [UInt8], location: GobfileLocator.Location) throws(GobfileError) {
+    /// A gobfile as read (by the daemon's parser) or as received from the daemon.
+    public init(location: GobfileLocator.Location, entries: [GobfileEntry], warnings: [GobfileWarning]) {
         self.location = location
-        entries = []
-        warnings = []
-        let path = location.file.description
-        let (root, text) = try Self.table(of: bytes, path: path)
-        let lines = GobfileLines(text: text)
-        for key in root.keys.sorted() where key != "job" {
-            warnings.append(GobfileWarning(
-                path: path, line: lines.firstLine(ofKey: key) ?? 1,
-                message: "unknown key \"\(key)\" (ignored; a gobfile holds [[job]] entries)"))
-        }
-        guard let jobs = root["job"] else { return }
-        guard let array = jobs.array else {
-            throw GobfileError(
-                path: path, line: lines.firstLine(ofKey: "job"), message: "\"job\" must be an array of tables ([[job]])")
-        }
-        var reader = EntryReader(path: path, root: location.root, lines: lines)
-        for (index, element) in array.enumerated() {
-            guard let table = element.table else {
-                throw GobfileError(path: path, line: lines.entryLine(index), message: "each job must be a table ([[job]])")
-            }
-            entries.append(try reader.entry(table, index: index))
-        }
-        warnings += reader.warnings
-        try checkNames(lines: lines)
+        self.entries = entries
+        self.warnings = warnings
     }
 
     /// The entry called `name`, if any.
@@ -84,72 +42,5 @@ public struct Gobfile: Sendable, Equatable {
     public static func blockedMessage(_ entry: GobfileEntry) -> String {
         let reason = entry.description.map { " — " + $0 } ?? ""
         return "blocked by \(GobfileLocator.relativePath): \(entry.commandLine)\(reason)"
-    }
-
-    /// Names are how entries are called on the command line: each must be unique.
-    private func checkNames(lines: GobfileLines) throws(GobfileError) {
-        var seen: [String: Int] = [:]
-        for (index, entry) in entries.enumerated() {
-            if let first = seen[entry.name] {
-                throw GobfileError(
-                    path: path, line: lines.line(ofKey: "name", inEntry: index),
-                    message: "duplicate name \"\(entry.name)\" (the entry at line \(first) has it too); "
-                        + "give each job a name of its own")
-            }
-            seen[entry.name] = entry.line
-        }
-    }
-
-    /// Reads `bytes` (the file at `path`) as TOML: its root table and its text, or the
-    /// error at the line and column TOMLKit names.
-    static func table(of bytes: [UInt8], path: String) throws(GobfileError) -> (root: TOMLTable, text: String) {
-        let text = try text(of: bytes, path: path)
-        do {
-            return (try TOMLTable(string: text), text)
-        } catch let error as TOMLParseError {
-            throw GobfileError(
-                path: path, line: error.source.begin.line, column: error.source.begin.column,
-                message: "invalid TOML: \(error.description)")
-        } catch {
-            throw GobfileError(path: path, message: "invalid TOML: \(error)")
-        }
-    }
-
-    /// The file's bytes as text: UTF-8 without NUL bytes, as TOML requires (and a NUL
-    /// would cut the parser's C string short).
-    static func text(of bytes: [UInt8], path: String) throws(GobfileError) -> String {
-        if let nul = bytes.firstIndex(of: 0) {
-            let (line, column) = position(of: nul, in: bytes)
-            throw GobfileError(path: path, line: line, column: column, message: "invalid TOML: a NUL byte")
-        }
-        guard var text = String(validating: bytes, as: UTF8.self) else {
-            let (line, column) = position(of: firstInvalidUTF8(bytes), in: bytes)
-            throw GobfileError(path: path, line: line, column: column, message: "invalid TOML: the file is not UTF-8 text")
-        }
-        if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
-        return text
-    }
-
-    /// The offset of the first byte that does not start a valid UTF-8 sequence.
-    private static func firstInvalidUTF8(_ bytes: [UInt8]) -> Int {
-        var index = 0
-        while index < bytes.count {
-            let lead = bytes[index]
-            let length = lead < 0x80 ? 1 : lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2
-            guard index + length <= bytes.count, String(validating: bytes[index..<(index + length)], as: UTF8.self) != nil
-            else { return index }
-            index += length
-        }
-        return max(0, bytes.count - 1)
-    }
-
-    private static func position(of offset: Int, in bytes: [UInt8]) -> (line: Int, column: Int) {
-        var line = 1
-        var lineStart = 0
-        for index in 0..<offset where bytes[index] == 0x0A {
-            line += 1
-            lineStart = index + 1
-        }
-        return (line, offset - lineStart + 1)
     }
 }

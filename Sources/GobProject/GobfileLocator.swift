@@ -61,7 +61,7 @@ public enum GobfileLocator {
     }
 
     /// `path` without trailing slashes, `.` components or repeated slashes; `/` stays.
-    static func normalized(_ path: OSString) -> OSString {
+    public static func normalized(_ path: OSString) -> OSString {
         var parts: [ArraySlice<UInt8>] = []
         for part in path.bytes.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: true)
         where !(part.count == 1 && part.first == UInt8(ascii: ".")) {
@@ -82,7 +82,7 @@ public enum GobfileLocator {
         return OSString(bytes: slash == 0 ? [UInt8(ascii: "/")] : Array(path.bytes[..<slash]))
     }
 
-    static func join(_ directory: OSString, _ name: String) -> OSString {
+    public static func join(_ directory: OSString, _ name: String) -> OSString {
         var bytes = directory.bytes
         if bytes.last != UInt8(ascii: "/") { bytes.append(UInt8(ascii: "/")) }
         bytes.append(contentsOf: name.utf8)

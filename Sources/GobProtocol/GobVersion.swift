@@ -80,13 +80,15 @@ public enum GobVersion {
 
     #if DEBUG
     /// Debug builds only, for the tests of upgrades: an executable named
-    /// `gob-version-<version>` (a hard link to the built one) is that version.
+    /// `gob-version-<version>` (a hard link to the built one) is that version, and so is
+    /// its daemon, `gob-version-<version>-daemon`.
     static let testVersion: String? = {
         var buffer = [CChar](repeating: 0, count: 4096)
         let count = readlink("/proc/self/exe", &buffer, buffer.count - 1)
         guard count > 0 else { return nil }
         let path = String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        let name = path.split(separator: "/").last.map(String.init) ?? ""
+        var name = path.split(separator: "/").last.map(String.init) ?? ""
+        if name.hasSuffix("-daemon") { name.removeLast("-daemon".count) }
         let prefix = "gob-version-"
         guard name.hasPrefix(prefix), name.count > prefix.count else { return nil }
         return String(name.dropFirst(prefix.count))

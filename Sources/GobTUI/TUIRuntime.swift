@@ -109,13 +109,7 @@ final class TUIRuntime {
         case let .reconnect(milliseconds):
             schedule(.reconnectDue, after: milliseconds)
         case let .loadGobfile(workdir):
-            work.start {
-                do throws(GobfileError) {
-                    return .message(.gobfileLoaded(.success(try Gobfile.governing(workdir))))
-                } catch {
-                    return .message(.gobfileLoaded(.failure(error)))
-                }
-            }
+            work.start { .message(.gobfileLoaded(GobfileQuery.governing(workdir))) }
         case .quit:
             running = false
         }

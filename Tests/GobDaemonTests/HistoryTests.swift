@@ -3,6 +3,7 @@ import Foundation
 import GobProject
 import GobProtocol
 import GobStore
+import GobTOML
 import Logging
 import Testing
 

@@ -6,16 +6,17 @@ import Testing
 /// A newer gob meeting an older daemon: it upgrades the daemon in place and
 /// carries on; an older gob is refused, never downgrading the daemon. Two versions of
 /// one build: debug builds take the version from an executable named
-/// `gob-version-<version>` (hard links to the built gob).
+/// `gob-version-<version>` (hard links to the built gob), whose daemon is
+/// `gob-version-<version>-daemon` beside it.
 @Suite("Daemon: upgrades in place", .endToEnd, .timeLimit(.minutes(3)))
 struct DaemonUpgradeTests {
-    /// Hard links to the built gob that call themselves `version`.
+    /// Hard links to the built gob and its daemon that call themselves `version`.
     func gob(_ version: String, in sandbox: Sandbox) throws -> String {
         let directory = sandbox.base + "/bin"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let path = directory + "/gob-version-" + version
-        if !FileManager.default.fileExists(atPath: path) {
-            try FileManager.default.linkItem(atPath: GobProcess.executable, toPath: path)
+        for suffix in ["", "-daemon"] where !FileManager.default.fileExists(atPath: path + suffix) {
+            try FileManager.default.linkItem(atPath: GobProcess.executable + suffix, toPath: path + suffix)
         }
         return path
     }

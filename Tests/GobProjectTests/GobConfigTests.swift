@@ -1,4 +1,5 @@
 @testable import GobProject
+import GobTOML
 import Testing
 
 /// `config.toml`: the defaults, every key, and the faults that make the daemon refuse it.

@@ -1,5 +1,6 @@
 import GobProject
 import GobProtocol
+import GobTOML
 import Testing
 
 /// Reading a gobfile: every key, the reference program's files as they are, and each

@@ -1,5 +1,6 @@
 import GobProject
 import GobProtocol
+import GobTOML
 @testable import GobTUI
 import Testing
 

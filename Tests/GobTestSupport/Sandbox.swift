@@ -151,10 +151,12 @@ public final class Sandbox: @unchecked Sendable {
         (try? String(contentsOfFile: paths.pidFile, encoding: .utf8)).flatMap { pid_t($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
     }
 
-    /// Live `gob daemon` processes of this sandbox.
+    /// Live daemons (`gob-daemon`) of this sandbox.
     public var daemons: [ProcessScan.Entry] {
-        ProcessScan.processes(withEnvironment: marker).filter {
-            $0.state != "Z" && $0.arguments.count >= 2 && $0.arguments[1] == "daemon"
+        ProcessScan.processes(withEnvironment: marker).filter { process in
+            // `gob-daemon` serving (not reading a gobfile or printing its version).
+            process.state != "Z" && process.arguments.first?.hasSuffix("gob-daemon") == true
+                && !process.arguments.contains { $0 == "--read-gobfile" || $0 == "--version" }
         }
     }
 

@@ -1,4 +1,5 @@
 import GobProject
+import GobTOML
 
 /// Which runs keep their logs, and how large logs may grow: the limits of `config.toml`'s
 /// `[logs]` table (`LogLimits`, where their defaults live), as the daemon applies them.

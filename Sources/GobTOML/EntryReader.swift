@@ -1,3 +1,4 @@
+import GobProject
 import GobProtocol
 import TOMLKit
 
@@ -7,6 +8,10 @@ struct EntryReader {
     let path: String
     let root: OSString
     let lines: GobfileLines
+    /// The keys an entry may have.
+    static let keys: Set<String> = [
+        "command", "description", "autostart", "blocked", "name", "dir", "env", "ready_log", "ready_port", "ready_timeout",
+    ]
     /// Unknown keys met so far.
     private(set) var warnings: [GobfileWarning] = []
 
@@ -19,7 +24,7 @@ struct EntryReader {
     /// The entry of the `index`th `[[job]]` table.
     mutating func entry(_ table: TOMLTable, index: Int) throws(GobfileError) -> GobfileEntry {
         let header = lines.entryLine(index)
-        for key in table.keys.sorted() where !Gobfile.entryKeys.contains(key) {
+        for key in table.keys.sorted() where !Self.keys.contains(key) {
             warnings.append(GobfileWarning(
                 path: path, line: lines.line(ofKey: key, inEntry: index),
                 message: "unknown key \"\(key)\" in a [[job]] entry (ignored)"))

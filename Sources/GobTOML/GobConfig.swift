@@ -1,4 +1,5 @@
 import Glibc
+import GobProject
 import GobProtocol
 import TOMLKit
 
