@@ -61,7 +61,7 @@ public struct PosixProcessLauncher: ProcessLauncher {
         defer { _ = close(stdinFD) }
 
         let settings = spec.settings ?? defaults
-        let limits = clamped(settings.limits)
+        let limits = shimLimits(settings.limits)
         let environment = Self.marked(spec.environment, jobID: spec.jobID)
         var pid: pid_t = -1
         var pidfd: Int32 = -1
@@ -112,17 +112,15 @@ public struct PosixProcessLauncher: ProcessLauncher {
         guard (info.st_mode & S_IFMT) == S_IFDIR else { throw Self.workdirError(workdir, ENOTDIR) }
     }
 
-    /// The requested limits as the shim takes them, none above the daemon's hard limits
-    /// (which a process without CAP_SYS_RESOURCE cannot raise: the start would fail) and
-    /// the soft one within the hard one. The daemon's limits are read at each start, as
-    /// they may have been lowered since it began (`prlimit`).
-    private func clamped(_ limits: [ProcessSettings.Limit]) -> [gob_limit] {
-        var hardLimits: [String: UInt64] = [:]
-        for limit in ProcessSettings.current().limits { hardLimits[limit.name] = limit.hard }
-        return limits.compactMap { limit in
+    /// The requested limits as the shim takes them. The child clamps each to the hard
+    /// limit it has (the daemon's, which may have been lowered since it began: `prlimit`;
+    /// a process without CAP_SYS_RESOURCE cannot raise it, so the start would fail) and
+    /// the soft one within the hard one, with the limits it reads anyway: nothing here
+    /// reads the daemon's own.
+    private func shimLimits(_ limits: [ProcessSettings.Limit]) -> [gob_limit] {
+        limits.compactMap { limit in
             guard let resource = ProcessSettings.resource(named: limit.name) else { return nil }
-            let hard = min(limit.hard, hardLimits[limit.name] ?? UInt64.max)
-            return gob_limit(resource: resource, soft: min(limit.soft, hard), hard: hard)
+            return gob_limit(resource: resource, soft: limit.soft, hard: limit.hard)
         }
     }
 
