@@ -27,6 +27,8 @@ public struct PosixProcessLauncher: ProcessLauncher {
 
     private let reaper: Reaper
     private let logs: StateDirectory?
+    /// Empty files made ahead in `logs/`, taken by starts instead of creating their logs.
+    let spares: LogSpares?
     private let defaults: ProcessSettings
     private let signalling: GroupSignalling
 
@@ -42,6 +44,7 @@ public struct PosixProcessLauncher: ProcessLauncher {
     ) {
         self.reaper = reaper
         self.logs = logs
+        spares = logs.map { LogSpares(directory: $0) }
         self.defaults = defaults
         self.signalling = signalling ?? (ProcessHandle.canSignalGroups ? .pidfd : .leaderNumber)
     }
@@ -152,8 +155,10 @@ public struct PosixProcessLauncher: ProcessLauncher {
         let flags = O_WRONLY | O_CREAT | O_TRUNC | O_APPEND
         let prefix = (logs?.paths.logs ?? "") + "/"
         if let logs, path.hasPrefix(prefix), !path.dropFirst(prefix.count).contains("/") {
+            let name = String(path.dropFirst(prefix.count))
+            if let fd = spares?.take(as: name, flags: flags, mode: 0o644) { return fd }
             do {
-                return try logs.openLog(String(path.dropFirst(prefix.count)), flags: flags, mode: 0o644)
+                return try logs.openLog(name, flags: flags, mode: 0o644)
             } catch {
                 throw LaunchError("cannot open log file \(path): \(error)")
             }

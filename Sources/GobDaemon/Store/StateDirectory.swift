@@ -111,6 +111,21 @@ public final class StateDirectory: Sendable {
         return fd
     }
 
+    /// Creates the empty file `name` in `logs/` (failing when anything has that name) and
+    /// closes it; false when it could not be made.
+    public func createEmptyLog(_ name: String, mode: mode_t) -> Bool {
+        let fd = openat(logsFD, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode)
+        guard fd >= 0 else { return false }
+        _ = Glibc.close(fd)
+        return true
+    }
+
+    /// Renames the log file `name` to `newName`, replacing what had that name (a symlink
+    /// included: the name is replaced, nothing is followed); false when it failed.
+    public func renameLog(_ name: String, to newName: String) -> Bool {
+        renameat(logsFD, name, logsFD, newName) == 0
+    }
+
     /// Removes the log file `name`; true when it existed.
     @discardableResult
     public func removeLog(_ name: String) -> Bool {
