@@ -182,3 +182,13 @@ int gob_pidfd_reaped(int pidfd) {
     if (waitid((idtype_t)3 /* P_PIDFD */, (id_t)pidfd, &info, WEXITED | WNOHANG | WNOWAIT) == 0) return 0;
     return errno == ECHILD ? 1 : -1;
 }
+
+int gob_rename_noreplace(int dirfd, const char *from, const char *to) {
+#ifdef SYS_renameat2
+    if (syscall(SYS_renameat2, dirfd, from, dirfd, to, 1U /* RENAME_NOREPLACE */) == 0) return 0;
+    return errno;
+#else
+    (void)dirfd; (void)from; (void)to;
+    return EINVAL;
+#endif
+}

@@ -6,7 +6,8 @@ import GobSystem
 /// inode, the costliest step of an `add` after the job's own exec on ext4 (and far
 /// costlier on ext4 without a journal, whose allocator steps over every recently deleted
 /// inode); a rename allocates nothing. A thread of its own makes the next spares after a
-/// start has taken some, outside every request.
+/// start has taken some, outside every request. A log name that exists already is left
+/// to the start, which opens it as it always did.
 ///
 /// Spares are named `spare-<token>-<n>.log`, which no run's log name can be; the token is
 /// this daemon's, so the thread's first act is to delete those of an earlier daemon (one
@@ -61,13 +62,26 @@ final class LogSpares: Sendable {
             state.withLock { $0.threadStarted = false }
         }
         guard let spare else { return nil }
-        // Renamed over whatever has the name, as `O_TRUNC` would have emptied it; the open
-        // that follows finds an empty file (and its `O_TRUNC` gives it this moment's times).
-        guard directory.renameLog(spare, to: name) else {
+        // Never over something that has the name (a run's log left by a start that was
+        // never recorded, a FIFO, a symlink): that is opened as before, by the caller. The
+        // open that follows the rename finds an empty file, and its `O_TRUNC` gives it this
+        // moment's times.
+        switch directory.renameLogKeepingExisting(spare, to: name) {
+        case 0:
+            return try? directory.openLog(name, flags: flags, mode: mode)
+        case EEXIST:
+            // Kept for the next start, unless the thread has made another in its place.
+            let kept = state.withLock { state -> Bool in
+                guard state.ready.count < self.kept, !state.closed else { return false }
+                state.ready.insert(spare, at: 0)
+                return true
+            }
+            if !kept { directory.removeLog(spare) }
+            return nil
+        default:
             directory.removeLog(spare)
             return nil
         }
-        return try? directory.openLog(name, flags: flags, mode: mode)
     }
 
     /// The spares waiting now, for tests.

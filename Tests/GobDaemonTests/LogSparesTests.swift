@@ -25,33 +25,40 @@ struct LogSparesTests {
 
     @Test func aTakenSpareIsTheRunsEmptyFreshLogAndIsReplaced() throws {
         defer { remove() }
-        // An earlier daemon's spare, and a run log (the name a start will take) with old output.
+        // An earlier daemon's spare, and a run log (one a start left) with old output.
         try "old".write(toFile: root + "/logs/spare-dead-0.log", atomically: false, encoding: .utf8)
         try "old output".write(toFile: root + "/logs/j-1.stdout.log", atomically: false, encoding: .utf8)
         let spares = LogSpares(directory: state, kept: 2)
         defer { spares.close() }
         // None is ready before the first start; that start makes the thread that makes them.
-        #expect(spares.take(as: "j-1.stdout.log", flags: Self.logFlags, mode: 0o644) == nil)
+        #expect(spares.take(as: "k-1.stdout.log", flags: Self.logFlags, mode: 0o644) == nil)
         #expect(spares.waitUntilReady(2, deadline: Self.failsafe))
         let ready = spares.readyNames
         #expect(ready.count == 2 && ready.allSatisfy(LogSpares.isSpare))
         #expect(!logNames.contains("spare-dead-0.log"), "an earlier daemon's spare is deleted: \(logNames)")
 
+        // A name that exists is the start's own to open, as it always was; the spare stays.
+        #expect(spares.take(as: "j-1.stdout.log", flags: Self.logFlags, mode: 0o644) == nil)
+        // (Kept for the next start, or deleted when the thread made another meanwhile.)
+        #expect(!spares.readyNames.isEmpty && spares.readyNames.allSatisfy(logNames.contains))
+        #expect((try? String(contentsOfFile: root + "/logs/j-1.stdout.log", encoding: .utf8)) == "old output")
+
         let before = Date().addingTimeInterval(-1)
-        let fd = try #require(spares.take(as: "j-1.stdout.log", flags: Self.logFlags, mode: 0o644))
+        let next = try #require(spares.readyNames.first)
+        let fd = try #require(spares.take(as: "j-2.stdout.log", flags: Self.logFlags, mode: 0o644))
         defer { close(fd) }
-        #expect(!logNames.contains(ready[0]) && logNames.contains("j-1.stdout.log"))
+        #expect(!logNames.contains(next) && logNames.contains("j-2.stdout.log"))
         var opened = stat()
         var named = stat()
-        #expect(fstat(fd, &opened) == 0 && stat(root + "/logs/j-1.stdout.log", &named) == 0)
-        #expect(opened.st_ino == named.st_ino && named.st_size == 0, "the old output is gone: the spare took its place")
+        #expect(fstat(fd, &opened) == 0 && stat(root + "/logs/j-2.stdout.log", &named) == 0)
+        #expect(opened.st_ino == named.st_ino && named.st_size == 0)
         let modified = Date(timeIntervalSince1970: TimeInterval(named.st_mtim.tv_sec))
         #expect(modified >= before, "the log's times are the start's, not the spare's")
         #expect(write(fd, "new", 3) == 3)
-        #expect((try? String(contentsOfFile: root + "/logs/j-1.stdout.log", encoding: .utf8)) == "new")
+        #expect((try? String(contentsOfFile: root + "/logs/j-2.stdout.log", encoding: .utf8)) == "new")
         // The one taken is made again.
         #expect(spares.waitUntilReady(2, deadline: Self.failsafe))
-        #expect(Set(spares.readyNames).count == 2 && !spares.readyNames.contains(ready[0]))
+        #expect(Set(spares.readyNames).count >= 2 && !spares.readyNames.contains(next))
     }
 
     @Test func aSpareThatIsGoneLeavesTheStartToCreateItsLog() throws {

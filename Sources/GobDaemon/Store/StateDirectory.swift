@@ -1,3 +1,4 @@
+import CGobShims
 import Glibc
 import GobProtocol
 import GobSystem
@@ -120,10 +121,11 @@ public final class StateDirectory: Sendable {
         return true
     }
 
-    /// Renames the log file `name` to `newName`, replacing what had that name (a symlink
-    /// included: the name is replaced, nothing is followed); false when it failed.
-    public func renameLog(_ name: String, to newName: String) -> Bool {
-        renameat(logsFD, name, logsFD, newName) == 0
+    /// Renames the log file `name` to `newName` unless something has that name: 0, or the
+    /// errno (`EEXIST` when something has it, `EINVAL` where the file system cannot refuse
+    /// to replace).
+    public func renameLogKeepingExisting(_ name: String, to newName: String) -> Int32 {
+        gob_rename_noreplace(logsFD, name, newName)
     }
 
     /// Removes the log file `name`; true when it existed.
