@@ -8,7 +8,6 @@
 #include <sched.h>
 #include <signal.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -83,12 +82,16 @@ static int gob_child_main(void *argument) {
         // Clamped to the hard limit this process has now: the daemon's may have been
         // lowered since it started (prlimit), and an unprivileged process cannot raise it.
         __rlimit_resource_t resource = (__rlimit_resource_t)job->limits[n].resource;
+        // RLIM_INFINITY is the largest value, so plain comparisons clamp. The soft limit
+        // never exceeds the hard one (a request may ask for that; the kernel refuses it).
         struct rlimit current;
         struct rlimit limit = { (rlim_t)job->limits[n].soft, (rlim_t)job->limits[n].hard };
-        if (getrlimit(resource, &current) == 0 && current.rlim_max != RLIM_INFINITY) {
-            if (limit.rlim_max == RLIM_INFINITY || limit.rlim_max > current.rlim_max) limit.rlim_max = current.rlim_max;
-            if (limit.rlim_cur == RLIM_INFINITY || limit.rlim_cur > limit.rlim_max) limit.rlim_cur = limit.rlim_max;
-        }
+        int known = getrlimit(resource, &current) == 0;
+        if (known && limit.rlim_max > current.rlim_max) limit.rlim_max = current.rlim_max;
+        if (limit.rlim_cur > limit.rlim_max) limit.rlim_cur = limit.rlim_max;
+        // Most limits are the daemon's own already (client and daemon share a session):
+        // a start spends no system call on those.
+        if (known && limit.rlim_cur == current.rlim_cur && limit.rlim_max == current.rlim_max) continue;
         if (setrlimit(resource, &limit) != 0)
             return gob_child_fail(child, GOB_SPAWN_STEP_SETUP);
     }
@@ -107,9 +110,13 @@ int gob_spawn_job(const struct gob_job_spawn *job, pid_t *pid, int *pidfd, int *
     *pid = -1;
     *pidfd = -1;
     *step = GOB_SPAWN_STEP_SETUP;
-    const size_t stack_size = 128 * 1024;
-    void *stack = mmap(NULL, stack_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
-    if (stack == MAP_FAILED) return errno;
+    // The child's stack is a buffer in this frame, as musl's posix_spawn has it: this
+    // thread is suspended until the child has called execve or exited, so nothing else
+    // uses the buffer meanwhile, and a start maps and unmaps no memory (an munmap in a
+    // threaded process costs a TLB shootdown across CPUs). The child makes only system
+    // calls through thin libc wrappers: a few hundred bytes of stack; this is ample.
+    static const size_t stack_size = 32 * 1024;
+    _Alignas(64) char stack[32 * 1024];
 
     // No signal handler may run in the child before it has reset them: it shares our memory.
     sigset_t all, previous;
@@ -119,15 +126,14 @@ int gob_spawn_job(const struct gob_job_spawn *job, pid_t *pid, int *pidfd, int *
     struct gob_child child = { job, 0, 0 };
     int fd = -1;
     int flags = CLONE_VM | CLONE_VFORK | SIGCHLD;
-    pid_t born = clone(gob_child_main, (char *)stack + stack_size, flags | CLONE_PIDFD, &child, &fd);
+    pid_t born = clone(gob_child_main, stack + stack_size, flags | CLONE_PIDFD, &child, &fd);
     if (born < 0 && errno == EINVAL) {
         fd = -1;  // a kernel before 5.2: no pidfd
-        born = clone(gob_child_main, (char *)stack + stack_size, flags, &child, NULL);
+        born = clone(gob_child_main, stack + stack_size, flags, &child, NULL);
     }
     int saved = errno;
 
     pthread_sigmask(SIG_SETMASK, &previous, NULL);
-    munmap(stack, stack_size);
     if (born < 0) return saved;
     *pid = born;
     if (child.error != 0) {
@@ -175,4 +181,14 @@ int gob_pidfd_reaped(int pidfd) {
     memset(&info, 0, sizeof(info));
     if (waitid((idtype_t)3 /* P_PIDFD */, (id_t)pidfd, &info, WEXITED | WNOHANG | WNOWAIT) == 0) return 0;
     return errno == ECHILD ? 1 : -1;
+}
+
+int gob_rename_noreplace(int dirfd, const char *from, const char *to) {
+#ifdef SYS_renameat2
+    if (syscall(SYS_renameat2, dirfd, from, dirfd, to, 1U /* RENAME_NOREPLACE */) == 0) return 0;
+    return errno;
+#else
+    (void)dirfd; (void)from; (void)to;
+    return EINVAL;
+#endif
 }

@@ -62,14 +62,7 @@ public struct DaemonClient: Sendable {
     /// The request's wire line: the envelope, the protocol version and, for a request
     /// that changes something, its `request_id`.
     static func line(for request: Request, requestID: String?) -> [UInt8] {
-        var json = request.wireJSON
-        if let requestID, case let .object(members) = json {
-            json = .object(members + [("request_id", .string(requestID))])
-        }
-        var line: [UInt8] = []
-        json.write(into: &line, indent: nil, level: 0)
-        line.append(0x0A)
-        return line
+        request.wireLine(requestID: requestID)
     }
 
     /// A fresh random ID for one request (the same for all its attempts).

@@ -15,9 +15,12 @@ extension Invocation {
         let wording = DaemonSession.ErrorWording(prefix: "failed to add job: ")
         // The job gets the bytes the shell gave gob, not the parser's repaired text.
         let command = OSString.exactWords(argv, from: OSString.arguments())
-        let spec = JobSpec(
+        var spec = JobSpec(
             command: command, workdir: workdir, environment: OSString.environment(), description: description,
-            settings: .current(), ready: ready)
+            settings: .current())
+        // Set only when there is one: copying the optional rule whole would have the
+        // runtime build `Optional<ReadinessRule>`'s metadata, 35,000 instructions of every add.
+        if let ready { spec.ready = ready }
         // Subscribed before the job exists, so neither its end nor its readiness can slip by.
         let events = follow || ready != nil ? try JobFollowSupport.subscribe(workdir: workdir) : nil
         let response = try DaemonSession().send(.add(spec), wording: wording)

@@ -20,16 +20,26 @@ extension JobSupervisor {
             let target = logs.path(job: id, number: number, stream)
             let name = "\(id).\(stream.rawValue).log"
             let temporary = name + ".new"
+            // A temporary name left behind (a daemon that ended between the two steps) is
+            // removed only when it is in the way: the usual start spends no call on it.
             if let directory {
                 directory.withDescriptor { fd in
-                    _ = unlinkat(fd, temporary, 0)
-                    guard symlinkat(target, fd, temporary) == 0 else { return }
+                    var made = symlinkat(target, fd, temporary) == 0
+                    if !made && errno == EEXIST {
+                        _ = unlinkat(fd, temporary, 0)
+                        made = symlinkat(target, fd, temporary) == 0
+                    }
+                    guard made else { return }
                     if renameat(fd, temporary, fd, name) != 0 { _ = unlinkat(fd, temporary, 0) }
                 }
             } else {
                 let path = paths.directory + "/" + name
-                _ = unlink(path + ".new")
-                guard symlink(target, path + ".new") == 0 else { continue }
+                var made = symlink(target, path + ".new") == 0
+                if !made && errno == EEXIST {
+                    _ = unlink(path + ".new")
+                    made = symlink(target, path + ".new") == 0
+                }
+                guard made else { continue }
                 if rename(path + ".new", path) != 0 { _ = unlink(path + ".new") }
             }
         }

@@ -20,18 +20,16 @@ extension JobSupervisor {
         }
         while true {
             let decision = try state.withLock { state throws(SupervisorError) -> Decision in
-                let matches = state.jobs.values
-                    .filter { $0.workdir == spec.workdir && $0.command == spec.command }
-                    .sorted(by: Job.newestFirst)
-                if let reusable = matches.first(where: { !$0.mayHaveProcesses && !$0.busy }) {
-                    state.jobs[reusable.id]?.busy = true
-                    return .reuse(reusable.id)
+                let matches = Self.matches(of: spec, in: state.jobs)
+                if let reusable = matches.reusable {
+                    state.jobs[reusable]?.busy = true
+                    return .reuse(reusable)
                 }
-                if refusingRunning, let running = matches.first(where: \.running) {
-                    throw SupervisorError("job \(running.id) is already running with the same command", code: .alreadyRunning)
+                if refusingRunning, let running = matches.running {
+                    throw SupervisorError("job \(running) is already running with the same command", code: .alreadyRunning)
                 }
                 // A match being worked on may be about to stop: wait for it, then decide.
-                if matches.contains(where: \.busy) || Self.creationPending(like: spec, in: state) { return .wait }
+                if matches.busy || Self.creationPending(like: spec, in: state) { return .wait }
                 return .create(try reserveNewJob(spec, in: &state))
             }
             switch decision {
@@ -85,6 +83,47 @@ extension JobSupervisor {
         var job: Job
         /// The reap count when it was reserved: a parked exit from before is not its.
         var reapCount: UInt64
+    }
+
+    /// What `submit` decides on among the jobs with `spec`'s workdir and command.
+    struct Matches {
+        /// The newest that is stopped, with nothing left in its group, and not held busy.
+        var reusable: String?
+        /// The newest that is running.
+        var running: String?
+        /// Whether any is held busy.
+        var busy = false
+    }
+
+    /// The jobs like `spec`, found in one pass under the table's lock: every `add` of a
+    /// command already running here looks at all its instances, so this copies no job
+    /// and sorts nothing; "newest" is `Job.newestFirst`'s order.
+    static func matches(of spec: JobSpec, in jobs: [String: Job]) -> Matches {
+        var result = Matches()
+        var newestReusable: (createdAtNanos: Int64, sequence: UInt64)?
+        var newestRunning: (createdAtNanos: Int64, sequence: UInt64)?
+        func isNewer(_ createdAtNanos: Int64, _ sequence: UInt64, than other: (createdAtNanos: Int64, sequence: UInt64)?) -> Bool {
+            guard let other else { return true }
+            if createdAtNanos != other.createdAtNanos { return createdAtNanos > other.createdAtNanos }
+            return sequence > other.sequence
+        }
+        for index in jobs.values.indices {
+            guard jobs.values[index].workdir == spec.workdir, jobs.values[index].command == spec.command else { continue }
+            let busy = jobs.values[index].busy
+            let running = jobs.values[index].running
+            let created = jobs.values[index].createdAtNanos
+            let sequence = jobs.values[index].sequence
+            if busy { result.busy = true }
+            if !busy && !running && !jobs.values[index].groupMayLinger, isNewer(created, sequence, than: newestReusable) {
+                newestReusable = (created, sequence)
+                result.reusable = jobs.values[index].id
+            }
+            if running, isNewer(created, sequence, than: newestRunning) {
+                newestRunning = (created, sequence)
+                result.running = jobs.values[index].id
+            }
+        }
+        return result
     }
 
     /// Whether a job like `spec` is being created.

@@ -27,6 +27,8 @@ public struct PosixProcessLauncher: ProcessLauncher {
 
     private let reaper: Reaper
     private let logs: StateDirectory?
+    /// Empty files made ahead in `logs/`, taken by starts instead of creating their logs.
+    let spares: LogSpares?
     private let defaults: ProcessSettings
     private let signalling: GroupSignalling
 
@@ -42,6 +44,7 @@ public struct PosixProcessLauncher: ProcessLauncher {
     ) {
         self.reaper = reaper
         self.logs = logs
+        spares = logs.map { LogSpares(directory: $0) }
         self.defaults = defaults
         self.signalling = signalling ?? (ProcessHandle.canSignalGroups ? .pidfd : .leaderNumber)
     }
@@ -61,7 +64,7 @@ public struct PosixProcessLauncher: ProcessLauncher {
         defer { _ = close(stdinFD) }
 
         let settings = spec.settings ?? defaults
-        let limits = clamped(settings.limits)
+        let limits = shimLimits(settings.limits)
         let environment = Self.marked(spec.environment, jobID: spec.jobID)
         var pid: pid_t = -1
         var pidfd: Int32 = -1
@@ -112,17 +115,15 @@ public struct PosixProcessLauncher: ProcessLauncher {
         guard (info.st_mode & S_IFMT) == S_IFDIR else { throw Self.workdirError(workdir, ENOTDIR) }
     }
 
-    /// The requested limits as the shim takes them, none above the daemon's hard limits
-    /// (which a process without CAP_SYS_RESOURCE cannot raise: the start would fail) and
-    /// the soft one within the hard one. The daemon's limits are read at each start, as
-    /// they may have been lowered since it began (`prlimit`).
-    private func clamped(_ limits: [ProcessSettings.Limit]) -> [gob_limit] {
-        var hardLimits: [String: UInt64] = [:]
-        for limit in ProcessSettings.current().limits { hardLimits[limit.name] = limit.hard }
-        return limits.compactMap { limit in
+    /// The requested limits as the shim takes them. The child clamps each to the hard
+    /// limit it has (the daemon's, which may have been lowered since it began: `prlimit`;
+    /// a process without CAP_SYS_RESOURCE cannot raise it, so the start would fail) and
+    /// the soft one within the hard one, with the limits it reads anyway: nothing here
+    /// reads the daemon's own.
+    private func shimLimits(_ limits: [ProcessSettings.Limit]) -> [gob_limit] {
+        limits.compactMap { limit in
             guard let resource = ProcessSettings.resource(named: limit.name) else { return nil }
-            let hard = min(limit.hard, hardLimits[limit.name] ?? UInt64.max)
-            return gob_limit(resource: resource, soft: min(limit.soft, hard), hard: hard)
+            return gob_limit(resource: resource, soft: limit.soft, hard: limit.hard)
         }
     }
 
@@ -154,8 +155,10 @@ public struct PosixProcessLauncher: ProcessLauncher {
         let flags = O_WRONLY | O_CREAT | O_TRUNC | O_APPEND
         let prefix = (logs?.paths.logs ?? "") + "/"
         if let logs, path.hasPrefix(prefix), !path.dropFirst(prefix.count).contains("/") {
+            let name = String(path.dropFirst(prefix.count))
+            if let fd = spares?.take(as: name, flags: flags, mode: 0o644) { return fd }
             do {
-                return try logs.openLog(String(path.dropFirst(prefix.count)), flags: flags, mode: 0o644)
+                return try logs.openLog(name, flags: flags, mode: 0o644)
             } catch {
                 throw LaunchError("cannot open log file \(path): \(error)")
             }

@@ -118,4 +118,22 @@ struct HistoryTests {
         let link = try FileManager.default.destinationOfSymbolicLink(atPath: RuntimePaths(directory: f.directory).stdoutLog(job.id))
         #expect(link == f.directory + "/logs/\(job.id)-3.stdout.log")
     }
+
+    /// A link's temporary name left by a daemon that ended between making it and renaming
+    /// it is in the way of the next start's link: it is replaced, and the link made.
+    @Test func aLeftoverTemporaryLinkIsReplaced() async throws {
+        let f = SupervisorFixture(keeping: .database)
+        defer { f.remove() }
+        let job = try f.supervisor.add(f.spec(["serve"]))
+        try await finish(f, job.id, code: 0)
+        let paths = RuntimePaths(directory: f.directory)
+        for link in [paths.stdoutLog(job.id), paths.stderrLog(job.id)] {
+            try "left behind".write(toFile: link + ".new", atomically: false, encoding: .utf8)
+        }
+        _ = try f.supervisor.start(job.id, environment: nil)
+        for (link, stream) in [(paths.stdoutLog(job.id), "stdout"), (paths.stderrLog(job.id), "stderr")] {
+            #expect(try FileManager.default.destinationOfSymbolicLink(atPath: link) == f.directory + "/logs/\(job.id)-2.\(stream).log")
+            #expect(!FileManager.default.fileExists(atPath: link + ".new"))
+        }
+    }
 }

@@ -208,6 +208,25 @@ struct JobSupervisorTests {
         #expect(!restarted4 && other.id != first.id)
     }
 
+    @Test func theNewestMatchIsReusedOrNamedAndTiesGoByCreationOrder() async throws {
+        // One clock reading for every job: only the creation order tells them apart.
+        let f = SupervisorFixture(clock: { 1_764_166_000_000_000_000 })
+        defer { f.remove() }
+        let jobs = try (0..<4).map { _ in try f.supervisor.add(f.spec(["make", "test"])) }
+        #expect(Set(jobs.map(\.id)).count == 4)
+        for job in [jobs[0], jobs[2]] { f.launcher.exit(job.pid, code: 0) }
+        #expect(await f.settled())
+        let (reused, restarted) = try f.supervisor.submit(f.spec(["make", "test"]))
+        #expect(restarted && reused.id == jobs[2].id, "the newest stopped match gets the new run")
+        let (older, olderRestarted) = try f.supervisor.submit(f.spec(["make", "test"]))
+        #expect(olderRestarted && older.id == jobs[0].id, "then the older one")
+        // Every match runs now: `run` names the newest.
+        #expect(throws: SupervisorError("job \(jobs[3].id) is already running with the same command", code: .alreadyRunning)) {
+            try f.supervisor.run(f.spec(["make", "test"]))
+        }
+        #expect(f.supervisor.jobCount == 4)
+    }
+
     @Test func failedLaunchLeavesNoJobAndNoLogFiles() throws {
         let f = SupervisorFixture()
         defer { f.remove() }

@@ -41,6 +41,25 @@ struct PosixProcessLauncherTests {
         #expect(output == "0027\n200\n0\n7\n")
     }
 
+    @Test func limitsAreClampedToTheDaemonsHardLimitAndSoftWithinHard() throws {
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let launcher = PosixProcessLauncher(reaper: Reaper())
+        let hard = try #require(ProcessSettings.current().limits.first { $0.name == "nofile" }?.hard)
+        try #require(hard > 300 && hard < UInt64(Int64.max), "needs a finite descriptor limit above 300")
+        let settings = ProcessSettings(limits: [
+            // A hard limit above the daemon's, which an unprivileged child could not set.
+            .init(name: "nofile", soft: UInt64.max, hard: UInt64.max),
+            // A soft limit above the hard one, which the kernel refuses.
+            .init(name: "core", soft: 300, hard: 200),
+        ])
+        let process = try launcher.launch(spec(["/bin/sh", "-c", "ulimit -Sn; ulimit -Hn; ulimit -Sc; ulimit -Hc"], settings: settings))
+        #expect(reap(process.pid) == 0)
+        // `ulimit -c` counts 512-byte blocks in dash and 1024-byte ones in bash: compare both ways.
+        let lines = output.split(separator: "\n").map(String.init)
+        #expect(lines.count == 4 && lines[0] == "\(hard)" && lines[1] == "\(hard)", "\(lines)")
+        #expect(lines.count == 4 && lines[2] == lines[3], "soft core limit clamped to the hard one: \(lines)")
+    }
+
     @Test func withoutSettingsTheDefaultsApply() throws {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let launcher = PosixProcessLauncher(

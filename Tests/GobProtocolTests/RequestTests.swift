@@ -50,6 +50,39 @@ struct RequestTests {
             == #"{"type":"add","payload":{"command":["ls"],"workdir":"/w","env":["A=1"]}}"#)
     }
 
+    /// `add` and `run` lines are written straight from the spec, not through a `JSON`
+    /// tree: the bytes must be the tree's, for every optional member and for bytes that
+    /// are not UTF-8 or need escapes.
+    static let wireSpecs: [JobSpec] = [
+        spec,
+        JobSpec(command: ["ls"], workdir: "/", environment: nil),
+        JobSpec(command: [], workdir: "/w", environment: []),
+        JobSpec(
+            command: [OSString(bytes: [0x66, 0xFF, 0x22, 0x0A]), "é\u{2028}</x>"], workdir: OSString(bytes: [0x2F, 0x80, 0x09]),
+            environment: ["A=\"q\"", OSString(bytes: [0x42, 0x3D, 0xC3])], description: "tab\tand \u{1}<&>",
+            settings: ProcessSettings(umask: 0o027, nice: -3, limits: [
+                .init(name: "nofile", soft: 1024, hard: 524_288), .init(name: "core", soft: 0, hard: UInt64.max),
+                .init(name: "stack", soft: UInt64(Int64.max), hard: UInt64(Int64.max) + 1),
+            ]),
+            ready: ReadinessRule(log: "^up \\d+$", port: 5173, timeoutMilliseconds: 90_000), gobfileName: "web\"dev"),
+        JobSpec(command: ["x"], workdir: "/w", environment: nil, settings: ProcessSettings(umask: nil, nice: nil, limits: [])),
+        JobSpec(command: ["x"], workdir: "/w", environment: nil, settings: ProcessSettings(umask: 0, nice: 19, limits: [])),
+        JobSpec(command: ["x"], workdir: "/w", environment: nil, ready: ReadinessRule(port: ReadinessRule.anyPort)),
+    ]
+
+    @Test("the wire line is the JSON tree's bytes", arguments: everyRequest + wireSpecs.flatMap { [Request.add($0), .run($0)] })
+    func wireLineMatchesTheTree(request: Request) throws {
+        for requestID in [nil, "9fa49dee788c62e2-861cf089e47a096c"] as [String?] {
+            var json = request.wireJSON
+            if let requestID, case let .object(members) = json { json = .object(members + [("request_id", .string(requestID))]) }
+            var expected: [UInt8] = []
+            json.write(into: &expected, indent: nil, level: 0)
+            expected.append(0x0A)
+            let line = request.wireLine(requestID: requestID)
+            #expect(line == expected, "\(String(decoding: line, as: UTF8.self))")
+        }
+    }
+
     @Test func emptyWorkdirMeansAll() throws {
         #expect(try Request(line: Array(#"{"type":"list","payload":{"workdir":""}}"#.utf8)) == .list(workdir: nil))
         #expect(try Request(line: Array(#"{"type":"nuke","payload":null}"#.utf8)) == .nuke(workdir: nil))

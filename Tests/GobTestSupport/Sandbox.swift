@@ -172,7 +172,9 @@ public final class Sandbox: @unchecked Sendable {
 
     /// The names of the files in `<state>/logs`.
     public var runLogFiles: [String] {
-        ((try? FileManager.default.contentsOfDirectory(atPath: stateDirectory + "/logs")) ?? []).sorted()
+        // Without the empty `spare-*.log` files the daemon makes ahead for the next starts.
+        ((try? FileManager.default.contentsOfDirectory(atPath: stateDirectory + "/logs")) ?? [])
+            .filter { !($0.hasPrefix("spare-") && $0.hasSuffix(".log")) }.sorted()
     }
 
     /// Whether the runtime directory holds anything at all.

@@ -127,6 +127,11 @@ pid_t gob_wait_exited_child(void);
 /// not yet reaped), or -1 with errno set.
 int gob_pidfd_reaped(int pidfd);
 
+/// Renames `from` to `to`, both in the directory open as `dirfd`, failing with EEXIST when
+/// `to` exists (renameat2's RENAME_NOREPLACE): 0, or the errno (EINVAL where the file
+/// system cannot do it).
+int gob_rename_noreplace(int dirfd, const char *from, const char *to);
+
 /// One socket `gob_listening_sockets` found: its inode (what a process's descriptor links
 /// to), local port, address family (AF_INET or AF_INET6) and local address in network
 /// order (the first 4 bytes for IPv4).

@@ -1,3 +1,4 @@
+import CGobShims
 import Glibc
 import GobProtocol
 import GobSystem
@@ -109,6 +110,22 @@ public final class StateDirectory: Sendable {
         let fd = openat(logsFD, name, flags | O_NOFOLLOW | O_CLOEXEC, mode)
         guard fd >= 0 else { throw SystemError.last }
         return fd
+    }
+
+    /// Creates the empty file `name` in `logs/` (failing when anything has that name) and
+    /// closes it; false when it could not be made.
+    public func createEmptyLog(_ name: String, mode: mode_t) -> Bool {
+        let fd = openat(logsFD, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode)
+        guard fd >= 0 else { return false }
+        _ = Glibc.close(fd)
+        return true
+    }
+
+    /// Renames the log file `name` to `newName` unless something has that name: 0, or the
+    /// errno (`EEXIST` when something has it, `EINVAL` where the file system cannot refuse
+    /// to replace).
+    public func renameLogKeepingExisting(_ name: String, to newName: String) -> Int32 {
+        gob_rename_noreplace(logsFD, name, newName)
     }
 
     /// Removes the log file `name`; true when it existed.
