@@ -14,23 +14,47 @@ extension JobSupervisor {
         linkLock.withLock { _ in writeLinks(of: id, number: number) }
     }
 
-    /// `linkLogs` for a caller that holds `linkLock`.
+    /// `linkLogs` for a caller that holds `linkLock`. A name that is not there yet (a new
+    /// job, or every job of a daemon starting in a fresh `<rt>`) is made by one `symlinkat`;
+    /// one that is there is replaced through a temporary name and a rename, so it never
+    /// goes missing. Names and targets are assembled as bytes: a daemon starting with a
+    /// thousand jobs makes two thousand links, and string interpolation made each cost
+    /// several thousand instructions.
     private func writeLinks(of id: String, number: Int64) {
+        // Made once for stdout; stderr's differ only in their last bytes, overwritten.
+        var target = CPath(logs.directory)
+        target.add("/")
+        target.add(id)
+        target.add("-")
+        target.add(decimal: number)
+        target.add(".stdout.log")
+        var name = CPath(id)
+        name.add(".stdout.log")
         for stream in RunLogs.Stream.allCases {
-            let target = logs.path(job: id, number: number, stream)
-            let name = "\(id).\(stream.rawValue).log"
-            let temporary = name + ".new"
+            if stream == .stderr {
+                target.overwriteEnd("err.log")
+                name.overwriteEnd("err.log")
+            }
             if let directory {
                 directory.withDescriptor { fd in
-                    _ = unlinkat(fd, temporary, 0)
-                    guard symlinkat(target, fd, temporary) == 0 else { return }
-                    if renameat(fd, temporary, fd, name) != 0 { _ = unlinkat(fd, temporary, 0) }
+                    if symlinkat(target.bytes, fd, name.bytes) == 0 || errno != EEXIST { return }
+                    var temporary = name
+                    temporary.add(".new")
+                    _ = unlinkat(fd, temporary.bytes, 0)
+                    guard symlinkat(target.bytes, fd, temporary.bytes) == 0 else { return }
+                    if renameat(fd, temporary.bytes, fd, name.bytes) != 0 { _ = unlinkat(fd, temporary.bytes, 0) }
                 }
             } else {
-                let path = paths.directory + "/" + name
-                _ = unlink(path + ".new")
-                guard symlink(target, path + ".new") == 0 else { continue }
-                if rename(path + ".new", path) != 0 { _ = unlink(path + ".new") }
+                var path = CPath(paths.directory)
+                path.add("/")
+                path.add(id)
+                path.add(stream == .stdout ? ".stdout.log" : ".stderr.log")
+                if symlink(target.bytes, path.bytes) == 0 || errno != EEXIST { continue }
+                var temporaryPath = path
+                temporaryPath.add(".new")
+                _ = unlink(temporaryPath.bytes)
+                guard symlink(target.bytes, temporaryPath.bytes) == 0 else { continue }
+                if rename(temporaryPath.bytes, path.bytes) != 0 { _ = unlink(temporaryPath.bytes) }
             }
         }
     }
@@ -58,7 +82,10 @@ extension JobSupervisor {
     /// `<rt>` was recreated; requests that hand out log paths wait until it is done.
     func relinkAll() {
         let current = state.withLock { state in
-            Dictionary(state.jobs.values.filter { $0.runNumber > 0 }.map { ($0.id, $0.runNumber) }, uniquingKeysWith: max)
+            var numbers: [String: Int64] = [:]
+            numbers.reserveCapacity(state.jobs.count)
+            for (id, job) in state.jobs where job.runNumber > 0 { numbers[id] = job.runNumber }
+            return numbers
         }
         var linked = Set<String>()
         if let directory {
@@ -79,7 +106,8 @@ extension JobSupervisor {
                 }
             }
         }
-        for (id, _) in current where !linked.contains("\(id).stdout.log") || !linked.contains("\(id).stderr.log") {
+        for id in current.keys
+        where linked.isEmpty || !linked.contains(id + ".stdout.log") || !linked.contains(id + ".stderr.log") {
             // The job's run now, read under the link lock: a start since the look above
             // has pointed them at its new run already, or will after this.
             linkLock.withLock { _ in
@@ -96,7 +124,8 @@ extension JobSupervisor {
     func removeOrphanRunLogs() {
         let current = state.withLock { state in
             var numbers: [String: Int64] = [:]
-            for job in state.jobs.values { numbers[job.id] = job.runNumber }
+            numbers.reserveCapacity(state.jobs.count + state.reservations.count)
+            for (id, job) in state.jobs { numbers[id] = job.runNumber }
             for id in state.reservations.keys { numbers[id] = Int64.max }
             return numbers
         }
