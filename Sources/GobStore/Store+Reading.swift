@@ -36,7 +36,7 @@ extension Store {
     /// their latest run, never the history. The rows are read straight from SQLite's
     /// statement, column by column: a thousand jobs took milliseconds through GRDB's `Row`,
     /// most of a cold start.
-    public func forEachJob(_ body: (LoadedJob) -> Void) throws(StoreError) {
+    public func forEachJob(_ body: (consuming LoadedJob) -> Void) throws(StoreError) {
         try access { db in
             let statement = try db.makeStatement(sql: """
                 SELECT id, sequence, command, workdir, created_at, description, run_count, success_count, failure_count,
