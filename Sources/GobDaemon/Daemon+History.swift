@@ -8,16 +8,30 @@ import GobSystem
 struct History {
     let directory: StateDirectory
     let store: Store
-    /// Every job with its latest run.
-    let jobs: [LoadedJob]
+    /// Every job, stopped as its latest run left it, by ID.
+    private(set) var jobs: JobTableBuilder.Built
     /// The main processes of runs a daemon that ended uncleanly left running, still alive.
     let adopted: [AdoptedLeader]
+
+    init(directory: StateDirectory, store: Store, jobs: JobTableBuilder.Built, adopted: [AdoptedLeader]) {
+        self.directory = directory
+        self.store = store
+        self.jobs = jobs
+        self.adopted = adopted
+    }
+
+    /// The jobs, handed over: the table keeps no second reference, so the supervisor's
+    /// first change to it is not a copy of every job.
+    mutating func takeJobs() -> JobTableBuilder.Built {
+        defer { jobs = JobTableBuilder.Built(table: [:], highestSequence: nil) }
+        return jobs
+    }
 }
 
 extension Daemon {
     /// Opens `<state>` and the database (refusing another daemon's, a damaged one, another
     /// program's or a newer gob's), takes over the runs an earlier daemon left running,
-    /// and reads every job back.
+    /// and reads every job back (made for the job table of `paths`).
     ///
     /// A run still marked running belongs to a daemon that ended uncleanly (killed,
     /// crashed). On the same boot, when its main process still lives — its PID names a
@@ -30,7 +44,9 @@ extension Daemon {
     /// After an in-place restart (`inheritedStateLock` is the lock the previous image
     /// held), the runs' main processes are still this process's children, and are taken
     /// back as such.
-    static func openHistory(bootID: String, logger: Logger, inheritedStateLock: Int32? = nil) throws(DaemonStartError) -> History {
+    static func openHistory(
+        paths runtimePaths: RuntimePaths, bootID: String, logger: Logger, inheritedStateLock: Int32? = nil
+    ) throws(DaemonStartError) -> History {
         guard let paths = StatePaths.current() else {
             throw DaemonStartError("cannot find the state directory: set XDG_STATE_HOME or HOME")
         }
@@ -45,10 +61,37 @@ extension Daemon {
             let store = try Store.open(path: paths.database)
             let adopted = try takeOverRunsLeftRunning(
                 store, bootID: bootID, restarted: inheritedStateLock != nil, logger: logger)
-            return History(directory: directory, store: store, jobs: try store.load(), adopted: adopted)
+            let jobs = try readJobs(store, paths: runtimePaths)
+            return History(directory: directory, store: store, jobs: jobs, adopted: adopted)
         } catch {
             throw DaemonStartError(error.description)
         }
+    }
+
+    /// Every job of the store, made into the job table by a `JobTableBuilder` while the
+    /// rows are read.
+    private static func readJobs(_ store: Store, paths: RuntimePaths) throws(StoreError) -> JobTableBuilder.Built {
+        let builder = JobTableBuilder(
+            paths: paths, environment: JobSupervisor.fallbackEnvironment, expected: try store.jobCount())
+        let threaded = builder.start()
+        var batch: [LoadedJob] = []
+        batch.reserveCapacity(JobTableBuilder.batchSize)
+        do {
+            try store.forEachJob { job in
+                batch.append(job)
+                if batch.count == JobTableBuilder.batchSize {
+                    builder.add(batch)
+                    batch = []
+                    batch.reserveCapacity(JobTableBuilder.batchSize)
+                }
+            }
+        } catch {
+            // The thread ends either way.
+            _ = builder.finish(threaded: threaded)
+            throw error
+        }
+        builder.add(batch)
+        return builder.finish(threaded: threaded)
     }
 
     /// Adopts the open runs whose main process lives and records the end of the others;

@@ -147,7 +147,8 @@ final class Daemon: Sendable {
             let inheritedListener = inherited?.listen
             if inheritedListener == nil { try removeStaleSocket(directory, logger: logger) }
             let bootID = BootID.current()
-            let history = try openHistory(bootID: bootID, logger: logger, inheritedStateLock: inherited?.stateLock)
+            var history = try openHistory(
+                paths: paths, bootID: bootID, logger: logger, inheritedStateLock: inherited?.stateLock)
             cleanUpAfterPredecessor(directory, logger: logger)
             let adoptsOrphans = gob_set_child_subreaper() == 0
             let listenFD: Int32
@@ -163,7 +164,9 @@ final class Daemon: Sendable {
                 logs: LogFiles(state: history.directory), directory: directory, flusher: flusher,
                 retention: LogRetention(config.logs), bootID: bootID,
                 logger: logger, trees: JobTrees(daemonPID: getpid(), adoptsOrphans: adoptsOrphans))
-            supervisor.restore(history.jobs, linksCurrent: inherited != nil)
+            let jobCount = history.jobs.table.count
+            let jobs = history.takeJobs()
+            supervisor.restore(jobs.table, highestSequence: jobs.highestSequence, linksCurrent: inherited != nil)
             guard supervisor.adopt(history.adopted) else {
                 throw DaemonStartError("failed to start daemon threads: \(SystemError.last)")
             }
@@ -195,7 +198,7 @@ final class Daemon: Sendable {
                 supervisor.checkLogLimits()
             }
             if !DetachedThread.start(tidy) { tidy() }
-            logger.info("State database \(history.store.path): \(history.jobs.count) job(s)")
+            logger.info("State database \(history.store.path): \(jobCount) job(s)")
             logger.info("Daemon started, listening on \(paths.socket)")
             if let inherited { daemon.answerRestart(inherited.reply) }
             return daemon

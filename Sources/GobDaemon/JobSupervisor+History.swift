@@ -11,12 +11,26 @@ extension JobSupervisor {
     /// log paths wait for, unless `linksCurrent` (an in-place restart: the previous image
     /// of this process kept them up to date in the same runtime directory until its exec).
     public func restore(_ loaded: [LoadedJob], linksCurrent: Bool = false) {
-        let jobs = loaded.map { Job(loaded: $0, paths: paths, environment: Self.fallbackEnvironment) }
+        let builder = JobTableBuilder(paths: paths, environment: Self.fallbackEnvironment, expected: loaded.count)
+        builder.add(loaded)
+        let built = builder.finish(threaded: false)
+        restore(built.table, highestSequence: built.highestSequence, linksCurrent: linksCurrent)
+    }
+
+    /// `restore` of a table already built (`JobTableBuilder`), moved in whole when the
+    /// daemon holds no job yet (it is starting): a thousand jobs inserted one by one were
+    /// copied twice each and the table grown eleven times.
+    func restore(_ table: [String: Job], highestSequence: UInt64?, linksCurrent: Bool) {
+        guard let highestSequence else { return }
+        var table = table
         state.withLockBroadcasting { state in
-            for job in jobs { state.jobs[job.id] = job }
-            let highest = jobs.map(\.sequence).max()
-            state.nextSequence = highest.map { $0 + 1 } ?? state.nextSequence
-            if !jobs.isEmpty && !linksCurrent { state.linksPending = true }
+            if state.jobs.isEmpty {
+                swap(&state.jobs, &table)
+            } else {
+                state.jobs.merge(table) { _, restored in restored }
+            }
+            state.nextSequence = max(state.nextSequence, highestSequence + 1)
+            if !linksCurrent { state.linksPending = true }
         }
     }
 

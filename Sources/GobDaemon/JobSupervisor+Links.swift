@@ -14,33 +14,57 @@ extension JobSupervisor {
         linkLock.withLock { _ in writeLinks(of: id, number: number) }
     }
 
-    /// `linkLogs` for a caller that holds `linkLock`.
+    /// `linkLogs` for a caller that holds `linkLock`. A name that is not there yet (a new
+    /// job, or every job of a daemon starting in a fresh `<rt>`) is made by one `symlinkat`;
+    /// one that is there is replaced through a temporary name and a rename, so it never
+    /// goes missing. Names and targets are assembled as bytes: a daemon starting with a
+    /// thousand jobs makes two thousand links, and string interpolation made each cost
+    /// several thousand instructions.
     private func writeLinks(of id: String, number: Int64) {
+        // Made once for stdout; stderr's differ only in their last bytes, overwritten.
+        var target = CPath(logs.directory)
+        target.add("/")
+        target.add(id)
+        target.add("-")
+        target.add(decimal: number)
+        target.add(".stdout.log")
+        var name = CPath(id)
+        name.add(".stdout.log")
         for stream in RunLogs.Stream.allCases {
-            let target = logs.path(job: id, number: number, stream)
-            let name = "\(id).\(stream.rawValue).log"
-            let temporary = name + ".new"
+            if stream == .stderr {
+                target.overwriteEnd("err.log")
+                name.overwriteEnd("err.log")
+            }
             // A temporary name left behind (a daemon that ended between the two steps) is
-            // removed only when it is in the way: the usual start spends no call on it.
+            // removed only when it is in the way: the usual replacement spends no call on it.
             if let directory {
                 directory.withDescriptor { fd in
-                    var made = symlinkat(target, fd, temporary) == 0
+                    if symlinkat(target.bytes, fd, name.bytes) == 0 || errno != EEXIST { return }
+                    var temporary = name
+                    temporary.add(".new")
+                    var made = symlinkat(target.bytes, fd, temporary.bytes) == 0
                     if !made && errno == EEXIST {
-                        _ = unlinkat(fd, temporary, 0)
-                        made = symlinkat(target, fd, temporary) == 0
+                        _ = unlinkat(fd, temporary.bytes, 0)
+                        made = symlinkat(target.bytes, fd, temporary.bytes) == 0
                     }
                     guard made else { return }
-                    if renameat(fd, temporary, fd, name) != 0 { _ = unlinkat(fd, temporary, 0) }
+                    if renameat(fd, temporary.bytes, fd, name.bytes) != 0 { _ = unlinkat(fd, temporary.bytes, 0) }
                 }
             } else {
-                let path = paths.directory + "/" + name
-                var made = symlink(target, path + ".new") == 0
+                var path = CPath(paths.directory)
+                path.add("/")
+                path.add(id)
+                path.add(stream == .stdout ? ".stdout.log" : ".stderr.log")
+                if symlink(target.bytes, path.bytes) == 0 || errno != EEXIST { continue }
+                var temporaryPath = path
+                temporaryPath.add(".new")
+                var made = symlink(target.bytes, temporaryPath.bytes) == 0
                 if !made && errno == EEXIST {
-                    _ = unlink(path + ".new")
-                    made = symlink(target, path + ".new") == 0
+                    _ = unlink(temporaryPath.bytes)
+                    made = symlink(target.bytes, temporaryPath.bytes) == 0
                 }
                 guard made else { continue }
-                if rename(path + ".new", path) != 0 { _ = unlink(path + ".new") }
+                if rename(temporaryPath.bytes, path.bytes) != 0 { _ = unlink(temporaryPath.bytes) }
             }
         }
     }
@@ -68,7 +92,10 @@ extension JobSupervisor {
     /// `<rt>` was recreated; requests that hand out log paths wait until it is done.
     func relinkAll() {
         let current = state.withLock { state in
-            Dictionary(state.jobs.values.filter { $0.runNumber > 0 }.map { ($0.id, $0.runNumber) }, uniquingKeysWith: max)
+            var numbers: [String: Int64] = [:]
+            numbers.reserveCapacity(state.jobs.count)
+            for (id, job) in state.jobs where job.runNumber > 0 { numbers[id] = job.runNumber }
+            return numbers
         }
         var linked = Set<String>()
         if let directory {
@@ -89,7 +116,8 @@ extension JobSupervisor {
                 }
             }
         }
-        for (id, _) in current where !linked.contains("\(id).stdout.log") || !linked.contains("\(id).stderr.log") {
+        for id in current.keys
+        where linked.isEmpty || !linked.contains(id + ".stdout.log") || !linked.contains(id + ".stderr.log") {
             // The job's run now, read under the link lock: a start since the look above
             // has pointed them at its new run already, or will after this.
             linkLock.withLock { _ in
@@ -106,7 +134,8 @@ extension JobSupervisor {
     func removeOrphanRunLogs() {
         let current = state.withLock { state in
             var numbers: [String: Int64] = [:]
-            for job in state.jobs.values { numbers[job.id] = job.runNumber }
+            numbers.reserveCapacity(state.jobs.count + state.reservations.count)
+            for (id, job) in state.jobs { numbers[id] = job.runNumber }
             for id in state.reservations.keys { numbers[id] = Int64.max }
             return numbers
         }

@@ -32,13 +32,15 @@ public struct RuntimePaths: Sendable, Equatable {
     /// `<rt>/<id><suffix>`, assembled as bytes: a daemon reading a thousand jobs back
     /// makes two thousand of these, and appending `String`s took several times longer.
     private func logPath(_ id: String, _ suffix: String) -> String {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(directory.utf8.count + id.utf8.count + suffix.utf8.count + 1)
-        bytes += directory.utf8
-        bytes.append(UInt8(ascii: "/"))
-        bytes += id.utf8
-        bytes += suffix.utf8
-        return String(decoding: bytes, as: UTF8.self)
+        let count = directory.utf8.count + id.utf8.count + suffix.utf8.count + 1
+        // Written straight into the string's own storage: one allocation, no array.
+        return String(unsafeUninitializedCapacity: count) { buffer in
+            var end = buffer.initialize(fromContentsOf: directory.utf8)
+            buffer[end] = UInt8(ascii: "/")
+            end += 1
+            end = buffer[end...].initialize(fromContentsOf: id.utf8)
+            return buffer[end...].initialize(fromContentsOf: suffix.utf8)
+        }
     }
 
     /// The job ID a file name in `<rt>` is a log of, if it is one.

@@ -10,11 +10,33 @@ extension Store {
         run.duration_ms, run.exit_code, run.signal, run.stopped_by_gob, run.outcome, run.group_lingers, run.logs_pruned
         """
 
-    /// Every job with its latest run, in creation order: what a starting daemon holds.
-    /// It reads the `job` table alone, whose rows carry a copy of their latest run, never
-    /// the history. The rows are read straight from SQLite's statement, column by column:
-    /// a thousand jobs took milliseconds through GRDB's `Row`, most of a cold start.
+    /// Every job with its latest run, in creation order (`forEachJob`, collected and sorted).
     public func load() throws(StoreError) -> [LoadedJob] {
+        var jobs: [LoadedJob] = []
+        // Sized once: grown row by row, the array was copied into fresh memory a dozen
+        // times, each page of it a fault.
+        jobs.reserveCapacity(try jobCount())
+        try forEachJob { jobs.append($0) }
+        // Sorted here rather than by SQLite, which would sort the whole rows in a
+        // temporary tree; rows come in insertion order, which is nearly this one, and
+        // often exactly: then one look suffices.
+        if !jobs.indices.dropFirst().allSatisfy({ jobs[$0 - 1].job.sequence < jobs[$0].job.sequence }) {
+            jobs.sort { $0.job.sequence < $1.job.sequence }
+        }
+        return jobs
+    }
+
+    /// How many jobs there are.
+    public func jobCount() throws(StoreError) -> Int {
+        try access { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM job") ?? 0 }
+    }
+
+    /// Hands every job with its latest run to `body`, in no particular order: what a
+    /// starting daemon holds. It reads the `job` table alone, whose rows carry a copy of
+    /// their latest run, never the history. The rows are read straight from SQLite's
+    /// statement, column by column: a thousand jobs took milliseconds through GRDB's `Row`,
+    /// most of a cold start.
+    public func forEachJob(_ body: (consuming LoadedJob) -> Void) throws(StoreError) {
         try access { db in
             let statement = try db.makeStatement(sql: """
                 SELECT id, sequence, command, workdir, created_at, description, run_count, success_count, failure_count,
@@ -25,7 +47,6 @@ extension Store {
                 FROM job
                 """)
             let s = statement.sqliteStatement
-            var jobs: [LoadedJob] = []
             while true {
                 let rc = sqlite3_step(s)
                 if rc == SQLITE_DONE { break }
@@ -33,12 +54,14 @@ extension Store {
                     throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
                 }
                 let column = Columns(statement: s)
+                // Columns declared NOT NULL are read without asking for their type
+                // first; `number` reads NULL as 0, as `integer(_:) ?? 0` did.
                 let job = StoredJob(
-                    id: column.text(0) ?? "", sequence: column.integer(1) ?? 0,
+                    id: column.string(0), sequence: column.number(1),
                     command: column.withBlob(2, Coding.command(from:)), workdir: OSString(bytes: column.blob(3)),
-                    createdAtNanos: column.integer(4) ?? 0, description: column.text(5), lastRun: column.integer(11) ?? 0,
+                    createdAtNanos: column.number(4), description: column.text(5), lastRun: column.number(11),
                     summary: RunSummary(
-                        runs: column.integer(6) ?? 0, successes: column.integer(7) ?? 0, failures: column.integer(8) ?? 0,
+                        runs: column.number(6), successes: column.number(7), failures: column.number(8),
                         successDurations: column.withBlob(9, Coding.durations(from:)),
                         failureDurations: column.withBlob(10, Coding.durations(from:))),
                     ready: Self.rule(log: column.text(25), port: column.integer(26), timeout: column.integer(27)),
@@ -46,22 +69,18 @@ extension Store {
                 // A run's start time is never NULL: a NULL copy means no run yet.
                 let run: RunRecord? = column.isNull(16) ? nil : RunRecord(
                     jobID: job.id, number: job.lastRun,
-                    pid: Int32(truncatingIfNeeded: column.integer(12) ?? 0),
-                    pgid: Int32(truncatingIfNeeded: column.integer(13) ?? 0),
-                    processStartTime: column.integer(14).map { UInt64(bitPattern: $0) }, bootID: column.text(15) ?? "",
-                    startedAtNanos: column.integer(16) ?? 0, endedAtNanos: column.integer(17),
+                    pid: Int32(truncatingIfNeeded: column.number(12)),
+                    pgid: Int32(truncatingIfNeeded: column.number(13)),
+                    processStartTime: column.integer(14).map { UInt64(bitPattern: $0) }, bootID: column.string(15),
+                    startedAtNanos: column.number(16), endedAtNanos: column.integer(17),
                     durationMilliseconds: column.integer(18),
                     exitCode: column.integer(19).map { Int32(truncatingIfNeeded: $0) },
                     signal: column.integer(20).map { Int32(truncatingIfNeeded: $0) },
-                    stoppedByGob: (column.integer(21) ?? 0) != 0,
+                    stoppedByGob: column.number(21) != 0,
                     outcome: column.text(22).flatMap(RunOutcome.init(rawValue:)),
-                    groupMayLinger: (column.integer(23) ?? 0) != 0, logsPruned: (column.integer(24) ?? 0) != 0)
-                jobs.append(LoadedJob(job: job, latestRun: run))
+                    groupMayLinger: column.number(23) != 0, logsPruned: column.number(24) != 0)
+                body(LoadedJob(job: job, latestRun: run))
             }
-            // Sorted here rather than by SQLite, which would sort the whole rows in a
-            // temporary tree; rows come in insertion order, which is nearly this one.
-            jobs.sort { $0.job.sequence < $1.job.sequence }
-            return jobs
         }
     }
 
@@ -140,10 +159,17 @@ extension Store {
             isNull(index) ? nil : sqlite3_column_int64(statement, index)
         }
 
+        /// An integer column, NULL read as 0.
+        func number(_ index: Int32) -> Int64 { sqlite3_column_int64(statement, index) }
+
         func text(_ index: Int32) -> String? {
-            guard !isNull(index), let text = sqlite3_column_text(statement, index) else { return nil }
+            // NULL comes back as a null pointer.
+            guard let text = sqlite3_column_text(statement, index) else { return nil }
             return String(cString: text)
         }
+
+        /// A text column, NULL read as "".
+        func string(_ index: Int32) -> String { text(index) ?? "" }
 
         func blob(_ index: Int32) -> [UInt8] { withBlob(index) { Array($0) } }
 

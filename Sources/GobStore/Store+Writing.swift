@@ -107,6 +107,7 @@ enum Coding {
     /// The words of a stored argv, read in one pass over SQLite's bytes.
     static func command(from bytes: UnsafeRawBufferPointer) -> [OSString] {
         var words: [OSString] = []
+        words.reserveCapacity(bytes.reduce(1) { $1 == 0 ? $0 + 1 : $0 })
         var start = 0
         for index in 0...bytes.count where index == bytes.count || bytes[index] == 0 {
             words.append(OSString(bytes: Array(UnsafeRawBufferPointer(rebasing: bytes[start..<index]))))
@@ -125,11 +126,16 @@ enum Coding {
 
     static func durations(from bytes: UnsafeRawBufferPointer) -> [Int64] {
         let count = bytes.count / 8
-        return [Int64](unsafeUninitializedCapacity: count) { values, initialized in
+        guard count > 0 else { return [] }
+        // Decoded on the stack, then copied into the array in one go: the array's
+        // `unsafeUninitializedCapacity` initializer allocated through an unspecialized
+        // generic path, ≈ 650 instructions a call, two calls for each job a daemon reads
+        // back at start-up.
+        return withUnsafeTemporaryAllocation(of: Int64.self, capacity: count) { values in
             for index in 0..<count {
                 values[index] = Int64(littleEndian: bytes.loadUnaligned(fromByteOffset: index * 8, as: Int64.self))
             }
-            initialized = count
+            return Array(values)
         }
     }
 }
