@@ -41,15 +41,16 @@ struct DaemonSession {
         do { line = try client.sendForLine(request) } catch {
             throw Self.failure(error, wording: wording)
         }
-        let transcoded: (response: Response, output: [UInt8]?)?
-        do { transcoded = try line.withBytes { bytes throws(JSONError) in try JobListTranscoder.transcode(bytes) } } catch {
+        var output: [UInt8]?
+        let response: Response?
+        do { response = try line.withBytes { bytes throws(JSONError) in try JobListTranscoder.transcode(bytes, into: &output) } } catch {
             throw Self.failure(.decode(detail: error.description), wording: wording)
         }
-        guard let transcoded else {
+        guard let response else {
             throw Self.failure(.decode(detail: "reply is not a response object"), wording: wording)
         }
-        _ = try Self.checked(transcoded.response, wording: wording)
-        guard let output = transcoded.output else { throw Self.missing("jobs", wording: wording) }
+        try Self.check(response, wording: wording)
+        guard let output else { throw Self.missing("jobs", wording: wording) }
         return output
     }
 
@@ -61,15 +62,16 @@ struct DaemonSession {
         do { line = try client.sendForLine(request) } catch {
             throw Self.failure(error, wording: wording)
         }
-        let read: (response: Response, jobs: [JobSnapshot]?)?
-        do { read = try line.withBytes { bytes throws(JSONError) in try JobListTranscoder.jobs(bytes) } } catch {
+        var jobs: [JobSnapshot]?
+        let response: Response?
+        do { response = try line.withBytes { bytes throws(JSONError) in try JobListTranscoder.jobs(bytes, into: &jobs) } } catch {
             throw Self.failure(.decode(detail: error.description), wording: wording)
         }
-        guard let read else {
+        guard let response else {
             throw Self.failure(.decode(detail: "reply is not a response object"), wording: wording)
         }
-        _ = try Self.checked(read.response, wording: wording)
-        guard let jobs = read.jobs else { throw Self.missing("jobs", wording: wording) }
+        try Self.check(response, wording: wording)
+        guard let jobs else { throw Self.missing("jobs", wording: wording) }
         return jobs
     }
 
@@ -96,6 +98,13 @@ struct DaemonSession {
 
     /// The reply when it is a success, else the daemon's message with its code.
     static func checked(_ response: Response, wording: ErrorWording) throws(CommandFailure) -> Response {
+        try check(response, wording: wording)
+        return response
+    }
+
+    /// Throws the daemon's message with its code unless the reply is a success; returns
+    /// nothing, so that `list` copies no response.
+    static func check(_ response: Response, wording: ErrorWording) throws(CommandFailure) {
         guard response.success else {
             let message = response.error ?? "unknown error"
             let code = response.code ?? .internal
@@ -104,7 +113,6 @@ struct DaemonSession {
             if code == .versionMismatch || code == .blocked { throw CommandFailure(message, code: code) }
             throw CommandFailure(wording.prefix + message, code: code)
         }
-        return response
     }
 
     /// The client's working directory (the logical `$PWD` when it names this directory).

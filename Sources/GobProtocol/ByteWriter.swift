@@ -18,6 +18,9 @@ struct ByteWriter {
     /// Starts over, dropping what was written (not an overflow: that stays).
     mutating func rewind() { count = 0 }
 
+    /// Drops what was written after the first `mark` bytes (not an overflow: that stays).
+    mutating func rewind(to mark: Int) { count = min(count, mark) }
+
     /// Whether `needed` more bytes fit; marks the writer overflowed when not.
     @inline(__always)
     private mutating func fits(_ needed: Int) -> Bool {

@@ -10,36 +10,41 @@
 /// copied as they are, since `JSON.writeString` would write them back unchanged; any
 /// other string is decoded and written again.
 public enum JobListTranscoder {
-    /// The reply's response and its jobs, as `Response.jobs` reads them (nil when it
-    /// would be nil). The response's `data` holds every member but `jobs`. Nil when the
-    /// line is JSON but no response object.
+    /// The reply's response, with its jobs as `Response.jobs` reads them in `jobs` (nil
+    /// when that would be nil). The response's `data` holds every member but `jobs`. Nil
+    /// when the line is JSON but no response object.
+    ///
+    /// The jobs come back through a parameter, not in a tuple with the response: a
+    /// client copying an optional tuple of these types had the runtime build its type
+    /// from its mangled name, a tenth of a `gob list`.
     public static func jobs(
-        _ line: UnsafeBufferPointer<UInt8>
-    ) throws(JSONError) -> (response: Response, jobs: [JobSnapshot]?)? {
+        _ line: UnsafeBufferPointer<UInt8>, into jobs: inout [JobSnapshot]?
+    ) throws(JSONError) -> Response? {
         var reader = ReplyReader()
         reader.snapshots = []
         var parser = JSONParser(bytes: line)
         try parser.walkDocument { parser throws(JSONError) in try reader.readReply(&parser) }
         guard reader.isObject, let success = reader.success?.boolValue else { return nil }
-        let response = Response(
+        jobs = reader.valid ? reader.snapshots : nil
+        return Response(
             success: success, error: reader.error?.stringValue,
             code: reader.code?.stringValue.flatMap(ErrorCode.init(rawValue:)), data: reader.data)
-        return (response, reader.valid ? reader.snapshots : nil)
     }
 
-    /// The reply's response and `list --json`'s output for its jobs (without the final
-    /// line feed), or nil output when `Response.jobs` would be nil. The response's `data`
-    /// holds every member but `jobs`. Nil when the line is JSON but no response object.
+    /// The reply's response, with `list --json`'s output for its jobs (without the final
+    /// line feed) in `output`, nil when `Response.jobs` would be nil. The response's
+    /// `data` holds every member but `jobs`. Nil when the line is JSON but no response
+    /// object. (A parameter, not a tuple, as for `jobs`.)
     public static func transcode(
-        _ line: UnsafeBufferPointer<UInt8>
-    ) throws(JSONError) -> (response: Response, output: [UInt8]?)? {
+        _ line: UnsafeBufferPointer<UInt8>, into output: inout [UInt8]?
+    ) throws(JSONError) -> Response? {
         // The output is written straight into the array it is returned in; a reply whose
         // output outgrows the first guess is read again with room for the worst case.
         var capacity = line.count + line.count / 2 + 4096
         while true {
             var reader = ReplyReader()
             var failure: JSONError?
-            let output = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, written in
+            let written = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, written in
                 reader.out = ByteWriter(into: buffer)
                 var parser = JSONParser(bytes: line)
                 do throws(JSONError) {
@@ -55,10 +60,10 @@ public enum JobListTranscoder {
                 continue
             }
             guard reader.isObject, let success = reader.success?.boolValue else { return nil }
-            let response = Response(
+            output = reader.valid ? written : nil
+            return Response(
                 success: success, error: reader.error?.stringValue,
                 code: reader.code?.stringValue.flatMap(ErrorCode.init(rawValue:)), data: reader.data)
-            return (response, reader.valid ? output : nil)
         }
     }
 }
@@ -138,6 +143,17 @@ private struct ReplyReader {
                     _ = try parser.parseValue(depth: 3)
                     valid = false
                     return
+                }
+                // A job in the daemon's layout with plain values is written as it is read.
+                if valid, snapshots == nil {
+                    let mark = out.count
+                    if count > 0 { out.append(UInt8(ascii: ",")) }
+                    out.newline(level: 1)
+                    if RawJob.transcodeCanonical(&parser, into: &out) {
+                        count += 1
+                        return
+                    }
+                    out.rewind(to: mark)
                 }
                 // The daemon's layout sets every value; only another one needs them reset.
                 if try !job.readCanonical(&parser) {
