@@ -46,10 +46,12 @@ struct DaemonSession {
         do { response = try line.withBytes { bytes throws(JSONError) in try JobListTranscoder.transcode(bytes, into: &output) } } catch {
             throw Self.failure(.decode(detail: error.description), wording: wording)
         }
-        guard let response else {
+        // Moved out of the optional, not copied: a copy went through the value witness
+        // of `Response?` and had the runtime build that type from its mangled name.
+        guard let reply = consume response else {
             throw Self.failure(.decode(detail: "reply is not a response object"), wording: wording)
         }
-        try Self.check(response, wording: wording)
+        try Self.check(reply, wording: wording)
         guard let output else { throw Self.missing("jobs", wording: wording) }
         return output
     }
@@ -67,10 +69,12 @@ struct DaemonSession {
         do { response = try line.withBytes { bytes throws(JSONError) in try JobListTranscoder.jobs(bytes, into: &jobs) } } catch {
             throw Self.failure(.decode(detail: error.description), wording: wording)
         }
-        guard let response else {
+        // Moved out of the optional, not copied: a copy went through the value witness
+        // of `Response?` and had the runtime build that type from its mangled name.
+        guard let reply = consume response else {
             throw Self.failure(.decode(detail: "reply is not a response object"), wording: wording)
         }
-        try Self.check(response, wording: wording)
+        try Self.check(reply, wording: wording)
         guard let jobs else { throw Self.missing("jobs", wording: wording) }
         return jobs
     }
