@@ -34,17 +34,28 @@ struct DaemonSession {
         return try Self.checked(response, wording: wording)
     }
 
-    /// `send` for `list --json`: the output for the reply's jobs, transcoded straight
-    /// from its bytes (`JobListTranscoder`); a reply without jobs is a decode failure.
-    func sendListJSON(_ request: Request, wording: ErrorWording) throws(CommandFailure) -> [UInt8] {
+    /// `send` for `list --json`: prints the output for the reply's jobs, transcoded
+    /// straight from its bytes, in the reply's own memory (`JobListTranscoder`); a reply
+    /// without jobs is a decode failure, and prints nothing.
+    func printListJSON(_ request: Request, wording: ErrorWording) throws(CommandFailure) {
         let line: ReplyLine
         do { line = try client.sendForLine(request) } catch {
             throw Self.failure(error, wording: wording)
         }
-        var output: [UInt8]?
+        let length = line.count
+        guard let memory = line.makeHeadroom(JobListTranscoder.headroom(for: length)) else {
+            throw Self.failure(.decode(detail: "out of memory"), wording: wording)
+        }
+        var output: JobListOutput?
         let response: Response?
-        do { response = try line.withBytes { bytes throws(JSONError) in try JobListTranscoder.transcode(bytes, into: &output) } } catch {
+        do {
+            response = try JobListTranscoder.transcodeInPlace(memory, line: (memory.count - length)..<memory.count, into: &output)
+        } catch {
             throw Self.failure(.decode(detail: error.description), wording: wording)
+        }
+        defer {
+            output?.release()
+            withExtendedLifetime(line) {}
         }
         // Moved out of the optional, not copied: a copy went through the value witness
         // of `Response?` and had the runtime build that type from its mangled name.
@@ -53,7 +64,7 @@ struct DaemonSession {
         }
         try Self.check(reply, wording: wording)
         guard let output else { throw Self.missing("jobs", wording: wording) }
-        return output
+        Console.out(bytes: output.bytes)
     }
 
     /// `send` for `list`: the reply's jobs, read straight from its bytes

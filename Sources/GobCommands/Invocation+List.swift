@@ -12,9 +12,7 @@ extension Invocation {
         let scope = all ? nil : try DaemonSession.workingDirectory()
         let wording = DaemonSession.ErrorWording(prefix: "failed to list jobs: ")
         if json {
-            var output = try DaemonSession().sendListJSON(.list(workdir: scope), wording: wording)
-            output.append(0x0A)
-            Console.out(bytes: output)
+            try DaemonSession().printListJSON(.list(workdir: scope), wording: wording)
             return
         }
         let jobs = try DaemonSession().sendList(.list(workdir: scope), wording: wording)

@@ -25,11 +25,13 @@ struct JobListTranscoderTests {
         return .response(success: response.success, error: response.error, data: data, output: output)
     }
 
-    static func transcoded(_ line: [UInt8]) -> Outcome {
+    /// What `transcode` makes of a reply line, its output written in place with
+    /// `headroom` bytes in front of the line (nil: as `gob list --json` leaves).
+    static func transcoded(_ line: [UInt8], headroom: Int? = nil) -> Outcome {
         do {
             var output: [UInt8]?
             let result = try line.withUnsafeBufferPointer { bytes throws(JSONError) in
-                try JobListTranscoder.transcode(bytes, into: &output)
+                try JobListTranscoder.transcode(bytes, into: &output, headroom: headroom)
             }
             guard let response = result else { return .notResponse }
             return .response(
@@ -71,6 +73,11 @@ struct JobListTranscoderTests {
     static func expectAgreement(_ line: [UInt8], sourceLocation: SourceLocation = #_sourceLocation) {
         let expected = reference(line)
         #expect(transcoded(line) == expected, "\(String(decoding: line, as: UTF8.self))", sourceLocation: sourceLocation)
+        // The output catches up with the reading at once, or after a job or two, and
+        // moves on to memory of its own.
+        for headroom in [0, 700] {
+            #expect(transcoded(line, headroom: headroom) == expected, "headroom \(headroom)", sourceLocation: sourceLocation)
+        }
         #expect(read(line) == expected, "jobs: \(String(decoding: line, as: UTF8.self))", sourceLocation: sourceLocation)
         #expect(snapshotsAgree(line), "snapshots: \(String(decoding: line, as: UTF8.self))", sourceLocation: sourceLocation)
     }
