@@ -25,9 +25,10 @@ enum Console {
         write(text, to: STDOUT_FILENO)
     }
 
-    /// Writes UTF-8 `bytes` to stdout as they are (large outputs skip a String).
-    static func out(bytes: [UInt8]) {
-        bytes.withUnsafeBufferPointer { write($0, to: STDOUT_FILENO) }
+    /// Writes UTF-8 `bytes` to stdout as they are (large outputs skip a String), from
+    /// memory the caller holds.
+    static func out(bytes: UnsafeBufferPointer<UInt8>) {
+        write(bytes, to: STDOUT_FILENO)
     }
 
     /// Writes `text` to stderr as is.

@@ -34,23 +34,37 @@ struct DaemonSession {
         return try Self.checked(response, wording: wording)
     }
 
-    /// `send` for `list --json`: the output for the reply's jobs, transcoded straight
-    /// from its bytes (`JobListTranscoder`); a reply without jobs is a decode failure.
-    func sendListJSON(_ request: Request, wording: ErrorWording) throws(CommandFailure) -> [UInt8] {
+    /// `send` for `list --json`: prints the output for the reply's jobs, transcoded
+    /// straight from its bytes, in the reply's own memory (`JobListTranscoder`); a reply
+    /// without jobs is a decode failure, and prints nothing.
+    func printListJSON(_ request: Request, wording: ErrorWording) throws(CommandFailure) {
         let line: ReplyLine
         do { line = try client.sendForLine(request) } catch {
             throw Self.failure(error, wording: wording)
         }
-        let transcoded: (response: Response, output: [UInt8]?)?
-        do { transcoded = try line.withBytes { bytes throws(JSONError) in try JobListTranscoder.transcode(bytes) } } catch {
+        let length = line.count
+        guard let memory = line.makeHeadroom(JobListTranscoder.headroom(for: length)) else {
+            throw Self.failure(.decode(detail: "out of memory"), wording: wording)
+        }
+        var output: JobListOutput?
+        let response: Response?
+        do {
+            response = try JobListTranscoder.transcodeInPlace(memory, line: (memory.count - length)..<memory.count, into: &output)
+        } catch {
             throw Self.failure(.decode(detail: error.description), wording: wording)
         }
-        guard let transcoded else {
+        defer {
+            output?.release()
+            withExtendedLifetime(line) {}
+        }
+        // Moved out of the optional, not copied: a copy went through the value witness
+        // of `Response?` and had the runtime build that type from its mangled name.
+        guard let reply = consume response else {
             throw Self.failure(.decode(detail: "reply is not a response object"), wording: wording)
         }
-        _ = try Self.checked(transcoded.response, wording: wording)
-        guard let output = transcoded.output else { throw Self.missing("jobs", wording: wording) }
-        return output
+        try Self.check(reply, wording: wording)
+        guard let output else { throw Self.missing("jobs", wording: wording) }
+        Console.out(bytes: output.bytes)
     }
 
     /// `send` for `list`: the reply's jobs, read straight from its bytes
@@ -61,15 +75,18 @@ struct DaemonSession {
         do { line = try client.sendForLine(request) } catch {
             throw Self.failure(error, wording: wording)
         }
-        let read: (response: Response, jobs: [JobSnapshot]?)?
-        do { read = try line.withBytes { bytes throws(JSONError) in try JobListTranscoder.jobs(bytes) } } catch {
+        var jobs: [JobSnapshot]?
+        let response: Response?
+        do { response = try line.withBytes { bytes throws(JSONError) in try JobListTranscoder.jobs(bytes, into: &jobs) } } catch {
             throw Self.failure(.decode(detail: error.description), wording: wording)
         }
-        guard let read else {
+        // Moved out of the optional, not copied: a copy went through the value witness
+        // of `Response?` and had the runtime build that type from its mangled name.
+        guard let reply = consume response else {
             throw Self.failure(.decode(detail: "reply is not a response object"), wording: wording)
         }
-        _ = try Self.checked(read.response, wording: wording)
-        guard let jobs = read.jobs else { throw Self.missing("jobs", wording: wording) }
+        try Self.check(reply, wording: wording)
+        guard let jobs else { throw Self.missing("jobs", wording: wording) }
         return jobs
     }
 
@@ -96,6 +113,13 @@ struct DaemonSession {
 
     /// The reply when it is a success, else the daemon's message with its code.
     static func checked(_ response: Response, wording: ErrorWording) throws(CommandFailure) -> Response {
+        try check(response, wording: wording)
+        return response
+    }
+
+    /// Throws the daemon's message with its code unless the reply is a success; returns
+    /// nothing, so that `list` copies no response.
+    static func check(_ response: Response, wording: ErrorWording) throws(CommandFailure) {
         guard response.success else {
             let message = response.error ?? "unknown error"
             let code = response.code ?? .internal
@@ -104,7 +128,6 @@ struct DaemonSession {
             if code == .versionMismatch || code == .blocked { throw CommandFailure(message, code: code) }
             throw CommandFailure(wording.prefix + message, code: code)
         }
-        return response
     }
 
     /// The client's working directory (the logical `$PWD` when it names this directory).

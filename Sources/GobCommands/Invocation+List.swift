@@ -12,9 +12,7 @@ extension Invocation {
         let scope = all ? nil : try DaemonSession.workingDirectory()
         let wording = DaemonSession.ErrorWording(prefix: "failed to list jobs: ")
         if json {
-            var output = try DaemonSession().sendListJSON(.list(workdir: scope), wording: wording)
-            output.append(0x0A)
-            Console.out(bytes: output)
+            try DaemonSession().printListJSON(.list(workdir: scope), wording: wording)
             return
         }
         let jobs = try DaemonSession().sendList(.list(workdir: scope), wording: wording)
@@ -53,11 +51,22 @@ extension Invocation {
     /// listens on (`:5173 :24678`), two spaces apart. On a terminal a long command is cut
     /// so that the line fits.
     static func listText(_ jobs: [JobSnapshot], showDirectory: Bool, style: ListStyle, nowSeconds: Int64) -> String {
+        // Appended piece by piece into room reserved once: interpolating and joining
+        // temporaries grew and copied strings for every part of every line.
         var text = ""
+        text.reserveCapacity(jobs.count * 96)
         for job in jobs {
-            var head = "\(job.id): [\(job.pid)] \(job.status.rawValue)"
-            if showDirectory { head += " (\(job.workdir.isEmpty ? "<unknown>" : job.workdir))" }
-            head += ": "
+            var head = job.id
+            head.append(": [")
+            head.append(String(job.pid))
+            head.append("] ")
+            head.append(job.status.rawValue)
+            if showDirectory {
+                head.append(" (")
+                head.append(job.workdir.isEmpty ? "<unknown>" : job.workdir.description)
+                head.append(")")
+            }
+            head.append(": ")
             var mark = ""
             var markWidth = 0
             if let failure = job.failure {
@@ -83,10 +92,16 @@ extension Invocation {
                 description = Fit.cut(
                     description, width: max(columns - descriptionIndent.count - extrasWidth, 10), ellipsis: ellipsis)
             }
-            text += head + command + mark + "\n"
+            text.append(head)
+            text.append(command)
+            text.append(mark)
+            text.append("\n")
             if !description.isEmpty || !extras.isEmpty {
-                let gap = description.isEmpty || extras.isEmpty ? "" : "  "
-                text += descriptionIndent + description + gap + extras + "\n"
+                text.append(descriptionIndent)
+                text.append(description)
+                if !description.isEmpty && !extras.isEmpty { text.append("  ") }
+                text.append(extras)
+                text.append("\n")
             }
         }
         return text

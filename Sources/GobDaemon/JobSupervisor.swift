@@ -183,15 +183,14 @@ public final class JobSupervisor: Sendable {
         }
     }
 
-    /// Appends the wire objects of the jobs of `workdir` (all when nil), newest first and
-    /// comma-separated, to `out`: the body of a `list` reply. Each job's bytes are kept
-    /// until the job changes (`Job.wire`), and the whole body until any job does, so a
-    /// list of thousands is mostly copying.
-    public func writeList(workdir: OSString?, into out: inout [UInt8]) {
+    /// The wire objects of the jobs of `workdir` (all when nil), newest first and
+    /// comma-separated: the body of a `list` reply. Each job's bytes are kept until the
+    /// job changes (`Job.wire`), and the whole body until any job does, so a list of
+    /// thousands hands back kept bytes, which the caller copies outside the lock.
+    public func listBody(workdir: OSString?) -> [UInt8] {
         state.withLock { state in
             if let kept = state.listBody, kept.generation == state.generation, kept.scope == workdir {
-                out.append(contentsOf: kept.bytes)
-                return
+                return kept.bytes
             }
             // Sort plain keys that point into a list of table positions: never copies of
             // job records, nor table indices, which cost reference counting as they move.
@@ -199,26 +198,23 @@ public final class JobSupervisor: Sendable {
             var order: [(created: Int64, sequence: UInt64, slot: Int)] = []
             positions.reserveCapacity(state.jobs.count)
             order.reserveCapacity(state.jobs.count)
+            var size = 0
             for index in state.jobs.indices where workdir == nil || state.jobs.values[index].workdir == workdir {
                 order.append((state.jobs.values[index].createdAtNanos, state.jobs.values[index].sequence, positions.count))
                 positions.append(index)
+                if state.jobs.values[index].wire == nil { state.jobs.values[index].wire = state.jobs.values[index].encodedSnapshot }
+                size += (state.jobs.values[index].wire?.count ?? 0) + 1
             }
             order.sort { ($0.created, $0.sequence) > ($1.created, $1.sequence) }
+            // Exactly the room the body takes: growing it copied hundreds of kilobytes.
             var body: [UInt8] = []
-            body.reserveCapacity(order.count * 400)
+            body.reserveCapacity(size)
             for (n, key) in order.enumerated() {
-                let index = positions[key.slot]
                 if n > 0 { body.append(UInt8(ascii: ",")) }
-                if let wire = state.jobs.values[index].wire {
-                    body.append(contentsOf: wire)
-                } else {
-                    let wire = state.jobs.values[index].encodedSnapshot
-                    state.jobs.values[index].wire = wire
-                    body.append(contentsOf: wire)
-                }
+                if let wire = state.jobs.values[positions[key.slot]].wire { body.append(contentsOf: wire) }
             }
             state.listBody = (workdir, state.generation, body)
-            out.append(contentsOf: body)
+            return body
         }
     }
 

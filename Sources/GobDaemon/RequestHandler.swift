@@ -37,10 +37,15 @@ public struct RequestHandler: Sendable {
         }
         var line: [UInt8] = []
         if case let .list(workdir) = request {
-            line.reserveCapacity(supervisor.jobCount * 400 + 64)
-            line.append(contentsOf: #"{"success":true,"data":{"jobs":["#.utf8)
-            supervisor.writeList(workdir: workdir, into: &line)
-            line.append(contentsOf: "]}}\n".utf8)
+            let body = supervisor.listBody(workdir: workdir)
+            let head = #"{"success":true,"data":{"jobs":["#.utf8
+            let tail = "]}}\n".utf8
+            // The line is allocated once at its size: a guess that fell short grew and
+            // copied hundreds of kilobytes for a list of a thousand jobs.
+            line.reserveCapacity(head.count + body.count + tail.count)
+            line.append(contentsOf: head)
+            line.append(contentsOf: body)
+            line.append(contentsOf: tail)
             supervisor.portsListed(scope: workdir)
             return (line, .close)
         }

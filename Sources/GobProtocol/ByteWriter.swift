@@ -1,29 +1,81 @@
+import Glibc
+
 /// Writes bytes into memory it is given, for a writer that appends many small pieces
 /// (`JobListTranscoder`): plain stores, where `[UInt8].append` checked uniqueness and
 /// capacity out of line for every piece. When the memory is full it writes nothing more
-/// and says so (`overflowed`): the caller tries again with more.
+/// and says so (`overflowed`).
+///
+/// Written in place (`inPlace`), it writes over bytes that have been read, in front of
+/// what is still to be read (`keepBefore`), and moves to memory of its own when that
+/// room runs out, so it never overflows.
 struct ByteWriter {
-    private let base: UnsafeMutablePointer<UInt8>?
-    private let capacity: Int
+    private(set) var base: UnsafeMutablePointer<UInt8>?
+    private var capacity: Int
+    /// Where writing must stop: `capacity`, or in place, the first byte still to be read.
+    private var limit: Int
     /// How many bytes are written.
     private(set) var count = 0
     /// A write did not fit: the bytes are incomplete.
     private(set) var overflowed = false
+    /// Writes in place, moving to memory of its own when the room runs out.
+    private var spills = false
+    /// The memory of its own (allocated with `malloc`), which the owner frees.
+    private(set) var allocated: UnsafeMutablePointer<UInt8>?
 
     init(into buffer: UnsafeMutableBufferPointer<UInt8>) {
         base = buffer.baseAddress
         capacity = buffer.count
+        limit = capacity
+    }
+
+    /// A writer over `memory`, whose first `room` bytes may be written; `keepBefore`
+    /// moves that bound as reading goes on.
+    static func inPlace(_ memory: UnsafeMutableBufferPointer<UInt8>, room: Int) -> ByteWriter {
+        var writer = ByteWriter(into: memory)
+        writer.limit = min(room, memory.count)
+        writer.spills = true
+        return writer
+    }
+
+    /// In place, lets writing go up to `position`, the first byte still to be read.
+    mutating func keepBefore(_ position: Int) {
+        if spills && allocated == nil { limit = min(max(limit, position), capacity) }
     }
 
     /// Starts over, dropping what was written (not an overflow: that stays).
     mutating func rewind() { count = 0 }
 
+    /// Drops what was written after the first `mark` bytes (not an overflow: that stays).
+    mutating func rewind(to mark: Int) { count = min(count, mark) }
+
     /// Whether `needed` more bytes fit; marks the writer overflowed when not.
     @inline(__always)
     private mutating func fits(_ needed: Int) -> Bool {
-        if count + needed <= capacity, !overflowed { return true }
-        overflowed = true
-        return false
+        if count + needed <= limit, !overflowed { return true }
+        return makeRoom(needed)
+    }
+
+    /// Room for `needed` more bytes in memory of its own, when writing in place; else
+    /// the writer is marked overflowed.
+    @inline(never)
+    private mutating func makeRoom(_ needed: Int) -> Bool {
+        guard spills, !overflowed else {
+            overflowed = true
+            return false
+        }
+        let grown = max(capacity, (count + needed) * 2, 4096)
+        guard let memory = (allocated == nil ? malloc(grown) : realloc(allocated, grown))?
+            .assumingMemoryBound(to: UInt8.self)
+        else {
+            overflowed = true
+            return false
+        }
+        if allocated == nil, let base, count > 0 { memory.update(from: base, count: count) }
+        allocated = memory
+        base = memory
+        capacity = grown
+        limit = grown
+        return true
     }
 
     /// Writes one byte.

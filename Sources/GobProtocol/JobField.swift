@@ -59,7 +59,7 @@ public enum JobField: Int, CaseIterable, Sendable {
         case .runs: .init("runs", .count)
         case .stats: .init("stats", .counts(.stats))
         case .estimate: .init("estimate", .counts(.estimate))
-        case .outcome: .init("outcome", .optionalText)
+        case .outcome: .init("outcome", .outcome)
         case .readyLog: .init("ready_log", .optionalText)
         case .readyPort: .init("ready_port", .optionalInt64)
         case .readyTimeout: .init("ready_timeout_ms", .optionalInt64)
@@ -89,6 +89,8 @@ public enum JobField: Int, CaseIterable, Sendable {
         case status
         /// A string or `null`.
         case optionalText
+        /// One of `RunOutcome`'s names, or `null`; any other value reads as `null`.
+        case outcome
         /// An integer truncated to 32 bits, or `null`.
         case optionalInt32
         /// An integer, or `null`.
@@ -266,6 +268,8 @@ extension JobField {
             return .text(text)
         case .optionalText:
             return .optional(json?.stringValue)
+        case .outcome:
+            return .optional(json?.stringValue.flatMap { RunOutcome(rawValue: $0)?.rawValue })
         case .optionalInt32:
             return .optional(json?.intValue.map { Int64(Int32(truncatingIfNeeded: $0)) })
         case .optionalInt64:

@@ -1,3 +1,5 @@
+import Glibc
+
 /// Reads a `list` reply line in one pass over its bytes, with no JSON value in between:
 /// into `list --json`'s output (`transcode`), with no `JobSnapshot` and, for plain text,
 /// no `String` either, or into the jobs' snapshots (`jobs`). Building, reference counting
@@ -10,56 +12,93 @@
 /// copied as they are, since `JSON.writeString` would write them back unchanged; any
 /// other string is decoded and written again.
 public enum JobListTranscoder {
-    /// The reply's response and its jobs, as `Response.jobs` reads them (nil when it
-    /// would be nil). The response's `data` holds every member but `jobs`. Nil when the
-    /// line is JSON but no response object.
+    /// The reply's response, with its jobs as `Response.jobs` reads them in `jobs` (nil
+    /// when that would be nil). The response's `data` holds every member but `jobs`. Nil
+    /// when the line is JSON but no response object.
+    ///
+    /// The jobs come back through a parameter, not in a tuple with the response: a
+    /// client copying an optional tuple of these types had the runtime build its type
+    /// from its mangled name, a tenth of a `gob list`.
     public static func jobs(
-        _ line: UnsafeBufferPointer<UInt8>
-    ) throws(JSONError) -> (response: Response, jobs: [JobSnapshot]?)? {
+        _ line: UnsafeBufferPointer<UInt8>, into jobs: inout [JobSnapshot]?
+    ) throws(JSONError) -> Response? {
         var reader = ReplyReader()
         reader.snapshots = []
         var parser = JSONParser(bytes: line)
         try parser.walkDocument { parser throws(JSONError) in try reader.readReply(&parser) }
         guard reader.isObject, let success = reader.success?.boolValue else { return nil }
-        let response = Response(
+        jobs = reader.valid ? reader.snapshots : nil
+        return Response(
             success: success, error: reader.error?.stringValue,
             code: reader.code?.stringValue.flatMap(ErrorCode.init(rawValue:)), data: reader.data)
-        return (response, reader.valid ? reader.snapshots : nil)
     }
 
-    /// The reply's response and `list --json`'s output for its jobs (without the final
-    /// line feed), or nil output when `Response.jobs` would be nil. The response's `data`
-    /// holds every member but `jobs`. Nil when the line is JSON but no response object.
+    /// The reply's response, with `list --json`'s output for its jobs (without the final
+    /// line feed) in `output`, nil when `Response.jobs` would be nil. The response's
+    /// `data` holds every member but `jobs`. Nil when the line is JSON but no response
+    /// object. (A parameter, not a tuple, as for `jobs`.)
+    ///
+    /// `transcodeInPlace` on a copy of the line with `headroom` bytes in front of it
+    /// (by default as `gob list --json` gives it); tests vary it.
     public static func transcode(
-        _ line: UnsafeBufferPointer<UInt8>
-    ) throws(JSONError) -> (response: Response, output: [UInt8]?)? {
-        // The output is written straight into the array it is returned in; a reply whose
-        // output outgrows the first guess is read again with room for the worst case.
-        var capacity = line.count + line.count / 2 + 4096
-        while true {
-            var reader = ReplyReader()
-            var failure: JSONError?
-            let output = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, written in
-                reader.out = ByteWriter(into: buffer)
-                var parser = JSONParser(bytes: line)
-                do throws(JSONError) {
-                    try parser.walkDocument { parser throws(JSONError) in try reader.readReply(&parser) }
-                } catch {
-                    failure = error
-                }
-                written = reader.out.count
-            }
-            if let failure { throw failure }
-            if reader.out.overflowed {
-                capacity = capacity * 8
-                continue
-            }
+        _ line: UnsafeBufferPointer<UInt8>, into output: inout [UInt8]?, headroom: Int? = nil
+    ) throws(JSONError) -> Response? {
+        let room = headroom ?? Self.headroom(for: line.count)
+        let memory = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: room + line.count)
+        defer { memory.deallocate() }
+        _ = UnsafeMutableBufferPointer(rebasing: memory[room...]).initialize(from: line)
+        var written: JobListOutput?
+        let response = try transcodeInPlace(memory, line: room..<memory.count, into: &written)
+        if let written {
+            output = Array(written.bytes.dropLast())
+            written.release()
+        }
+        return response
+    }
+
+    /// The room `gob list --json` leaves in front of a reply of `count` bytes: a job's
+    /// output is about a sixth longer than its bytes on the wire, so the output stays
+    /// behind the reading.
+    public static func headroom(for count: Int) -> Int { count / 4 + 8192 }
+
+    /// `transcode` in the reply's own memory: the line lies at `line` in `memory`, and
+    /// the output is written from the start of `memory` over the bytes already read, in
+    /// front of those still to be read; when it catches up with them it moves on to
+    /// memory of its own. The output (`output`, line feed included; nil when
+    /// `Response.jobs` would be nil) must be released; the line's bytes are gone.
+    ///
+    /// For a thousand jobs, the pages of a second buffer as large as the reply cost
+    /// more than transcoding into it (a first touch of a page is about a microsecond
+    /// here, and freeing it at exit more).
+    public static func transcodeInPlace(
+        _ memory: UnsafeMutableBufferPointer<UInt8>, line: Range<Int>, into output: inout JobListOutput?
+    ) throws(JSONError) -> Response? {
+        var reader = ReplyReader()
+        reader.out = .inPlace(memory, room: line.lowerBound)
+        reader.inputOffset = line.lowerBound
+        var parser = JSONParser(bytes: UnsafeBufferPointer(rebasing: memory[line]))
+        do {
+            try parser.walkDocument { parser throws(JSONError) in try reader.readReply(&parser) }
+        } catch {
+            free(reader.out.allocated)
+            throw error
+        }
+        guard reader.isObject, let success = reader.success?.boolValue, reader.valid else {
+            free(reader.out.allocated)
             guard reader.isObject, let success = reader.success?.boolValue else { return nil }
-            let response = Response(
+            return Response(
                 success: success, error: reader.error?.stringValue,
                 code: reader.code?.stringValue.flatMap(ErrorCode.init(rawValue:)), data: reader.data)
-            return (response, reader.valid ? output : nil)
         }
+        reader.out.append(0x0A)
+        guard !reader.out.overflowed, let base = reader.out.base else {
+            free(reader.out.allocated)
+            throw JSONError("out of memory")
+        }
+        output = JobListOutput(bytes: UnsafeBufferPointer(start: base, count: reader.out.count), allocated: reader.out.allocated)
+        return Response(
+            success: success, error: reader.error?.stringValue,
+            code: reader.code?.stringValue.flatMap(ErrorCode.init(rawValue:)), data: reader.data)
     }
 }
 
@@ -73,6 +112,8 @@ private struct ReplyReader {
     var data: [(String, JSON)] = []
     /// Where the output goes; it holds the last `jobs` member's output.
     var out = ByteWriter(into: UnsafeMutableBufferPointer(start: nil, count: 0))
+    /// Where the line starts in the memory `out` writes in place.
+    var inputOffset = 0
     /// Whether there is a `jobs` member that `Response.jobs` would read.
     var valid = false
     /// The last `jobs` member's snapshots, when they are collected (`jobs`) instead of
@@ -134,10 +175,23 @@ private struct ReplyReader {
             values.initialize(repeating: .absent)
             let job = RawJob(values: values)
             try parser.walkArray(depth: 3) { parser throws(JSONError) in
+                // Everything before this element has been read and may be written over.
+                out.keepBefore(inputOffset + parser.index)
                 guard parser.next == UInt8(ascii: "{") else {
                     _ = try parser.parseValue(depth: 3)
                     valid = false
                     return
+                }
+                // A job in the daemon's layout with plain values is written as it is read.
+                if valid, snapshots == nil {
+                    let mark = out.count
+                    if count > 0 { out.append(UInt8(ascii: ",")) }
+                    out.newline(level: 1)
+                    if RawJob.transcodeCanonical(&parser, into: &out) {
+                        count += 1
+                        return
+                    }
+                    out.rewind(to: mark)
                 }
                 // The daemon's layout sets every value; only another one needs them reset.
                 if try !job.readCanonical(&parser) {
@@ -157,6 +211,7 @@ private struct ReplyReader {
                 count += 1
             }
         }
+        out.keepBefore(inputOffset + parser.index)
         if count == 0 {
             out.rewind()
             out.append("[]")

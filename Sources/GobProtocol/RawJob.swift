@@ -142,6 +142,8 @@ struct RawJob {
                 out.append(status == .running ? #""running""# : #""stopped""#)
             case .optionalText:
                 if case .string = value { Self.writeText(value, into: &out, from: parser) } else { out.append("null") }
+            case .outcome:
+                Self.writeOutcome(value, into: &out, from: parser)
             case .optionalInt32:
                 if let number = Self.integer(value) {
                     out.append(integer: Int64(Int32(truncatingIfNeeded: number)))
@@ -206,7 +208,8 @@ struct RawJob {
             case .status:
                 guard let status = Self.status(value, from: parser) else { return nil }
                 job[field] = .text(status.rawValue)
-            case .optionalText:
+            case .optionalText, .outcome:
+                // The outcome's setter keeps only a name of `RunOutcome`.
                 if case .string = value { job[field] = .text(Self.text(value, from: parser)) }
             case .optionalInt32, .optionalInt64:
                 if let number = Self.integer(value) { job[field] = .integer(number) }
@@ -312,7 +315,7 @@ struct RawJob {
     }
 
     /// A string as `stringValue` gives it: as text, bytes that are not UTF-8 as U+FFFD.
-    private static func writeText(_ value: Value, into out: inout ByteWriter, from parser: JSONParser) {
+    static func writeText(_ value: Value, into out: inout ByteWriter, from parser: JSONParser) {
         guard case let .string(contents, plain) = value else { return }
         if plain {
             writePlain(contents, into: &out, from: parser)
@@ -321,8 +324,18 @@ struct RawJob {
         }
     }
 
+    /// An outcome as `JobField.read` reads it: a name of `RunOutcome` as it is, anything
+    /// else as `null`.
+    static func writeOutcome(_ value: Value, into out: inout ByteWriter, from parser: JSONParser) {
+        guard case .string = value, RunOutcome(rawValue: text(value, from: parser)) != nil else {
+            out.append("null")
+            return
+        }
+        writeText(value, into: &out, from: parser)
+    }
+
     /// A string as `osStringValue` gives it: its exact bytes.
-    private static func writeBytes(_ value: Value, into out: inout ByteWriter, from parser: JSONParser) {
+    static func writeBytes(_ value: Value, into out: inout ByteWriter, from parser: JSONParser) {
         guard case let .string(contents, plain) = value else { return }
         if plain {
             writePlain(contents, into: &out, from: parser)

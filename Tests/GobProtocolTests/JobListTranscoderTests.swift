@@ -25,12 +25,15 @@ struct JobListTranscoderTests {
         return .response(success: response.success, error: response.error, data: data, output: output)
     }
 
-    static func transcoded(_ line: [UInt8]) -> Outcome {
+    /// What `transcode` makes of a reply line, its output written in place with
+    /// `headroom` bytes in front of the line (nil: as `gob list --json` leaves).
+    static func transcoded(_ line: [UInt8], headroom: Int? = nil) -> Outcome {
         do {
+            var output: [UInt8]?
             let result = try line.withUnsafeBufferPointer { bytes throws(JSONError) in
-                try JobListTranscoder.transcode(bytes)
+                try JobListTranscoder.transcode(bytes, into: &output, headroom: headroom)
             }
-            guard let (response, output) = result else { return .notResponse }
+            guard let response = result else { return .notResponse }
             return .response(
                 success: response.success, error: response.error, data: JSON.object(response.data).compact,
                 output: output.map { String(decoding: $0, as: UTF8.self) })
@@ -47,8 +50,9 @@ struct JobListTranscoderTests {
     /// printed as the value route prints them.
     static func read(_ line: [UInt8]) -> Outcome {
         do {
-            let result = try line.withUnsafeBufferPointer { bytes throws(JSONError) in try JobListTranscoder.jobs(bytes) }
-            guard let (response, jobs) = result else { return .notResponse }
+            var jobs: [JobSnapshot]?
+            let result = try line.withUnsafeBufferPointer { bytes throws(JSONError) in try JobListTranscoder.jobs(bytes, into: &jobs) }
+            guard let response = result else { return .notResponse }
             return .response(
                 success: response.success, error: response.error, data: JSON.object(response.data).compact,
                 output: jobs.map { JSON.array($0.map(\.listJSON)).pretty })
@@ -61,13 +65,19 @@ struct JobListTranscoderTests {
     /// (log paths included).
     static func snapshotsAgree(_ line: [UInt8]) -> Bool {
         let reference = (try? JSON(parsing: line)).flatMap(Response.init(json:))?.jobs
-        let read = try? line.withUnsafeBufferPointer { bytes throws(JSONError) in try JobListTranscoder.jobs(bytes) }
-        return read?.jobs == reference
+        var jobs: [JobSnapshot]?
+        let response = try? line.withUnsafeBufferPointer { bytes throws(JSONError) in try JobListTranscoder.jobs(bytes, into: &jobs) }
+        return (response == nil ? nil : jobs) == reference
     }
 
     static func expectAgreement(_ line: [UInt8], sourceLocation: SourceLocation = #_sourceLocation) {
         let expected = reference(line)
         #expect(transcoded(line) == expected, "\(String(decoding: line, as: UTF8.self))", sourceLocation: sourceLocation)
+        // The output catches up with the reading at once, or after a job or two, and
+        // moves on to memory of its own.
+        for headroom in [0, 700] {
+            #expect(transcoded(line, headroom: headroom) == expected, "headroom \(headroom)", sourceLocation: sourceLocation)
+        }
         #expect(read(line) == expected, "jobs: \(String(decoding: line, as: UTF8.self))", sourceLocation: sourceLocation)
         #expect(snapshotsAgree(line), "snapshots: \(String(decoding: line, as: UTF8.self))", sourceLocation: sourceLocation)
     }
@@ -103,6 +113,11 @@ struct JobListTranscoderTests {
                     command: [OSString(bytes: [0x63, 0x61, 0x66, 0xE9]), OSString(bytes: [0xFF, 0x3C, 0xC3, 0xA9, 0xE2, 0x80])],
                     workdir: OSString(bytes: [0x2F, 0xC3, 0xA9, 0xE9]), createdAt: "c", stdoutPath: "o", stderrPath: "e",
                     stoppedByGob: true),
+        // A job as most are: every value in the plain shape the one-pass writer takes.
+        JobSnapshot(id: "nwr", pid: 953, status: .running, command: ["sleep", "3600"], workdir: "/home/me/app",
+                    createdAt: "2026-12-02T02:16:17Z", stdoutPath: "/run/nwr.stdout.log", stderrPath: "/run/nwr.stderr.log",
+                    startedAt: "2026-12-02T02:16:17Z", run: "nwr-1", runs: 1, stats: RunStats(runs: 1),
+                    estimate: RunEstimate(typicalMilliseconds: 1500, upperMilliseconds: 2100), outcome: .failure),
     ]
 
     @Test func theDaemonsOwnReplies() {
@@ -110,7 +125,8 @@ struct JobListTranscoderTests {
             Self.expectAgreement(Self.daemonReply(Array(Self.jobs.prefix(count))))
         }
         // Many jobs, as the benchmark's list holds.
-        Self.expectAgreement(Self.daemonReply(Array(repeating: Self.jobs[0], count: 500) + Self.jobs))
+        Self.expectAgreement(Self.daemonReply(
+            Array(repeating: Self.jobs[0], count: 250) + Array(repeating: Self.jobs[4], count: 250) + Self.jobs))
     }
 
     @Test func theSameRepliesLaidOutOtherwise() throws {
@@ -189,6 +205,39 @@ struct JobListTranscoderTests {
     ])
     func oddReplies(text: String) {
         Self.expectAgreement(text)
+    }
+
+    /// Values of every shape, for `everyValueInTheDaemonsLayout`: those the one-pass
+    /// writer of the daemon's layout takes, and those it must leave to the general route
+    /// (numbers to truncate or rewrite, escapes, mistyped values, non-empty ports).
+    static let oddValues = [
+        "null", "true", "false", "0", "7", "-0", "-3", "01", "1.0", "1e2", "2E1", "999999999", "1000000000",
+        "2147483648", "-2147483649", "123456789012345678", "1234567890123456789", "99999999999999999999",
+        #""""#, #""x""#, #""running""#, #""stopped""#, #""Running""#, #""\u0072unning""#, #""a\"b""#, #""<&>""#,
+        #""\udce9""#, "[]", #"["a"]"#, #"["a",""]"#, #"["a",1]"#, "[[]]", "{}",
+        #"{"runs":1,"successes":2,"failures":3}"#, #"{"runs":1,"successes":2}"#, #"{"runs":1.5,"successes":2,"failures":3}"#,
+        #"{"typical_ms":1,"upper_ms":2}"#, #"{"typical_ms":-1,"upper_ms":2}"#, #"{"upper_ms":2,"typical_ms":1}"#,
+        #"{"port":80,"proto":"tcp","address":"::","pid":1}"#, #"[{"port":80,"proto":"tcp","address":"::","pid":1}]"#,
+    ]
+
+    /// Each member of a job in the daemon's own layout set, in turn, to each odd value:
+    /// the layout stays the daemon's, so the one-pass writer reads it, and must agree
+    /// with the value route or leave the job to the general one.
+    @Test func everyValueInTheDaemonsLayout() throws {
+        let reply = try JSON(parsing: Self.daemonReply([Self.jobs[4], Self.jobs[2]]))
+        let jobs = try #require(reply["data"]?["jobs"]?.arrayValue)
+        let members = jobs[0].objectMembers
+        #expect(members.map(\.0) == JobField.allCases.map(\.key))
+        for slot in members.indices {
+            for odd in Self.oddValues {
+                // Written as text, so that values JSON refuses (`01`) are there as they are.
+                var job = "{"
+                for (n, (key, value)) in members.enumerated() {
+                    job += (n > 0 ? "," : "") + "\"\(key)\":" + (n == slot ? odd : value.compact)
+                }
+                Self.expectAgreement(#"{"success":true,"data":{"jobs":["# + job + "}," + jobs[1].compact + "]}}")
+            }
+        }
     }
 
     @Test func controlCharactersAndInvalidUTF8() {
