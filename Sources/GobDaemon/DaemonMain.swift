@@ -196,6 +196,7 @@ final class Daemon: Sendable {
                 if relink { supervisor.relinkAll() }
                 supervisor.removeOrphanRunLogs()
                 supervisor.checkLogLimits()
+                logger.info("Start-up work done: links, stray logs, log limits")
             }
             if !DetachedThread.start(tidy) { tidy() }
             logger.info("State database \(history.store.path): \(jobCount) job(s)")

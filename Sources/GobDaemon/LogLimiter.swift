@@ -101,9 +101,17 @@ final class LogLimiter: Sendable {
                 inbox.commands.removeAll()
                 return nil
             }
+            // The thread's descriptors are made here, before it runs: once the thread is
+            // started, the daemon holds all it keeps (a count of them does not depend on
+            // when the thread first gets a CPU).
+            let inotify = inotify_init1(Int32(IN_CLOEXEC | IN_NONBLOCK))
+            let noInotify = inotify < 0 ? SystemError.last : nil
             do throws(DetachedThread.WakeableStartFailure) {
-                inbox.wake = try DetachedThread.startWakeable { [self] wakeFD in run(wakeFD: wakeFD) }
+                inbox.wake = try DetachedThread.startWakeable { [self] wakeFD in
+                    run(wakeFD: wakeFD, inotify: inotify, noInotify: noInotify)
+                }
             } catch {
+                if inotify >= 0 { Descriptor.close(inotify) }
                 return error.description
             }
             return nil
@@ -134,15 +142,14 @@ final class LogLimiter: Sendable {
         var measureAfter: Int64 = 0
     }
 
-    private func run(wakeFD: Int32) {
+    private func run(wakeFD: Int32, inotify: Int32, noInotify: SystemError?) {
         let comm = Glibc.open("/proc/thread-self/comm", O_WRONLY | O_CLOEXEC)
         if comm >= 0 {
             _ = Glibc.write(comm, Self.threadName, Self.threadName.utf8.count)
             _ = Glibc.close(comm)
         }
-        let inotify = inotify_init1(Int32(IN_CLOEXEC | IN_NONBLOCK))
-        if inotify < 0 {
-            logger.warning("Log limits: no inotify (\(SystemError.last)); running runs' logs are checked every second")
+        if let noInotify {
+            logger.warning("Log limits: no inotify (\(noInotify)); running runs' logs are checked every second")
         }
         var watches = Watches()
         while true {

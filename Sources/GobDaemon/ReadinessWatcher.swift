@@ -103,9 +103,17 @@ public final class ReadinessWatcher: Sendable {
                 inbox.commands.removeAll { if case .cancel = $0 { true } else { false } }
                 return nil
             }
+            // The thread's descriptors are made here, before it runs: once the thread is
+            // started, the daemon holds all it keeps (a count of them does not depend on
+            // when the thread first gets a CPU).
+            let inotify = inotify_init1(Int32(IN_CLOEXEC | IN_NONBLOCK))
+            let noInotify = inotify < 0 ? SystemError.last : nil
             do throws(DetachedThread.WakeableStartFailure) {
-                inbox.wake = try DetachedThread.startWakeable { [self] wakeFD in run(wakeFD: wakeFD) }
+                inbox.wake = try DetachedThread.startWakeable { [self] wakeFD in
+                    run(wakeFD: wakeFD, inotify: inotify, noInotify: noInotify)
+                }
             } catch {
+                if inotify >= 0 { Descriptor.close(inotify) }
                 return error.description
             }
             return nil
@@ -119,15 +127,14 @@ public final class ReadinessWatcher: Sendable {
     /// The thread's name in `/proc/<pid>/task/<tid>/comm` (and `top -H`).
     static let threadName = "gob-ready"
 
-    private func run(wakeFD: Int32) {
+    private func run(wakeFD: Int32, inotify: Int32, noInotify: SystemError?) {
         // Named through /proc (what `pthread_setname_np` does), which Swift's Glibc module reaches.
         let comm = Glibc.open("/proc/thread-self/comm", O_WRONLY | O_CLOEXEC)
         if comm >= 0 {
             _ = Glibc.write(comm, Self.threadName, Self.threadName.utf8.count)
             _ = Glibc.close(comm)
         }
-        let inotify = inotify_init1(Int32(IN_CLOEXEC | IN_NONBLOCK))
-        if inotify < 0 { logger.warning("Readiness watcher: no inotify (\(SystemError.last)); reading logs every 50 ms") }
+        if let noInotify { logger.warning("Readiness watcher: no inotify (\(noInotify)); reading logs every 50 ms") }
         var watches: [String: (watch: ReadinessWatch, inotify: [Int32], untilCancelled: Bool)] = [:]
         var more = false
         while true {
