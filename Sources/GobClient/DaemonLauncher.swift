@@ -23,12 +23,12 @@ struct DaemonLauncher {
     func launch() throws(Failure) {
         let executable: String
         do { executable = try ExecutablePath.daemon() } catch {
-            throw .final(Self.failure("failed to start daemon: \(error)"))
+            throw .final(Self.failure("cannot find gob-daemon: \(error)"))
         }
         let readEnd: Int32
         let writeEnd: Int32
         do { (readEnd, writeEnd) = try ReadinessPipe.open() } catch {
-            throw .final(Self.failure("failed to start daemon: pipe: \(error)"))
+            throw .final(Self.failure("pipe: \(error)"))
         }
         defer { Descriptor.close(readEnd) }
         let pid: pid_t
@@ -72,7 +72,7 @@ struct DaemonLauncher {
         let rc = gob_spawn(&pid, executable, argv.pointers, environ, nil, -1, -1, -1, readyFD, 1)
         guard rc == 0 else {
             let hint = rc == ENOENT ? " (gob-daemon must be installed beside gob, from the same build)" : ""
-            throw failure("failed to start daemon: fork/exec \(executable): \(SystemError(rc))\(hint)")
+            throw failure("fork/exec \(executable): \(SystemError(rc))\(hint)")
         }
         return pid
     }
