@@ -138,7 +138,16 @@ struct ConnectionFaultTests {
             let following = try sandbox.start(["stdout", "-f", id])
             let events = try sandbox.start(["events"])
             let logs = try sandbox.start(["logs"])
-            #expect(try await sandbox.waitForSubscribers(4))
+            do { try await sandbox.waitForSubscribers(4) } catch {
+                // Rare, and only in full runs so far: say which command is missing and why.
+                let commands = [("await", awaiting), ("stdout -f", following), ("events", events), ("logs", logs)]
+                let states = commands.map { name, started in
+                    let stderr = (try? String(contentsOfFile: started.stderrPath, encoding: .utf8)) ?? ""
+                    return "\(name): \(ProcessScan.isLive(started.pid) ? "running" : "ended"), stderr \(stderr.debugDescription)"
+                }
+                Issue.record("\(error); \(states.joined(separator: "; "))")
+                return
+            }
             let daemon = try #require(sandbox.daemonPID)
             #expect(kill(daemon, SIGKILL) == 0)
             #expect(try await eventually(timeout: .seconds(60)) {
