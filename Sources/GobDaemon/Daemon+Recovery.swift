@@ -158,7 +158,7 @@ extension Daemon {
             // daemon that locked it first has taken over).
             let pidIntact = directory.identity(of: "daemon.pid") == FileIdentity(descriptor: current.pidFD)
             let pidFD = pidIntact ? current.pidFD : try Self.lockPIDFile(directory)
-            try Self.removeStaleSocket(directory, logger: logger)
+            try Self.refuseServedSocket(directory, logger: logger)
             let listenFD = try Self.listen(in: directory)
             try Self.writePID(pidFD)
             guard server.start(listening: listenFD) else {

@@ -57,8 +57,11 @@ extension Daemon {
         _ = fchmod(fd, 0o644)
     }
 
-    /// A live daemon on the socket is an error; anything else there is stale and removed.
-    static func removeStaleSocket(_ directory: RuntimeDirectory, logger: Logger) throws(DaemonStartError) {
+    /// A live daemon on the socket is an error. Anything else there is stale, and is left
+    /// in place until `listen` renames the new socket over it: the name never goes
+    /// missing, so a client riding through a crash (which takes a missing socket for a
+    /// daemon stopped on purpose) never sees it gone while the next daemon starts.
+    static func refuseServedSocket(_ directory: RuntimeDirectory, logger: Logger) throws(DaemonStartError) {
         let paths = directory.paths
         guard directory.identity(of: "daemon.sock") != nil else { return }
         if canConnect(directory) {
@@ -66,10 +69,7 @@ extension Daemon {
                 "failed to cleanup stale socket: daemon already running (socket in use: \(paths.socket))",
                 anotherDaemon: true)
         }
-        logger.info("Removing stale socket: \(paths.socket)")
-        do { try directory.remove("daemon.sock") } catch {
-            throw DaemonStartError("failed to cleanup stale socket: \(error)")
-        }
+        logger.info("Replacing stale socket: \(paths.socket)")
     }
 
     /// Ends what a daemon of an earlier gob version left after an unclean end: it kept
@@ -89,13 +89,17 @@ extension Daemon {
 
     /// Creates the listening socket `daemon.sock` in the directory, bound through the
     /// directory's descriptor (never through `<rt>`'s name, which could have been swapped),
-    /// with a umask that keeps it 0600 from birth.
+    /// with a umask that keeps it 0600 from birth. It is bound under a temporary name and
+    /// renamed over whatever `daemon.sock` was (a stale socket): the name is never missing.
     static func listen(in directory: RuntimeDirectory) throws(DaemonStartError) -> Int32 {
+        let temporary = "daemon.sock.new"
+        // Left by a daemon that ended between its bind and its rename: never served.
+        try? directory.remove(temporary)
         let fd: Int32
         do { fd = try Socket.stream() } catch { throw DaemonStartError("failed to create socket: \(error)") }
         let bindError: SystemError? = directory.withDescriptor { dirFD in
             do throws(SystemError) {
-                let address = try UnixSocketAddress(path: directory.paths.path(of: "daemon.sock", inDirectory: dirFD))
+                let address = try UnixSocketAddress(path: directory.paths.path(of: temporary, inDirectory: dirFD))
                 let previous = umask(0o177)
                 defer { umask(previous) }
                 try Socket.bind(fd, to: address)
@@ -108,17 +112,22 @@ extension Daemon {
             Descriptor.close(fd)
             throw DaemonStartError("failed to create socket: \(bindError)")
         }
-        let modeSet = directory.withDescriptor { fchmodat($0, "daemon.sock", 0o600, 0) }
+        let modeSet = directory.withDescriptor { fchmodat($0, temporary, 0o600, 0) }
         guard modeSet == 0 else {
             let error = SystemError.last
             Descriptor.close(fd)
-            try? directory.remove("daemon.sock")
+            try? directory.remove(temporary)
             throw DaemonStartError("failed to set socket permissions: \(error)")
         }
         guard Glibc.listen(fd, 512) == 0 else {
             let error = SystemError.last
             Descriptor.close(fd)
-            try? directory.remove("daemon.sock")
+            try? directory.remove(temporary)
+            throw DaemonStartError("failed to create socket: \(error)")
+        }
+        do throws(SystemError) { try directory.rename(temporary, to: "daemon.sock") } catch {
+            Descriptor.close(fd)
+            try? directory.remove(temporary)
             throw DaemonStartError("failed to create socket: \(error)")
         }
         return fd

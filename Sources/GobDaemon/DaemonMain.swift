@@ -145,7 +145,7 @@ final class Daemon: Sendable {
         if let held = inheritedPIDLock(inherited, in: directory) { pidLockFD = held } else { pidLockFD = try lockPIDFile(directory) }
         do throws(DaemonStartError) {
             let inheritedListener = inherited?.listen
-            if inheritedListener == nil { try removeStaleSocket(directory, logger: logger) }
+            if inheritedListener == nil { try refuseServedSocket(directory, logger: logger) }
             let bootID = BootID.current()
             var history = try openHistory(
                 paths: paths, bootID: bootID, logger: logger, inheritedStateLock: inherited?.stateLock)

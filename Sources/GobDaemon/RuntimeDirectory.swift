@@ -75,6 +75,13 @@ public final class RuntimeDirectory: Sendable {
         if rc != 0 && errno != ENOENT { throw SystemError.last }
     }
 
+    /// Renames `from` to `to` within the directory, replacing what `to` names at once.
+    public func rename(_ from: String, to: String) throws(SystemError) {
+        let directory = current
+        let rc = withExtendedLifetime(directory) { renameat(directory.fd, from, directory.fd, to) }
+        if rc != 0 { throw SystemError.last }
+    }
+
     /// Device and inode of `name` in the directory (a symlink itself, never its target);
     /// nil when there is no such file.
     func identity(of name: String) -> FileIdentity? {

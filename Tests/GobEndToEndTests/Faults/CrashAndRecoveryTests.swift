@@ -2,6 +2,7 @@ import Glibc
 import CGobShims
 import Foundation
 import GobProtocol
+import Synchronization
 import Testing
 
 /// Crashes and files removed under the daemon: recovery or a clear error,
@@ -15,6 +16,40 @@ struct CrashAndRecoveryTests {
             try await sandbox.waitUntil("the socket to be recreated and answer") { sandbox.socketAnswers }
             #expect(try await sandbox.listedJob(id)?.status == .running)
             #expect(sandbox.daemons.count == 1)
+        }
+    }
+
+    /// After a crash the socket file stays until the next daemon's socket replaces it:
+    /// commands riding through take a missing socket for a daemon stopped on purpose, so
+    /// it must never go missing while the next daemon starts (reading its jobs back).
+    @Test func aCrashedDaemonsSocketNeverGoesMissingWhileTheNextStarts() async throws {
+        try await Sandbox.run { sandbox async throws in
+            for index in 0..<50 { _ = try await sandbox.addJob(arguments: ["sleep", "30\(index)"]) }
+            let daemon = try #require(sandbox.daemonPID)
+            #expect(kill(daemon, SIGKILL) == 0)
+            #expect(try await eventually(timeout: .seconds(60)) { !ProcessScan.isLive(daemon) })
+            // Watch the name from a thread of its own while a command starts the next daemon.
+            let socket = sandbox.paths.socket
+            let watching = Atomic<Bool>(true)
+            let watcher = Task.detached { () -> (looks: Int, missing: Int) in
+                await offThePool {
+                    var looks = 0
+                    var missing = 0
+                    var info = stat()
+                    while watching.load(ordering: .relaxed) {
+                        looks += 1
+                        if lstat(socket, &info) != 0 { missing += 1 }
+                    }
+                    return (looks, missing)
+                }
+            }
+            let pinged = try await sandbox.gob("ping")
+            watching.store(false, ordering: .relaxed)
+            let (looks, missing) = await watcher.value
+            #expect(pinged.status == 0, "\(pinged)")
+            #expect(sandbox.daemonPID != daemon)
+            #expect(looks > 0)
+            #expect(missing == 0, "the socket was missing in \(missing) of \(looks) looks")
         }
     }
 
