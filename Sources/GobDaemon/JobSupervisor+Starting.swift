@@ -170,6 +170,10 @@ extension JobSupervisor {
             release(id)
             throw SupervisorError(error.description, code: .spawnFailed)
         }
+        // Its `<rt>` links are made before the job is in the table: a `list` that shows it
+        // hands out their paths (`gob logs` opens them at once), and the commit that would
+        // make them may still be under way, or stuck on a slow disk.
+        linkLogs(of: id, number: 1)
         let recorded = state.withLockBroadcasting { state -> (change: UInt64, job: JobSnapshot)? in
             defer { finishLaunch(in: &state) }
             // The shutdown's final stop may have passed this job by: it must not run.
@@ -186,6 +190,7 @@ extension JobSupervisor {
         }
         guard let recorded else {
             _ = launcher.signalGroup(of: process, SIGKILL)
+            _ = unlinkLogs(of: id)
             logs.removeRun(job: id, number: 1)
             release(id)
             throw .shuttingDown

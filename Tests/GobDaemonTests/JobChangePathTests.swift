@@ -113,6 +113,28 @@ struct JobChangePathTests {
         #expect(f.eventually { store.jobIDs.count == 1 })
     }
 
+    /// A job in the table has its `<rt>` links, also while its commit is stuck: a `list`
+    /// hands out their paths, and `gob logs` opens them at once.
+    @Test func aListedJobHasItsLinksWhileItsCommitIsStuck() throws {
+        let store = StoreDouble()
+        let f = SupervisorFixture(keeping: .double(store))
+        defer { f.remove() }
+        store.notify.withLock { [launcher = f.launcher] in $0 = { launcher.advance() } }
+        store.state.withLockBroadcasting { $0.blocked = true }
+        let adding = Thread { _ = try? f.supervisor.add(f.spec(["sleep", "1"])) }
+        adding.start()
+        #expect(f.eventually { store.state.withLock { $0.writesBegun } == 1 })
+        let listed = f.supervisor.list(workdir: nil)
+        #expect(listed.count == 1)
+        var info = stat()
+        for job in listed {
+            #expect(lstat(job.stdoutPath, &info) == 0, "\(job.stdoutPath) is missing")
+            #expect(lstat(job.stderrPath, &info) == 0, "\(job.stderrPath) is missing")
+        }
+        store.state.withLockBroadcasting { $0.blocked = false }
+        #expect(f.eventually { store.jobIDs.count == 1 })
+    }
+
     /// An add whose job the store cannot hold (a full disk) fails with `io_error` and
     /// leaves nothing running and nothing half-written; once the store can be written
     /// again, the next change brings it up to date with what it missed.
