@@ -80,7 +80,8 @@ extension JobSupervisor {
             }
         }
         if store != nil { note(change, in: &state.storeChanges) }
-        // A new run's logs get their `<rt>` links at the commit. Its ports are looked up
+        // A new run's `<rt>` links were made by its launch, before this change; the log
+        // limiter hears of it at the commit. Its ports are looked up
         // shortly after it starts; an ended one's never. (Memory only: the schedule's own
         // lock, its thread already made.) The run is over (or the job gone): nothing of it
         // can become ready any more.
@@ -180,8 +181,8 @@ extension JobSupervisor {
         }
     }
 
-    /// Writes the store, makes the links and deletes pruned logs, then publishes the
-    /// events: outside the lock.
+    /// Writes the store, tells the log limiter of new runs and deletes pruned logs, then
+    /// publishes the events: outside the lock.
     private func deliver(_ batch: Batch) {
         var failure: StoreError?
         var pruned: [RunKey] = []
@@ -194,10 +195,7 @@ extension JobSupervisor {
                 logger.error("Cannot write the state database: \(error)")
             }
         }
-        for run in batch.newRuns {
-            linkLogs(of: run.id, number: run.number)
-            logLimiter.runStarted(run.id, number: run.number)
-        }
+        for run in batch.newRuns { logLimiter.runStarted(run.id, number: run.number) }
         for run in pruned { logs.removeRun(job: run.jobID, number: run.number) }
         for event in batch.events { bus.publish(event) }
         state.withLockBroadcasting { state in

@@ -170,9 +170,9 @@ extension JobSupervisor {
             release(id)
             throw SupervisorError(error.description, code: .spawnFailed)
         }
-        // Its `<rt>` links are made before the job is in the table: a `list` that shows it
-        // hands out their paths (`gob logs` opens them at once), and the commit that would
-        // make them may still be under way, or stuck on a slow disk.
+        // Its `<rt>` links are made here, before the job is in the table (and not again at
+        // the commit): a `list` that shows it hands out their paths (`gob logs` opens them
+        // at once), while the commit may still be under way, or stuck on a slow disk.
         linkLogs(of: id, number: 1)
         let recorded = state.withLockBroadcasting { state -> (change: UInt64, job: JobSnapshot)? in
             defer { finishLaunch(in: &state) }
@@ -229,6 +229,8 @@ extension JobSupervisor {
             logs.removeRun(job: id, number: number)
             throw SupervisorError(error.description, code: .spawnFailed)
         }
+        // The links go to the new run before the table shows it, as for a new job.
+        linkLogs(of: id, number: number)
         let recorded = state.withLockBroadcasting { state -> (change: UInt64, job: JobSnapshot)? in
             defer { finishLaunch(in: &state) }
             // The job is held busy, so it is still there, unless the daemon is closing.
@@ -247,6 +249,7 @@ extension JobSupervisor {
         }
         guard let recorded else {
             _ = launcher.signalGroup(of: process, SIGKILL)
+            linkLogs(of: id, number: job.runNumber)
             logs.removeRun(job: id, number: number)
             throw .shuttingDown
         }

@@ -101,17 +101,11 @@ final class LogLimiter: Sendable {
                 inbox.commands.removeAll()
                 return nil
             }
-            // The thread's descriptors are made here, before it runs: once the thread is
-            // started, the daemon holds all it keeps (a count of them does not depend on
-            // when the thread first gets a CPU).
-            let inotify = inotify_init1(Int32(IN_CLOEXEC | IN_NONBLOCK))
-            let noInotify = inotify < 0 ? SystemError.last : nil
             do throws(DetachedThread.WakeableStartFailure) {
-                inbox.wake = try DetachedThread.startWakeable { [self] wakeFD in
+                inbox.wake = try DetachedThread.startWakeableWatching { [self] wakeFD, inotify, noInotify in
                     run(wakeFD: wakeFD, inotify: inotify, noInotify: noInotify)
                 }
             } catch {
-                if inotify >= 0 { Descriptor.close(inotify) }
                 return error.description
             }
             return nil

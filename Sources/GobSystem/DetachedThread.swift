@@ -61,4 +61,21 @@ extension DetachedThread {
         }
         return (fds[0], fds[1])
     }
+
+    /// `startWakeable` for a thread that sleeps on inotify: the inotify descriptor
+    /// (non-blocking, close-on-exec) is made first and handed to `body`, so once the thread
+    /// is started all it keeps exists, whenever it first gets a CPU. Without inotify,
+    /// `body` gets -1 and the reason (the thread then looks on a timer).
+    public static func startWakeableWatching(
+        _ body: @escaping @Sendable (_ wakeFD: Int32, _ inotify: Int32, _ noInotify: SystemError?) -> Void
+    ) throws(WakeableStartFailure) -> (read: Int32, write: Int32) {
+        let inotify = inotify_init1(Int32(IN_CLOEXEC | IN_NONBLOCK))
+        let noInotify = inotify < 0 ? SystemError.last : nil
+        do {
+            return try startWakeable { wakeFD in body(wakeFD, inotify, noInotify) }
+        } catch {
+            if inotify >= 0 { Descriptor.close(inotify) }
+            throw error
+        }
+    }
 }
