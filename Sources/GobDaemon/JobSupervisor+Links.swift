@@ -171,4 +171,9 @@ extension JobSupervisor {
     func waitForLinks() {
         _ = state.wait { $0.linksPending ? nil : true }
     }
+
+    /// Whether the links of stored jobs are made, without waiting.
+    var linksMade: Bool {
+        state.withLock { !$0.linksPending }
+    }
 }

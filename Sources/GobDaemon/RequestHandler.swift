@@ -55,6 +55,22 @@ public struct RequestHandler: Sendable {
         return (line, followUp)
     }
 
+    /// Whether `request` is answered from memory at once: no file, store or process is
+    /// touched, nothing is waited for, and little is done (`ping`, `status`, and `list`
+    /// of a table of at most `quickListLimit` jobs once the links of stored jobs are
+    /// made). The socket server answers those on its accepting thread; a longer list is
+    /// built on a thread of its own, so that it holds up no other client.
+    public func answersAtOnce(_ request: Request) -> Bool {
+        switch request {
+        case .ping, .status: true
+        case .list: supervisor.jobCount <= Self.quickListLimit && supervisor.linksMade
+        default: false
+        }
+    }
+
+    /// The most jobs a `list` answered at once may have to go through.
+    static let quickListLimit = 256
+
     public func handle(_ request: Request) -> (Response, FollowUp) {
         do throws(SupervisorError) {
             return try answer(request)
