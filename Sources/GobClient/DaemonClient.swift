@@ -48,7 +48,16 @@ public struct DaemonClient: Sendable {
         try exchangeWithRetries(request)
     }
 
-    static func decode(_ reply: ReplyLine) throws(ClientError) -> Response {
+    /// Sends `request`, one whose successful reply line is followed by output
+    /// (`list_json`: `"output_bytes"` says how long), and writes that output to `output`
+    /// as it arrives; returns the reply line, for the caller to tell success from failure
+    /// (a failure has no output). A reply cut short is an error, never sent again: part of
+    /// the output is out already.
+    public func sendRelaying(_ request: Request, to output: Int32) throws(ClientError) -> ReplyLine {
+        try exchangeWithRetries(request, relayingTo: output)
+    }
+
+    public static func decode(_ reply: ReplyLine) throws(ClientError) -> Response {
         let json: JSON
         do { json = try reply.withBytes { bytes throws(JSONError) in try JSON(parsing: bytes) } } catch {
             throw .decode(detail: error.description)
@@ -76,7 +85,7 @@ public struct DaemonClient: Sendable {
     /// One request, sent again while its connection ends before a reply or the daemon
     /// answers that it is shutting down, within the retry window. `mayUpgrade`: a daemon
     /// of an older gob is upgraded first (never while asking it for its version).
-    func exchangeWithRetries(_ request: Request, mayUpgrade: Bool = true) throws(ClientError) -> ReplyLine {
+    func exchangeWithRetries(_ request: Request, mayUpgrade: Bool = true, relayingTo output: Int32? = nil) throws(ClientError) -> ReplyLine {
         let line = Self.line(for: request, requestID: request.changesState ? Self.newRequestID() : nil)
         // Said before anything is sent: the daemon would only refuse it after reading it.
         guard line.count <= RequestLimit.bytes else {
@@ -88,7 +97,7 @@ public struct DaemonClient: Sendable {
         var upgradeTried = !mayUpgrade
         while true {
             attempt += 1
-            let outcome = try attemptOnce(line, timeoutMilliseconds: timeout)
+            let outcome = try attemptOnce(line, timeoutMilliseconds: timeout, relayingTo: output)
             switch outcome {
             case let .reply(reply):
                 // A daemon of an older gob is upgraded in place, once, and asked again.
@@ -114,7 +123,7 @@ public struct DaemonClient: Sendable {
         case retry(ClientError)
     }
 
-    private func attemptOnce(_ line: [UInt8], timeoutMilliseconds: Int64) throws(ClientError) -> Attempt {
+    private func attemptOnce(_ line: [UInt8], timeoutMilliseconds: Int64, relayingTo output: Int32?) throws(ClientError) -> Attempt {
         let socket: UnixSocket
         do { socket = try connectOrStart(timeoutMilliseconds: timeoutMilliseconds) } catch {
             switch error {
@@ -135,16 +144,30 @@ public struct DaemonClient: Sendable {
         }
         guard reply.count > 0 else { return .retry(.daemonStopped) }
         if Self.isShuttingDown(reply) { return .retry(.daemonStopped) }
+        if let output, Self.isSuccess(reply) {
+            let response = try Self.decode(reply)
+            guard let total = response["output_bytes"]?.intValue, total >= 0 else {
+                throw .decode(detail: "missing output_bytes")
+            }
+            let relayed: Int
+            do { relayed = try socket.relay(after: reply, total: Int(total), to: output) } catch {
+                if Self.isTimeout(error) { throw timeoutFailure(pid: socket.peerPID, waitedUpTo: timeoutMilliseconds) }
+                throw .decode(detail: "read unix \(paths.socket): \(error)")
+            }
+            guard relayed == Int(total) else { throw .decode(detail: "the reply ended after \(relayed) of \(total) bytes") }
+        }
         return .reply(reply)
+    }
+
+    /// Whether the reply line is a success (it is not parsed for this).
+    private static func isSuccess(_ reply: ReplyLine) -> Bool {
+        reply.withBytes { $0.starts(with: #"{"success":true"#.utf8) }
     }
 
     /// Whether a reply is the refusal of a daemon that is shutting down (a failure
     /// carrying that code); successful replies are not parsed here.
     private static func isShuttingDown(_ reply: ReplyLine) -> Bool {
-        let isFailure = reply.withBytes { bytes in
-            !bytes.starts(with: #"{"success":true"#.utf8)
-        }
-        guard isFailure, let response = try? decode(reply) else { return false }
+        guard !isSuccess(reply), let response = try? decode(reply) else { return false }
         return response.code == .shuttingDown
     }
 
@@ -256,7 +279,7 @@ extension Request {
     /// that sending it again is harmless. The others are simply sent again.
     var changesState: Bool {
         switch self {
-        case .ping, .list, .getJob, .status, .subscribe, .runs, .getRun, .stats, .ports, .processes: false
+        case .ping, .list, .listJSON, .getJob, .status, .subscribe, .runs, .getRun, .stats, .ports, .processes: false
         case .daemonRestart, .shutdown, .add, .run, .stop, .start, .restart, .remove, .removeRun, .cleanup, .nuke, .signal: true
         }
     }
@@ -266,7 +289,7 @@ extension Request {
     var mayTakeLong: Bool {
         switch self {
         case .add, .run, .start, .restart, .stop, .nuke, .daemonRestart: true
-        case .ping, .list, .getJob, .status, .subscribe, .shutdown, .remove, .removeRun, .cleanup, .signal, .runs,
+        case .ping, .list, .listJSON, .getJob, .status, .subscribe, .shutdown, .remove, .removeRun, .cleanup, .signal, .runs,
             .getRun, .stats, .ports, .processes: false
         }
     }

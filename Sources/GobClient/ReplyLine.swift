@@ -1,4 +1,5 @@
 import Glibc
+import GobSystem
 
 /// One reply line from the daemon, in memory read into directly: it grows with
 /// `realloc` (which moves large blocks by remapping pages, not copying them) and is never
@@ -9,6 +10,9 @@ public final class ReplyLine {
     private var capacity = 0
     /// Bytes of the line, without its line feed.
     public private(set) var count = 0
+    /// Bytes read after the line feed (the start of what follows a `list_json` reply
+    /// line), kept right behind it.
+    private var surplus = 0
 
     init() {}
 
@@ -59,12 +63,53 @@ public final class ReplyLine {
         return Glibc.read(fd, base + count, capacity - count)
     }
 
+    /// Writes the `total` bytes that follow the line to `output`: those read with it, then
+    /// the rest from `fd`, 64 KiB at a time through this line's memory behind it, so a
+    /// list of a thousand jobs never sits in memory whole. Returns how many came before
+    /// the stream ended (`total` unless the daemon went away); stops quietly when
+    /// `output` is closed (`gob list --json | head`). Throws on read errors (including
+    /// the receive timeout).
+    func relay(from fd: Int32, to output: Int32, total: Int) throws(SystemError) -> Int {
+        let chunk = 65_536
+        if capacity - count - 1 < chunk {
+            guard let moved = realloc(base, count + 1 + chunk) else { throw SystemError(ENOMEM) }
+            base = moved
+            capacity = count + 1 + chunk
+        }
+        guard let base else { return 0 }
+        let spare = base + count + 1
+        var relayed = 0
+        var pending = min(surplus, total)
+        var writable = true
+        while true {
+            if pending > 0 {
+                if writable {
+                    do { try Descriptor.writeAll(output, UnsafeRawBufferPointer(start: spare, count: pending), waitWhenFull: true) } catch {
+                        writable = false
+                    }
+                }
+                relayed += pending
+            }
+            guard relayed < total else { return relayed }
+            pending = 0
+            let received = Glibc.read(fd, spare, min(chunk, total - relayed))
+            if received < 0 {
+                if errno == EINTR { continue }
+                throw SystemError.last
+            }
+            if received == 0 { return relayed }
+            pending = received
+        }
+    }
+
     /// Keeps `received` more bytes; returns whether they hold the line feed, which ends
     /// the line there (anything after it is dropped).
     func keep(_ received: Int) -> Bool {
         guard let base, received > 0 else { return false }
         if let newline = memchr(base + count, 0x0A, received) {
-            count = base.distance(to: newline)
+            let end = base.distance(to: newline)
+            surplus = count + received - end - 1
+            count = end
             return true
         }
         count += received

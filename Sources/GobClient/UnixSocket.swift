@@ -92,6 +92,12 @@ struct UnixSocket: ~Copyable {
 }
 
 extension UnixSocket {
+    /// Writes the `total` bytes the daemon sends after `line` to `output`
+    /// (`ReplyLine.relay`); returns how many came.
+    func relay(after line: ReplyLine, total: Int, to output: Int32) throws(SystemError) -> Int {
+        try line.relay(from: fd, to: output, total: total)
+    }
+
     /// Hands the descriptor over to the caller, who closes it from then on.
     consuming func takeDescriptor() -> Int32 {
         let descriptor = fd

@@ -1,3 +1,4 @@
+import Glibc
 import GobClient
 import GobProtocol
 import GobSystem
@@ -34,37 +35,20 @@ struct DaemonSession {
         return try Self.checked(response, wording: wording)
     }
 
-    /// `send` for `list --json`: prints the output for the reply's jobs, transcoded
-    /// straight from its bytes, in the reply's own memory (`JobListTranscoder`); a reply
-    /// without jobs is a decode failure, and prints nothing.
+    /// `list --json`: the daemon sends the output itself (`list_json`, made once for each
+    /// state of its table), which is copied to stdout as it arrives; a failure prints
+    /// nothing there.
     func printListJSON(_ request: Request, wording: ErrorWording) throws(CommandFailure) {
         let line: ReplyLine
-        do { line = try client.sendForLine(request) } catch {
+        do { line = try client.sendRelaying(request, to: STDOUT_FILENO) } catch {
             throw Self.failure(error, wording: wording)
         }
-        let length = line.count
-        guard let memory = line.makeHeadroom(JobListTranscoder.headroom(for: length)) else {
-            throw Self.failure(.decode(detail: "out of memory"), wording: wording)
-        }
-        var output: JobListOutput?
-        let response: Response?
-        do {
-            response = try JobListTranscoder.transcodeInPlace(memory, line: (memory.count - length)..<memory.count, into: &output)
-        } catch {
-            throw Self.failure(.decode(detail: error.description), wording: wording)
-        }
-        defer {
-            output?.release()
-            withExtendedLifetime(line) {}
-        }
-        // Moved out of the optional, not copied: a copy went through the value witness
-        // of `Response?` and had the runtime build that type from its mangled name.
-        guard let reply = consume response else {
-            throw Self.failure(.decode(detail: "reply is not a response object"), wording: wording)
+        // On success the output is out already; a failure is only its reply line.
+        let reply: Response
+        do { reply = try DaemonClient.decode(line) } catch {
+            throw Self.failure(error, wording: wording)
         }
         try Self.check(reply, wording: wording)
-        guard let output else { throw Self.missing("jobs", wording: wording) }
-        Console.out(bytes: output.bytes)
     }
 
     /// `send` for `list`: the reply's jobs, read straight from its bytes

@@ -12,7 +12,7 @@ extension Invocation {
         let scope = all ? nil : try DaemonSession.workingDirectory()
         let wording = DaemonSession.ErrorWording(prefix: "failed to list jobs: ")
         if json {
-            try DaemonSession().printListJSON(.list(workdir: scope), wording: wording)
+            try DaemonSession().printListJSON(.listJSON(workdir: scope), wording: wording)
             return
         }
         let jobs = try DaemonSession().sendList(.list(workdir: scope), wording: wording)

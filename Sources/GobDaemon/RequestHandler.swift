@@ -49,6 +49,21 @@ public struct RequestHandler: Sendable {
             supervisor.portsListed(scope: workdir)
             return (line, .close)
         }
+        if case let .listJSON(workdir) = request {
+            guard let output = supervisor.listJSON(workdir: workdir) else {
+                Response.failure("cannot write the list of jobs", code: .internal).json.write(into: &line, indent: nil, level: 0)
+                line.append(0x0A)
+                return (line, .close)
+            }
+            // The reply line says how long the output is; the output follows it.
+            line.reserveCapacity(64 + output.count)
+            line.append(contentsOf: #"{"success":true,"data":{"output_bytes":"#.utf8)
+            line.append(contentsOf: String(output.count).utf8)
+            line.append(contentsOf: "}}\n".utf8)
+            line.append(contentsOf: output)
+            supervisor.portsListed(scope: workdir)
+            return (line, .close)
+        }
         let (response, followUp) = handle(request)
         response.json.write(into: &line, indent: nil, level: 0)
         line.append(0x0A)
@@ -63,7 +78,7 @@ public struct RequestHandler: Sendable {
     public func answersAtOnce(_ request: Request) -> Bool {
         switch request {
         case .ping, .status: true
-        case .list: supervisor.jobCount <= Self.quickListLimit && supervisor.linksMade
+        case .list, .listJSON: supervisor.jobCount <= Self.quickListLimit && supervisor.linksMade
         default: false
         }
     }
@@ -87,6 +102,9 @@ public struct RequestHandler: Sendable {
             return (.ok([("message", .string("shutting down"))]), .shutdown)
         case let .list(workdir):
             return (.ok([("jobs", .array(supervisor.list(workdir: workdir).map(\.json)))]), .close)
+        case .listJSON:
+            // `reply(to:)` answers it: its reply is a length and the output, no response object.
+            throw SupervisorError("list_json is answered with its output, not a response", code: .internal)
         case let .add(spec), let .run(spec):
             let isRun = if case .run = request { true } else { false }
             let (job, restarted) = try supervisor.submit(spec, refusingRunning: isRun)

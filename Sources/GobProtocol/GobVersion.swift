@@ -15,7 +15,7 @@ public enum GobVersion {
 
     /// Bumped whenever requests, replies or events change meaning, so that a client and a
     /// daemon built from different sources notice it even when both say `dev`.
-    public static let protocolRevision = 4
+    public static let protocolRevision = 5
 
     /// What clients send in every request (`"version"`) and the daemon compares with its own.
     public static let handshake = "\(current)/\(protocolRevision)"

@@ -3,6 +3,9 @@ public enum Request: Sendable, Equatable {
     case ping
     case shutdown
     case list(workdir: OSString?)
+    /// The jobs of `list`, as `gob list --json` prints them: the reply line carries their
+    /// length (`output_bytes`) and the bytes follow it (docs/protocol.md).
+    case listJSON(workdir: OSString?)
     case add(JobSpec)
     case run(JobSpec)
     case stop(jobID: String, force: Bool)
@@ -43,6 +46,7 @@ public enum Request: Sendable, Equatable {
         case .ping: "ping"
         case .shutdown: "shutdown"
         case .list: "list"
+        case .listJSON: "list_json"
         case .add: "add"
         case .run: "run"
         case .stop: "stop"
@@ -80,7 +84,7 @@ public enum Request: Sendable, Equatable {
             break
         case let .daemonRestart(executable):
             if let executable { payload.append(("executable", .string(executable))) }
-        case let .list(workdir), let .cleanup(workdir), let .nuke(workdir), let .subscribe(workdir):
+        case let .list(workdir), let .listJSON(workdir), let .cleanup(workdir), let .nuke(workdir), let .subscribe(workdir):
             if let workdir { payload.append(("workdir", JSON(workdir))) }
         case let .add(spec), let .run(spec):
             payload = spec.members
@@ -188,6 +192,7 @@ extension Request {
         case "shutdown": self = .shutdown
         case "status": self = .status
         case "list": self = .list(workdir: try payload.scope())
+        case "list_json": self = .listJSON(workdir: try payload.scope())
         case "cleanup": self = .cleanup(workdir: try payload.scope())
         case "nuke": self = .nuke(workdir: try payload.scope())
         case "subscribe": self = .subscribe(workdir: try payload.scope())

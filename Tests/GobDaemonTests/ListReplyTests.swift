@@ -18,11 +18,21 @@ struct ListReplyTests {
     }
 
     static func expectSameReply(_ handler: RequestHandler, sourceLocation: SourceLocation = #_sourceLocation) {
-        for request in [Request.list(workdir: nil), .list(workdir: "/work/a"), .list(workdir: "/work/b"), .list(workdir: "/none")] {
+        for scope: OSString? in [nil, "/work/a", "/work/b", "/none"] {
+            let request = Request.list(workdir: scope)
             let reply = handler.reply(to: request)
             #expect(reply.followUp == .close, sourceLocation: sourceLocation)
             #expect(String(decoding: reply.line, as: UTF8.self) == String(decoding: expected(handler, request), as: UTF8.self),
                     "\(request)", sourceLocation: sourceLocation)
+            // `list_json`: a line with the output's length, then `gob list --json`'s output
+            // for the same jobs, made again after every change.
+            let jobs = handler.handle(request).0.jobs ?? []
+            let output = Array((JSON.array(jobs.map(\.listJSON)).pretty + "\n").utf8)
+            let printed = handler.reply(to: .listJSON(workdir: scope))
+            #expect(printed.followUp == .close, sourceLocation: sourceLocation)
+            let head = Array("{\"success\":true,\"data\":{\"output_bytes\":\(output.count)}}\n".utf8)
+            #expect(String(decoding: printed.line, as: UTF8.self) == String(decoding: head + output, as: UTF8.self),
+                    "list_json of \(scope.map(\.description) ?? "every job")", sourceLocation: sourceLocation)
         }
     }
 

@@ -8,6 +8,7 @@ struct RequestTests {
     static let everyRequest: [Request] = [
         .ping, .shutdown,
         .list(workdir: nil), .list(workdir: "/home/me/app"),
+        .listJSON(workdir: nil), .listJSON(workdir: "/home/me/app"),
         .add(spec), .add(JobSpec(command: ["ls"], workdir: "/", environment: nil)),
         .run(spec),
         .stop(jobID: "V3x0QqI", force: false), .stop(jobID: "V3x0QqI", force: true),
