@@ -78,6 +78,10 @@ int gob_set_child_subreaper(void) {
     return 0;
 }
 
+long gob_getdents64(int fd, void *buffer, unsigned long size) {
+    return syscall(SYS_getdents64, fd, buffer, size);
+}
+
 int gob_pipe(int fds[2], int nonblocking) {
     if (pipe2(fds, O_CLOEXEC | (nonblocking ? O_NONBLOCK : 0)) != 0) return errno;
     return 0;

@@ -1,4 +1,5 @@
 import Glibc
+import GobSystem
 import Synchronization
 
 /// Finds the process tree of each job: every process that descends from the job's main
@@ -69,16 +70,12 @@ public final class JobTrees: Sendable {
         let wantedIDs = wanted ?? Set(roots.map(\.id))
         var trees: [String: [TreeProcess]] = [:]
         var visited: Set<Int32> = []
-        for root in roots where wantedIDs.contains(root.id) {
-            trees[root.id] = []
-            // The main process is the one that started then (or, when its start time is
-            // not known, the daemon's unreaped child, whose number is still its own).
-            guard let leader = root.leader, let process = TreeProcess.read(leader.pid),
-                  leader.startTime == 0 ? process.ppid == daemonPID : process.startTime == leader.startTime
-            else { continue }
-            let tree = ProcessTree.walk(from: [process], skipping: visited, sockets: sockets)
-            visited.formUnion(tree.map(\.pid))
-            trees[root.id] = tree
+        // A process two trees reach (a tree inside another's) goes to the first of them,
+        // as a walk of one tree after the other would have it.
+        for (id, tree) in walkLeaders(roots.filter { wantedIDs.contains($0.id) }, sockets: sockets) {
+            let fresh = tree.filter { !visited.contains($0.pid) }
+            visited.formUnion(fresh.map(\.pid))
+            trees[id] = fresh
         }
         let context = Attribution(roots, remembered: seen.withLock { $0 })
         var examined: Set<Int32> = []
@@ -96,6 +93,38 @@ public final class JobTrees: Sendable {
         remember(trees, roots: roots)
         return trees
     }
+
+    /// The tree below each root's main process, in the order of `roots` (empty when it
+    /// no longer runs). Many roots are walked on two threads: a lookup costs about a dozen
+    /// reads of `/proc` per process, and `ports --all` over 20 jobs of 5 processes took
+    /// 4.3 ms on one CPU.
+    private func walkLeaders(_ roots: [Root], sockets: Bool) -> [(String, [TreeProcess])] {
+        let walk = { @Sendable [daemonPID] (part: ArraySlice<Root>) -> [(String, [TreeProcess])] in
+            var visited: Set<Int32> = []
+            return part.map { root in
+                // The main process is the one that started then (or, when its start time
+                // is not known, the daemon's unreaped child, whose number is still its own).
+                guard let leader = root.leader, let process = TreeProcess.read(leader.pid),
+                      leader.startTime == 0 ? process.ppid == daemonPID : process.startTime == leader.startTime
+                else { return (root.id, []) }
+                let tree = ProcessTree.walk(from: [process], skipping: visited, sockets: sockets)
+                visited.formUnion(tree.map(\.pid))
+                return (root.id, tree)
+            }
+        }
+        guard roots.count >= Self.rootsForTwoThreads else { return walk(roots[...]) }
+        let half = roots.count / 2
+        let second = ConditionLock<[(String, [TreeProcess])]?>(nil)
+        let tail = Array(roots[half...])
+        guard DetachedThread.start(stackSize: 256 * 1024, { second.withLockBroadcasting { $0 = walk(tail[...]) } }) else {
+            return walk(roots[...])
+        }
+        let first = walk(roots[..<half])
+        return first + (second.wait { $0 } ?? [])
+    }
+
+    /// How many roots a lookup walks on two threads from.
+    static let rootsForTwoThreads = 8
 
     /// The IDs among `ids` of jobs that have processes the daemon adopted: what is left
     /// of a job whose main process ended. Reads only the daemon's children (and the

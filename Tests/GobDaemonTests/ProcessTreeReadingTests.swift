@@ -24,6 +24,27 @@ struct ProcessTreeReadingTests {
         #expect(TreeProcess.parse(pid: 1, stat: []) == nil)
     }
 
+    @Test func directoriesOfManyEntriesAreListedWhole() throws {
+        // Many reads of the directory (8 KB each), and the short one that ends it.
+        let opened = (0..<600).map { _ in open("/dev/null", O_RDONLY | O_CLOEXEC) }
+        defer { for fd in opened where fd >= 0 { close(fd) } }
+        #expect(opened.allSatisfy { $0 >= 0 })
+        var linked = 0
+        let names = try #require(ProcFiles.names(at: AT_FDCWD, "/proc/self/fd") { directory, name in
+            if ProcFiles.link(at: directory, name) != nil { linked += 1 }
+        })
+        let numbers = Set(names.compactMap(Int32.init))
+        #expect(numbers.count == names.count, "only descriptor numbers: \(names.filter { Int32($0) == nil })")
+        #expect(numbers.isSuperset(of: opened), "missing \(Set(opened).subtracting(numbers).sorted().prefix(10))")
+        #expect(!names.contains(".") && !names.contains(".."))
+        // The listing's own descriptor may be gone by the time its link is read.
+        #expect(linked >= opened.count)
+        // A short directory, read in one call.
+        let few = try #require(ProcFiles.names(at: AT_FDCWD, "/proc/self/task"))
+        #expect(few.contains(String(getpid())))
+        #expect(ProcFiles.names(at: AT_FDCWD, "/proc/self/no-such") == nil)
+    }
+
     @Test func theMarkerIsReadFromTheEnvironment() {
         let environment = Array("PATH=/bin\0GOB_JOB_IDX=no\0GOB_JOB_ID=k3v\0HOME=/h\0".utf8)
         #expect(JobTrees.marker(inEnvironment: environment) == "k3v")

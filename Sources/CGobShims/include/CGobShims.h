@@ -23,6 +23,11 @@ int gob_peer_credentials(int fd, uid_t *uid, pid_t *pid);
 /// Makes this process the reaper of its orphaned descendants; 0 or errno.
 int gob_set_child_subreaper(void);
 
+/// getdents64(2): the entries of the open directory `fd` as `struct linux_dirent64`
+/// records into `buffer`; bytes filled, 0 at the end, -1 with errno. Unlike
+/// `fdopendir`, no `fstat` and no two `fcntl` calls first.
+long gob_getdents64(int fd, void *buffer, unsigned long size);
+
 /// accept(2) with the new descriptor close-on-exec; the descriptor or -1 (errno set).
 int gob_accept(int listen_fd);
 
