@@ -158,9 +158,9 @@ public final class SocketServer: Sendable {
 
     /// Answers connection `fd` here, on the accepting thread, when its request arrives
     /// within `quickWait` and the handler answers it at once: a thread of its own cost such
-    /// a request more than the answer (`gob list` 0.92 → 0.79 ms, a raw `ping` round trip
-    /// 88 → 50 µs; docs/performance.md). Returns what was read when the connection is to go
-    /// to a thread of its own, nil when it was answered here.
+    /// a request more than the answer (a raw `ping` round trip 70–86 → 62–66 µs, the fastest
+    /// `gob list` 0.92 → 0.78 ms; docs/performance.md). Returns what was read when the
+    /// connection is to go to a thread of its own, nil when it was answered here.
     private func answerAtOnce(_ fd: Int32, scratch: inout [UInt8]) -> Early? {
         let deadline = MonotonicClock.now() + Self.quickWait
         var buffer: [UInt8] = []
