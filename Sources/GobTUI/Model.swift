@@ -47,6 +47,10 @@ public struct Model: Equatable, Sendable {
     /// Whose runs `runs` are, and the generation of the newest `runs` request for them.
     public var runsJobID: String?
     public var runsGeneration = 0
+    /// Whether the newest `runs` request has been answered.
+    public var runsLoaded = false
+    /// `[` pressed before the runs were there: step back once they are.
+    public var earlierRunWanted = false
     /// The earlier run of the selected job whose logs the panes show (an index into
     /// `runs`, 1 or more); nil: its current run, live.
     public var viewedRun: Int?

@@ -104,11 +104,22 @@ extension Update {
             say("Started \(job.id) (PID \(job.pid))")
         case let .runs(jobID, generation):
             guard generation == model.runsGeneration, jobID == model.runsJobID else { return }
-            guard let runs = response?["runs"]?.arrayValue?.compactMap(RunSnapshot.init(json:)) else { return }
+            model.runsLoaded = true
+            let wanted = model.earlierRunWanted
+            model.earlierRunWanted = false
+            guard let runs = response?["runs"]?.arrayValue?.compactMap(RunSnapshot.init(json:)) else {
+                if wanted { say("Cannot read the runs of \(jobID): \(failure ?? "no runs in the reply")", isError: true) }
+                return
+            }
             // The run being looked at stays the one looked at, wherever it is now.
             let viewed = model.shownRun?.id
             model.runs = runs
             model.viewedRun = viewed.flatMap { id in runs.firstIndex { $0.id == id } }.flatMap { $0 > 0 ? $0 : nil }
+            // A `[` that came before the runs.
+            if wanted {
+                guard runs.count > 1 else { return say("No earlier run of \(jobID)", isError: true) }
+                showRun(1)
+            }
         }
     }
 

@@ -72,6 +72,12 @@ extension Update {
             effects.append(.copy(job.commandLine))
         case .character("["):
             guard let job else { return sayNoJob() }
+            // The runs are asked for when a job is selected; a `[` quicker than their
+            // answer takes effect when it comes.
+            if model.runsJobID == job.id && !model.runsLoaded {
+                model.earlierRunWanted = true
+                return say("Reading the runs of \(job.id)\(ellipsis)")
+            }
             let next = (model.viewedRun ?? 0) + 1
             guard model.runsJobID == job.id, model.runs.indices.contains(next) else {
                 return say("No earlier run of \(job.id)", isError: true)
@@ -92,7 +98,7 @@ extension Update {
 
     /// Shows run `index` of the selected job's runs in the log panes (0: its current run,
     /// live), saying which and how it ended.
-    private mutating func showRun(_ index: Int) {
+    mutating func showRun(_ index: Int) {
         model.viewedRun = index > 0 ? index : nil
         syncLogs()
         guard model.runs.indices.contains(index) else { return }

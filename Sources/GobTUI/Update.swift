@@ -90,6 +90,7 @@ public struct Update {
             model.runsJobID = selected?.id
             model.runs = []
             model.viewedRun = nil
+            model.earlierRunWanted = false
             if let selected { requestRuns(of: selected.id) }
         }
         let shown = model.shownRun
@@ -114,6 +115,7 @@ public struct Update {
     /// Asks for the runs of job `id`; an older request's reply is then ignored.
     mutating func requestRuns(of id: String) {
         model.runsGeneration += 1
+        model.runsLoaded = false
         effects.append(.send(.runs(jobID: id, limit: Self.runLimit), .runs(jobID: id, generation: model.runsGeneration)))
     }
 

@@ -47,6 +47,28 @@ struct UpdateRunsTests {
         #expect(F.press(back, .character("]")).model.status?.text == "This is the latest run of J000")
     }
 
+    /// `[` pressed before the runs of the selected job have come: it takes effect when
+    /// they do (it used to say "No earlier run" and be lost).
+    @Test func aBracketBeforeTheRunsArriveStepsBackOnceTheyDo() {
+        let model = F.loaded([F.job("J000")])
+        #expect(!model.runsLoaded && model.runsJobID == "J000")
+        let waiting = F.press(model, .character("[")).model
+        #expect(waiting.shownRun == nil && waiting.status?.text == "Reading the runs of J000…")
+        let runs = [Self.run("J000", 2, outcome: nil), Self.run("J000", 1, outcome: .success, exitCode: 0)]
+        let (arrived, effects) = F.apply(waiting, Self.runsReply(runs, job: "J000", generation: waiting.runsGeneration))
+        #expect(arrived.shownRun?.id == "J000-1" && arrived.logJobID == "J000-1")
+        #expect(effects.contains(.tailLogs(LogSource(
+            jobID: "J000-1", stdoutPath: "/state/logs/J000-1.stdout.log", stderrPath: "/state/logs/J000-1.stderr.log"))))
+        #expect(arrived.status?.text == "Run J000-1 ✓ 0")
+        // Once they are there, `[` answers at once; with one run only, there is none earlier.
+        let single = F.apply(F.press(model, .character("[")).model, Self.runsReply(
+            [Self.run("J000", 1, outcome: nil)], job: "J000", generation: model.runsGeneration)).model
+        #expect(single.shownRun == nil && single.status?.text == "No earlier run of J000")
+        // Without a `[` waiting, the runs' arrival changes nothing that is shown.
+        let quiet = F.apply(model, Self.runsReply(runs, job: "J000", generation: model.runsGeneration)).model
+        #expect(quiet.shownRun == nil && quiet.runsLoaded)
+    }
+
     @Test func aRunWhoseLogsWerePrunedSaysSo() {
         let model = F.press(Self.withRuns(prunedFirst: true), .character("["), .character("[")).model
         #expect(model.shownRun?.id == "J000-1")
