@@ -179,7 +179,7 @@ public final class JobTrees: Sendable {
             if adoptsOrphans && process.ppid != daemonPID { continue }
             if let owner = context.remembered[process.identity], context.known.contains(owner) {
                 owned.append((process, owner))
-            } else if let marked = Self.marker(of: pid), context.known.contains(marked) {
+            } else if let marked = Self.marker(of: pid, settling: true), context.known.contains(marked) {
                 owned.append((process, marked))
             } else if adoptsOrphans, let owner = context.groupOf[process.pgid] {
                 owned.append((process, owner))
@@ -201,9 +201,19 @@ public final class JobTrees: Sendable {
 
     /// The job ID in `GOB_JOB_ID` of `pid`'s environment; nil when it has none or the
     /// environment cannot be read (another user's process).
-    static func marker(of pid: Int32) -> String? {
-        guard let bytes = ProcFiles.contents("/proc/\(pid)/environ", limit: 4 << 20) else { return nil }
-        return marker(inEnvironment: bytes)
+    ///
+    /// With `settling`, an environment that reads empty is read again, twice, a
+    /// millisecond apart: a process in the middle of `execve` shows none until the new
+    /// program's stack is set up, and an orphan caught then (a double fork that ends in
+    /// `exec`) was given to no job, so `ps` did not list it (seen under load).
+    static func marker(of pid: Int32, settling: Bool = false) -> String? {
+        let attempts = settling ? 3 : 1
+        for attempt in 1...attempts {
+            guard let bytes = ProcFiles.contents("/proc/\(pid)/environ", limit: 4 << 20) else { return nil }
+            if !bytes.isEmpty || attempt == attempts { return marker(inEnvironment: bytes) }
+            MonotonicClock.sleep(milliseconds: 1)
+        }
+        return nil
     }
 
     /// The value of the last `GOB_JOB_ID=` entry of NUL-separated environment bytes.
