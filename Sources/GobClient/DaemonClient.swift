@@ -50,14 +50,14 @@ public struct DaemonClient: Sendable {
 
     /// Sends `request`, one whose successful reply line is followed by output
     /// (`list_json`: `"output_bytes"` says how long), and writes that output to `output`
-    /// as it arrives; returns the reply line, for the caller to tell success from failure
-    /// (a failure has no output). A reply cut short is an error, never sent again: part of
+    /// as it arrives; returns the reply, for the caller to tell success from failure (a
+    /// failure has no output). A reply cut short is an error, never sent again: part of
     /// the output is out already.
-    public func sendRelaying(_ request: Request, to output: Int32) throws(ClientError) -> ReplyLine {
-        try exchangeWithRetries(request, relayingTo: output)
+    public func sendRelaying(_ request: Request, to output: Int32) throws(ClientError) -> Response {
+        try Self.decode(exchangeWithRetries(request, relayingTo: output))
     }
 
-    public static func decode(_ reply: ReplyLine) throws(ClientError) -> Response {
+    static func decode(_ reply: ReplyLine) throws(ClientError) -> Response {
         let json: JSON
         do { json = try reply.withBytes { bytes throws(JSONError) in try JSON(parsing: bytes) } } catch {
             throw .decode(detail: error.description)

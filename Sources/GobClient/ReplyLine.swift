@@ -29,23 +29,6 @@ public final class ReplyLine {
         try body(UnsafeBufferPointer(start: base?.assumingMemoryBound(to: UInt8.self), count: count))
     }
 
-    /// Moves the line `headroom` bytes up in memory of `headroom` plus its length and
-    /// returns that memory, for a reader that writes over the line as it reads it
-    /// (`JobListTranscoder.transcodeInPlace`); nil when the memory cannot be had. The
-    /// memory stays the line's, valid while it lives; `withBytes` no longer gives the line.
-    public func makeHeadroom(_ headroom: Int) -> UnsafeMutableBufferPointer<UInt8>? {
-        let length = count
-        if capacity < headroom + length {
-            guard let moved = realloc(base, headroom + length) else { return nil }
-            base = moved
-            capacity = headroom + length
-        }
-        guard let base else { return nil }
-        memmove(base + headroom, base, length)
-        count = 0
-        return UnsafeMutableBufferPointer(start: base.assumingMemoryBound(to: UInt8.self), count: headroom + length)
-    }
-
     /// Reads the next part of the line from `fd` with one `read`: what it returned
     /// (0 at the end of the stream), or -1 with `errno` set. Grows the buffer first when
     /// less than `chunk` bytes are free.

@@ -39,15 +39,11 @@ struct DaemonSession {
     /// state of its table), which is copied to stdout as it arrives; a failure prints
     /// nothing there.
     func printListJSON(_ request: Request, wording: ErrorWording) throws(CommandFailure) {
-        let line: ReplyLine
-        do { line = try client.sendRelaying(request, to: STDOUT_FILENO) } catch {
+        let reply: Response
+        do { reply = try client.sendRelaying(request, to: STDOUT_FILENO) } catch {
             throw Self.failure(error, wording: wording)
         }
         // On success the output is out already; a failure is only its reply line.
-        let reply: Response
-        do { reply = try DaemonClient.decode(line) } catch {
-            throw Self.failure(error, wording: wording)
-        }
         try Self.check(reply, wording: wording)
     }
 

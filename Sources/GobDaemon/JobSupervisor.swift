@@ -43,8 +43,8 @@ public final class JobSupervisor: Sendable {
         /// The last `list` body written, with the scope and generation it was written at:
         /// a list asked for again while nothing changed is sent as it is.
         var listBody: (scope: OSString?, generation: UInt64, bytes: [UInt8])?
-        /// The same for `gob list --json`'s output (`listJSON`).
-        var listJSON: (scope: OSString?, generation: UInt64, bytes: [UInt8])?
+        /// The same for what `listRendering` made of such a body.
+        var listRendering: (scope: OSString?, generation: UInt64, bytes: [UInt8])?
         /// Running leaders, for exit reports.
         var jobByPID: [Int32: String] = [:]
         /// Each job's current (or last) process, with the handle its group is reached by.
@@ -220,31 +220,23 @@ public final class JobSupervisor: Sendable {
         }
     }
 
-    /// What `gob list --json` prints for the jobs of `workdir` (every job when nil), line
-    /// feed included: `listBody` as `JobListTranscoder` writes it for people, made once
-    /// for each state of the table and scope and then sent as it is, so that a client
-    /// copies it out instead of transcoding it at every call. Nil when the transcoder
-    /// refuses the body (never, for bytes the daemon wrote).
-    public func listJSON(workdir: OSString?) -> [UInt8]? {
+    /// `render` of the `list` body of `workdir` (every job when nil), made once for each
+    /// state of the table and scope and then given out as it is: `list_json` replies,
+    /// whose transcoding a thousand jobs make take a millisecond or two, run outside the
+    /// lock.
+    public func listRendering(workdir: OSString?, _ render: ([UInt8]) -> [UInt8]) -> [UInt8] {
         let (kept, generation) = state.withLock { state -> ([UInt8]?, UInt64) in
-            guard let kept = state.listJSON, kept.generation == state.generation, kept.scope == workdir else {
+            guard let kept = state.listRendering, kept.generation == state.generation, kept.scope == workdir else {
                 return (nil, state.generation)
             }
             return (kept.bytes, state.generation)
         }
         if let kept { return kept }
-        // Transcoded outside the lock: a thousand jobs take a millisecond or two.
-        var line = Array(#"{"success":true,"data":{"jobs":["#.utf8)
-        line.append(contentsOf: listBody(workdir: workdir))
-        line.append(contentsOf: "]}}".utf8)
-        var output: [UInt8]?
-        let response = try? line.withUnsafeBufferPointer { bytes throws(JSONError) in try JobListTranscoder.transcode(bytes, into: &output) }
-        guard response != nil, var output else { return nil }
-        output.append(0x0A)
+        let made = render(listBody(workdir: workdir))
         state.withLock { state in
-            if state.generation == generation { state.listJSON = (workdir, generation, output) }
+            if state.generation == generation { state.listRendering = (workdir, generation, made) }
         }
-        return output
+        return made
     }
 
     public func job(_ id: String) throws(SupervisorError) -> JobSnapshot {

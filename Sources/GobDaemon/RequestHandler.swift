@@ -35,39 +35,60 @@ public struct RequestHandler: Sendable {
         // Log paths are handed out: the links of jobs read back from the store must exist.
         default: supervisor.waitForLinks()
         }
+        switch request {
+        case let .list(workdir):
+            let line = Self.listReply(body: supervisor.listBody(workdir: workdir), lineFeed: true)
+            supervisor.portsListed(scope: workdir)
+            return (line, .close)
+        case let .listJSON(workdir):
+            let line = supervisor.listRendering(workdir: workdir, Self.listJSONReply)
+            supervisor.portsListed(scope: workdir)
+            return (line, .close)
+        default: break
+        }
         var line: [UInt8] = []
-        if case let .list(workdir) = request {
-            let body = supervisor.listBody(workdir: workdir)
-            let head = #"{"success":true,"data":{"jobs":["#.utf8
-            let tail = "]}}\n".utf8
-            // The line is allocated once at its size: a guess that fell short grew and
-            // copied hundreds of kilobytes for a list of a thousand jobs.
-            line.reserveCapacity(head.count + body.count + tail.count)
-            line.append(contentsOf: head)
-            line.append(contentsOf: body)
-            line.append(contentsOf: tail)
-            supervisor.portsListed(scope: workdir)
-            return (line, .close)
-        }
-        if case let .listJSON(workdir) = request {
-            guard let output = supervisor.listJSON(workdir: workdir) else {
-                Response.failure("cannot write the list of jobs", code: .internal).json.write(into: &line, indent: nil, level: 0)
-                line.append(0x0A)
-                return (line, .close)
-            }
-            // The reply line says how long the output is; the output follows it.
-            line.reserveCapacity(64 + output.count)
-            line.append(contentsOf: #"{"success":true,"data":{"output_bytes":"#.utf8)
-            line.append(contentsOf: String(output.count).utf8)
-            line.append(contentsOf: "}}\n".utf8)
-            line.append(contentsOf: output)
-            supervisor.portsListed(scope: workdir)
-            return (line, .close)
-        }
         let (response, followUp) = handle(request)
         response.json.write(into: &line, indent: nil, level: 0)
         line.append(0x0A)
         return (line, followUp)
+    }
+
+    /// The `list` reply around `body`, the jobs' kept wire bytes. The line is allocated once
+    /// at its size: a guess that fell short grew and copied hundreds of kilobytes for a
+    /// list of a thousand jobs.
+    static func listReply(body: [UInt8], lineFeed: Bool) -> [UInt8] {
+        let head = #"{"success":true,"data":{"jobs":["#.utf8
+        let tail = "]}}".utf8
+        var line: [UInt8] = []
+        line.reserveCapacity(head.count + body.count + tail.count + 1)
+        line.append(contentsOf: head)
+        line.append(contentsOf: body)
+        line.append(contentsOf: tail)
+        if lineFeed { line.append(0x0A) }
+        return line
+    }
+
+    /// The `list_json` reply for a `list` body: a line that says how long the output is,
+    /// then `gob list --json`'s output for those jobs (the client's transcoder, run here
+    /// once for each state of the table instead of in every client).
+    static func listJSONReply(body: [UInt8]) -> [UInt8] {
+        var output: [UInt8]?
+        let response = try? listReply(body: body, lineFeed: false).withUnsafeBufferPointer { bytes throws(JSONError) in
+            try JobListTranscoder.transcode(bytes, into: &output)
+        }
+        var line: [UInt8] = []
+        guard response != nil, let output else {
+            // Never, for bytes the daemon wrote.
+            Response.failure("cannot write the list of jobs", code: .internal).json.write(into: &line, indent: nil, level: 0)
+            line.append(0x0A)
+            return line
+        }
+        let head = #"{"success":true,"data":{"output_bytes":"# + String(output.count + 1) + "}}\n"
+        line.reserveCapacity(head.utf8.count + output.count + 1)
+        line.append(contentsOf: head.utf8)
+        line.append(contentsOf: output)
+        line.append(0x0A)
+        return line
     }
 
     /// Whether `request` is answered from memory at once: no file, store or process is

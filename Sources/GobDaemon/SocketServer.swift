@@ -197,7 +197,8 @@ public final class SocketServer: Sendable {
         var sent = 0
         while sent < line.count {
             let n = line.withUnsafeBytes { bytes in
-                send(fd, bytes.baseAddress! + sent, bytes.count - sent, Int32(MSG_DONTWAIT | MSG_NOSIGNAL))
+                guard let base = bytes.baseAddress else { return 0 }
+                return send(fd, base + sent, bytes.count - sent, Int32(MSG_DONTWAIT | MSG_NOSIGNAL))
             }
             if n > 0 {
                 sent += n
