@@ -189,6 +189,11 @@ struct ConnectionFaultTests {
                 try sandbox.start(["run", "sleep", "301"]),
             ]
             #expect(try await sandbox.waitForSubscribers(4))
+            // `run` subscribes before it asks for its job: shut down only once the job is
+            // there, or `run` rightly starts a new daemon for it and follows it there.
+            try await sandbox.waitForJobs("the run's job to start") { jobs in
+                jobs.contains { $0.commandLine == "sleep 301" && $0.status == .running }
+            }
             #expect(try await sandbox.gob("shutdown").status == 0)
             for started in attached {
                 let outcome = try await started.finish()
