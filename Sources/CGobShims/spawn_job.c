@@ -42,11 +42,32 @@ static int gob_child_fail(struct gob_child *child, int step) {
     return 127;
 }
 
+/// Moves the child off the CPU its suspended parent is queued on, then gives it back every
+/// CPU it had, before anything else: the parent's thread resumes when the child's execve
+/// has passed the point of no return, but the scheduler queues it on the child's CPU (a
+/// virtual machine's idle CPUs count as busy), where it waits until the new program
+/// blocks or its time slice ends: 0.6 ms for `sleep`, 2-4 ms for `python3`. On another
+/// CPU the child costs that CPU's wake-up (about 0.15 ms) and the parent resumes at once.
+/// The job runs with the mask it inherited: the second call restores it before execve.
+/// Nothing is moved on one CPU, or when the mask cannot be read or set.
+static int gob_child_leave_parent_cpu(void) {
+    cpu_set_t allowed, others;
+    if (sched_getaffinity(0, sizeof(allowed), &allowed) != 0) return 0;
+    int current = sched_getcpu();
+    if (current < 0 || current >= CPU_SETSIZE || !CPU_ISSET(current, &allowed)) return 0;
+    CPU_AND(&others, &allowed, &allowed);
+    CPU_CLR(current, &others);
+    if (CPU_COUNT(&others) == 0 || sched_setaffinity(0, sizeof(others), &others) != 0) return 0;
+    return sched_setaffinity(0, sizeof(allowed), &allowed);
+}
+
 /// Runs in the child, on its own stack, in the parent's memory, while the parent's thread
 /// waits: only system calls, nothing that takes a lock or allocates.
 static int gob_child_main(void *argument) {
     struct gob_child *child = argument;
     const struct gob_job_spawn *job = child->job;
+
+    if (gob_child_leave_parent_cpu() != 0) return gob_child_fail(child, GOB_SPAWN_STEP_SETUP);
 
     struct sigaction action;
     memset(&action, 0, sizeof(action));
