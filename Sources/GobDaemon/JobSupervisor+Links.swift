@@ -98,9 +98,11 @@ extension JobSupervisor {
             return numbers
         }
         var linked = Set<String>()
+        var pace = StartUpPace()
         if let directory {
             let names = directory.withDescriptor { DirectoryListing.names(in: $0) }
             for name in names {
+                pace.step()
                 guard let id = RuntimePaths.jobID(ofLogFile: name) else { continue }
                 guard let number = current[id] else {
                     // Unless a job of that ID was made since the look at the table.
@@ -118,6 +120,7 @@ extension JobSupervisor {
         }
         for id in current.keys
         where linked.isEmpty || !linked.contains(id + ".stdout.log") || !linked.contains(id + ".stderr.log") {
+            pace.step()
             // The job's run now, read under the link lock: a start since the look above
             // has pointed them at its new run already, or will after this.
             linkLock.withLock { _ in
@@ -140,7 +143,9 @@ extension JobSupervisor {
             return numbers
         }
         var removed = 0
+        var pace = StartUpPace()
         for name in logs.names() {
+            pace.step()
             guard let run = RunLogs.run(ofLogFile: name) else { continue }
             if let latest = current[run.job], run.number <= latest { continue }
             // A job created or started since the look at the table is not an orphan.
