@@ -55,6 +55,9 @@ extension Daemon {
             listen: current.listenFD, pidLock: current.pidFD, stateLock: state.lockDescriptor, reply: fd)
         // No reap between here and the exec goes unrecorded: reports are held, and what
         // was applied is written to the store the new image reads.
+        // The next job's links would outlive this image: the new one keeps links current
+        // without looking for strays.
+        supervisor.discardNextJob()
         let failure = reaper.withReportsHeld { () -> String in
             supervisor.commit()
             guard inherited.keepAcrossExec() else { return "cannot pass descriptors: \(SystemError.last)" }
@@ -66,6 +69,7 @@ extension Daemon {
             return "cannot re-execute: \(error)"
         }
         logger.error("In-place restart failed: \(failure)")
+        supervisor.prepareNextJobs()
         refuseRestart(fd, failure)
     }
 

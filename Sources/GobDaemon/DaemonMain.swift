@@ -194,6 +194,7 @@ final class Daemon: Sendable {
             let relink = inherited == nil
             let tidy: @Sendable () -> Void = {
                 if relink { supervisor.relinkAll() }
+                supervisor.prepareNextJobs()
                 supervisor.removeOrphanRunLogs()
                 supervisor.checkLogLimits()
                 logger.info("Start-up work done: links, stray logs, log limits")
@@ -231,6 +232,7 @@ final class Daemon: Sendable {
         logger.info("\(reason), shutting down...")
         logger.info("Shutting down daemon...")
         supervisor.close()
+        supervisor.discardNextJob()
         // Stop taking requests: the socket goes first, so new clients start a fresh daemon
         // (which waits for this one's PID file lock) instead of queueing here; clients
         // already queued are told that this daemon is shutting down, before they sent

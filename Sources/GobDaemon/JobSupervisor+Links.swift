@@ -20,7 +20,7 @@ extension JobSupervisor {
     /// goes missing. Names and targets are assembled as bytes: a daemon starting with a
     /// thousand jobs makes two thousand links, and string interpolation made each cost
     /// several thousand instructions.
-    private func writeLinks(of id: String, number: Int64) {
+    func writeLinks(of id: String, number: Int64) {
         // Made once for stdout; stderr's differ only in their last bytes, overwritten.
         var target = CPath(logs.directory)
         target.add("/")
@@ -105,9 +105,11 @@ extension JobSupervisor {
                 pace.step()
                 guard let id = RuntimePaths.jobID(ofLogFile: name) else { continue }
                 guard let number = current[id] else {
-                    // Unless a job of that ID was made since the look at the table.
+                    // Unless a job of that ID was made since the look at the table, is
+                    // being made, or is the next one's, picked ahead.
                     linkLock.withLock { _ in
-                        if state.withLock({ $0.jobs[id] == nil }) { try? directory.remove(name) }
+                        let unknown = state.withLock { $0.jobs[id] == nil && $0.reservations[id] == nil && $0.nextJob?.id != id }
+                        if unknown { try? directory.remove(name) }
                     }
                     continue
                 }
@@ -127,6 +129,10 @@ extension JobSupervisor {
                 guard let number = state.withLock({ $0.jobs[id]?.runNumber }), number > 0 else { return }
                 writeLinks(of: id, number: number)
             }
+        }
+        // The next job's links, gone with a recreated `<rt>`: made again.
+        linkLock.withLock { _ in
+            if let next = state.withLock({ $0.nextJob }), next.linked { writeLinks(of: next.id, number: 1) }
         }
         state.withLockBroadcasting { $0.linksPending = false }
     }

@@ -83,6 +83,8 @@ extension JobSupervisor {
         var job: Job
         /// The reap count when it was reserved: a parked exit from before is not its.
         var reapCount: UInt64
+        /// Its `<rt>` links were made ahead: it took the prepared `nextJob`.
+        var linked = false
     }
 
     /// What `submit` decides on among the jobs with `spec`'s workdir and command.
@@ -138,7 +140,17 @@ extension JobSupervisor {
         let now = clock()
         let jobs = state.jobs
         let reservations = state.reservations
-        let id = JobID.unique { jobs[$0] != nil || reservations[$0] != nil }
+        let id: String
+        let linked: Bool
+        if let next = state.nextJob, next.linked {
+            // Picked ahead, its links made: taking it saves this start two file creations.
+            (id, linked) = (next.id, true)
+            state.nextJob = nil
+        } else {
+            let prepared = state.nextJob?.id
+            id = JobID.unique { jobs[$0] != nil || reservations[$0] != nil || $0 == prepared }
+            linked = false
+        }
         var job = Job(
             id: id, command: spec.command, workdir: spec.workdir,
             environment: spec.environment ?? Self.fallbackEnvironment,
@@ -150,7 +162,7 @@ extension JobSupervisor {
         state.nextSequence += 1
         state.reservations[id] = Reservation(creating: job)
         state.launchesInFlight += 1
-        return PendingJob(job: job, reapCount: state.reapCount)
+        return PendingJob(job: job, reapCount: state.reapCount, linked: linked)
     }
 
     /// The environment of a job created by a client that sent none (a raw protocol client):
@@ -166,14 +178,16 @@ extension JobSupervisor {
             process = try launcher.launch(launchSpec(pending.job, run: 1, settings: settings))
         } catch {
             state.withLockBroadcasting { state in finishLaunch(in: &state) }
+            if pending.linked { _ = unlinkLogs(of: id) }
             logs.removeRun(job: id, number: 1)
             release(id)
             throw SupervisorError(error.description, code: .spawnFailed)
         }
-        // Its `<rt>` links are made here, before the job is in the table (and not again at
-        // the commit): a `list` that shows it hands out their paths (`gob logs` opens them
-        // at once), while the commit may still be under way, or stuck on a slow disk.
-        linkLogs(of: id, number: 1)
+        // Its `<rt>` links are made here (unless they were made ahead), before the job is
+        // in the table (and not again at the commit): a `list` that shows it hands out
+        // their paths (`gob logs` opens them at once), while the commit may still be under
+        // way, or stuck on a slow disk.
+        if !pending.linked { linkLogs(of: id, number: 1) }
         let recorded = state.withLockBroadcasting { state -> (change: UInt64, job: JobSnapshot)? in
             defer { finishLaunch(in: &state) }
             // The shutdown's final stop may have passed this job by: it must not run.

@@ -85,6 +85,12 @@ public final class JobSupervisor: Sendable {
         /// The `<rt>` links of jobs read back from the store are being made: requests
         /// that hand out log paths wait for them.
         var linksPending = false
+        /// The ID the next new job takes, picked ahead, and whether its `<rt>` links are
+        /// made (`JobSupervisor+NextJob.swift`).
+        var nextJob: (id: String, linked: Bool)?
+        /// The thread that keeps `nextJob` ready runs, and whether it is to stop.
+        var preparesNextJob = false
+        var nextJobStopped = false
     }
 
     /// Why an ID is taken while no job of it is in the table.

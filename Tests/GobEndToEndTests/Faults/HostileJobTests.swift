@@ -104,7 +104,7 @@ struct HostileJobTests {
             let directory = try await sandbox.gob("add", "/tmp")
             #expect(directory.status == 1)
             #expect(try await sandbox.listedJobs().isEmpty)
-            #expect(sandbox.runtimeFiles.allSatisfy { !$0.hasSuffix(".stdout.log") && !$0.hasSuffix(".stderr.log") })
+            #expect(sandbox.strayLogLinks(listed: []).isEmpty, "\(sandbox.runtimeFiles)")
         }
     }
 }

@@ -1,0 +1,85 @@
+import Glibc
+import GobProtocol
+import GobSystem
+
+/// The next new job's ID, picked ahead with its two `<rt>` links already made, so that
+/// an `add` of a new job creates no file in `<rt>`.
+///
+/// Making a link allocates an inode. On tmpfs, where `XDG_RUNTIME_DIR` usually is, that
+/// costs microseconds; with `<rt>` on disk (no `XDG_RUNTIME_DIR`: under `/tmp`) ext4 took
+/// 0.25–1 ms for each on a machine whose disk had seen many files deleted, twice in every
+/// `add` (docs/performance.md). A thread of the daemon's picks an ID no job or reservation
+/// has, makes its links (to run 1's logs, which do not exist until the job starts), and
+/// offers it; `reserveNewJob` takes it when it is ready, and otherwise picks one as
+/// before. The links of an ID that was never taken go at shutdown; a daemon that was
+/// killed leaves them to the next one's `relinkAll`, which removes links of no job.
+extension JobSupervisor {
+    /// Starts the thread that keeps the next job's ID and links ready (the daemon does,
+    /// once the links of stored jobs are made); false when no thread could be made.
+    @discardableResult
+    func prepareNextJobs() -> Bool {
+        let start = state.withLock { state -> Bool in
+            state.nextJobStopped = false
+            guard !state.preparesNextJob, !state.closed else { return false }
+            state.preparesNextJob = true
+            return true
+        }
+        guard start else { return true }
+        guard DetachedThread.start(stackSize: 128 * 1024, { [self] in keepNextJobReady() }) else {
+            state.withLock { $0.preparesNextJob = false }
+            return false
+        }
+        return true
+    }
+
+    /// The ID the next new job takes, once its links are made (tests).
+    var preparedJobID: String? {
+        state.withLock { state in state.nextJob.flatMap { $0.linked ? $0.id : nil } }
+    }
+
+    /// Stops the thread and removes the links of the next job's ID: at shutdown, and
+    /// before an in-place restart, whose new image starts no `relinkAll` that would find
+    /// them (`prepareNextJobs` starts again when the restart fails).
+    func discardNextJob() {
+        linkLock.withLock { _ in
+            let next = state.withLockBroadcasting { state in
+                defer { state.nextJob = nil }
+                state.nextJobStopped = true
+                return state.nextJob
+            }
+            if let next { _ = unlinkLogs(of: next.id) }
+        }
+    }
+
+    /// The thread's work: whenever no next job is offered, pick one and make its links.
+    /// It wakes with the table's changes (a start takes the offer under the lock and
+    /// records its job with a broadcast), and ends when the daemon closes.
+    private func keepNextJobReady() {
+        while true {
+            let picked = state.wait { state -> String?? in
+                if state.closed || state.nextJobStopped {
+                    state.preparesNextJob = false
+                    return .some(nil)
+                }
+                guard state.nextJob == nil, !state.linksPending else { return nil }
+                let jobs = state.jobs
+                let reservations = state.reservations
+                let id = JobID.unique { jobs[$0] != nil || reservations[$0] != nil }
+                state.nextJob = (id, false)
+                return .some(id)
+            }
+            guard let id = picked ?? nil else { return }
+            // The start that took the last offer may still be on its way to its reply:
+            // it goes first where it shares this CPU.
+            sched_yield()
+            linkLock.withLock { _ in
+                // Discarded meanwhile (shutdown): nothing to make.
+                guard state.withLock({ $0.nextJob?.id == id }) else { return }
+                writeLinks(of: id, number: 1)
+                state.withLockBroadcasting { state in
+                    if state.nextJob?.id == id { state.nextJob?.linked = true }
+                }
+            }
+        }
+    }
+}
