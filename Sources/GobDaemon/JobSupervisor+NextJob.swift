@@ -42,21 +42,25 @@ extension JobSupervisor {
     /// them (`prepareNextJobs` starts again when the restart fails).
     func discardNextJob() {
         linkLock.withLock { _ in
-            let next = state.withLockBroadcasting { state in
+            let next = state.withLock { state in
                 defer { state.nextJob = nil }
                 state.nextJobStopped = true
                 return state.nextJob
             }
+            nextJobPokes.withLockBroadcasting { $0 += 1 }
             if let next { _ = unlinkLogs(of: next.id) }
         }
     }
 
     /// The thread's work: whenever no next job is offered, pick one and make its links.
-    /// It wakes with the table's changes (a start takes the offer under the lock and
-    /// records its job with a broadcast), and ends when the daemon closes.
+    /// It sleeps until poked (`nextJobPokes`: a start took the offer, or the daemon is
+    /// closing), and ends when the daemon closes.
     private func keepNextJobReady() {
+        var seen: UInt64?
         while true {
-            let picked = state.wait { state -> String?? in
+            if let looked = seen { seen = nextJobPokes.wait { pokes in pokes > looked ? pokes : nil } }
+            else { seen = nextJobPokes.withLock { $0 } }
+            let picked = state.withLock { state -> String?? in
                 if state.closed || state.nextJobStopped {
                     state.preparesNextJob = false
                     return .some(nil)
@@ -68,7 +72,8 @@ extension JobSupervisor {
                 state.nextJob = (id, false)
                 return .some(id)
             }
-            guard let id = picked ?? nil else { return }
+            guard let picked else { continue }
+            guard let id = picked else { return }
             // The start that took the last offer may still be on its way to its reply:
             // it goes first where it shares this CPU.
             sched_yield()

@@ -146,6 +146,7 @@ extension JobSupervisor {
             // Picked ahead, its links made: taking it saves this start two file creations.
             (id, linked) = (next.id, true)
             state.nextJob = nil
+            nextJobPokes.withLockBroadcasting { $0 += 1 }
         } else {
             let prepared = state.nextJob?.id
             id = JobID.unique { jobs[$0] != nil || reservations[$0] != nil || $0 == prepared }

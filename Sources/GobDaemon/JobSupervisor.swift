@@ -100,6 +100,10 @@ public final class JobSupervisor: Sendable {
     }
 
     let state = ConditionLock(State())
+    /// Counts the occasions for the next job's thread to look again (its ID taken, the
+    /// daemon closing): it sleeps on this, not on every change of the table. A leaf lock,
+    /// taken under `state` but never the other way round.
+    let nextJobPokes = ConditionLock<UInt64>(0)
     /// Held while a job's `<rt>` links are pointed at a run, so that a repair of all links
     /// (`relinkAll`) never points one back at an older run; taken before `state`, never
     /// while holding it.
@@ -266,6 +270,7 @@ public final class JobSupervisor: Sendable {
     /// Refuses every later start, so the shutdown's final nuke stops everything there is.
     public func close() {
         state.withLockBroadcasting { $0.closed = true }
+        nextJobPokes.withLockBroadcasting { $0 += 1 }
     }
 
     public var runningCount: Int { state.withLock { $0.jobs.values.filter(\.running).count } }
