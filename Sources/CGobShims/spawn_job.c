@@ -51,11 +51,11 @@ static int gob_child_fail(struct gob_child *child, int step) {
 /// The job runs with the mask it inherited: the second call restores it before execve.
 /// Nothing is moved on one CPU, or when the mask cannot be read or set.
 static int gob_child_leave_parent_cpu(void) {
-    cpu_set_t allowed, others;
+    cpu_set_t allowed;
     if (sched_getaffinity(0, sizeof(allowed), &allowed) != 0) return 0;
     int current = sched_getcpu();
     if (current < 0 || current >= CPU_SETSIZE || !CPU_ISSET(current, &allowed)) return 0;
-    CPU_AND(&others, &allowed, &allowed);
+    cpu_set_t others = allowed;
     CPU_CLR(current, &others);
     if (CPU_COUNT(&others) == 0 || sched_setaffinity(0, sizeof(others), &others) != 0) return 0;
     return sched_setaffinity(0, sizeof(allowed), &allowed);

@@ -15,26 +15,18 @@ import GobSystem
 /// killed leaves them to the next one's `relinkAll`, which removes links of no job.
 extension JobSupervisor {
     /// Starts the thread that keeps the next job's ID and links ready (the daemon does,
-    /// once the links of stored jobs are made); false when no thread could be made.
-    @discardableResult
-    func prepareNextJobs() -> Bool {
+    /// once the links of stored jobs are made). Without a thread, every start makes its
+    /// links itself, as before.
+    func prepareNextJobs() {
         let start = state.withLock { state -> Bool in
             state.nextJobStopped = false
             guard !state.preparesNextJob, !state.closed else { return false }
             state.preparesNextJob = true
             return true
         }
-        guard start else { return true }
-        guard DetachedThread.start(stackSize: 128 * 1024, { [self] in keepNextJobReady() }) else {
+        if start && !DetachedThread.start(stackSize: 128 * 1024, { [self] in keepNextJobReady() }) {
             state.withLock { $0.preparesNextJob = false }
-            return false
         }
-        return true
-    }
-
-    /// The ID the next new job takes, once its links are made (tests).
-    var preparedJobID: String? {
-        state.withLock { state in state.nextJob.flatMap { $0.linked ? $0.id : nil } }
     }
 
     /// Stops the thread and removes the links of the next job's ID: at shutdown, and

@@ -101,10 +101,11 @@ enum {
 
 /// Starts a job process (clone with CLONE_VM | CLONE_VFORK, as posix_spawn does, plus
 /// CLONE_PIDFD; the child moves off the caller's CPU until its execve, which leaves it
-/// the CPU mask it inherited): returns once the child has called execve or failed. On success 0, `*pid`
-/// and `*pidfd` (a pidfd held since the process was born, or -1 on kernels without
-/// CLONE_PIDFD). Otherwise the errno of the failure and `*step` (GOB_SPAWN_STEP_*); when
-/// the child itself failed, `*pid` names it (it has exited; the caller's reaper reaps it).
+/// the CPU mask it inherited): returns once the child has called execve or failed. On
+/// success 0, `*pid` and `*pidfd` (a pidfd held since the process was born, or -1 on
+/// kernels without CLONE_PIDFD). Otherwise the errno of the failure and `*step`
+/// (GOB_SPAWN_STEP_*); when the child itself failed, `*pid` names it (it has exited; the
+/// caller's reaper reaps it).
 int gob_spawn_job(const struct gob_job_spawn *job, pid_t *pid, int *pidfd, int *step);
 
 /// pidfd_send_signal(2) to the process group whose leader `pidfd` refers to
