@@ -42,6 +42,19 @@ public final class EventStream {
         awaited = (awaited ?? []).union(jobs)
     }
 
+    /// Subscribes again when the daemon went away before the command attached to any run
+    /// (between its subscribe and its first look at the jobs): true when a daemon took its
+    /// place and this stream now reads from it; false when the stream has not ended, or
+    /// no daemon answered on the socket.
+    public func subscribeAgain() -> Bool {
+        guard hasEnded, let client, let fresh = client.resubscribe(workdir: workdir) else { return false }
+        let (fd, bytes) = fresh.detach()
+        close(descriptor)
+        descriptor = fd
+        pending = bytes
+        return true
+    }
+
     /// The descriptor and unread bytes, handed to another stream.
     private func detach() -> (descriptor: Int32, pending: [UInt8]) {
         let taken = (descriptor, pending)

@@ -89,25 +89,30 @@ enum JobFollowSupport {
         OutputSink(sanitizing: true)
     }
 
-    /// Asks for job `id` after subscribing with `events`. A job missing from a daemon that
-    /// is not the one the subscription belongs to (it died in between, and the retry
-    /// reached its successor) is not "not found": the command lost its daemon.
+    /// Asks for job `id` after subscribing with `events`. When the subscription's daemon
+    /// went away before the answer (killed; the request reached its successor), the
+    /// command has attached to no run yet: it subscribes to the successor and asks again,
+    /// up to `attachAttempts` times. A job missing from a daemon that is not the one the
+    /// subscription belongs to is not "not found": the command lost its daemon.
     static func job(
         _ id: String, after events: EventStream, session: DaemonSession = DaemonSession()
     ) throws(CommandFailure) -> JobSnapshot {
-        let job: JobSnapshot
-        do {
-            job = try session.send(.getJob(jobID: id), wording: .verbatim).requireJob(wording: .verbatim)
-        } catch {
-            if error.code == .notFound && events.hasEnded { throw daemonStopped }
-            throw error
+        var attempts = 0
+        while true {
+            attempts += 1
+            var job: JobSnapshot?
+            do {
+                job = try session.send(.getJob(jobID: id), wording: .verbatim).requireJob(wording: .verbatim)
+            } catch {
+                guard error.code == .notFound && events.hasEnded else { throw error }
+            }
+            if let job, !events.hasEnded { return job }
+            guard attempts < attachAttempts, events.subscribeAgain() else { throw daemonStopped }
         }
-        // The subscription's daemon went away before the answer: it came from a daemon
-        // started since, whose job (read back from the store) is no longer the run this
-        // command attached to.
-        if events.hasEnded { throw daemonStopped }
-        return job
     }
+
+    /// How many daemons a command tries to attach to before it says the daemon stopped.
+    static let attachAttempts = 3
 
     /// The failure of a command that was attached to the daemon when it went away: one
     /// line, and an exit status no job's own status can be mistaken for.

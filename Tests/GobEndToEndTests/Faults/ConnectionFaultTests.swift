@@ -138,22 +138,30 @@ struct ConnectionFaultTests {
             let following = try sandbox.start(["stdout", "-f", id])
             let events = try sandbox.start(["events"])
             let logs = try sandbox.start(["logs"])
-            do { try await sandbox.waitForSubscribers(4) } catch {
-                // Rare, and only in full runs so far: say which command is missing and why.
-                let commands = [("await", awaiting), ("stdout -f", following), ("events", events), ("logs", logs)]
-                let states = commands.map { name, started in
+            // Rare, and only in full runs so far: say which command is missing and why.
+            let commands = [("await", awaiting), ("stdout -f", following), ("events", events), ("logs", logs)]
+            func states() -> String {
+                commands.map { name, started in
                     let stderr = (try? String(contentsOfFile: started.stderrPath, encoding: .utf8)) ?? ""
-                    return "\(name): \(ProcessScan.isLive(started.pid) ? "running" : "ended"), stderr \(stderr.debugDescription)"
-                }
-                Issue.record("\(error); \(states.joined(separator: "; "))")
+                    let stdout = (try? String(contentsOfFile: started.stdoutPath, encoding: .utf8)) ?? ""
+                    return "\(name): \(ProcessScan.isLive(started.pid) ? "running" : "ended"), stderr \(stderr.debugDescription), stdout \(stdout.suffix(300).debugDescription)"
+                }.joined(separator: "; ") + "; daemon log: \(sandbox.daemonLog.suffix(1500).debugDescription)"
+            }
+            do { try await sandbox.waitForSubscribers(4) } catch {
+                Issue.record("\(error); \(states())")
                 return
             }
+            // The kill may come before `await` and `stdout -f` have read the job back (they
+            // subscribe first): then they subscribe to the next daemon and read it there.
             let daemon = try #require(sandbox.daemonPID)
             #expect(kill(daemon, SIGKILL) == 0)
             #expect(try await eventually(timeout: .seconds(60)) {
                 contents(logs).contains("[monitor] the gob daemon stopped; reconnecting...\n")
             }, "\(contents(logs))")
-            #expect(try await sandbox.waitForSubscribers(4), "every attached command subscribed again")
+            do { try await sandbox.waitForSubscribers(4) } catch {
+                Issue.record("every attached command subscribed again: \(error); \(states())")
+                return
+            }
             #expect(sandbox.daemonPID != daemon && sandbox.daemons.count == 1)
             #expect(try await sandbox.listedJob(id)?.status == .running, "the next daemon adopted the job")
             #expect(FileManager.default.createFile(atPath: sandbox.workdir + "/go", contents: nil))
