@@ -58,9 +58,7 @@ extension JobSupervisor {
                     return .some(nil)
                 }
                 guard state.nextJob == nil, !state.linksPending else { return nil }
-                let jobs = state.jobs
-                let reservations = state.reservations
-                let id = JobID.unique { jobs[$0] != nil || reservations[$0] != nil }
+                let id = state.unusedJobID()
                 state.nextJob = (id, false)
                 return .some(id)
             }

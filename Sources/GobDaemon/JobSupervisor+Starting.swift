@@ -138,8 +138,6 @@ extension JobSupervisor {
     private func reserveNewJob(_ spec: JobSpec, in state: inout State) throws(SupervisorError) -> PendingJob {
         if state.closed { throw .shuttingDown }
         let now = clock()
-        let jobs = state.jobs
-        let reservations = state.reservations
         let id: String
         let linked: Bool
         if let next = state.nextJob, next.linked {
@@ -148,9 +146,7 @@ extension JobSupervisor {
             state.nextJob = nil
             nextJobPokes.withLockBroadcasting { $0 += 1 }
         } else {
-            let prepared = state.nextJob?.id
-            id = JobID.unique { jobs[$0] != nil || reservations[$0] != nil || $0 == prepared }
-            linked = false
+            (id, linked) = (state.unusedJobID(), false)
         }
         var job = Job(
             id: id, command: spec.command, workdir: spec.workdir,

@@ -91,6 +91,11 @@ public final class JobSupervisor: Sendable {
         /// The thread that keeps `nextJob` ready runs, and whether it is to stop.
         var preparesNextJob = false
         var nextJobStopped = false
+
+        /// A fresh job ID: none of a job, a reservation or the next job picked ahead.
+        func unusedJobID() -> String {
+            JobID.unique { jobs[$0] != nil || reservations[$0] != nil || $0 == nextJob?.id }
+        }
     }
 
     /// Why an ID is taken while no job of it is in the table.

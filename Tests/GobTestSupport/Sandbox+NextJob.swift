@@ -1,21 +1,13 @@
 import Foundation
+import GobProtocol
 
 /// The `<rt>` log links of the ID the daemon picks ahead for its next new job, and those
 /// that belong to nobody.
 extension Sandbox {
-    /// The job ID a `<rt>` log link is named after (`abc.stdout.log` → `abc`); nil for
-    /// other names.
-    public static func jobID(ofLogLink name: String) -> String? {
-        for suffix in [".stdout.log", ".stderr.log"] where name.hasSuffix(suffix) {
-            return String(name.dropLast(suffix.count))
-        }
-        return nil
-    }
-
     /// Whether `<rt>/name` is one of the next job's links: of an ID not in `listed`,
     /// pointing at that ID's first run's log, which does not exist before the job does.
     private func isNextJobLink(_ name: String, listed: Set<String>) -> Bool {
-        guard let id = Self.jobID(ofLogLink: name), !listed.contains(id),
+        guard let id = RuntimePaths.jobID(ofLogFile: name), !listed.contains(id),
               let target = try? FileManager.default.destinationOfSymbolicLink(atPath: paths.directory + "/" + name)
         else { return false }
         let stream = name.hasSuffix(".stdout.log") ? "stdout" : "stderr"
@@ -26,7 +18,7 @@ extension Sandbox {
     /// is exactly one such ID with both links made.
     public func nextJobID(listed: [String]) -> String? {
         let listed = Set(listed)
-        let ids = runtimeFiles.filter { isNextJobLink($0, listed: listed) }.compactMap(Self.jobID(ofLogLink:))
+        let ids = runtimeFiles.filter { isNextJobLink($0, listed: listed) }.compactMap(RuntimePaths.jobID(ofLogFile:))
         let counts = Dictionary(ids.map { ($0, 1) }, uniquingKeysWith: +)
         guard counts.count == 1, let (id, count) = counts.first, count == 2 else { return nil }
         return id
@@ -38,11 +30,11 @@ extension Sandbox {
     public func strayLogLinks(listed: [String]) -> [String] {
         let listedSet = Set(listed)
         let unlisted = runtimeFiles.filter { name in
-            Self.jobID(ofLogLink: name).map { !listedSet.contains($0) } ?? false
+            RuntimePaths.jobID(ofLogFile: name).map { !listedSet.contains($0) } ?? false
         }
-        let ahead = Set(unlisted.filter { isNextJobLink($0, listed: listedSet) }.compactMap(Self.jobID(ofLogLink:)))
+        let ahead = Set(unlisted.filter { isNextJobLink($0, listed: listedSet) }.compactMap(RuntimePaths.jobID(ofLogFile:)))
         // More than one ID made ahead is itself a stray.
         guard ahead.count <= 1 else { return unlisted }
-        return unlisted.filter { !ahead.contains(Self.jobID(ofLogLink: $0) ?? "") }
+        return unlisted.filter { !ahead.contains(RuntimePaths.jobID(ofLogFile: $0) ?? "") }
     }
 }
