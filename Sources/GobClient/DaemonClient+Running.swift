@@ -11,9 +11,10 @@ extension DaemonClient {
             if error.code == EAGAIN || error.code == EWOULDBLOCK { throw .notResponding(pid: socket.peerPID) }
             throw .send(detail: "write unix \(paths.socket): \(error)")
         }
+        var progress = DaemonProgress(pid: socket.peerPID, firstWait: Self.quickTimeoutMilliseconds, giveUpAfter: Self.slowTimeoutMilliseconds)
         let reply: ReplyLine
-        do { reply = try socket.readLine(limit: Int.max) } catch {
-            if error.code == EAGAIN || error.code == EWOULDBLOCK { throw .notResponding(pid: socket.peerPID) }
+        do { reply = try socket.readLine(limit: Int.max) { progress.nextWait(bound: bounded) } } catch {
+            if error.code == EAGAIN || error.code == EWOULDBLOCK { throw timeoutFailure(pid: socket.peerPID, waitedUpTo: progress.lastWait) }
             throw .decode(detail: "read unix \(paths.socket): \(error)")
         }
         // A daemon that went away meanwhile: as if none ran.

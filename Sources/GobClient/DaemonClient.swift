@@ -14,7 +14,8 @@ import GobSystem
 /// request that changes something carries a random `request_id`, with which the daemon
 /// answers a repeat with the first answer instead of doing it twice. Every wait is
 /// bounded: a daemon that takes the connection but never answers is reported as not
-/// responding after a few seconds (longer for requests that stop jobs).
+/// responding after a few seconds (longer for requests that stop jobs), unless it is
+/// visibly at work on the reply (`DaemonProgress`).
 public struct DaemonClient: Sendable {
     public let paths: RuntimePaths
     /// A monotonic instant (`MonotonicClock.now()` nanoseconds) after which the whole
@@ -136,9 +137,12 @@ public struct DaemonClient: Sendable {
             // Nothing was answered; a request cut short cannot have been carried out.
             return .retry(.send(detail: "write unix \(paths.socket): \(error)"))
         }
+        // A daemon silent past the bound is waited for while it is at work on the reply.
+        var progress = DaemonProgress(pid: socket.peerPID, firstWait: timeoutMilliseconds, giveUpAfter: Self.slowTimeoutMilliseconds)
+        let whenSilent = { progress.nextWait(bound: bounded) }
         let reply: ReplyLine
-        do { reply = try socket.readLine(limit: Int.max) } catch {
-            if Self.isTimeout(error) { throw timeoutFailure(pid: socket.peerPID, waitedUpTo: timeoutMilliseconds) }
+        do { reply = try socket.readLine(limit: Int.max, whenSilent: whenSilent) } catch {
+            if Self.isTimeout(error) { throw timeoutFailure(pid: socket.peerPID, waitedUpTo: progress.lastWait) }
             if error.code == ECONNRESET { return .retry(.daemonStopped) }
             throw .decode(detail: "read unix \(paths.socket): \(error)")
         }
@@ -150,8 +154,8 @@ public struct DaemonClient: Sendable {
                 throw .decode(detail: "missing output_bytes")
             }
             let relayed: Int
-            do { relayed = try socket.relay(after: reply, total: Int(total), to: output) } catch {
-                if Self.isTimeout(error) { throw timeoutFailure(pid: socket.peerPID, waitedUpTo: timeoutMilliseconds) }
+            do { relayed = try socket.relay(after: reply, total: Int(total), to: output, whenSilent: whenSilent) } catch {
+                if Self.isTimeout(error) { throw timeoutFailure(pid: socket.peerPID, waitedUpTo: progress.lastWait) }
                 throw .decode(detail: "read unix \(paths.socket): \(error)")
             }
             guard relayed == Int(total) else { throw .decode(detail: "the reply ended after \(relayed) of \(total) bytes") }

@@ -50,9 +50,10 @@ public final class ReplyLine {
     /// the rest from `fd`, 64 KiB at a time through this line's memory behind it, so a
     /// list of a thousand jobs never sits in memory whole. Returns how many came before
     /// the stream ended (`total` unless the daemon went away); stops quietly when
-    /// `output` is closed (`gob list --json | head`). Throws on read errors (including
-    /// the receive timeout).
-    func relay(from fd: Int32, to output: Int32, total: Int) throws(SystemError) -> Int {
+    /// `output` is closed (`gob list --json | head`). Throws on read errors, but for
+    /// those after which `readAgain` says to read again (the receive timeout, while the
+    /// daemon is at work).
+    func relay(from fd: Int32, to output: Int32, total: Int, readAgain: (SystemError) -> Bool) throws(SystemError) -> Int {
         let chunk = 65_536
         if capacity - count - 1 < chunk {
             guard let moved = realloc(base, count + 1 + chunk) else { throw SystemError(ENOMEM) }
@@ -78,7 +79,9 @@ public final class ReplyLine {
             let received = Glibc.read(fd, spare, min(chunk, total - relayed))
             if received < 0 {
                 if errno == EINTR { continue }
-                throw SystemError.last
+                let error = SystemError.last
+                if readAgain(error) { continue }
+                throw error
             }
             if received == 0 { return relayed }
             pending = received

@@ -75,15 +75,18 @@ struct UnixSocket: ~Copyable {
     }
 
     /// Reads until a line feed or the end of the stream, returning the bytes before the
-    /// line feed. Throws on read errors (including the receive timeout) and when the
-    /// line grows past `limit`.
-    func readLine(limit: Int) throws(SystemError) -> ReplyLine {
+    /// line feed. Throws on read errors and when the line grows past `limit`. When the
+    /// receive timeout passes, `whenSilent` says how many milliseconds more to wait
+    /// (nil, or no `whenSilent`: the timeout is thrown, as `EAGAIN`).
+    func readLine(limit: Int, whenSilent: (() -> Int64?)? = nil) throws(SystemError) -> ReplyLine {
         let line = ReplyLine()
         while true {
             let received = line.read(from: fd, chunk: 65_536)
             if received < 0 {
                 if errno == EINTR { continue }
-                throw SystemError.last
+                let error = SystemError.last
+                if Self.waitsLonger(fd, after: error, whenSilent) { continue }
+                throw error
             }
             if received == 0 || line.keep(received) { return line }
             if line.count > limit { throw SystemError(EMSGSIZE) }
@@ -94,8 +97,16 @@ struct UnixSocket: ~Copyable {
 extension UnixSocket {
     /// Writes the `total` bytes the daemon sends after `line` to `output`
     /// (`ReplyLine.relay`); returns how many came.
-    func relay(after line: ReplyLine, total: Int, to output: Int32) throws(SystemError) -> Int {
-        try line.relay(from: fd, to: output, total: total)
+    func relay(after line: ReplyLine, total: Int, to output: Int32, whenSilent: (() -> Int64?)? = nil) throws(SystemError) -> Int {
+        try line.relay(from: fd, to: output, total: total) { error in Self.waitsLonger(fd, after: error, whenSilent) }
+    }
+
+    /// Whether `error`, from a read of `fd`, is its receive timeout and `whenSilent` gives
+    /// more time; the timeout is then set to that time.
+    static func waitsLonger(_ fd: Int32, after error: SystemError, _ whenSilent: (() -> Int64?)?) -> Bool {
+        guard error.code == EAGAIN || error.code == EWOULDBLOCK, let milliseconds = whenSilent?() else { return false }
+        Socket.setTimeout(fd, SO_RCVTIMEO, milliseconds: milliseconds)
+        return true
     }
 
     /// Hands the descriptor over to the caller, who closes it from then on.
