@@ -31,6 +31,33 @@ public enum ProcessScan {
         tree(from: children(of: getpid())).filter { hasEnvironment($0.pid, marker) }
     }
 
+    /// The processes of the sandbox whose marker is `marker`, parents first: those below
+    /// the test process that carry it, and everything below them. A process that carries
+    /// no marker (a helper a test started) is looked through, since a daemon it adopted
+    /// is still the sandbox's; the processes below one that carries another sandbox's
+    /// marker are that sandbox's, and not entered.
+    public static func tree(marked marker: String) -> [Entry] {
+        let variable = marker.prefix { $0 != "=" } + "="
+        var result: [Entry] = []
+        var queue = children(of: getpid()).map { (pid: $0, inherited: false) }
+        var index = 0
+        while index < queue.count {
+            let (pid, inherited) = queue[index]
+            index += 1
+            guard let entry = entry(pid) else { continue }
+            var ours = inherited
+            if !ours {
+                let environment = read("/proc/\(pid)/environ") ?? []
+                let found = environment.split(separator: 0).first { $0.starts(with: variable.utf8) }
+                if let found, !found.elementsEqual(marker.utf8) { continue }
+                ours = found != nil
+            }
+            if ours { result.append(entry) }
+            queue.append(contentsOf: children(of: pid).map { ($0, ours) })
+        }
+        return result
+    }
+
     /// Every process below the test process, zombies excluded, whose process group is
     /// `pgid`.
     public static func members(ofGroup pgid: pid_t) -> [Entry] {

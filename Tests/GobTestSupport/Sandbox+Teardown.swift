@@ -3,11 +3,11 @@ import Testing
 
 /// Finding and ending every process of a sandbox.
 extension Sandbox {
-    /// The sandbox's processes: the test process's children that carry its marker (the
+    /// The sandbox's processes: those below the test process that carry its marker (the
     /// programs the test ran, daemons they started, tmux servers, orphaned jobs), and
-    /// everything below them, parents first.
+    /// everything below them, parents first (`ProcessScan.tree(marked:)`).
     public var processTree: [ProcessScan.Entry] {
-        ProcessScan.tree(from: ProcessScan.children(of: getpid()).filter { ProcessScan.hasEnvironment($0, marker) })
+        ProcessScan.tree(marked: marker)
     }
 
     /// SIGKILL to every process of the sandbox, round after round until none is left
@@ -31,6 +31,17 @@ extension Sandbox {
             children.reaped(pid)
         }
         ProcessScan.reapAdoptedZombies()
+        // A daemon the walk missed (adopted by a process of another sandbox) would
+        // outlive the test run, serving a removed directory: the PID file names it (its
+        // marker proves the PID is not reused), it is ended, and the escape is reported
+        // with its parent, to be traced.
+        if let pid = daemonPID, ProcessScan.hasEnvironment(pid, marker), let entry = ProcessScan.entry(pid), entry.state != "Z" {
+            if let handle = ProcessHandle(pid, startTime: entry.startTime) {
+                handle.signal(SIGKILL)
+                _ = await handle.exit()
+            }
+            Issue.record("daemon \(pid) of sandbox \(base) escaped the teardown's walk (parent \(entry.ppid): \(ProcessScan.entry(entry.ppid)?.arguments ?? []))")
+        }
         if !left.isEmpty {
             Issue.record("processes of sandbox \(base) survived SIGKILL: \(left.map { "\($0.pid) \($0.arguments)" })")
         }
