@@ -45,7 +45,8 @@ struct SlowReplyTests {
 /// A stand-in daemon in a process of its own (python3), so that its CPU time is its own:
 /// it reads each request line, then keeps silent for `seconds`, spinning on a CPU
 /// (`busy`) or asleep, before it answers (`list`: before the reply line; `list_json`:
-/// between the line and the output). It counts its replies in a file.
+/// between the line and the output). It counts its replies in a file, each before its
+/// last bytes are sent: a client that has them all finds it counted.
 private final class SlowDaemon: Sendable {
     let pid: Int32
     private let counter: String
@@ -72,16 +73,19 @@ private final class SlowDaemon: Sendable {
                 if not part:
                     break
                 data += part
+            def count():
+                with open(counter, "a") as f:
+                    f.write("replied\\n")
             try:
                 if b'"list_json"' in data:
                     c.sendall(b'{"success":true,"data":{"output_bytes":3}}\\n')
                     silence()
+                    count()
                     c.sendall(b"[]\\n")
                 else:
                     silence()
+                    count()
                     c.sendall(b'{"success":true,"data":{"jobs":[]}}\\n')
-                with open(counter, "a") as f:
-                    f.write("replied\\n")
             except OSError:
                 pass
             c.close()
@@ -92,7 +96,7 @@ private final class SlowDaemon: Sendable {
         self.counter = counter
     }
 
-    /// How many replies it sent whole.
+    /// How many replies it sent, or is sending, after its silence.
     var replies: Int {
         ((try? String(contentsOfFile: counter, encoding: .utf8)) ?? "").split(separator: "\n").count
     }
