@@ -16,37 +16,33 @@ extension Daemon {
     /// (`InheritedDescriptors`), which reads the jobs back from the store, answers `fd`
     /// and takes the queued connections. Event streams end (their clients see EOF).
     ///
-    /// Returns only when the restart failed; `fd` has been answered with the reason.
+    /// Returns only when the restart failed, with the reason, which `fd` has been
+    /// answered with (nil `fd`: the daemon restarts itself, and the reason is logged).
     /// `executable`: the file to re-execute (an upgrading client's own), checked; nil:
     /// the one this daemon was started from.
-    func restartInPlace(replyingOn fd: Int32, executable path: String? = nil) {
+    @discardableResult
+    func restartInPlace(replyingOn fd: Int32?, executable path: String? = nil) -> RestartRefusal {
         let first = restarting.withLock { busy -> Bool in
             if busy { return false }
             busy = true
             return true
         }
-        guard first else {
-            refuseRestart(fd, "another restart is under way")
-            return
-        }
+        guard first else { return refuseRestart(fd, "another restart is under way", alreadyUnderWay: true) }
         defer { restarting.withLock { $0 = false } }
-        logger.info("In-place restart requested")
+        logger.info(fd == nil ? "In-place restart of the daemon's own accord" : "In-place restart requested")
         server.pauseIntake()
         defer { server.resumeIntake() }
-        guard server.waitForConnections(except: 1, until: MonotonicClock.now() + Self.restartWaitNanoseconds) else {
-            refuseRestart(fd, "requests still being served after 30 s; try again")
-            return
+        guard server.waitForConnections(except: fd == nil ? 0 : 1, until: MonotonicClock.now() + Self.restartWaitNanoseconds) else {
+            return refuseRestart(fd, "requests still being served after 30 s; try again")
         }
         let executable: Int32
         if let path {
             do throws(RestartRefusal) { executable = try Self.openExecutable(path) } catch {
-                refuseRestart(fd, error.description)
-                return
+                return refuseRestart(fd, error.description)
             }
         } else {
             do throws(SystemError) { executable = try Self.openOwnExecutable() } catch {
-                refuseRestart(fd, "cannot open the gob executable: \(error)")
-                return
+                return refuseRestart(fd, "cannot open the gob executable: \(error)")
             }
         }
         defer { Descriptor.close(executable) }
@@ -60,6 +56,9 @@ extension Daemon {
         supervisor.discardNextJob()
         let failure = reaper.withReportsHeld { () -> String in
             supervisor.commit()
+            // The new image reads the jobs back from the database: one removed under this
+            // image is made again first, with every job in it.
+            if let failure = remakeStateIfRemoved() { return failure }
             guard inherited.keepAcrossExec() else { return "cannot pass descriptors: \(SystemError.last)" }
             setenv(InheritedDescriptors.variable, inherited.encoded, 1)
             logger.info("Re-executing in place (PID \(getpid()))")
@@ -70,15 +69,20 @@ extension Daemon {
         }
         logger.error("In-place restart failed: \(failure)")
         supervisor.prepareNextJobs()
-        refuseRestart(fd, failure)
+        return refuseRestart(fd, failure)
     }
 
-    /// Answers a restart that did not happen.
-    private func refuseRestart(_ fd: Int32, _ message: String) {
+    /// Answers a restart that did not happen (logs it, when no client asked); returns why.
+    private func refuseRestart(_ fd: Int32?, _ message: String, alreadyUnderWay: Bool = false) -> RestartRefusal {
+        guard let fd else {
+            logger.error("In-place restart refused: \(message)")
+            return RestartRefusal(description: message, alreadyUnderWay: alreadyUnderWay)
+        }
         var line: [UInt8] = []
         Response.failure("daemon restart failed: \(message)", code: .internal).json.write(into: &line, indent: nil, level: 0)
         line.append(0x0A)
         Descriptor.writeAllIgnoringErrors(fd, line, to: .socket)
+        return RestartRefusal(description: message, alreadyUnderWay: alreadyUnderWay)
     }
 
     /// The executable this daemon runs, opened for the exec: `/proc/self/exe` names the
@@ -89,9 +93,11 @@ extension Daemon {
         return fd
     }
 
-    /// Why a client's executable is not run.
+    /// Why an in-place restart did not happen (a client's executable not run, …).
     struct RestartRefusal: Error, CustomStringConvertible {
         let description: String
+        /// Another restart was under way, which does what this one would have done.
+        var alreadyUnderWay = false
     }
 
     /// Opens the executable a client named for the daemon to become, and checks it
@@ -145,18 +151,21 @@ extension Daemon {
         return nil
     }
 
-    /// Answers the client that asked for the in-place restart, now that this image serves.
-    func answerRestart(_ fd: Int32) {
+    /// Answers the client that asked for the in-place restart (none when the daemon
+    /// restarted of its own accord), now that this image serves.
+    func answerRestart(_ fd: Int32?) {
         let counts = supervisor.jobCounts
-        let response = Response.ok([
-            ("pid", .int(Int64(getpid()))), ("version", .string(GobVersion.current)),
-            ("jobs_running", .int(Int64(counts.running))),
-        ])
-        var line: [UInt8] = []
-        response.json.write(into: &line, indent: nil, level: 0)
-        line.append(0x0A)
-        Descriptor.writeAllIgnoringErrors(fd, line, to: .socket)
-        Descriptor.close(fd)
+        if let fd {
+            let response = Response.ok([
+                ("pid", .int(Int64(getpid()))), ("version", .string(GobVersion.current)),
+                ("jobs_running", .int(Int64(counts.running))),
+            ])
+            var line: [UInt8] = []
+            response.json.write(into: &line, indent: nil, level: 0)
+            line.append(0x0A)
+            Descriptor.writeAllIgnoringErrors(fd, line, to: .socket)
+            Descriptor.close(fd)
+        }
         logger.info("Restarted in place: serving again with \(counts.running) running job(s)")
     }
 }

@@ -75,6 +75,8 @@ final class Daemon: Sendable {
     /// An in-place restart is under way: a second one is refused (each would wait for
     /// the other's connection to be answered).
     let restarting = Mutex(false)
+    /// The repair of a state directory removed under the daemon (`Daemon+StateLoss`).
+    let stateRepair = Mutex(StateRepair.idle)
     /// The socket and PID file in use; replaced when they are deleted under the daemon.
     let endpoint: Mutex<Endpoint>
     /// Set once a shutdown was asked for; the main thread waits on it.
@@ -184,6 +186,10 @@ final class Daemon: Sendable {
                 endpoint: Endpoint(listenFD: listenFD, pidFD: pidLockFD, socketInode: directory.identity(of: "daemon.sock")),
                 shutdownRequest: shutdown)
             server.onRestart { [weak daemon] fd, executable in daemon?.restartInPlace(replyingOn: fd, executable: executable) }
+            supervisor.onStateLost { [weak daemon] in
+                guard let daemon else { return "the daemon is stopping" }
+                return daemon.stateLost()
+            }
             guard reaper.start(onExit: { pid, status in supervisor.processExited(pid: pid, status: status) }),
                   server.start(listening: listenFD), daemon.startSignalThread(handled), daemon.startGuard()
             else {

@@ -5,25 +5,28 @@ import GobSystem
 /// (`execve` keeps every descriptor without close-on-exec): the listening socket, whose
 /// backlog holds the connections that arrive meanwhile; the locks on `daemon.pid` and
 /// on the state directory, so no other daemon can start in between; and the connection
-/// of the client that asked, which the new image answers once it serves. They are named
-/// to the new image in one environment variable, never in a file.
+/// of the client that asked, which the new image answers once it serves (none when the
+/// daemon restarted itself). They are named to the new image in one environment
+/// variable, never in a file.
 struct InheritedDescriptors: Sendable, Equatable {
-    /// The variable that names them: `listen=3,pid=4,state=5,reply=6`.
+    /// The variable that names them: `listen=3,pid=4,state=5,reply=6` (`reply` left out
+    /// when there is none).
     static let variable = "GOB_DAEMON_INHERIT"
 
     var listen: Int32
     var pidLock: Int32
     var stateLock: Int32
-    var reply: Int32
+    var reply: Int32?
 
     /// The variable's value.
     var encoded: String {
-        "listen=\(listen),pid=\(pidLock),state=\(stateLock),reply=\(reply)"
+        "listen=\(listen),pid=\(pidLock),state=\(stateLock)" + (reply.map { ",reply=\($0)" } ?? "")
     }
 
-    var all: [Int32] { [listen, pidLock, stateLock, reply] }
+    var all: [Int32] { [listen, pidLock, stateLock] + (reply.map { [$0] } ?? []) }
 
-    /// Parses the variable's value; nil unless it names each of the four descriptors.
+    /// Parses the variable's value; nil unless it names each of the three descriptors
+    /// (and the reply's, if any) once.
     init?(encoded: String) {
         var values: [Substring: Int32] = [:]
         for part in encoded.split(separator: ",") {
@@ -31,13 +34,12 @@ struct InheritedDescriptors: Sendable, Equatable {
             guard pair.count == 2, let fd = Int32(pair[1]), fd > 2 else { return nil }
             values[pair[0]] = fd
         }
-        guard let listen = values["listen"], let pidLock = values["pid"], let stateLock = values["state"],
-              let reply = values["reply"], Set([listen, pidLock, stateLock, reply]).count == 4
-        else { return nil }
-        self.init(listen: listen, pidLock: pidLock, stateLock: stateLock, reply: reply)
+        guard let listen = values["listen"], let pidLock = values["pid"], let stateLock = values["state"] else { return nil }
+        self.init(listen: listen, pidLock: pidLock, stateLock: stateLock, reply: values["reply"])
+        guard Set(all).count == all.count else { return nil }
     }
 
-    init(listen: Int32, pidLock: Int32, stateLock: Int32, reply: Int32) {
+    init(listen: Int32, pidLock: Int32, stateLock: Int32, reply: Int32?) {
         self.listen = listen
         self.pidLock = pidLock
         self.stateLock = stateLock
@@ -59,9 +61,8 @@ struct InheritedDescriptors: Sendable, Equatable {
             _ = fcntl(fd, F_SETFD, flags | FD_CLOEXEC)
         }
         var info = stat()
-        guard fstat(inherited.listen, &info) == 0, info.st_mode & S_IFMT == S_IFSOCK,
-              fstat(inherited.reply, &info) == 0, info.st_mode & S_IFMT == S_IFSOCK
-        else {
+        let sockets = [inherited.listen] + (inherited.reply.map { [$0] } ?? [])
+        guard sockets.allSatisfy({ fstat($0, &info) == 0 && info.st_mode & S_IFMT == S_IFSOCK }) else {
             // Not what an in-place restart leaves: let go of them, locks included.
             for fd in inherited.all { Descriptor.close(fd) }
             return nil

@@ -38,9 +38,10 @@ extension JobSupervisor {
     public func restart(
         _ id: String, environment: [OSString]?, settings: ProcessSettings? = nil, ready: ReadinessRule? = nil
     ) throws(SupervisorError) -> JobSnapshot {
-        try withJob(id) { () throws(SupervisorError) in
+        // Before anything is stopped: a refused restart leaves the running job alone.
+        try checkStoreInPlace()
+        return try withJob(id) { () throws(SupervisorError) in
             guard let (job, process) = jobAndProcess(id) else { throw .notFound(id) }
-            // Before anything is stopped: a refused restart leaves the running job alone.
             try blockedCommands.check(command: job.command, workdir: job.workdir)
             do throws(LaunchError) {
                 try launcher.checkWorkdir(job.workdir)

@@ -113,6 +113,8 @@ public final class JobSupervisor: Sendable {
     /// (`relinkAll`) never points one back at an older run; taken before `state`, never
     /// while holding it.
     let linkLock = Mutex(())
+    /// What a start calls when the state database is gone (`JobSupervisor+StateLoss`).
+    let stateLossHandler = Mutex<StateLossHandler?>(nil)
     let launcher: any ProcessLauncher
     let bus: EventBus
     let paths: RuntimePaths

@@ -10,4 +10,7 @@ public protocol JobStore: Sendable {
     func run(ofJob jobID: String, number: Int64) throws(StoreError) -> RunRecord?
     /// The job's summary computed afresh from its runs on record, but for run `excluded`.
     func summary(ofJob jobID: String, excluding excluded: Int64?) throws(StoreError) -> RunSummary
+    /// Whether the database is still where a later daemon will look for it (it was not
+    /// deleted or replaced under this one).
+    var isInPlace: Bool { get }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import GobProtocol
+import GobSystem
 
 /// gob's state database (`$XDG_STATE_HOME/gob/state.db`): every job, every run and what
 /// their history adds up to, in SQLite through GRDB.
@@ -18,6 +19,8 @@ import GobProtocol
 public final class Store: JobStore {
     public let path: String
     let queue: DatabaseQueue
+    /// The database file as it was opened.
+    private let identity: FileIdentity?
 
     /// `PRAGMA application_id` of gob's databases ("gob!"): tells gob's database from
     /// another program's SQLite file.
@@ -26,6 +29,16 @@ public final class Store: JobStore {
     private init(path: String, queue: DatabaseQueue) {
         self.path = path
         self.queue = queue
+        identity = FileIdentity(path: path)
+    }
+
+    /// Whether `path` still names the file this store writes. False once it was deleted
+    /// or replaced (the state directory removed under the daemon): every write then goes
+    /// to a file no later daemon reads. (True when the file could not be told at open:
+    /// never a reason to remake it.)
+    public var isInPlace: Bool {
+        guard let identity else { return true }
+        return FileIdentity(path: path) == identity
     }
 
     /// The path of the write-ahead log next to the database.

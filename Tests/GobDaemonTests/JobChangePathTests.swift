@@ -20,6 +20,9 @@ final class StoreDouble: JobStore, @unchecked Sendable {
     }
 
     let state = ConditionLock(State())
+    /// What `isInPlace` answers: a test removes the database by setting it false.
+    let inPlace = Mutex(true)
+    var isInPlace: Bool { inPlace.withLock { $0 } }
     /// Called when a write begins or ends, so a fixture's `eventually` looks again.
     let notify = Mutex<(@Sendable () -> Void)?>(nil)
 
@@ -164,6 +167,40 @@ struct JobChangePathTests {
         let next = try f.supervisor.add(f.spec(["next"]))
         #expect(store.jobIDs == [kept.id, next.id], "the failed job was never stored")
         #expect(store.runningRuns.map(\.jobID) == [next.id], "the kept job's end reached the store")
+    }
+
+    /// With the database removed under the daemon, a start starts nothing: it asks the
+    /// daemon to make the state again and is refused as by a daemon shutting down (the
+    /// client sends it again); once making it failed, with why; with no one to ask, with
+    /// what to do. The snapshot for the new database holds every job and its latest run.
+    @Test func aStartWithTheDatabaseRemovedAsksForItAgain() throws {
+        let store = StoreDouble()
+        let f = SupervisorFixture(keeping: .double(store))
+        defer { f.remove() }
+        store.notify.withLock { [launcher = f.launcher] in $0 = { launcher.advance() } }
+        let kept = try f.supervisor.add(f.spec(["kept"]))
+        store.inPlace.withLock { $0 = false }
+        #expect(throws: SupervisorError.self) { try f.supervisor.add(f.spec(["unasked"])) }
+        let asked = Mutex(0)
+        let answer = Mutex<String?>(nil)
+        f.supervisor.onStateLost {
+            asked.withLock { $0 += 1 }
+            return answer.withLock { $0 }
+        }
+        for start in [{ _ = try f.supervisor.add(f.spec(["new"])) }, { _ = try f.supervisor.restart(kept.id, environment: nil) }] {
+            let refusal = try #require(throws: SupervisorError.self) { try start() }
+            #expect(refusal.code == .shuttingDown, "\(refusal)")
+        }
+        #expect(asked.withLock { $0 } == 2)
+        answer.withLock { $0 = "no space left on device" }
+        let failed = try #require(throws: SupervisorError.self) { try f.supervisor.add(f.spec(["new"])) }
+        #expect(failed.code == .internal && failed.description.hasSuffix("cannot be made again: no space left on device"), "\(failed)")
+        #expect(f.launcher.table.withLock { $0.processes.count } == 1, "nothing was started")
+        #expect((try? f.supervisor.job(kept.id).status) == .running, "the running job was left alone")
+        let snapshot = f.supervisor.storeSnapshot()
+        #expect(Set(snapshot.entries.keys) == [kept.id])
+        #expect(snapshot.entries[kept.id]?.replacesStored == true)
+        #expect(snapshot.entries[kept.id]?.runs.keys.sorted() == [1])
     }
 
     /// A stop whose end the store cannot record says so: the job is stopped, the client

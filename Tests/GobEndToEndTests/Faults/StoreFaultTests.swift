@@ -6,7 +6,8 @@ import Testing
 
 /// The state database on a bad day: a damaged file, another program's database, a newer
 /// gob's, a full disk, a second daemon wanting the same database, a recorded PID that
-/// another process took since; and `gob shutdown` against a daemon of another version.
+/// another process took since, the whole state directory removed under the daemon; and
+/// `gob shutdown` against a daemon of another version.
 @Suite("Fault: the state database", .endToEnd, .timeLimit(.minutes(3)))
 struct StoreFaultTests {
     /// The one-line refusal a command shows when the daemon cannot start.
@@ -139,6 +140,50 @@ struct StoreFaultTests {
             #expect(try await sandbox.gob("shutdown").status == 0)
             let jobs = try await sandbox.listedJobs()
             #expect(Set(jobs.map(\.id)) == [kept, added], "the database agrees with what clients were told")
+        }
+    }
+
+    /// The state directory removed under a running daemon: the next `add` succeeds (the
+    /// daemon makes the directory and a database with every job again, and restarts in
+    /// place), the running job goes on as the same process, and the new database holds
+    /// both jobs (a daemon killed now reads them back). Before: every start failed with
+    /// "cannot open log file", and an in-place restart forgot the running job, whose
+    /// process no one watched any more.
+    @Test func aStateDirectoryRemovedUnderTheDaemonIsMadeAgainWithEveryJob() async throws {
+        try await Sandbox.run { sandbox async throws in
+            let (kept, pid) = try await sandbox.addJob("sleep", "300")
+            try FileManager.default.removeItem(atPath: sandbox.stateHome + "/gob")
+            let added = try await sandbox.gob("add", "sh", "-c", "echo after; sleep 301")
+            #expect(added.status == 0, "\(added)")
+            #expect(sandbox.daemonLog.contains("Made the state database \(sandbox.database) again with 1 job(s)"), "\(sandbox.daemonLog)")
+            let listed = try await sandbox.listedJobs()
+            #expect(listed.count == 2)
+            #expect(listed.first { $0.id == kept }.map { $0.status == .running && $0.pid == pid } == true, "\(listed)")
+            #expect(ProcessScan.isLive(pid), "the kept job's process is not left to no one")
+            #expect(FileManager.default.fileExists(atPath: sandbox.database))
+            // Its logs went with the directory: empty ones stand in, so reading them works.
+            let logs = try await sandbox.gob("stdout", kept)
+            #expect(logs.status == 0 && logs.stdout.isEmpty, "\(logs)")
+
+            let daemon = try sandbox.daemonProcess()
+            #expect(daemon.signal(SIGKILL))
+            try await daemon.waitForExit("the daemon to be killed")
+            let readBack = try await sandbox.listedJobs()
+            #expect(Set(readBack.map(\.id)) == Set(listed.map(\.id)), "the new database holds both jobs")
+            #expect(readBack.first { $0.id == kept }?.status == .running, "the kept job is adopted again")
+        }
+    }
+
+    /// `gob daemon restart` after the state directory was removed keeps every job (before:
+    /// "0 jobs kept running", and the job's process was left to no one).
+    @Test func anInPlaceRestartAfterTheStateDirectoryWasRemovedKeepsEveryJob() async throws {
+        try await Sandbox.run { sandbox async throws in
+            let (kept, pid) = try await sandbox.addJob("sleep", "300")
+            try FileManager.default.removeItem(atPath: sandbox.stateHome + "/gob")
+            let restarted = try await sandbox.gob("daemon", "restart")
+            #expect(restarted.status == 0 && restarted.stdout.hasSuffix("1 job kept running\n"), "\(restarted)")
+            let listed = try await sandbox.listedJobs()
+            #expect(listed.map(\.id) == [kept] && listed.first?.pid == pid && listed.first?.status == .running, "\(listed)")
         }
     }
 
