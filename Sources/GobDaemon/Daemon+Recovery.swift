@@ -52,6 +52,9 @@ extension Daemon {
             if mounts >= 0 { Descriptor.close(mounts) }
         }
         watchDirectory(notify)
+        // The state directory's removal is repaired at once (`Daemon+StateLoss`), not at
+        // the next start: a daemon killed meanwhile would take its jobs with it.
+        let stateWatch = notify >= 0 ? state.watch(with: notify, mask: UInt32(IN_DELETE | IN_MOVED_FROM | IN_DELETE_SELF | IN_MOVE_SELF)) : -1
         var buffer = [UInt8](repeating: 0, count: 8192)
         var problem: String?
         while !isShuttingDown {
@@ -63,14 +66,18 @@ extension Daemon {
             if ready < 0 && errno != EINTR { return }
             if isShuttingDown { return }
             var relevant = ready == 0 || problem != nil
+            var stateTouched = false
             if notify >= 0 {
                 while true {
                     let count = buffer.withUnsafeMutableBytes { read(notify, $0.baseAddress, $0.count) }
                     if count <= 0 { break }
                     // Most events are job logs being removed: nothing to do.
-                    if Self.touchesRuntimeFiles(buffer[0..<count]) { relevant = true }
+                    let touched = Self.touched(buffer[0..<count], stateWatch: stateWatch)
+                    if touched.runtime { relevant = true }
+                    if touched.state { stateTouched = true }
                 }
             }
+            if stateTouched && !supervisor.stateIsInPlace { _ = stateLost() }
             if mounts >= 0, pollers.last?.revents ?? 0 != 0 {
                 // Re-arms the notice: it fires again only after the file was read anew.
                 _ = lseek(mounts, 0, SEEK_SET)
@@ -107,21 +114,28 @@ extension Daemon {
         }
     }
 
-    /// Whether a batch of inotify events touches the socket, the PID file or the directory
-    /// itself (removed, moved, unmounted).
-    private static func touchesRuntimeFiles(_ bytes: ArraySlice<UInt8>) -> Bool {
+    /// What a batch of inotify events touches: the socket, the PID file or `<rt>` itself
+    /// (removed, moved, unmounted); and anything watched through `stateWatch` (a file or
+    /// directory of `<state>`, or `<state>` itself, removed or moved).
+    static func touched(_ bytes: ArraySlice<UInt8>, stateWatch: Int32) -> (runtime: Bool, state: Bool) {
+        var touched = (runtime: false, state: false)
         var offset = bytes.startIndex
         let header = MemoryLayout<inotify_event>.size
         while offset + header <= bytes.endIndex {
             let event = bytes[offset..<(offset + header)].withUnsafeBytes { $0.loadUnaligned(as: inotify_event.self) }
             let nameStart = offset + header
             let nameEnd = min(nameStart + Int(event.len), bytes.endIndex)
-            let name = String(decoding: bytes[nameStart..<nameEnd].prefix { $0 != 0 }, as: UTF8.self)
-            if event.mask & UInt32(IN_DELETE_SELF | IN_MOVE_SELF | IN_IGNORED | IN_UNMOUNT) != 0 { return true }
-            if name == "daemon.sock" || name == "daemon.pid" { return true }
             offset = nameEnd
+            if event.wd == stateWatch {
+                touched.state = true
+                continue
+            }
+            let name = String(decoding: bytes[nameStart..<nameEnd].prefix { $0 != 0 }, as: UTF8.self)
+            if event.mask & UInt32(IN_DELETE_SELF | IN_MOVE_SELF | IN_IGNORED | IN_UNMOUNT) != 0 || name == "daemon.sock" || name == "daemon.pid" {
+                touched.runtime = true
+            }
         }
-        return false
+        return touched
     }
 
     private var isShuttingDown: Bool {

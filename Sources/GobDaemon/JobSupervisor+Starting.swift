@@ -12,7 +12,7 @@ extension JobSupervisor {
     /// second instance beside them, and `run` (`refusingRunning`) refuses with
     /// `already_running`. Returns the job and whether an existing one was started again.
     public func submit(_ spec: JobSpec, refusingRunning: Bool = false) throws(SupervisorError) -> (job: JobSnapshot, restarted: Bool) {
-        try checkStoreInPlace()
+        try checkStateInPlace()
         try blockedCommands.check(command: spec.command, workdir: spec.workdir)
         enum Decision {
             case reuse(String)
@@ -65,7 +65,7 @@ extension JobSupervisor {
     public func start(
         _ id: String, environment: [OSString]?, settings: ProcessSettings? = nil, ready: ReadinessRule? = nil
     ) throws(SupervisorError) -> JobSnapshot {
-        try checkStoreInPlace()
+        try checkStateInPlace()
         return try withJob(id) { () throws(SupervisorError) in
             try checkNotBlocked(id)
             // What the previous process left in its group goes first, so the job

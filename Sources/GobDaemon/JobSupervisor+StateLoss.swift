@@ -6,18 +6,19 @@ import GobStore
 /// daemon reads. A start could not even open its logs; an in-place restart would read an
 /// empty database back and forget every running job, leaving its processes to no one.
 ///
-/// A start that finds the database gone asks the daemon (`onStateLost`) to make the state
-/// directory again and restart in place; the daemon writes the job table into the new
+/// The daemon's guard notices the removal (inotify on `<state>`), and a start that finds
+/// the database or the logs directory gone asks too (`onStateLost`): the daemon makes the
+/// state directory again and restarts in place, writing the job table into a new
 /// database just before it re-executes (`storeSnapshot`), so the new image takes every
 /// running job back. The start itself is refused as by a daemon shutting down, which the
 /// client answers by sending it again, to the new image. What was deleted stays deleted:
 /// the runs' history beyond each job's latest run, and the logs.
 extension JobSupervisor {
-    /// What a start does when the store is not in place: nil when the daemon is making
+    /// What a start does when the state is not in place: nil when the daemon is making
     /// the state directory again (the start is to be sent again), or why it cannot.
     public typealias StateLossHandler = @Sendable () -> String?
 
-    /// Sets what to call when a start finds the state database gone.
+    /// Sets what to call when a start finds the state database or logs directory gone.
     public func onStateLost(_ handler: @escaping StateLossHandler) {
         stateLossHandler.withLock { $0 = handler }
     }
@@ -26,10 +27,13 @@ extension JobSupervisor {
     /// will read it; true without a store.
     public var storeIsInPlace: Bool { store?.isInPlace ?? true }
 
-    /// Refuses a start while the state database is gone (one `stat` of its path), after
-    /// asking the daemon to make it again.
-    func checkStoreInPlace() throws(SupervisorError) {
-        guard !storeIsInPlace else { return }
+    /// Whether the database and the logs directory are both where they were opened.
+    public var stateIsInPlace: Bool { storeIsInPlace && logs.areInPlace }
+
+    /// Refuses a start while the state database or the logs directory is gone (a `stat`
+    /// of each path), after asking the daemon to make them again.
+    func checkStateInPlace() throws(SupervisorError) {
+        guard !stateIsInPlace else { return }
         guard let handler = stateLossHandler.withLock({ $0 }) else {
             throw SupervisorError("the state directory was removed under the gob daemon; restart it (gob daemon restart)", code: .internal)
         }

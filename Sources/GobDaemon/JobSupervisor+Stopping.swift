@@ -39,7 +39,7 @@ extension JobSupervisor {
         _ id: String, environment: [OSString]?, settings: ProcessSettings? = nil, ready: ReadinessRule? = nil
     ) throws(SupervisorError) -> JobSnapshot {
         // Before anything is stopped: a refused restart leaves the running job alone.
-        try checkStoreInPlace()
+        try checkStateInPlace()
         return try withJob(id) { () throws(SupervisorError) in
             guard let (job, process) = jobAndProcess(id) else { throw .notFound(id) }
             try blockedCommands.check(command: job.command, workdir: job.workdir)

@@ -21,6 +21,9 @@ public struct LogFiles: Sendable {
         state = nil
     }
 
+    /// Whether the directory is still where it was opened (always, reached by path).
+    var areInPlace: Bool { state?.logsAreInPlace ?? true }
+
     /// The path of one of a run's logs.
     public func path(job: String, number: Int64, _ stream: RunLogs.Stream) -> String {
         directory + "/" + RunLogs.name(job: job, number: number, stream)

@@ -106,6 +106,19 @@ public final class StateDirectory: Sendable {
 
     /// Opens the log file `name` in `logs/`, never following a symlink; `O_CLOEXEC` is
     /// always added.
+    /// Whether `<state>/logs` is still the directory the daemon writes logs in (it was
+    /// not removed or replaced).
+    public var logsAreInPlace: Bool {
+        guard let held = FileIdentity(descriptor: logsFD) else { return true }
+        return FileIdentity(path: paths.logs) == held
+    }
+
+    /// Watches `<state>` itself, through its descriptor, with `inotify` instance `notify`;
+    /// the watch descriptor, or -1.
+    public func watch(with notify: Int32, mask: UInt32) -> Int32 {
+        inotify_add_watch(notify, "/proc/self/fd/\(directoryFD)", mask)
+    }
+
     public func openLog(_ name: String, flags: Int32, mode: mode_t = 0o600) throws(SystemError) -> Int32 {
         let fd = openat(logsFD, name, flags | O_NOFOLLOW | O_CLOEXEC, mode)
         guard fd >= 0 else { throw SystemError.last }

@@ -174,6 +174,39 @@ struct StoreFaultTests {
         }
     }
 
+    /// The removal is repaired as soon as the daemon sees it, before any command: a daemon
+    /// killed afterwards leaves its successor every job to take back.
+    @Test func aStateDirectoryRemovedIsMadeAgainBeforeAnyCommand() async throws {
+        try await Sandbox.run { sandbox async throws in
+            let (kept, pid) = try await sandbox.addJob("sleep", "300")
+            try FileManager.default.removeItem(atPath: sandbox.stateHome + "/gob")
+            try await sandbox.waitForDaemonLog("Restarted in place: serving again with 1 running job(s)")
+            let daemon = try sandbox.daemonProcess()
+            #expect(daemon.signal(SIGKILL))
+            try await daemon.waitForExit("the daemon to be killed")
+            let listed = try await sandbox.listedJobs()
+            #expect(listed.map(\.id) == [kept] && listed.first?.pid == pid && listed.first?.status == .running, "\(listed)")
+        }
+    }
+
+    /// Only `<state>/logs` removed: made again, and the database keeps its history.
+    @Test func aLogsDirectoryRemovedIsMadeAgainAndTheHistoryKept() async throws {
+        try await Sandbox.run { sandbox async throws in
+            let first = try await sandbox.gob("run", "sh", "-c", "echo one")
+            #expect(first.status == 0, "\(first)")
+            let again = try await sandbox.gob("run", "sh", "-c", "echo one")
+            #expect(again.status == 0, "\(again)")
+            let id = try #require(try await sandbox.listedJobs().first?.id)
+            try FileManager.default.removeItem(atPath: sandbox.stateHome + "/gob/logs")
+            try await sandbox.waitForDaemonLog("Restarted in place: serving again")
+            let added = try await sandbox.gob("add", "sleep", "300")
+            #expect(added.status == 0, "\(added)")
+            let runs = try await sandbox.gob("runs", "--json", id)
+            #expect((try JSON(parsing: runs.stdout).arrayValue)?.count == 2, "both runs kept: \(runs)")
+            #expect(!sandbox.daemonLog.contains("Made the state database"), "the database was left as it was")
+        }
+    }
+
     /// `gob daemon restart` after the state directory was removed keeps every job (before:
     /// "0 jobs kept running", and the job's process was left to no one).
     @Test func anInPlaceRestartAfterTheStateDirectoryWasRemovedKeepsEveryJob() async throws {
