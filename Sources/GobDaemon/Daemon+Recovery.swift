@@ -117,7 +117,7 @@ extension Daemon {
     /// What a batch of inotify events touches: the socket, the PID file or `<rt>` itself
     /// (removed, moved, unmounted); and anything watched through `stateWatch` (a file or
     /// directory of `<state>`, or `<state>` itself, removed or moved).
-    static func touched(_ bytes: ArraySlice<UInt8>, stateWatch: Int32) -> (runtime: Bool, state: Bool) {
+    private static func touched(_ bytes: ArraySlice<UInt8>, stateWatch: Int32) -> (runtime: Bool, state: Bool) {
         var touched = (runtime: false, state: false)
         var offset = bytes.startIndex
         let header = MemoryLayout<inotify_event>.size

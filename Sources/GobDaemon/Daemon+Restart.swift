@@ -27,13 +27,13 @@ extension Daemon {
             busy = true
             return true
         }
-        guard first else { return refuseRestart(fd, "another restart is under way", alreadyUnderWay: true) }
+        guard first else { return refuseRestart(fd, "another restart is under way", transient: true) }
         defer { restarting.withLock { $0 = false } }
         logger.info(fd == nil ? "In-place restart of the daemon's own accord" : "In-place restart requested")
         server.pauseIntake()
         defer { server.resumeIntake() }
         guard server.waitForConnections(except: fd == nil ? 0 : 1, until: MonotonicClock.now() + Self.restartWaitNanoseconds) else {
-            return refuseRestart(fd, "requests still being served after 30 s; try again")
+            return refuseRestart(fd, "requests still being served after 30 s; try again", transient: true)
         }
         let executable: Int32
         if let path {
@@ -73,16 +73,16 @@ extension Daemon {
     }
 
     /// Answers a restart that did not happen (logs it, when no client asked); returns why.
-    private func refuseRestart(_ fd: Int32?, _ message: String, alreadyUnderWay: Bool = false) -> RestartRefusal {
+    private func refuseRestart(_ fd: Int32?, _ message: String, transient: Bool = false) -> RestartRefusal {
         guard let fd else {
             logger.error("In-place restart refused: \(message)")
-            return RestartRefusal(description: message, alreadyUnderWay: alreadyUnderWay)
+            return RestartRefusal(description: message, transient: transient)
         }
         var line: [UInt8] = []
         Response.failure("daemon restart failed: \(message)", code: .internal).json.write(into: &line, indent: nil, level: 0)
         line.append(0x0A)
         Descriptor.writeAllIgnoringErrors(fd, line, to: .socket)
-        return RestartRefusal(description: message, alreadyUnderWay: alreadyUnderWay)
+        return RestartRefusal(description: message, transient: transient)
     }
 
     /// The executable this daemon runs, opened for the exec: `/proc/self/exe` names the
@@ -96,8 +96,9 @@ extension Daemon {
     /// Why an in-place restart did not happen (a client's executable not run, …).
     struct RestartRefusal: Error, CustomStringConvertible {
         let description: String
-        /// Another restart was under way, which does what this one would have done.
-        var alreadyUnderWay = false
+        /// Another restart was under way, or requests kept it waiting: a later try may
+        /// succeed.
+        var transient = false
     }
 
     /// Opens the executable a client named for the daemon to become, and checks it

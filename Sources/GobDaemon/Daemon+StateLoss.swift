@@ -33,7 +33,9 @@ extension Daemon {
         let started = DetachedThread.start { [self] in
             // Returns only when the restart did not happen.
             let refusal = restartInPlace(replyingOn: nil)
-            stateRepair.withLock { $0 = refusal.alreadyUnderWay ? .idle : .failed(refusal.description) }
+            // Tried again by the next start after a transient refusal; otherwise every start
+            // from now on says why it failed.
+            stateRepair.withLock { $0 = refusal.transient ? .idle : .failed(refusal.description) }
         }
         if started { return nil }
         let reason = "cannot start a thread: \(SystemError.last)"
