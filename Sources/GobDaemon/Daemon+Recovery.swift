@@ -27,6 +27,8 @@ extension Daemon {
 
     /// How often the guard looks again while `<rt>` is unusable, or without inotify.
     static let guardPollMilliseconds: Int32 = 2_000
+    /// How long `<state>` must be quiet after a removal before the guard looks at it.
+    static let stateQuietNanoseconds: Int64 = 200_000_000
 
     /// Watches `<rt>` so that a daemon whose socket, PID file or whole runtime directory
     /// was deleted under it — or whose directory's filesystem was unmounted and mounted
@@ -52,20 +54,26 @@ extension Daemon {
             if mounts >= 0 { Descriptor.close(mounts) }
         }
         watchDirectory(notify)
-        // The state directory's removal is repaired at once (`Daemon+StateLoss`), not at
-        // the next start: a daemon killed meanwhile would take its jobs with it.
+        // The state directory's removal is repaired without waiting for the next start (a
+        // daemon killed meanwhile would take its jobs with it), once the directory has
+        // been quiet for a moment: a repair in the middle of `rm -rf` would make it fail.
         let stateWatch = notify >= 0 ? state.watch(with: notify, mask: UInt32(IN_DELETE | IN_MOVED_FROM | IN_DELETE_SELF | IN_MOVE_SELF)) : -1
+        var stateCheck: Int64?
         var buffer = [UInt8](repeating: 0, count: 8192)
         var problem: String?
         while !isShuttingDown {
             var pollers: [pollfd] = []
             if notify >= 0 { pollers.append(pollfd(fd: notify, events: Int16(POLLIN), revents: 0)) }
             if mounts >= 0 { pollers.append(pollfd(fd: mounts, events: Int16(POLLPRI), revents: 0)) }
-            let timeout = problem != nil || notify < 0 ? Self.guardPollMilliseconds : -1
+            var timeout = problem != nil || notify < 0 ? Self.guardPollMilliseconds : -1
+            if let stateCheck {
+                let left = Int32(clamping: max(0, stateCheck - MonotonicClock.now()) / 1_000_000 + 1)
+                timeout = timeout < 0 ? left : min(timeout, left)
+            }
             let ready = poll(&pollers, nfds_t(pollers.count), timeout)
             if ready < 0 && errno != EINTR { return }
             if isShuttingDown { return }
-            var relevant = ready == 0 || problem != nil
+            var relevant = (ready == 0 && stateCheck == nil) || problem != nil
             var stateTouched = false
             if notify >= 0 {
                 while true {
@@ -77,7 +85,11 @@ extension Daemon {
                     if touched.state { stateTouched = true }
                 }
             }
-            if stateTouched && !supervisor.stateIsInPlace { _ = stateLost() }
+            if stateTouched { stateCheck = MonotonicClock.now() + Self.stateQuietNanoseconds }
+            if let due = stateCheck, MonotonicClock.now() >= due {
+                stateCheck = nil
+                if !supervisor.stateIsInPlace { _ = stateLost() }
+            }
             if mounts >= 0, pollers.last?.revents ?? 0 != 0 {
                 // Re-arms the notice: it fires again only after the file was read anew.
                 _ = lseek(mounts, 0, SEEK_SET)
