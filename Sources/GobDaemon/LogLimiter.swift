@@ -91,10 +91,16 @@ final class LogLimiter: Sendable {
 
     private func send(_ command: Command, starting: Bool = true) {
         let failure = inbox.withLock { inbox -> String? in
+            let wasEmpty = inbox.commands.isEmpty
             inbox.commands.append(command)
             if let wake = inbox.wake {
-                var byte: UInt8 = 1
-                _ = Glibc.write(wake.write, &byte, 1)
+                // Commands already waiting have woken the thread, which takes them all:
+                // a thousand runs taken back by an in-place restart wake it once, not a
+                // thousand times.
+                if wasEmpty {
+                    var byte: UInt8 = 1
+                    _ = Glibc.write(wake.write, &byte, 1)
+                }
                 return nil
             }
             guard starting else {
