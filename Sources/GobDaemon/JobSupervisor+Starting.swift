@@ -146,7 +146,7 @@ extension JobSupervisor {
             // Picked ahead, its links made: taking it saves this start two file creations.
             (id, linked) = (next.id, true)
             state.nextJob = nil
-            nextJobPokes.withLockBroadcasting { $0 += 1 }
+            state.nextJobTaken = true
         } else {
             (id, linked) = (state.unusedJobID(), false)
         }

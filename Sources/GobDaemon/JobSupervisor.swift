@@ -91,6 +91,9 @@ public final class JobSupervisor: Sendable {
         /// The thread that keeps `nextJob` ready runs, and whether it is to stop.
         var preparesNextJob = false
         var nextJobStopped = false
+        /// A start took `nextJob`: the thread makes the next one once that start's reply
+        /// is out (`prepareAhead`).
+        var nextJobTaken = false
 
         /// A fresh job ID: none of a job, a reservation or the next job picked ahead.
         func unusedJobID() -> String {

@@ -5,9 +5,9 @@ import GobSystem
 /// to its run's log names instead of creating the files. Creating a file allocates an
 /// inode, the costliest step of an `add` after the job's own exec on ext4 (and far
 /// costlier on ext4 without a journal, whose allocator steps over every recently deleted
-/// inode); a rename allocates nothing. A thread of its own makes the next spares after a
-/// start has taken some, outside every request. A log name that exists already is left
-/// to the start, which opens it as it always did.
+/// inode); a rename allocates nothing. A thread of its own makes the next spares once the
+/// start that took some has replied (`replenish`), outside every request. A log name that
+/// exists already is left to the start, which opens it as it always did.
 ///
 /// Spares are named `spare-<token>-<n>.log`, which no run's log name can be; the token is
 /// this daemon's, so the thread's first act is to delete those of an earlier daemon (one
@@ -47,19 +47,11 @@ final class LogSpares: Sendable {
 
     /// Puts a spare in the place of the log `name` and opens it as `StateDirectory.openLog`
     /// would have opened a new file; nil when no spare was ready or it could not be used,
-    /// and the caller creates the file. Starts the thread that makes spares on first use.
+    /// and the caller creates the file. The thread is not woken: `replenish` does that.
     func take(as name: String, flags: Int32, mode: mode_t) -> Int32? {
-        var startThread = false
-        let spare = state.withLockBroadcasting { state -> String? in
-            if !state.threadStarted && !state.closed {
-                state.threadStarted = true
-                startThread = true
-            }
+        let spare = state.withLock { state -> String? in
             state.failed = false
             return state.ready.isEmpty ? nil : state.ready.removeFirst()
-        }
-        if startThread && !DetachedThread.start(stackSize: 128 * 1024, { [self] in makeSpares() }) {
-            state.withLock { $0.threadStarted = false }
         }
         guard let spare else { return nil }
         // Never over something that has the name (a run's log left by a start that was
@@ -81,6 +73,21 @@ final class LogSpares: Sendable {
         default:
             directory.removeLog(spare)
             return nil
+        }
+    }
+
+    /// Has the thread make the spares taken since (starting it on first use): called once
+    /// the start that took them has replied.
+    func replenish() {
+        let wake = state.withLock { state -> (start: Bool, broadcast: Bool) in
+            guard !state.closed, state.ready.count < kept else { return (false, false) }
+            if state.threadStarted { return (false, true) }
+            state.threadStarted = true
+            return (true, false)
+        }
+        if wake.broadcast { state.withLockBroadcasting { _ in } }
+        if wake.start && !DetachedThread.start(stackSize: 128 * 1024, { [self] in makeSpares() }) {
+            state.withLock { $0.threadStarted = false }
         }
     }
 

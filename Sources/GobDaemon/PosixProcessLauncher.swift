@@ -109,6 +109,10 @@ public struct PosixProcessLauncher: ProcessLauncher {
         return environment.filter { !$0.hasPrefix(prefix) } + [OSString(prefix + jobID)]
     }
 
+    public func prepareAhead() {
+        spares?.replenish()
+    }
+
     public func checkWorkdir(_ workdir: OSString) throws(LaunchError) {
         var info = stat()
         if workdir.withCString({ stat($0, &info) }) != 0 { throw Self.workdirError(workdir, errno) }

@@ -77,4 +77,10 @@ public protocol ProcessLauncher: Sendable {
     func groupMayHaveMembers(_ process: LaunchedProcess) -> Bool
     /// Refuses a working directory a job could not start in, before anything is stopped.
     func checkWorkdir(_ workdir: OSString) throws(LaunchError)
+    /// Makes again what starts used up (spare log files), once a start's reply is out.
+    func prepareAhead()
+}
+
+extension ProcessLauncher {
+    public func prepareAhead() {}
 }

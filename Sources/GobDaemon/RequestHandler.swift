@@ -53,6 +53,15 @@ public struct RequestHandler: Sendable {
         return (line, followUp)
     }
 
+    /// Called once the reply to `request` is out: a start has what it used made again
+    /// (`JobSupervisor.prepareAhead`), off the path of its reply.
+    public func replied(to request: Request) {
+        switch request {
+        case .add, .run, .start, .restart: supervisor.prepareAhead()
+        default: break
+        }
+    }
+
     /// The `list` reply around `body`, the jobs' kept wire bytes. The line is allocated once
     /// at its size: a guess that fell short grew and copied hundreds of kilobytes for a
     /// list of a thousand jobs.

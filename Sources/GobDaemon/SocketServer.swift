@@ -304,6 +304,7 @@ public final class SocketServer: Sendable {
     private func respond(_ fd: Int32, to request: Request, answered: inout Bool) -> [UInt8] {
         let (line, followUp) = handler.reply(to: request)
         let delivered = sendAll(fd, line)
+        handler.replied(to: request)
         if case .subscribe = followUp {
             // A stream lasts: it does not hold up an in-place restart (it sees EOF).
             answered = true

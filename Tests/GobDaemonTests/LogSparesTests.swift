@@ -30,8 +30,11 @@ struct LogSparesTests {
         try "old output".write(toFile: root + "/logs/j-1.stdout.log", atomically: false, encoding: .utf8)
         let spares = LogSpares(directory: state, kept: 2)
         defer { spares.close() }
-        // None is ready before the first start; that start makes the thread that makes them.
+        // None is ready before the first start; once it has replied, the thread that makes
+        // them starts. Nothing is made before that.
         #expect(spares.take(as: "k-1.stdout.log", flags: Self.logFlags, mode: 0o644) == nil)
+        #expect(!logNames.contains(where: { LogSpares.isSpare($0) && $0 != "spare-dead-0.log" }))
+        spares.replenish()
         #expect(spares.waitUntilReady(2, deadline: Self.failsafe))
         let ready = spares.readyNames
         #expect(ready.count == 2 && ready.allSatisfy(LogSpares.isSpare))
@@ -56,7 +59,9 @@ struct LogSparesTests {
         #expect(modified >= before, "the log's times are the start's, not the spare's")
         #expect(write(fd, "new", 3) == 3)
         #expect((try? String(contentsOfFile: root + "/logs/j-2.stdout.log", encoding: .utf8)) == "new")
-        // The one taken is made again.
+        // The one taken is made again, once asked.
+        #expect(spares.readyNames.count == 1)
+        spares.replenish()
         #expect(spares.waitUntilReady(2, deadline: Self.failsafe))
         #expect(Set(spares.readyNames).count >= 2 && !spares.readyNames.contains(next))
     }
@@ -66,6 +71,7 @@ struct LogSparesTests {
         let spares = LogSpares(directory: state, kept: 1)
         defer { spares.close() }
         _ = spares.take(as: "x-1.stdout.log", flags: Self.logFlags, mode: 0o644).map { close($0) }
+        spares.replenish()
         #expect(spares.waitUntilReady(1, deadline: Self.failsafe))
         let name = try #require(spares.readyNames.first)
         #expect(unlink(root + "/logs/" + name) == 0)
@@ -77,6 +83,7 @@ struct LogSparesTests {
         defer { remove() }
         let spares = LogSpares(directory: state, kept: 3)
         _ = spares.take(as: "x-1.stdout.log", flags: Self.logFlags, mode: 0o644).map { close($0) }
+        spares.replenish()
         #expect(spares.waitUntilReady(3, deadline: Self.failsafe))
         spares.close()
         #expect(!logNames.contains(where: LogSpares.isSpare), "\(logNames)")
@@ -97,6 +104,7 @@ struct LogSparesTests {
             return (try? String(contentsOfFile: out, encoding: .utf8)) ?? ""
         }
         #expect(try run("a") == "a\n")
+        launcher.prepareAhead()
         // Wait until the spares the first start asked for are there, then start on them.
         let deadline = Self.failsafe
         while logNames.filter(LogSpares.isSpare).count < 4 && MonotonicClock.now() < deadline { usleep(1000) }
