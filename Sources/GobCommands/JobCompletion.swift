@@ -1,6 +1,7 @@
 import ArgumentParser
 import GobClient
 import GobProtocol
+import GobSystem
 
 /// Live candidates for shell completion, through the argument parser's own
 /// `---completion` protocol: the IDs of the current directory's jobs, newest first,
@@ -88,11 +89,15 @@ enum JobCompletion {
         return count
     }
 
+    /// How long a completion waits for the daemon at most: a daemon busy for longer (the
+    /// client would wait while its CPU time grows) leaves the shell without suggestions.
+    static let deadlineNanoseconds: Int64 = 5_000_000_000
+
     /// IDs of this directory's jobs starting with `prefix`, newest first; with `first`,
     /// the jobs of that status come before the others.
     static func jobIDs(prefix: String, excluding: Set<String> = [], first: JobSnapshot.Status? = nil) -> [String] {
         guard let workdir = try? WorkingDirectory.current() else { return [] }
-        let client = DaemonClient(paths: RuntimePaths.current())
+        let client = DaemonClient(paths: RuntimePaths.current(), deadline: MonotonicClock.now() + deadlineNanoseconds)
         guard let response = try? client.sendIfRunning(.list(workdir: workdir)), response.success,
               let jobs = response.jobs
         else { return [] }
