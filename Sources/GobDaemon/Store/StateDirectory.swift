@@ -104,8 +104,6 @@ public final class StateDirectory: Sendable {
     /// The descriptor holding the lock, which an in-place restart hands to the new image.
     var lockDescriptor: Int32 { lockFD }
 
-    /// Opens the log file `name` in `logs/`, never following a symlink; `O_CLOEXEC` is
-    /// always added.
     /// Whether `<state>/logs` is still the directory the daemon writes logs in (it was
     /// not removed or replaced).
     public var logsAreInPlace: Bool {
@@ -119,6 +117,8 @@ public final class StateDirectory: Sendable {
         inotify_add_watch(notify, "/proc/self/fd/\(directoryFD)", mask)
     }
 
+    /// Opens the log file `name` in `logs/`, never following a symlink; `O_CLOEXEC` is
+    /// always added.
     public func openLog(_ name: String, flags: Int32, mode: mode_t = 0o600) throws(SystemError) -> Int32 {
         let fd = openat(logsFD, name, flags | O_NOFOLLOW | O_CLOEXEC, mode)
         guard fd >= 0 else { throw SystemError.last }
