@@ -5,7 +5,7 @@ import Testing
 
 /// The tests' own promise: no daemon outlives its sandbox, wherever it ended up in the
 /// tree of processes below the test process.
-@Suite("Sandbox teardown")
+@Suite("Sandbox teardown", .endToEnd, .timeLimit(.minutes(3)))
 struct SandboxTeardownTests {
     /// A helper without the sandbox's marker adopts the daemon: the walk looks through
     /// the helper and the teardown ends the daemon.

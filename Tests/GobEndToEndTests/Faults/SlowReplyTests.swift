@@ -8,7 +8,7 @@ import Testing
 /// the client says it is not responding. CI lost `gob list --json` of 80 jobs with 1 MB
 /// of arguments each to "not responding" while both CPUs were busy with a gigabyte of
 /// output.
-@Suite("Fault: replies that take longer than a quick request's bound")
+@Suite("Fault: replies that take longer than a quick request's bound", .endToEnd, .timeLimit(.minutes(3)))
 struct SlowReplyTests {
     @Test func aListBuiltForLongerThanTheBoundIsWaitedFor() async throws {
         try await Sandbox.run { sandbox async throws in
