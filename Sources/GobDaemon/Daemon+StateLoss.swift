@@ -59,7 +59,7 @@ extension Daemon {
         // Made and checked as at start-up. Its lock is the one this daemon holds when the
         // directory itself is still there (a copy of the descriptor, whose closing on
         // return lets nothing go); a new directory's is let go on return, for the new image.
-        let held = dup(state.lockDescriptor)
+        let held = fcntl(state.lockDescriptor, F_DUPFD_CLOEXEC, 0)
         let directory: StateDirectory
         do throws(RuntimeDirectoryError) { directory = try StateDirectory.open(paths, inheritedLock: held >= 0 ? held : nil) } catch {
             return error.description

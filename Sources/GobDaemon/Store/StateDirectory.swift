@@ -36,10 +36,17 @@ public final class StateDirectory: Sendable {
     /// Creates (when missing) and checks `<state>` and `<state>/logs`, and takes the lock;
     /// refuses when another daemon holds it. `inheritedLock`: the lock's descriptor as
     /// the previous image of this daemon held it (an in-place restart), used when it is
-    /// this directory's `state.lock`, so the lock is never let go in between.
+    /// this directory's `state.lock`, so the lock is never let go in between. It is taken
+    /// over on every path: used, or closed.
     public static func open(_ paths: StatePaths, inheritedLock: Int32? = nil) throws(RuntimeDirectoryError) -> StateDirectory {
         let directory = PrivateDirectory(path: paths.directory, noun: "state directory", variable: "XDG_STATE_HOME")
-        guard let opened = try directory.open(create: true, tighten: true) else {
+        let opened: RuntimePaths.OpenedDirectory?
+        do { opened = try directory.open(create: true, tighten: true) } catch {
+            if let inheritedLock { _ = close(inheritedLock) }
+            throw error
+        }
+        guard let opened else {
+            if let inheritedLock { _ = close(inheritedLock) }
             throw RuntimeDirectoryError("cannot create state directory \(paths.directory)")
         }
         let fd = opened.descriptor
