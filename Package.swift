@@ -82,12 +82,16 @@ let package = Package(
         // Wire types, JSON, paths, job IDs, signal names. No Foundation: the client pays
         // for every import at every call.
         .target(name: "GobProtocol", dependencies: ["CGobVersion", "GobSystem"], swiftSettings: strict),
-        // The daemon's durable state: jobs, runs and their history in SQLite (GRDB). The
-        // only module that imports GRDB; its interface shows neither GRDB nor Foundation,
-        // and no client code path calls into it.
+        // The daemon's durable state: jobs, runs and their history in SQLite (GRDB; writes
+        // through SQLite's own interface, GRDBSQLite). The only module that imports GRDB;
+        // its interface shows neither GRDB nor Foundation, and no client code path calls
+        // into it.
         .target(
             name: "GobStore",
-            dependencies: ["GobProtocol", "GobSystem", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "GobProtocol", "GobSystem", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ],
             swiftSettings: strict),
         // A project's `.config/gobfile.toml`: finding it, its entries, its faults, and the
         // JSON the daemon sends it to clients in. No TOML parser: clients link this.

@@ -19,6 +19,8 @@ import GobSystem
 public final class Store: JobStore {
     public let path: String
     let queue: DatabaseQueue
+    /// What `write` runs, prepared at the first write.
+    let statements = WriteStatements()
     /// The database file as it was opened.
     private let identity: FileIdentity?
 
@@ -153,6 +155,7 @@ public final class Store: JobStore {
 
     /// Closes the database (the daemon's shutdown): later accesses fail.
     public func close() {
+        queue.inDatabase { _ in statements.finalize() }
         try? queue.close()
     }
 

@@ -70,6 +70,62 @@ struct StoreWritingTests {
         #expect(try store.load().first?.job.ready == nil)
     }
 
+    /// What a write binds comes back as it was: empty text stays empty (not NULL), text
+    /// beyond ASCII stays whole, an argv keeps an empty word and bytes that are not UTF-8,
+    /// and a blob of no bytes stays a blob.
+    @Test func textAndBytesComeBackExactly() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let store = try Store.open(path: directory.path + "/state.db")
+        var empty = Self.job("a")
+        empty.description = ""
+        empty.command = [""]
+        empty.workdir = OSString(bytes: [])
+        var odd = Self.job("b", sequence: 1)
+        odd.description = "two words ✓"
+        odd.command = ["printf", "", OSString(bytes: [0xFF, 0xFE])]
+        var run = Self.run("b", 1)
+        run.bootID = ""
+        odd.lastRun = 1
+        var changes = StoreChanges()
+        changes.replace(empty)
+        changes.replace(odd)
+        changes.write(run)
+        _ = try store.write(changes)
+        let loaded = try store.load()
+        #expect(loaded.map(\.job) == [empty, odd])
+        #expect(loaded[1].latestRun == run)
+        let stored = try store.access { db in try Row.fetchOne(db, sql: "SELECT description, typeof(workdir) AS kind FROM job WHERE id = 'a'") }
+        #expect(stored?["description"] as String? == "", "empty text is not NULL")
+        #expect(stored?["kind"] as String? == "blob")
+    }
+
+    /// A write that fails leaves the statements usable: the next one goes in, and a store
+    /// closed and opened again writes as before.
+    @Test func aFailedWriteLeavesTheNextOneWorking() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.path + "/state.db"
+        var store = try Store.open(path: path)
+        var orphan = StoreChanges()
+        // A run of a job that is not stored breaks the foreign key: the whole batch fails.
+        orphan.write(Self.run("ghost", 1))
+        orphan.replace(Self.job("a"))
+        #expect(throws: StoreError.self) { try store.write(orphan) }
+        #expect(try store.load().isEmpty, "nothing of the failed batch was written")
+        var good = StoreChanges()
+        good.replace(Self.job("b"))
+        _ = try store.write(good)
+        #expect(try store.load().map(\.job.id) == ["b"])
+        store.close()
+        store = try Store.open(path: path)
+        defer { store.close() }
+        var again = StoreChanges()
+        again.replace(Self.job("c", sequence: 1))
+        _ = try store.write(again)
+        #expect(try store.load().map(\.job.id) == ["b", "c"])
+    }
+
     /// A job given a removed job's ID starts without the old one's runs.
     @Test func replacingAJobDropsTheOldRuns() throws {
         let directory = try TemporaryDirectory()
