@@ -46,11 +46,11 @@ extension Daemon {
     }
 
     private func guardLoop() {
-        let notify = inotify_init1(Int32(IN_CLOEXEC | IN_NONBLOCK))
+        let notify = InotifyInstances.make()
         if notify < 0 { logger.warning("Watching \(paths.directory) by polling: inotify: \(SystemError.last)") }
         let mounts = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC)
         defer {
-            if notify >= 0 { Descriptor.close(notify) }
+            if notify >= 0 { InotifyInstances.close(notify) }
             if mounts >= 0 { Descriptor.close(mounts) }
         }
         watchDirectory(notify)

@@ -59,13 +59,19 @@ extension Daemon {
             // The new image reads the jobs back from the database: one removed under this
             // image is made again first, with every job in it.
             if let failure = remakeStateIfRemoved() { return failure }
-            guard inherited.keepAcrossExec() else { return "cannot pass descriptors: \(SystemError.last)" }
-            setenv(InheritedDescriptors.variable, inherited.encoded, 1)
-            logger.info("Re-executing in place (PID \(getpid()))")
-            let error = Self.execute(executable)
-            unsetenv(InheritedDescriptors.variable)
-            inherited.closeOnExec()
-            return "cannot re-execute: \(error)"
+            // The inotify instances go along, for the new image to close once it serves;
+            // none is made or closed until the exec.
+            return InotifyInstances.withEach { instances -> String in
+                var inherited = inherited
+                inherited.released = instances
+                guard inherited.keepAcrossExec() else { return "cannot pass descriptors: \(SystemError.last)" }
+                setenv(InheritedDescriptors.variable, inherited.encoded, 1)
+                logger.info("Re-executing in place (PID \(getpid()))")
+                let error = Self.execute(executable)
+                unsetenv(InheritedDescriptors.variable)
+                inherited.closeOnExec()
+                return "cannot re-execute: \(error)"
+            }
         }
         logger.error("In-place restart failed: \(failure)")
         supervisor.prepareNextJobs()

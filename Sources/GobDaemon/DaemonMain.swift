@@ -203,6 +203,7 @@ final class Daemon: Sendable {
                 supervisor.prepareNextJobs()
                 supervisor.removeOrphanRunLogs()
                 supervisor.checkLogLimits()
+                inherited?.closeReleased()
                 logger.info("Start-up work done: links, stray logs, log limits")
             }
             if !DetachedThread.start(tidy) { tidy() }

@@ -69,12 +69,12 @@ extension DetachedThread {
     public static func startWakeableWatching(
         _ body: @escaping @Sendable (_ wakeFD: Int32, _ inotify: Int32, _ noInotify: SystemError?) -> Void
     ) throws(WakeableStartFailure) -> (read: Int32, write: Int32) {
-        let inotify = inotify_init1(Int32(IN_CLOEXEC | IN_NONBLOCK))
+        let inotify = InotifyInstances.make()
         let noInotify = inotify < 0 ? SystemError.last : nil
         do {
             return try startWakeable { wakeFD in body(wakeFD, inotify, noInotify) }
         } catch {
-            if inotify >= 0 { Descriptor.close(inotify) }
+            if inotify >= 0 { InotifyInstances.close(inotify) }
             throw error
         }
     }

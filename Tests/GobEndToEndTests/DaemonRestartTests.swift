@@ -35,6 +35,31 @@ struct DaemonRestartTests {
         }
     }
 
+    /// The previous image's inotify instances go to the new image, which closes them once
+    /// it serves (before its "Start-up work done"): three restarts leave the daemon with
+    /// no more than it had. Kept, they would add up, two or more at each restart.
+    @Test func aRestartLeavesNoInotifyInstanceBehind() async throws {
+        try await Sandbox.run { sandbox async throws in
+            _ = try await sandbox.addJob("sleep", "300")
+            let daemon = try #require(sandbox.daemonPID)
+            func instances() -> Int {
+                let fds = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(daemon)/fd")) ?? []
+                return fds.filter {
+                    (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(daemon)/fd/\($0)")) == "anon_inode:inotify"
+                }.count
+            }
+            try await sandbox.waitForDaemonLog("Start-up work done")
+            let before = instances()
+            #expect(before >= 1, "the daemon watches its logs and directories with inotify")
+            for restart in 1...3 {
+                #expect(try await sandbox.gob("daemon", "restart").status == 0)
+                try await sandbox.waitForDaemonLog("Start-up work done", count: restart + 1)
+            }
+            #expect(instances() <= before, "\(instances()) inotify instances open, \(before) before the restarts")
+            #expect(sandbox.daemonPID == daemon)
+        }
+    }
+
     /// A wait for readiness rides through a restart; a run that was ready before it is
     /// ready after it (its rule is kept; its logs are read again).
     @Test func readinessWaitsRideThroughARestart() async throws {
