@@ -11,8 +11,8 @@ struct BenchOptions {
           --gob PATH    the gob executable to measure (default .build/release/gob); its
                         daemon, gob-daemon, must be beside it
           --tmux PATH   the tmux executable (default: tmux on PATH)
-          --quick       smoke mode for CI: 5 pairs per comparison, 10 latency samples, 2 s idle
-          --runs N      measured pairs per comparison (default 30; 5 with --quick)
+          --quick       smoke mode for CI: 15 pairs per comparison, 10 latency samples, 2 s idle
+          --runs N      measured pairs per comparison (default 30; 15 with --quick)
           --only MEASURE  take one measure alone (its name: warmList, restartInPlace, ...)
 
         Exits 1 when a measurement failed (a command exited non-zero, a timeout, a missing
@@ -59,7 +59,7 @@ struct BenchOptions {
         }
         self.tmux = try BenchOptions.executable(tmuxPath, what: "tmux")
         self.quick = quick
-        self.runs = runs ?? (quick ? 5 : 30)
+        self.runs = runs ?? (quick ? 15 : 30)
         if let only {
             guard let measure = Measure.allCases.first(where: { "\($0)" == only }) else {
                 throw BenchError("--only: no measure \(only); there are " + Measure.allCases.map { "\($0)" }.joined(separator: ", "))
