@@ -45,6 +45,30 @@ struct AdoptedLeader: Sendable {
             handle: ProcessHandle(pid: run.pid, descriptor: descriptor))
     }
 
+    /// `claim` of each of `runs`, by run ID. Many are claimed on two threads: each claim
+    /// opens a pidfd and reads `/proc/<pid>/stat`, and an in-place restart with 1,000
+    /// running jobs spent 40 % of reading its state back on them, one after the other,
+    /// while the second CPU idled.
+    static func claimAll(_ runs: [RunRecord]) -> [String: AdoptedLeader] {
+        @Sendable func claimEach(_ part: ArraySlice<RunRecord>) -> [String: AdoptedLeader] {
+            var claimed: [String: AdoptedLeader] = [:]
+            for run in part { if let leader = claim(run) { claimed[run.id] = leader } }
+            return claimed
+        }
+        guard runs.count >= claimsForTwoThreads else { return claimEach(runs[...]) }
+        let half = runs.count / 2
+        let tail = Array(runs[half...])
+        let second = ConditionLock<[String: AdoptedLeader]?>(nil)
+        guard DetachedThread.start(stackSize: 256 * 1024, { second.withLockBroadcasting { $0 = claimEach(tail[...]) } }) else {
+            return claimEach(runs[...])
+        }
+        let first = claimEach(runs[..<half])
+        return first.merging(second.wait { $0 } ?? [:]) { mine, _ in mine }
+    }
+
+    /// How many runs `claimAll` claims on two threads from.
+    static let claimsForTwoThreads = 64
+
     /// Whether `pid` is the process that started at `startTime`: nil when not (or it is
     /// gone), else whether it is this daemon's child. Only a child may be a zombie (its
     /// end is still to be reaped here).

@@ -103,6 +103,7 @@ extension Daemon {
     ) throws(StoreError) -> [AdoptedLeader] {
         let open = try store.openRuns()
         guard !open.isEmpty else { return [] }
+        let claimed = AdoptedLeader.claimAll(open.filter { $0.outcome == nil && $0.bootID == bootID })
         var changes = StoreChanges()
         var adopted: [AdoptedLeader] = []
         var lost = 0
@@ -111,7 +112,7 @@ extension Daemon {
         for var run in open {
             let sameBoot = run.bootID == bootID
             if run.outcome == nil {
-                if sameBoot, let leader = AdoptedLeader.claim(run) {
+                if sameBoot, let leader = claimed[run.id] {
                     adopted.append(leader)
                     continue
                 }
