@@ -290,6 +290,40 @@ struct SupervisorFaultTests {
         }
     }
 
+    /// The thread that makes spare logs after a start's reply runs at the lowest priority
+    /// (its own: no other thread of the daemon's, and no job, gets it); the jobs started
+    /// next keep their client's nice value.
+    @Test func theSpareLogThreadAloneRunsAtTheLowestPriority() async throws {
+        try await Sandbox.run { sandbox async throws in
+            let first = try await sandbox.addJob("sleep", "300")
+            // Its first act is to lower its priority; then it makes the spares.
+            let logs = sandbox.stateDirectory + "/logs"
+            try await sandbox.waitUntil("the first spare log", watching: [logs]) {
+                ((try? FileManager.default.contentsOfDirectory(atPath: logs)) ?? []).contains { $0.hasPrefix("spare-") }
+            }
+            // The daemon and its jobs run at the nice value of the commands (this process's).
+            let own = try #require(Self.niceValue(of: "/proc/self/stat"))
+            try #require(own < 19, "the tests run at the lowest priority already")
+            let daemon = try #require(sandbox.daemonPID)
+            let threads = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(daemon)/task")) ?? []
+            let niceValues = threads.compactMap { Self.niceValue(of: "/proc/\(daemon)/task/\($0)/stat") }
+            #expect(niceValues.filter { $0 == 19 }.count == 1, "one thread at 19: \(niceValues)")
+            #expect(niceValues.filter { $0 != 19 }.allSatisfy { $0 == own }, "\(niceValues)")
+            let second = try await sandbox.addJob("sleep", "300")
+            for job in [first, second] {
+                #expect(Self.niceValue(of: "/proc/\(job.pid)/stat") == own, "job \(job.id) keeps its client's nice value")
+            }
+        }
+    }
+
+    /// Field 19 of a `/proc/.../stat` file: the nice value.
+    static func niceValue(of path: String) -> Int? {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8), let end = text.lastIndex(of: ")") else { return nil }
+        let fields = text[text.index(after: end)...].split(separator: " ")
+        // After the command: state is field 3, so field 19 is the 17th.
+        return fields.count > 16 ? Int(fields[16]) : nil
+    }
+
     /// A runtime directory deleted under the daemon gets the jobs' log links back when the
     /// daemon makes the directory again, so `stdout_path` keeps working.
     @Test func aRecreatedRuntimeDirectoryGetsTheLogLinksBack() async throws {
