@@ -11,8 +11,8 @@ import GobSystem
 ///
 /// With them go the previous image's inotify instances (`released`), which the new image
 /// only closes, once it serves: `execve` would close them on the new image's way to
-/// `main`, waiting for the kernel to retire their watches (`InotifyInstances`), and the
-/// restart measured 2–20 ms longer for it.
+/// `main`, waiting for the kernel to retire their watches (`InotifyInstances`): 2–40 ms
+/// on the development machine, before the new image could do anything.
 struct InheritedDescriptors: Sendable, Equatable {
     /// The variable that names them: `listen=3,pid=4,state=5,reply=6,released=7.8`
     /// (`reply` and `released` left out when there are none).

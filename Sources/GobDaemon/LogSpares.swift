@@ -116,10 +116,9 @@ final class LogSpares: Sendable {
     /// At the lowest priority (`nice` 19: on Linux a thread's own, not the process's):
     /// it starts right after a start's reply, and each file it creates takes a third of a
     /// millisecond of CPU on ext4 just when the client reading the reply and the job just
-    /// spawned want the two CPUs. Nothing waits for it: a start with no spare ready
-    /// creates its files itself. `gob-bench`, builds in turn, four rounds: warm `add`
-    /// 0.59/0.60/0.60/0.61× at the usual priority, 0.56/0.54/0.55/0.54× lowered; with
-    /// `<rt>` on disk 0.60/0.61/0.55/0.61× and 0.50/0.54/0.54/0.56×.
+    /// spawned want the two CPUs (warm `add` 0.59–0.61× → 0.54–0.56× `tmux`;
+    /// docs/performance.md). Nothing waits for it: it holds no lock while it creates a
+    /// file, and a start with no spare ready creates its files itself.
     private func makeSpares() {
         _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, Self.niceness)
         let mine = Self.prefix + token + "-"
