@@ -50,20 +50,10 @@ struct AdoptedLeader: Sendable {
     /// running jobs spent 40 % of reading its state back on them, one after the other,
     /// while the second CPU idled.
     static func claimAll(_ runs: [RunRecord]) -> [String: AdoptedLeader] {
-        @Sendable func claimEach(_ part: ArraySlice<RunRecord>) -> [String: AdoptedLeader] {
-            var claimed: [String: AdoptedLeader] = [:]
-            for run in part { if let leader = claim(run) { claimed[run.id] = leader } }
-            return claimed
+        let claimed = TwoThreads.map(runs, minimum: claimsForTwoThreads) { part in
+            part.compactMap { run in claim(run).map { (run.id, $0) } }
         }
-        guard runs.count >= claimsForTwoThreads else { return claimEach(runs[...]) }
-        let half = runs.count / 2
-        let tail = Array(runs[half...])
-        let second = ConditionLock<[String: AdoptedLeader]?>(nil)
-        guard DetachedThread.start(stackSize: 256 * 1024, { second.withLockBroadcasting { $0 = claimEach(tail[...]) } }) else {
-            return claimEach(runs[...])
-        }
-        let first = claimEach(runs[..<half])
-        return first.merging(second.wait { $0 } ?? [:]) { mine, _ in mine }
+        return Dictionary(claimed) { first, _ in first }
     }
 
     /// How many runs `claimAll` claims on two threads from.

@@ -93,10 +93,7 @@ struct InheritedDescriptors: Sendable, Equatable {
 
     /// Whether descriptor `fd` is an inotify instance.
     static func isInotifyInstance(_ fd: Int32) -> Bool {
-        var target = [CChar](repeating: 0, count: 64)
-        let count = readlink("/proc/self/fd/\(fd)", &target, target.count - 1)
-        guard count > 0 else { return false }
-        return String(decoding: target[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self) == "anon_inode:inotify"
+        ProcFiles.link("/proc/self/fd/\(fd)") == Array("anon_inode:inotify".utf8)
     }
 
     /// Closes the previous image's inotify instances (which waits for the kernel: on a

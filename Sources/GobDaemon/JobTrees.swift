@@ -112,15 +112,7 @@ public final class JobTrees: Sendable {
                 return (root.id, tree)
             }
         }
-        guard roots.count >= Self.rootsForTwoThreads else { return walk(roots[...]) }
-        let half = roots.count / 2
-        let second = ConditionLock<[(String, [TreeProcess])]?>(nil)
-        let tail = Array(roots[half...])
-        guard DetachedThread.start(stackSize: 256 * 1024, { second.withLockBroadcasting { $0 = walk(tail[...]) } }) else {
-            return walk(roots[...])
-        }
-        let first = walk(roots[..<half])
-        return first + (second.wait { $0 } ?? [])
+        return TwoThreads.map(roots, minimum: Self.rootsForTwoThreads, walk)
     }
 
     /// How many roots a lookup walks on two threads from.

@@ -81,14 +81,13 @@ final class LogSpares: Sendable {
     /// Has the thread make the spares taken since (starting it on first use): called once
     /// the start that took them has replied.
     func replenish() {
-        let wake = state.withLock { state -> (start: Bool, broadcast: Bool) in
-            guard !state.closed, state.ready.count < kept else { return (false, false) }
-            if state.threadStarted { return (false, true) }
+        // The broadcast wakes the thread when it runs (and costs nothing when none waits).
+        let start = state.withLockBroadcasting { state -> Bool in
+            guard !state.closed, state.ready.count < kept, !state.threadStarted else { return false }
             state.threadStarted = true
-            return (true, false)
+            return true
         }
-        if wake.broadcast { state.withLockBroadcasting { _ in } }
-        if wake.start && !DetachedThread.start(stackSize: 128 * 1024, { [self] in makeSpares() }) {
+        if start && !DetachedThread.start(stackSize: 128 * 1024, { [self] in makeSpares() }) {
             state.withLock { $0.threadStarted = false }
         }
     }
