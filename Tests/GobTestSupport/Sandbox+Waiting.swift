@@ -1,9 +1,13 @@
 /// Waiting for what a sandbox's programs do to its files.
 extension Sandbox {
     /// The directories whose changes show what a sandbox's programs do: the runtime
-    /// directory (daemon log, socket, job logs, PID file), its parent, the captured
+    /// directory (daemon log, socket, PID file, the links to the job logs), its parent,
+    /// the state directory and its `logs` (where a job's output is written: a write through
+    /// a link is announced in the file's own directory, not the link's), the captured
     /// outputs and the working directory.
-    public var watchedDirectories: [String] { [paths.directory, base, captures, workdir] }
+    public var watchedDirectories: [String] {
+        [paths.directory, base, stateDirectory, stateDirectory + "/logs", captures, workdir]
+    }
 
     /// Waits until `condition` holds, checking it again after every change in
     /// `directories` (by default `watchedDirectories`); throws `WaitTimeout` naming
