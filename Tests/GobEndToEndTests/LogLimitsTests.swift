@@ -228,51 +228,24 @@ struct LogLimitsTests {
             let daemon = try #require(sandbox.daemonPID)
             // Each log's first write is checked, and its watch armed again a second later.
             _ = try await CPUTime.used(by: daemon, over: .seconds(2))
-            let before = try #require(Self.limiterSwitches(of: daemon), "no gob-logs thread in the daemon")
-            let ticksBefore = try #require(Self.limiterTicks(of: daemon))
+            let limiter = try #require(DaemonThread(named: "gob-logs", in: daemon), "no gob-logs thread in the daemon")
+            let before = try #require(limiter.switches)
+            let ticksBefore = try #require(limiter.ticks)
             _ = try await CPUTime.used(by: daemon, over: .seconds(10))
-            let after = try #require(Self.limiterSwitches(of: daemon))
-            let ticksAfter = try #require(Self.limiterTicks(of: daemon))
+            let after = try #require(limiter.switches)
+            let ticksAfter = try #require(limiter.ticks)
             #expect(after == before, "the limits thread woke \(after - before) times in 10 s for logs at rest")
             #expect(ticksAfter == ticksBefore, "the limits thread used \(ticksAfter - ticksBefore) ticks in 10 s")
 
             // A job that keeps writing wakes it about once a second, not once a write.
             let chatty = try await sandbox.addJob("sh", "-c", "while :; do echo tick; sleep 0.005; done").id
-            let start = try #require(Self.limiterSwitches(of: daemon))
+            let start = try #require(limiter.switches)
             let ticks = sandbox.stdoutLog(chatty).components(separatedBy: "tick\n").count
             try await sandbox.waitUntil("the job to print 300 more lines", watching: [sandbox.stateHome + "/gob/logs"]) {
                 sandbox.stdoutLog(chatty).components(separatedBy: "tick\n").count >= ticks + 300
             }
-            let end = try #require(Self.limiterSwitches(of: daemon))
+            let end = try #require(limiter.switches)
             #expect(end - start < 150, "the limits thread woke \(end - start) times for 300 writes")
         }
-    }
-
-    /// `/proc/<daemon>/task/<tid>/` of the daemon's thread named `gob-logs`.
-    static func limiterTask(of daemon: pid_t) -> String? {
-        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(daemon)/task")) ?? []
-        return tasks.map { "/proc/\(daemon)/task/\($0)/" }.first {
-            (try? String(contentsOfFile: $0 + "comm", encoding: .utf8))?.hasPrefix("gob-logs") == true
-        }
-    }
-
-    /// The context switches of the daemon's `gob-logs` thread: each wake-up is one.
-    static func limiterSwitches(of daemon: pid_t) -> Int? {
-        guard let task = limiterTask(of: daemon), let status = try? String(contentsOfFile: task + "status", encoding: .utf8)
-        else { return nil }
-        return status.split(separator: "\n").filter { $0.contains("ctxt_switches:") }
-            .compactMap { $0.split(separator: "\t").last.flatMap { Int($0.trimmingCharacters(in: .whitespaces)) } }
-            .reduce(0, +)
-    }
-
-    /// The CPU time of the daemon's `gob-logs` thread, clock ticks (utime + stime).
-    static func limiterTicks(of daemon: pid_t) -> Int? {
-        guard let task = limiterTask(of: daemon), let stat = try? String(contentsOfFile: task + "stat", encoding: .utf8),
-              let close = stat.lastIndex(of: ")")
-        else { return nil }
-        let fields = stat[stat.index(after: close)...].split(separator: " ")
-        // After the name: state is field 3, utime 14, stime 15.
-        guard fields.count > 12, let user = Int(fields[11]), let system = Int(fields[12]) else { return nil }
-        return user + system
     }
 }

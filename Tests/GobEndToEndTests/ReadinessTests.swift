@@ -213,45 +213,6 @@ struct ReadinessEndToEndTests {
 /// What the daemon's readiness watcher costs once nothing waits.
 @Suite("Readiness watcher at rest", .endToEnd, .timeLimit(.minutes(3)))
 struct ReadinessWatcherRestTests {
-    /// The `/proc` directory of the daemon's readiness thread (named `gob-ready`).
-    static func watcherTask(of daemon: pid_t) -> String? {
-        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(daemon)/task")) ?? []
-        return tasks.map { "/proc/\(daemon)/task/\($0)/" }.first {
-            (try? String(contentsOfFile: $0 + "comm", encoding: .utf8))?.hasPrefix("gob-ready") == true
-        }
-    }
-
-    /// The thread's context switches: each wake-up is one.
-    static func switches(_ task: String) -> Int? {
-        guard let status = try? String(contentsOfFile: task + "status", encoding: .utf8) else { return nil }
-        return status.split(separator: "\n").filter { $0.contains("ctxt_switches:") }
-            .compactMap { $0.split(separator: "\t").last.flatMap { Int($0.trimmingCharacters(in: .whitespaces)) } }
-            .reduce(0, +)
-    }
-
-    /// The numbers of `poll` and `ppoll`, the calls the watcher sleeps in.
-    static var pollCalls: Set<Int> {
-        #if arch(x86_64)
-        [7, 271]
-        #elseif arch(arm64)
-        [73]
-        #else
-        []
-        #endif
-    }
-
-    /// Whether the thread sleeps in `poll`: after a report it finishes its round (closes
-    /// the watch, drains what inotify queued) and only then parks, so switches counted
-    /// before that are its own round's, not a wake-up.
-    static func parked(_ task: String) -> Bool {
-        guard let stat = try? String(contentsOfFile: task + "stat", encoding: .utf8),
-              let state = stat.split(separator: ")").last?.split(separator: " ").first, state == "S",
-              let call = try? String(contentsOfFile: task + "syscall", encoding: .utf8),
-              let number = call.split(separator: " ").first.flatMap({ Int($0) })
-        else { return false }
-        return pollCalls.contains(number)
-    }
-
     @Test func outputAfterReadinessDoesNotWakeTheDaemon() async throws {
         try await Sandbox.run { sandbox async throws in
             let chatty = "echo up; while :; do echo tick; sleep 0.01; done"
@@ -259,15 +220,17 @@ struct ReadinessWatcherRestTests {
             #expect(added.status == 0, "\(added)")
             let id = try ReadinessEndToEndTests.addedID(added)
             let daemon = try #require(sandbox.daemonPID)
-            let task = try #require(Self.watcherTask(of: daemon), "no gob-ready thread in the daemon")
-            // No event announces that a thread went to sleep: look again until it has.
-            try #require(try await eventually { Self.parked(task) }, "the watcher never slept in poll after its report")
-            let before = try #require(Self.switches(task))
+            let watcher = try #require(DaemonThread(named: "gob-ready", in: daemon), "no gob-ready thread in the daemon")
+            // The add returned at the report; the watcher then finishes its round (closes
+            // the watch, drains inotify) before it sleeps. No event announces that a
+            // thread went to sleep: look again until it has.
+            try #require(try await eventually { watcher.sleepsInPoll }, "the watcher never slept in poll after its report")
+            let before = try #require(watcher.switches)
             let ticks = sandbox.stdoutLog(id).components(separatedBy: "tick\n").count
             try await sandbox.waitUntil("the job to print 50 more lines") {
                 sandbox.stdoutLog(id).components(separatedBy: "tick\n").count >= ticks + 50
             }
-            let after = try #require(Self.switches(task))
+            let after = try #require(watcher.switches)
             #expect(after == before, "the watcher woke \(after - before) times for a job no one waits for")
         }
     }
