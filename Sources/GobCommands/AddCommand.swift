@@ -108,17 +108,7 @@ struct AddCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Wait until the job listens on this TCP port (any port when left out)", valueName: "port"))
     var readyPort: String?
 
-    @Option(help: ArgumentHelp("How long to wait until ready (90s, 2m; default 60s)", valueName: "duration"))
-    var readyTimeout: String?
-
-    @Option(help: ArgumentHelp("Lines of each log shown when the job fails (quiet follow: 30) or is not ready (20)", valueName: "n"))
-    var tail: String?
-
-    @Option(help: ArgumentHelp("With --follow: give up with exit status 122 once the job has run longer than this (90s, 5m) and printed nothing for 60s", valueName: "duration"))
-    var stuckAfter: String?
-
-    @Flag(help: "Print the job as one JSON object")
-    var json = false
+    @OptionGroup var waits: RunWaitOptions
 
     @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("The command to run and its arguments", valueName: "command"))
     var command: [String] = []
@@ -129,11 +119,9 @@ struct AddCommand: ParsableCommand {
     /// the leading options the parser left in it (help, an unknown option, one `--`).
     func invocation() throws -> Invocation {
         let argv = try PassthroughArguments.command(from: command, of: Self.self)
-        let rule = try ReadyWait.rule(log: readyLog, port: readyPort, timeout: readyTimeout)
-        let lines = try FlagValue.lineCount(tail, flag: "--tail")
-        let stuckLimit = try StuckReport.limit(stuckAfter, follow: follow)
+        let (rule, lines, stuckLimit) = try waits.checked(log: readyLog, port: readyPort, follow: follow)
         return .add(
-            follow: follow, description: jobDescription, quiet: quiet, json: json, command: argv, ready: rule, tail: lines,
+            follow: follow, description: jobDescription, quiet: quiet, json: waits.json, command: argv, ready: rule, tail: lines,
             stuckAfter: stuckLimit)
     }
 }

@@ -60,36 +60,16 @@ struct RestartCommand: ParsableCommand {
     @Flag(name: .shortAndLong, help: "Print nothing when the job was restarted; with --follow, only a summary line")
     var quiet = false
 
-    @Option(help: ArgumentHelp("Wait until a line of output matches this extended regular expression (stored with the job)", valueName: "regex"))
-    var readyLog: String?
-
-    @Option(help: ArgumentHelp("Wait until the job listens on this TCP port, any port when left out (stored with the job)", valueName: "port"))
-    var readyPort: String?
-
-    @Option(help: ArgumentHelp("How long to wait until ready (90s, 2m; default 60s)", valueName: "duration"))
-    var readyTimeout: String?
-
-    @Option(help: ArgumentHelp("Lines of each log shown when the job fails (quiet follow: 30) or is not ready (20)", valueName: "n"))
-    var tail: String?
-
-    @Option(help: ArgumentHelp("With --follow: give up with exit status 122 once the job has run longer than this (90s, 5m) and printed nothing for 60s", valueName: "duration"))
-    var stuckAfter: String?
-
-    @Flag(help: "Print the job as one JSON object")
-    var json = false
+    @OptionGroup var options: StoredRuleOptions
 
     @Argument(help: ArgumentHelp("The ID of the job to restart", valueName: "job_id"),
               completion: .custom(JobCompletion.firstJobID))
     var arguments: [String] = []
 
     func run() throws {
-        let jobID = try ArgumentCount.jobID(arguments)
-        let rule = try ReadyWait.rule(log: readyLog, port: readyPort, timeout: readyTimeout)
-        let lines = try FlagValue.lineCount(tail, flag: "--tail")
-        let stuckLimit = try StuckReport.limit(stuckAfter, follow: follow)
-        try ReadyWait.checkCombination(follow: follow, quiet: quiet, rule: rule, tail: lines, storedRule: true)
-        let request = Request.restart(jobID: jobID, environment: OSString.environment(), settings: .current(), ready: rule)
-        try JobFollowSupport.startProcess(request, follow: follow, quiet: quiet, json: json, tail: lines, stuckAfter: stuckLimit) { job in
+        try options.startJob(arguments, follow: follow, quiet: quiet) { jobID, rule in
+            .restart(jobID: jobID, environment: OSString.environment(), settings: .current(), ready: rule)
+        } header: { job in
             "Restarted job \(job.id) with new PID \(job.pid) running: \(job.commandLine)"
         }
     }
