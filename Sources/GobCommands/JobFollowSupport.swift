@@ -59,12 +59,8 @@ enum JobFollowSupport {
     /// the footer line; when the job failed, the last `tail` lines of its stderr and
     /// stdout. Exits like `follow`.
     static func quietly(_ job: JobSnapshot, events: EventStream, tail: Int, stuckAfter: Int64? = nil) throws {
-        let result = JobsAwaiter(
-            jobs: [job], events: events, output: nil, mode: .all, timeoutMilliseconds: nil,
-            stuck: StuckWatch(jobs: [job], stuckAfterMilliseconds: stuckAfter, justStarted: true)
-        ).run()
-        let final = result.jobs.first ?? job
-        switch result.outcome {
+        let (outcome, final) = awaitEnd(of: job, events: events, stuckAfter: stuckAfter)
+        switch outcome {
         case .ended:
             Console.line("Job \(job.id) completed: \(JobOutcome.summary(of: final))")
             let status = JobFollower.exitStatus(of: final)
@@ -147,12 +143,8 @@ enum JobFollowSupport {
     /// the job as it runs and exits 0; when the job looks stuck, `StuckReport`'s object
     /// and 122.
     static func awaitAsJSON(_ job: JobSnapshot, events: EventStream, stuckAfter: Int64? = nil) throws {
-        let result = JobsAwaiter(
-            jobs: [job], events: events, output: nil, mode: .all, timeoutMilliseconds: nil,
-            stuck: StuckWatch(jobs: [job], stuckAfterMilliseconds: stuckAfter, justStarted: true)
-        ).run()
-        let final = result.jobs.first ?? job
-        switch result.outcome {
+        let (outcome, final) = awaitEnd(of: job, events: events, stuckAfter: stuckAfter)
+        switch outcome {
         case .ended:
             Console.json(final.json)
             let status = JobFollower.exitStatus(of: final)
@@ -166,5 +158,18 @@ enum JobFollowSupport {
         case let .lost(reason):
             throw CommandFailure("event subscription error: \(reason)", code: .daemonUnavailable)
         }
+    }
+
+    /// Waits, printing nothing, until `job`'s process ends, the user interrupts, it looks
+    /// stuck (`stuckAfter` in milliseconds, or its history) or the events fail; how the
+    /// wait ended and the job as last seen.
+    private static func awaitEnd(
+        of job: JobSnapshot, events: EventStream, stuckAfter: Int64?
+    ) -> (outcome: JobsAwaiter.Outcome, final: JobSnapshot) {
+        let result = JobsAwaiter(
+            jobs: [job], events: events, output: nil, mode: .all, timeoutMilliseconds: nil,
+            stuck: StuckWatch(jobs: [job], stuckAfterMilliseconds: stuckAfter, justStarted: true)
+        ).run()
+        return (result.outcome, result.jobs.first ?? job)
     }
 }
