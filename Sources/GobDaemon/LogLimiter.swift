@@ -36,11 +36,6 @@ final class LogLimiter: Sendable {
         case measure
     }
 
-    private struct Inbox {
-        var commands: [Command] = []
-        var wake: (read: Int32, write: Int32)?
-    }
-
     /// What the thread asks of the supervisor: the runs still running (their logs are
     /// never pruned whole), and the pruning itself.
     struct Supervision: Sendable {
@@ -49,7 +44,7 @@ final class LogLimiter: Sendable {
         var prune: @Sendable ([String: Int64]) -> Void
     }
 
-    private let inbox = Mutex(Inbox())
+    private let inbox = WakeableInbox<Command>()
     private let supervisionHolder = Mutex<Supervision?>(nil)
     let logs: LogFiles
     let limits: LogRetention
@@ -90,31 +85,8 @@ final class LogLimiter: Sendable {
     func measure() { send(.measure) }
 
     private func send(_ command: Command, starting: Bool = true) {
-        let failure = inbox.withLock { inbox -> String? in
-            let wasEmpty = inbox.commands.isEmpty
-            inbox.commands.append(command)
-            if let wake = inbox.wake {
-                // Commands already waiting have woken the thread, which takes them all:
-                // a thousand runs taken back by an in-place restart wake it once, not a
-                // thousand times.
-                if wasEmpty {
-                    var byte: UInt8 = 1
-                    _ = Glibc.write(wake.write, &byte, 1)
-                }
-                return nil
-            }
-            guard starting else {
-                inbox.commands.removeAll()
-                return nil
-            }
-            do throws(DetachedThread.WakeableStartFailure) {
-                inbox.wake = try DetachedThread.startWakeableWatching { [self] wakeFD, inotify, noInotify in
-                    run(wakeFD: wakeFD, inotify: inotify, noInotify: noInotify)
-                }
-            } catch {
-                return error.description
-            }
-            return nil
+        let failure = inbox.send(command, starting: starting) { [self] wakeFD, inotify, noInotify in
+            run(wakeFD: wakeFD, inotify: inotify, noInotify: noInotify)
         }
         // The command stays queued: the next one tries to start the thread again.
         if let failure { logger.error("Log limits: \(failure); will try again") }
@@ -153,10 +125,7 @@ final class LogLimiter: Sendable {
         }
         var watches = Watches()
         while true {
-            for command in inbox.withLock({ inbox in
-                defer { inbox.commands.removeAll() }
-                return inbox.commands
-            }) {
+            for command in inbox.take() {
                 switch command {
                 case let .started(run):
                     if watches.endedFirst.remove(run) != nil { continue }

@@ -56,14 +56,9 @@ public final class ReadinessWatcher: Sendable {
         case cancel(id: String, pid: Int32?)
     }
 
-    private struct Inbox {
-        var commands: [Command] = []
-        var report: (@Sendable (Report) -> Void)?
-        /// The wake-up pipe, once the thread runs.
-        var wake: (read: Int32, write: Int32)?
-    }
-
-    private let inbox = Mutex(Inbox())
+    private let inbox = WakeableInbox<Command>()
+    /// Where reports go, once connected.
+    private let reportTo = Mutex<(@Sendable (Report) -> Void)?>(nil)
     private let logger: Logger
     /// Opens a log for reading without following a path an attacker could have swapped.
     private let openLog: @Sendable (String) -> Int32?
@@ -76,7 +71,7 @@ public final class ReadinessWatcher: Sendable {
 
     /// Sets where reports go; until then they are dropped.
     public func connect(_ report: @escaping @Sendable (Report) -> Void) {
-        inbox.withLock { $0.report = report }
+        reportTo.withLock { $0 = report }
     }
 
     /// Starts watching a run, replacing any earlier watch of the same job.
@@ -91,28 +86,9 @@ public final class ReadinessWatcher: Sendable {
 
     /// Queues a command and wakes the thread, starting it first when asked and needed.
     private func send(_ command: Command, starting: Bool) {
-        let failure = inbox.withLock { inbox -> String? in
-            inbox.commands.append(command)
-            if let wake = inbox.wake {
-                var byte: UInt8 = 1
-                _ = Glibc.write(wake.write, &byte, 1)
-                return nil
-            }
-            guard starting else {
-                // No thread means no watch to cancel: forget the cancel.
-                inbox.commands.removeAll { if case .cancel = $0 { true } else { false } }
-                return nil
-            }
-            do throws(DetachedThread.WakeableStartFailure) {
-                inbox.wake = try DetachedThread.startWakeableWatching { [self] wakeFD, inotify, noInotify in
-                    run(wakeFD: wakeFD, inotify: inotify, noInotify: noInotify)
-                }
-            } catch {
-                return error.description
-            }
-            return nil
+        let failure = inbox.send(command, starting: starting) { [self] wakeFD, inotify, noInotify in
+            run(wakeFD: wakeFD, inotify: inotify, noInotify: noInotify)
         }
-        // The request stays queued: the next watch tries to start the thread again.
         if let failure { logger.error("Readiness watcher: \(failure); will try again at the next watch") }
     }
 
@@ -133,10 +109,7 @@ public final class ReadinessWatcher: Sendable {
         var more = false
         while true {
             var reports: [Report] = []
-            for command in inbox.withLock({ inbox in
-                defer { inbox.commands.removeAll() }
-                return inbox.commands
-            }) {
+            for command in inbox.take() {
                 switch command {
                 case let .watch(request):
                     if let old = watches.removeValue(forKey: request.id) { Self.close(old, inotify: inotify) }
@@ -176,7 +149,7 @@ public final class ReadinessWatcher: Sendable {
                 }
                 watches[id] = entry
             }
-            if !reports.isEmpty, let report = inbox.withLock({ $0.report }) {
+            if !reports.isEmpty, let report = reportTo.withLock({ $0 }) {
                 for item in reports { report(item) }
             }
             sleep(wakeFD: wakeFD, inotify: inotify, watches: watches.values.map(\.watch), more: more)
