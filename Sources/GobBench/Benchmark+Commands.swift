@@ -51,30 +51,7 @@ extension Benchmark {
     /// starts the daemon) against `tmux new-session -d` on a fresh socket. Both servers are
     /// stopped, untimed, after every run.
     func coldStart(in sandbox: Sandbox) throws(BenchError) -> ReportRow {
-        var gobRound = 0
-        var tmuxRound = 0
-        let result = try pairs.run(
-            a: { () throws(BenchError) in
-                gobRound += 1
-                let gob = try GobServer(gob: options.gob, sandbox: sandbox, name: "c\(gobRound)")
-                let elapsed = try gob.command(["ping"]).timedRun()
-                guard gob.daemonPID != nil else { throw BenchError("`gob ping` left no daemon running") }
-                try gob.stop()
-                return elapsed
-            },
-            b: { () throws(BenchError) in
-                tmuxRound += 1
-                let tmux = TmuxServer(tmux: options.tmux, sandbox: sandbox, name: "t\(tmuxRound)")
-                let elapsed = try tmux.command(["new-session", "-d"], startsServer: true).timedRun()
-                guard tmux.serverPID != nil else { throw BenchError("`tmux new-session -d` left no server running") }
-                try tmux.stop()
-                return elapsed
-            })
-        return ReportRow(
-            measure: Measure.coldStart.title, gob: result.a.millisecondsSummary,
-            reference: "`tmux new-session -d`, fresh socket: \(result.b.millisecondsSummary)",
-            result: result.ratios.ratioSummary, target: Measure.coldStart.target,
-            met: result.ratios.median <= 1.0)
+        try coldPing(in: sandbox, measure: .coldStart, prefix: "c", xdgStateHome: nil)
     }
 
     /// The first command against a daemon that must read a large history: `gob ping` in a
@@ -86,12 +63,19 @@ extension Benchmark {
         let seeding = MonotonicClock.now()
         try HistorySeed.write(xdgStateHome: state, workdir: sandbox.workdir, jobs: 1000, runsPerJob: 100, command: ["sleep", "3600"])
         Console.progress("  1,000 jobs and 100,000 runs seeded in \(Samples.format(MonotonicClock.milliseconds(MonotonicClock.now() - seeding) / 1000)) s")
+        return try coldPing(in: sandbox, measure: .coldStartHistory, prefix: "h", xdgStateHome: state)
+    }
+
+    /// `gob ping` starting a daemon in a fresh runtime directory (named `prefix` and the
+    /// round) with state in `xdgStateHome` (a fresh one when nil), against `tmux
+    /// new-session -d` on a fresh socket; target ≤ 1.0×.
+    private func coldPing(in sandbox: Sandbox, measure: Measure, prefix: String, xdgStateHome: String?) throws(BenchError) -> ReportRow {
         var gobRound = 0
         var tmuxRound = 0
         let result = try pairs.run(
             a: { () throws(BenchError) in
                 gobRound += 1
-                let gob = try GobServer(gob: options.gob, sandbox: sandbox, name: "h\(gobRound)", xdgStateHome: state)
+                let gob = try GobServer(gob: options.gob, sandbox: sandbox, name: "\(prefix)\(gobRound)", xdgStateHome: xdgStateHome)
                 let elapsed = try gob.command(["ping"]).timedRun()
                 guard gob.daemonPID != nil else { throw BenchError("`gob ping` left no daemon running") }
                 try gob.stop()
@@ -106,9 +90,9 @@ extension Benchmark {
                 return elapsed
             })
         return ReportRow(
-            measure: Measure.coldStartHistory.title, gob: result.a.millisecondsSummary,
+            measure: measure.title, gob: result.a.millisecondsSummary,
             reference: "`tmux new-session -d`, fresh socket: \(result.b.millisecondsSummary)",
-            result: result.ratios.ratioSummary, target: Measure.coldStartHistory.target,
+            result: result.ratios.ratioSummary, target: measure.target,
             met: result.ratios.median <= 1.0)
     }
 

@@ -96,54 +96,11 @@ extension Benchmark {
     /// and times until the `gob add` process is reaped. The daemon's wake-up on the log,
     /// its match, the `job_ready` event and the client's exit are all in the sample.
     func readyLatency(in sandbox: Sandbox) throws(BenchError) -> ReportRow {
-        let gob = try GobServer(gob: options.gob, sandbox: sandbox, name: "g")
-        try gob.start()
-        var latencies: [Double] = []
-        for index in -2..<latencySamples {
-            let name = "ready\(index + 2)"
-            let fifo = sandbox.workdir + "/" + name
-            guard mkfifo(fifo, 0o600) == 0 else { throw BenchError("mkfifo \(fifo): \(FileText.errorText())") }
-            var pipe: [Int32] = [-1, -1]
-            let rc = gob_pipe(&pipe, 0)
-            guard rc == 0 else { throw BenchError("pipe: \(FileText.errorText(rc))") }
-            defer { close(pipe[0]) }
-            let line = "ready \(index)"
-            let adder: ChildProcess
-            do {
-                adder = try gob.command(["add", "--ready-log", "^\(line)$", "--", "cat", name]).spawn(stdout: pipe[1])
-            } catch {
-                close(pipe[1])
-                throw error
-            }
-            close(pipe[1])
-            var writer: Int32 = -1
-            do throws(BenchError) {
-                var reader = LineReader(fd: pipe[0])
-                guard let added = try reader.next(deadline: MonotonicClock.deadline(seconds: 10), from: "`gob add --ready-log`"),
-                      added.starts(with: Array("Added job ".utf8))
-                else { throw BenchError("`gob add --ready-log` printed no `Added job` line") }
-                writer = try Benchmark.openWriter(fifo: fifo, deadline: MonotonicClock.deadline(seconds: 10))
-                MonotonicClock.sleep(nanoseconds: MonotonicClock.seconds(0.005))
-                let start = MonotonicClock.now()
-                try Benchmark.write(line + "\n", to: writer)
-                let exit = try adder.wait(deadline: start + 5_000_000_000)
-                let elapsed = MonotonicClock.now() - start
-                guard exit == .exited(0) else { throw BenchError("`gob add --ready-log` \(exit)") }
-                guard let ready = try reader.next(deadline: MonotonicClock.deadline(seconds: 5), from: "`gob add --ready-log`"),
-                      String(decoding: ready, as: UTF8.self).contains(" ready after ")
-                else { throw BenchError("`gob add --ready-log` printed no `ready` line") }
-                if index >= 0 { latencies.append(MonotonicClock.milliseconds(elapsed)) }
-            } catch {
-                kill(adder.pid, SIGKILL)
-                _ = try? adder.wait(deadline: MonotonicClock.deadline(seconds: 5))
-                if writer >= 0 { close(writer) }
-                throw error
-            }
-            // End of file ends the job's `cat`.
-            close(writer)
-        }
-        try gob.stop()
-        return Benchmark.latencyRow(Measure.readyLatency, Samples(latencies), limit: 5)
+        let latencies = try readinessLatencies(
+            in: sandbox, flag: "--ready-log", fifoPrefix: "ready", readyText: " ready after ",
+            command: { fifo, index in ["--ready-log", "^ready \(index)$", "--", "cat", fifo] },
+            cue: { index in "ready \(index)\n" })
+        return Benchmark.latencyRow(Measure.readyLatency, latencies, limit: 5)
     }
 
     /// A python3 job that waits for a line on the FIFO `argv[1]`, then listens on an
@@ -164,11 +121,29 @@ extension Benchmark {
     /// the `job_ready` event and the client's exit.
     func readyPortLatency(in sandbox: Sandbox) throws(BenchError) -> ReportRow {
         guard let python = BenchEnvironment.lookUp("python3") else { throw BenchError("needs python3 on PATH") }
+        let latencies = try readinessLatencies(
+            in: sandbox, flag: "--ready-port", fifoPrefix: "cue", readyText: " on http://127.0.0.1:",
+            command: { fifo, _ in ["--ready-port", "--", python, "-c", Self.listenOnCue, fifo] },
+            cue: { _ in "listen\n" })
+        return Benchmark.latencyRow(Measure.readyPortLatency, latencies, limit: 20)
+    }
+
+    /// The samples of a readiness wait, after two warm-ups. Each is a new
+    /// `gob add <command(fifo, n)>` whose job reads the FIFO `<fifoPrefix><n>`: once it has
+    /// printed its `Added job` line and the job has opened the FIFO, a pause lets
+    /// everything go idle, then the benchmark writes `cue(n)` into the FIFO and times until
+    /// that `gob add` is reaped; its last line must hold `readyText`. The FIFO's end of
+    /// file ends the job.
+    private func readinessLatencies(
+        in sandbox: Sandbox, flag: String, fifoPrefix: String, readyText: String,
+        command: (_ fifo: String, _ index: Int) -> [String], cue: (_ index: Int) -> String
+    ) throws(BenchError) -> Samples {
         let gob = try GobServer(gob: options.gob, sandbox: sandbox, name: "g")
         try gob.start()
+        let what = "`gob add \(flag)`"
         var latencies: [Double] = []
         for index in -2..<latencySamples {
-            let name = "cue\(index + 2)"
+            let name = "\(fifoPrefix)\(index + 2)"
             let fifo = sandbox.workdir + "/" + name
             guard mkfifo(fifo, 0o600) == 0 else { throw BenchError("mkfifo \(fifo): \(FileText.errorText())") }
             var pipe: [Int32] = [-1, -1]
@@ -177,7 +152,7 @@ extension Benchmark {
             defer { close(pipe[0]) }
             let adder: ChildProcess
             do {
-                adder = try gob.command(["add", "--ready-port", "--", python, "-c", Self.listenOnCue, name]).spawn(stdout: pipe[1])
+                adder = try gob.command(["add"] + command(name, index)).spawn(stdout: pipe[1])
             } catch {
                 close(pipe[1])
                 throw error
@@ -186,19 +161,19 @@ extension Benchmark {
             var writer: Int32 = -1
             do throws(BenchError) {
                 var reader = LineReader(fd: pipe[0])
-                guard let added = try reader.next(deadline: MonotonicClock.deadline(seconds: 10), from: "`gob add --ready-port`"),
+                guard let added = try reader.next(deadline: MonotonicClock.deadline(seconds: 10), from: what),
                       added.starts(with: Array("Added job ".utf8))
-                else { throw BenchError("`gob add --ready-port` printed no `Added job` line") }
+                else { throw BenchError("\(what) printed no `Added job` line") }
                 writer = try Benchmark.openWriter(fifo: fifo, deadline: MonotonicClock.deadline(seconds: 10))
                 MonotonicClock.sleep(nanoseconds: MonotonicClock.seconds(0.005))
                 let start = MonotonicClock.now()
-                try Benchmark.write("listen\n", to: writer)
+                try Benchmark.write(cue(index), to: writer)
                 let exit = try adder.wait(deadline: start + 5_000_000_000)
                 let elapsed = MonotonicClock.now() - start
-                guard exit == .exited(0) else { throw BenchError("`gob add --ready-port` \(exit)") }
-                guard let ready = try reader.next(deadline: MonotonicClock.deadline(seconds: 5), from: "`gob add --ready-port`"),
-                      String(decoding: ready, as: UTF8.self).contains(" on http://127.0.0.1:")
-                else { throw BenchError("`gob add --ready-port` printed no `ready … on` line") }
+                guard exit == .exited(0) else { throw BenchError("\(what) \(exit)") }
+                guard let ready = try reader.next(deadline: MonotonicClock.deadline(seconds: 5), from: what),
+                      String(decoding: ready, as: UTF8.self).contains(readyText)
+                else { throw BenchError("\(what) printed no line with \"\(readyText)\"") }
                 if index >= 0 { latencies.append(MonotonicClock.milliseconds(elapsed)) }
             } catch {
                 kill(adder.pid, SIGKILL)
@@ -206,11 +181,10 @@ extension Benchmark {
                 if writer >= 0 { close(writer) }
                 throw error
             }
-            // End of file ends the job.
             close(writer)
         }
         try gob.stop()
-        return Benchmark.latencyRow(Measure.readyPortLatency, Samples(latencies), limit: 20)
+        return Samples(latencies)
     }
 
     /// Reads events until `kind` for job `id` arrives; throws after 5 s.
