@@ -10,7 +10,7 @@ import Testing
 /// (nobody); the test skips with a message where that cannot be done.
 @Suite("Fault: the user's process limit", .timeLimit(.minutes(10)))
 struct ProcessLimitTests {
-    static let nobody: uid_t = 65534
+    static let nobody = Sandbox.nobody
 
     @Test func aDaemonAtTheProcessLimitStillStopsJobs() async throws {
         guard getuid() == 0, GobProcess.othersCanRun, FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv"),
@@ -31,7 +31,7 @@ struct ProcessLimitTests {
             // The daemon gets the limit of the client that starts it, and its jobs the
             // daemon's: room for its threads and a few more; the job takes the rest.
             let limit = Self.tasks(of: Self.nobody) + 30
-            #expect(try await Self.gob(["ping"], as: sandbox, processLimit: limit).status == 0)
+            #expect(try await sandbox.gobAsNobody(["ping"], processLimit: limit).status == 0)
             // A job that keeps forking: whenever a process of the user ends, it takes the
             // free place, so the limit stays reached whatever else runs as that user.
             let forker = """
@@ -44,7 +44,7 @@ struct ProcessLimitTests {
                     except OSError:
                         time.sleep(0.01)
                 """
-            let added = try await Self.gob(["add", "--", "/usr/bin/python3", "-c", forker], as: sandbox)
+            let added = try await sandbox.gobAsNobody(["add", "--", "/usr/bin/python3", "-c", forker])
             #expect(added.status == 0, "\(added)")
             let id = String(added.stdout.dropFirst("Added job ".count).prefix { $0 != " " })
             // A fork fails once the user's tasks would reach the limit.
@@ -52,40 +52,16 @@ struct ProcessLimitTests {
                     "the job forked up to the limit")
             // Before: connection reset by peer, broken pipe.
             for command in [["status"], ["list"]] {
-                let outcome = try await Self.gob(command, as: sandbox)
+                let outcome = try await sandbox.gobAsNobody(command)
                 #expect(outcome.status == 0, "\(command): \(outcome)")
             }
-            let stopped = try await Self.gob(["stop", id], as: sandbox)
+            let stopped = try await sandbox.gobAsNobody(["stop", id])
             #expect(stopped.status == 0, "\(stopped)")
             #expect(try await eventually(timeout: .seconds(60)) { Self.tasks(of: Self.nobody) < limit - 10 })
             #expect(sandbox.daemonLog.contains("serving it on the accepting thread"), "the limit was reached")
-            let nuked = try await Self.gob(["nuke", "--all"], as: sandbox)
+            let nuked = try await sandbox.gobAsNobody(["nuke", "--all"])
             #expect(nuked.status == 0, "\(nuked)")
         }
-    }
-
-    /// Runs `gob <arguments>` as uid 65534 in the sandbox (the client itself has no process
-    /// limit of its own: only the daemon and its job do).
-    private static func gob(_ arguments: [String], as sandbox: Sandbox, processLimit: Int? = nil) async throws -> Outcome {
-        var prefix = ["setpriv", "--reuid=\(nobody)", "--regid=\(nobody)", "--clear-groups", GobProcess.executable]
-        if let processLimit { prefix = ["prlimit", "--nproc=\(processLimit):\(processLimit)", "/usr/bin/setpriv"] + prefix.dropFirst() }
-        let capture = sandbox.base + "/capture-\(UInt32.random(in: 0...UInt32.max))"
-        let out = open(capture + ".out", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        let err = open(capture + ".err", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        defer { close(out); close(err) }
-        var argv: [UnsafeMutablePointer<CChar>?] = (prefix + arguments).map { strdup($0) } + [nil]
-        defer { for pointer in argv { free(pointer) } }
-        var envp: [UnsafeMutablePointer<CChar>?] = sandbox.environment(directory: sandbox.workdir).map { strdup($0) } + [nil]
-        defer { for pointer in envp { free(pointer) } }
-        var pid: pid_t = 0
-        let program = processLimit == nil ? "/usr/bin/setpriv" : "/usr/bin/prlimit"
-        let rc = gob_spawn(&pid, program, &argv, &envp, sandbox.workdir, -1, out, err, -1, 0)
-        guard rc == 0 else { throw GobProcess.SpawnFailure(code: rc, path: program) }
-        let status = try await GobProcess.wait(pid)
-        return Outcome(
-            status: status,
-            stdout: (try? String(contentsOfFile: capture + ".out", encoding: .utf8)) ?? "",
-            stderr: (try? String(contentsOfFile: capture + ".err", encoding: .utf8)) ?? "")
     }
 
     /// Threads of every process of `uid`: what the process limit counts.

@@ -12,7 +12,7 @@ import Testing
 /// the job's process group. The test skips with a message where that cannot be done.
 @Suite("Fault: a tree with another user's process", .timeLimit(.minutes(10)))
 struct TreeStopFaultTests {
-    static let nobody: uid_t = 65534
+    static let nobody = Sandbox.nobody
     static let python = "/usr/bin/python3"
 
     static var canRun: Bool {
@@ -50,7 +50,7 @@ struct TreeStopFaultTests {
             let script = sandbox.workdir + "/become-root.py"
             try Self.becomeRoot.write(toFile: script, atomically: true, encoding: .utf8)
 
-            let added = try await Self.gob(["add", "--", "sh", "-c", "\(suid) \(script) rooted & exec sleep 300"], as: sandbox)
+            let added = try await sandbox.gobAsNobody(["add", "--", "sh", "-c", "\(suid) \(script) rooted & exec sleep 300"])
             #expect(added.status == 0, "\(added)")
             let id = String(added.stdout.dropFirst("Added job ".count).prefix { $0 != " " })
             var rooted: pid_t = 0
@@ -64,29 +64,29 @@ struct TreeStopFaultTests {
             #expect(ProcessScan.entry(rooted).map { $0.sid == rooted } == true, "it left the job's session")
 
             // Found through its parent (its environment is not nobody's to read).
-            let ps = try await Self.gob(["ps", "--json", id], as: sandbox)
+            let ps = try await sandbox.gobAsNobody(["ps", "--json", id])
             let listed = (try JSON(parsing: ps.stdout)["processes"]?.arrayValue ?? []).compactMap(JobProcess.init(json:))
             #expect(listed.contains { $0.pid == rooted }, "\(ps)")
 
-            let stop = try await Self.gob(["stop", id], as: sandbox)
+            let stop = try await sandbox.gobAsNobody(["stop", id])
             #expect(stop.status == 1, "\(stop)")
             #expect(stop.stderr == "Error: job \(id): process \(rooted) (uid 0, not permitted to signal it) still running after SIGKILL\n",
                     "\(stop)")
             #expect(!survivor.hasExited)
-            let json = try await Self.gob(["stop", "--json", id], as: sandbox)
+            let json = try await sandbox.gobAsNobody(["stop", "--json", id])
             #expect(json.status == 1)
             #expect(try JSON(parsing: json.stdout)["error"]?["code"]?.stringValue == "stop_failed", "\(json)")
 
             // The job's own main process went; the new run is not started beside the survivor.
             let before = try #require(try await Self.job(id, as: sandbox))
             #expect(before.status == .stopped)
-            let restart = try await Self.gob(["restart", id], as: sandbox)
+            let restart = try await sandbox.gobAsNobody(["restart", id])
             #expect(restart.status == 1, "\(restart)")
             #expect(restart.stderr.contains("\(rooted) (uid 0, not permitted to signal it)"), "\(restart)")
             let after = try #require(try await Self.job(id, as: sandbox))
             #expect(after.status == .stopped && after.pid == before.pid, "restart did not start a new run")
 
-            let nuke = try await Self.gob(["nuke"], as: sandbox)
+            let nuke = try await sandbox.gobAsNobody(["nuke"])
             #expect(nuke.status == 1, "\(nuke)")
             #expect(nuke.stderr.contains("job \(id): \(rooted) (uid 0, not permitted to signal it)"), "\(nuke)")
             #expect(try await Self.job(id, as: sandbox) != nil, "the job with a survivor is kept")
@@ -94,35 +94,14 @@ struct TreeStopFaultTests {
             // Once root ends it, the job goes like any other.
             survivor.signal(SIGKILL)
             #expect(await survivor.exit())
-            let cleared = try await Self.gob(["nuke", "--all"], as: sandbox)
+            let cleared = try await sandbox.gobAsNobody(["nuke", "--all"])
             #expect(cleared.status == 0, "\(cleared)")
         }
     }
 
     /// Job `id` as `list --all --json` shows it, run as nobody.
     private static func job(_ id: String, as sandbox: Sandbox) async throws -> JobSnapshot? {
-        let listed = try await gob(["list", "--all", "--json"], as: sandbox)
+        let listed = try await sandbox.gobAsNobody(["list", "--all", "--json"])
         return (try JSON(parsing: listed.stdout).arrayValue ?? []).compactMap(JobSnapshot.init(json:)).first { $0.id == id }
-    }
-
-    /// Runs `gob <arguments>` as uid 65534 in the sandbox.
-    private static func gob(_ arguments: [String], as sandbox: Sandbox) async throws -> Outcome {
-        let prefix = ["setpriv", "--reuid=\(nobody)", "--regid=\(nobody)", "--clear-groups", GobProcess.executable]
-        let capture = sandbox.base + "/capture-\(UInt32.random(in: 0...UInt32.max))"
-        let out = open(capture + ".out", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        let err = open(capture + ".err", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        defer { close(out); close(err) }
-        var argv: [UnsafeMutablePointer<CChar>?] = (prefix + arguments).map { strdup($0) } + [nil]
-        defer { for pointer in argv { free(pointer) } }
-        var envp: [UnsafeMutablePointer<CChar>?] = sandbox.environment(directory: sandbox.workdir).map { strdup($0) } + [nil]
-        defer { for pointer in envp { free(pointer) } }
-        var pid: pid_t = 0
-        let rc = gob_spawn(&pid, "/usr/bin/setpriv", &argv, &envp, sandbox.workdir, -1, out, err, -1, 0)
-        guard rc == 0 else { throw GobProcess.SpawnFailure(code: rc, path: "/usr/bin/setpriv") }
-        let status = try await GobProcess.wait(pid)
-        return Outcome(
-            status: status,
-            stdout: (try? String(contentsOfFile: capture + ".out", encoding: .utf8)) ?? "",
-            stderr: (try? String(contentsOfFile: capture + ".err", encoding: .utf8)) ?? "")
     }
 }
