@@ -6,8 +6,6 @@ import Foundation
 public enum GobProcess {
     public typealias SpawnFailure = GobTestSupport.SpawnFailure
 
-    /// The `gob` built next to this test bundle (`swift test` builds every product), or
-    /// `GOB_TEST_BINARY`.
     /// Whether another user (the tests that run gob as `nobody`) can run the built `gob`:
     /// every directory on its path searchable by others, the file executable by them. A
     /// checkout under a private directory (`mktemp -d`) is not.
@@ -21,6 +19,8 @@ public enum GobProcess {
         return true
     }
 
+    /// The `gob` built next to this test bundle (`swift test` builds every product), or
+    /// `GOB_TEST_BINARY` (with its `gob-daemon` beside it).
     public static let executable: String = {
         if let override = ProcessInfo.processInfo.environment["GOB_TEST_BINARY"] { return override }
         let bundle = URL(fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
