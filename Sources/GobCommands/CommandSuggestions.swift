@@ -15,14 +15,15 @@ enum CommandSuggestions {
 
     /// The whole error text for `gob <typed>`, ending with a line feed.
     static func unknownCommandText(_ typed: String, among candidates: [String]) -> String {
-        var text = "Error: unknown command \"\(typed)\" for \"gob\"\n"
+        "Error: unknown command \"\(typed)\" for \"gob\"\n" + didYouMean(typed, among: candidates) + "Run 'gob --help' for usage.\n"
+    }
+
+    /// cobra's "Did you mean this?" block for `typed` (empty when nothing is close),
+    /// ending with an empty line.
+    static func didYouMean(_ typed: String, among candidates: [String]) -> String {
         let found = suggestions(for: typed, among: candidates)
-        if !found.isEmpty {
-            text += "\nDid you mean this?\n"
-            for name in found { text += "\t\(name)\n" }
-            text += "\n"
-        }
-        return text + "Run 'gob --help' for usage.\n"
+        guard !found.isEmpty else { return "" }
+        return "\nDid you mean this?\n" + found.map { "\t\($0)\n" }.joined() + "\n"
     }
 
     /// Levenshtein distance over Unicode scalars.
@@ -48,13 +49,6 @@ enum CommandSuggestions {
 extension CommandSuggestions {
     /// The whole error text for `gob help <typed>` when no command has that name.
     static func unknownHelpTopicText(_ typed: String, among candidates: [String]) -> String {
-        var text = "Error: unknown help topic \"\(typed)\"\n"
-        let found = suggestions(for: typed, among: candidates)
-        if !found.isEmpty {
-            text += "\nDid you mean this?\n"
-            for name in found { text += "\t\(name)\n" }
-            text += "\n"
-        }
-        return text + "Run 'gob --help' for usage.\n"
+        "Error: unknown help topic \"\(typed)\"\n" + didYouMean(typed, among: candidates) + "Run 'gob --help' for usage.\n"
     }
 }

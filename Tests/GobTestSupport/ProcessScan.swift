@@ -81,12 +81,27 @@ public enum ProcessScan {
     }
 
     /// The children of `pid`: those of each of its threads.
+    ///
+    /// A child belongs to the thread that made it (or adopted it); when that thread ends,
+    /// the child moves to another thread of the process, which may have been read
+    /// already. The daemon's connection threads come and go, so the threads are read
+    /// until two rounds in a row agree (at most five), and every child seen in any round
+    /// is returned: a child that moved in the middle of one round is in the other.
     public static func children(of pid: pid_t) -> [pid_t] {
-        threads(of: pid).flatMap { tid in
-            (read("/proc/\(pid)/task/\(tid)/children") ?? []).split(separator: 0x20).compactMap {
-                pid_t(String(decoding: $0, as: UTF8.self))
+        var seen: [pid_t] = []
+        var last: (threads: [pid_t], children: [pid_t])?
+        for _ in 0..<5 {
+            let tids = threads(of: pid)
+            let found = tids.flatMap { tid in
+                (read("/proc/\(pid)/task/\(tid)/children") ?? []).split(separator: 0x20).compactMap {
+                    pid_t(String(decoding: $0, as: UTF8.self))
+                }
             }
+            for child in found where !seen.contains(child) { seen.append(child) }
+            if let last, last.threads == tids, last.children == found { break }
+            last = (tids, found)
         }
+        return seen
     }
 
     /// Whether `pid`'s environment contains `marker`; false for zombies, whose
