@@ -1,3 +1,4 @@
+import Glibc
 import GobProtocol
 import GobSystem
 
@@ -40,4 +41,12 @@ public func offThePool<T: Sendable>(_ body: @escaping @Sendable () -> T) async -
         // No thread to be had: do the work here rather than never.
         if !started { continuation.resume(returning: body()) }
     }
+}
+
+/// Stops `pid` with SIGSTOP and returns once every one of its threads has stopped (false
+/// when it could not be signalled or did not stop within the failsafe). The signal alone
+/// does not hold a multi-threaded process still: see `ProcessScan.isStopped`.
+public func holdStill(_ pid: pid_t) async throws -> Bool {
+    guard kill(pid, SIGSTOP) == 0 else { return false }
+    return try await eventually { ProcessScan.isStopped(pid) }
 }

@@ -121,6 +121,19 @@ public enum ProcessScan {
         return threads(of: pid).contains { $0 != pid }
     }
 
+    /// True when every thread of `pid` is stopped (state `T`). `kill(pid, SIGSTOP)` wakes
+    /// one thread, which stops the others once it runs; on a busy machine that can take a
+    /// while, and until then the other threads go on serving (a daemon answers clients).
+    public static func isStopped(_ pid: pid_t) -> Bool {
+        let tids = threads(of: pid)
+        return !tids.isEmpty && tids.allSatisfy { tid in
+            guard let stat = read("/proc/\(pid)/task/\(tid)/stat"), let close = stat.lastIndex(of: UInt8(ascii: ")")),
+                  close + 2 < stat.count
+            else { return false }
+            return stat[close + 2] == UInt8(ascii: "T")
+        }
+    }
+
     public static func entry(_ pid: pid_t) -> Entry? {
         guard let stat = read("/proc/\(pid)/stat"), let close = stat.lastIndex(of: UInt8(ascii: ")")) else { return nil }
         let fields = stat[(close + 1)...].split(separator: 0x20).map { String(decoding: $0, as: UTF8.self) }

@@ -14,8 +14,8 @@ struct ConnectionFaultTests {
         try await Sandbox.run { sandbox async throws in
             let (id, _) = try await sandbox.addJob("sleep", "300")
             let daemon = try #require(sandbox.daemonPID)
-            #expect(kill(daemon, SIGSTOP) == 0)
             sandbox.addCleanup { kill(daemon, SIGCONT) }
+            #expect(try await holdStill(daemon), "every thread of the daemon stopped")
             // Before: 62 s for list, 60 s for status and stdout; the runs are killed at 45 s.
             for command in [["list"], ["status"], ["stdout", id], ["signal", id, "HUP"]] {
                 let outcome = try await sandbox.gob(command)
@@ -92,7 +92,8 @@ struct ConnectionFaultTests {
                 }
                 return false
             }
-            #expect(held, "the second daemon opened the PID file and was stopped")
+            #expect(held, "the second daemon opened the PID file and was sent SIGSTOP")
+            #expect(try await eventually(timeout: .seconds(60)) { ProcessScan.isStopped(second.pid) })
             // The first one removes the file as it shuts down.
             #expect(try await sandbox.gob("nuke", "--all").status == 0)
             #expect(try await eventually(timeout: .seconds(60)) { !ProcessScan.isLive(first) })

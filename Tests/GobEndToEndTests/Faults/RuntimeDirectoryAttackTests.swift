@@ -63,7 +63,7 @@ struct RuntimeDirectoryAttackTests {
             }
             // The swap, with the daemon held still so it cannot act half-way.
             let moved = sandbox.base + "/moved"
-            #expect(kill(daemon, SIGSTOP) == 0)
+            #expect(try await holdStill(daemon))
             #expect(rename(sandbox.paths.directory, moved) == 0)
             #expect(symlink(planted, sandbox.paths.directory) == 0)
             #expect(kill(daemon, SIGCONT) == 0)
