@@ -41,23 +41,34 @@ extension Daemon {
     /// `/proc/self/mountinfo` (a mount over a parent moves `<rt>` without touching the
     /// directory itself). It polls every 2 s only while the directory is unusable, or
     /// when inotify could not be had.
+    ///
+    /// The watches are set here, on the caller's thread, before the daemon serves: a
+    /// removal right after start-up is seen even when the machine is too busy to run the
+    /// new thread for a while, and every descriptor the guard keeps is open once the
+    /// daemon answers.
     func startGuard() -> Bool {
-        DetachedThread.start { [self] in guardLoop() }
-    }
-
-    private func guardLoop() {
         let notify = InotifyInstances.make()
         if notify < 0 { logger.warning("Watching \(paths.directory) by polling: inotify: \(SystemError.last)") }
         let mounts = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC)
-        defer {
-            if notify >= 0 { InotifyInstances.close(notify) }
-            if mounts >= 0 { Descriptor.close(mounts) }
-        }
         watchDirectory(notify)
         // The state directory's removal is repaired without waiting for the next start (a
         // daemon killed meanwhile would take its jobs with it), once the directory has
         // been quiet for a moment: a repair in the middle of `rm -rf` would make it fail.
         let stateWatch = notify >= 0 ? state.watch(with: notify, mask: UInt32(IN_DELETE | IN_MOVED_FROM | IN_DELETE_SELF | IN_MOVE_SELF)) : -1
+        let started = DetachedThread.start { [self] in
+            guardLoop(notify: notify, mounts: mounts, stateWatch: stateWatch)
+            closeGuard(notify: notify, mounts: mounts)
+        }
+        if !started { closeGuard(notify: notify, mounts: mounts) }
+        return started
+    }
+
+    private func closeGuard(notify: Int32, mounts: Int32) {
+        if notify >= 0 { InotifyInstances.close(notify) }
+        if mounts >= 0 { Descriptor.close(mounts) }
+    }
+
+    private func guardLoop(notify: Int32, mounts: Int32, stateWatch: Int32) {
         var stateCheck: Int64?
         var buffer = [UInt8](repeating: 0, count: 8192)
         var problem: String?

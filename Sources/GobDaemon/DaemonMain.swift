@@ -191,7 +191,7 @@ final class Daemon: Sendable {
                 return daemon.stateLost()
             }
             guard reaper.start(onExit: { pid, status in supervisor.processExited(pid: pid, status: status) }),
-                  server.start(listening: listenFD), daemon.startSignalThread(handled), daemon.startGuard()
+                  daemon.startGuard(), server.start(listening: listenFD), daemon.startSignalThread(handled)
             else {
                 throw DaemonStartError("failed to start daemon threads: \(SystemError.last)")
             }
