@@ -64,6 +64,15 @@ extension Sandbox {
         return (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd"))?.count
     }
 
+    /// The daemon's descriptors once its start-up work is done, for tests that check it
+    /// leaks none. What it opens once and keeps, the log limiter's thread and its
+    /// descriptors, is opened by that work after the daemon answers (on a busy machine,
+    /// well after): a count taken before could miss them.
+    public func daemonDescriptorBaseline() async throws -> Int? {
+        try await waitForDaemonLog("Start-up work done")
+        return daemonDescriptorCount()
+    }
+
     /// Resident memory of the daemon in KiB.
     public func daemonResidentKiB() -> Int? {
         guard let pid = daemonPID,

@@ -61,10 +61,7 @@ struct HostileClientTests {
     @Test func thousandsOfConnectDisconnectCyclesLeakNothing() async throws {
         try await Sandbox.run { sandbox async throws in
             _ = try await sandbox.gob("ping")
-            // What the daemon keeps from its start-up work (the log limiter's thread and
-            // its descriptors) comes after it answers: the baseline comes after that.
-            try await sandbox.waitForDaemonLog("Start-up work done")
-            let baseline = try #require(sandbox.daemonDescriptorCount())
+            let baseline = try #require(try await sandbox.daemonDescriptorBaseline())
             let socket = sandbox.paths.socket
             // Each client leaves (end of file) and waits until the daemon has closed its
             // end: then the daemon holds no descriptor for it any more.

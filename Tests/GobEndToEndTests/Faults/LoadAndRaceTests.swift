@@ -39,13 +39,12 @@ struct LoadAndRaceTests {
         try await Sandbox.run { sandbox async throws in
             #expect(try await sandbox.daemonAnswers())
             let line = Array(#"{"type":"subscribe"}"#.utf8 + [0x0A])
-            // One subscriber first, so that what the daemon opens once and keeps (its
-            // threads' wake-up pipes and inotify descriptors, made as they start) is in
-            // the baseline.
+            // One subscriber first, so that anything the daemon opens once for the first
+            // and keeps is in the baseline too.
             let first = try #require(IdleConnection(socket: sandbox.paths.socket, sending: line))
             try await sandbox.waitForDaemonLog("Subscriber added", count: 1)
             #expect(await first.leave())
-            let baseline = try #require(sandbox.daemonDescriptorCount())
+            let baseline = try #require(try await sandbox.daemonDescriptorBaseline())
             let subscribers = (0..<20).compactMap { _ in IdleConnection(socket: sandbox.paths.socket, sending: line) }
             #expect(subscribers.count == 20)
             try await sandbox.waitForDaemonLog("Subscriber added", count: 21)
