@@ -1,5 +1,6 @@
 import Glibc
 import CGobShims
+import GobSystem
 
 /// What `/proc` says about the processes the tests started: which belong to a sandbox or
 /// to a process group, and whether a PID is still a live (non-zombie) process.
@@ -127,10 +128,8 @@ public enum ProcessScan {
     public static func isStopped(_ pid: pid_t) -> Bool {
         let tids = threads(of: pid)
         return !tids.isEmpty && tids.allSatisfy { tid in
-            guard let stat = read("/proc/\(pid)/task/\(tid)/stat"), let close = stat.lastIndex(of: UInt8(ascii: ")")),
-                  close + 2 < stat.count
-            else { return false }
-            return stat[close + 2] == UInt8(ascii: "T")
+            let stat = FileContents.read("/proc/\(pid)/task/\(tid)/stat", limit: 4096).flatMap { ProcFS.Stat(pid: tid, parsing: $0) }
+            return stat?.state == UInt8(ascii: "T")
         }
     }
 
